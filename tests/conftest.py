@@ -1,0 +1,72 @@
+"""Shared fixtures: the real corpus, the real embedding model, real Chroma in a temp dir.
+
+The knowledge base is built once per test session (session scope) and shared.
+Nothing here is faked; only a remote LLM is ever stood in for (tests/llm_standin.py).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Offline, always: no model, data or telemetry is fetched while testing.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+# A developer's own endpoint or data dir must not leak into tests.
+for _name in list(os.environ):
+    if _name.startswith("POLICY_"):
+        del os.environ[_name]
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+SHARED = REPO.parent / "shared"
+AS_OF = "2026-11-21"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory):
+    from assistant.config import Settings
+
+    return Settings(
+        data_dir=tmp_path_factory.mktemp("data"),
+        corpus_dir=CORPUS,
+        as_of_text=AS_OF,
+        chroma_url="",
+        llm_base_url="",
+        llm_model="",
+        llm_api_key="",
+    )
+
+
+@pytest.fixture(scope="session")
+def documents():
+    """doc_id → Document for the shipped corpus."""
+    from index.documents import load_corpus
+
+    docs, bad = load_corpus(CORPUS)
+    assert not bad, bad
+    return {d.doc_id: d for d in docs}
+
+
+@pytest.fixture(scope="session")
+def kb(settings):
+    """The real knowledge base over the shipped corpus, built once in a temp dir."""
+    from index.store import KnowledgeBase, build_index
+
+    build_index(settings, progress=False)
+    return KnowledgeBase.open(settings)
+
+
+@pytest.fixture(scope="session")
+def policy_assistant(kb, settings):
+    from assistant.chat import Assistant
+
+    return Assistant(kb, settings)
