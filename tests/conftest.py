@@ -21,6 +21,34 @@ for _name in list(os.environ):
         del os.environ[_name]
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+class NetworkBlocked(RuntimeError):
+    """Raised when test code tries to reach beyond loopback: the product must run offline."""
+
+
+def _guard_network():
+    """Refuse any connection that is not to this machine (loopback or a Unix socket)."""
+    import ipaddress
+    import socket
+
+    real_connect = socket.socket.connect
+
+    def connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]
+            try:
+                ok = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                ok = host in ("localhost",)
+            if not ok:
+                raise NetworkBlocked(f"test tried to connect to {address!r}; only loopback is allowed")
+        return real_connect(self, address)
+
+    socket.socket.connect = connect
+
+
+_guard_network()
 CORPUS = REPO / "corpus"
 SHARED = REPO.parent / "shared"
 AS_OF = "2026-11-21"
