@@ -1,0 +1,254 @@
+"""The default answerer (no LLM): retrieved clauses (+ calculations) → ``Answer``.
+
+    select_clauses(question, retrieved, max_docs=3) -> list[ScoredClause]
+    compose(kb, question, retrieved, as_of, calculations=(), parts=None) -> Answer
+
+An answer reads like a hotline reply: a one-line conclusion with the key figure (an
+amount only when the calculator produced it; otherwise the figure is quoted from the
+clause), the quoted basis with its 《title》（文号）issuer · clause path line, the
+conditions found in the clause and in its document ("就高不重复"), the validity at the
+as-of date, and the source. Every quote is a verified ``Citation``; the text shows only
+quotes that passed ``citations.keep_verified``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from assistant.citations import has_figure, keep_verified, key_span, make_citation
+from assistant.errors import QuoteMismatchError
+from assistant.records import EXPIRED, NOT_STATED, NOT_YET, Answer, Calculation, Citation, ScoredClause
+
+# Document-level rules that bind every benefit of the document.
+_DOC_RULES = re.compile(r"就高不重复|不重复享受|不得重复|从高不重复|就高原则")
+_CONDITION = re.compile(r"对([^，。；,;]{4,}?)的[，,]")
+_CAP = re.compile(r"最高(?:不超过|不高于|给予)?[^，。；,;]{0,12}?\d+(?:\.\d+)?万元")
+_LEVEL_WORDS = re.compile(r"国家级|省级|市级|区级|县级|A{3,5}级?|[一二三]等奖|首台（套）|首台\(套\)")
+_MAX_DOCS = 3
+
+
+def _terms(question: str) -> list[str]:
+    from assistant.scope import content_terms
+
+    return content_terms(question)
+
+
+def _overlap(terms: list[str], sc: ScoredClause) -> int:
+    text = sc.clause.embed_text
+    return sum(1 for t in terms if t in text)
+
+
+def select_clauses(question: str, retrieved: list[ScoredClause], max_docs: int = _MAX_DOCS) -> list[ScoredClause]:
+    """The top clause, plus the best clause of each other document that matches the
+    question's content words at least as well as the top one (not five chunks)."""
+    if not retrieved:
+        return []
+    terms = _terms(question)
+    top = retrieved[0]
+    need = max(1, _overlap(terms, top))
+    chosen = [top]
+    seen = {top.clause.doc_id}
+    for sc in retrieved[1:]:
+        if len(chosen) >= max_docs:
+            break
+        if sc.clause.doc_id in seen:
+            continue
+        if _overlap(terms, sc) >= need and (has_figure(sc.clause.text) == has_figure(top.clause.text)):
+            chosen.append(sc)
+            seen.add(sc.clause.doc_id)
+    return chosen
+
+
+def _cite(kb, clause, span, as_of, warnings) -> Citation | None:
+    try:
+        return make_citation(kb, clause, span[0], span[1], as_of=as_of)
+    except QuoteMismatchError as exc:
+        warnings.append(f"一处引用未通过原文核对，已隐去（{clause.clause_id}）。")
+        return None
+
+
+def _reward_span(clause, span) -> tuple[int, int] | None:
+    """Within the key sentence, the part from the first figure on (“按…5%给予补助,最高不超过50万元”)."""
+    text = clause.text[span[0] - clause.start:span[1] - clause.start]
+    pieces = list(re.finditer(r"[^，,；;。]+", text))
+    for i, p in enumerate(pieces):
+        if has_figure(p.group()) and re.search(r"给予|奖励|补助|补贴|资助|奖补|补偿|贷款|扣除|税率", text[p.start():]):
+            s = p.start()
+            e = len(text.rstrip("。；;"))
+            if e - s > 80:  # a long tail is not a one-line conclusion
+                e = pieces[min(i + 1, len(pieces) - 1)].end()
+            return span[0] + s, span[0] + e
+    return None
+
+
+def _doc_rule(kb, doc_id, as_of, warnings) -> Citation | None:
+    for clause in kb.clauses_of(doc_id):
+        m = _DOC_RULES.search(clause.text)
+        if m:
+            span = key_span(clause, m.group(), prefer=[m.group()])
+            return _cite(kb, clause, span, as_of, warnings)
+    return None
+
+
+def validity_line(doc, as_of: dt.date) -> str:
+    status = doc.validity(as_of)
+    day = as_of.isoformat()
+    if status == EXPIRED:
+        return (f"⚠ 有效性：该文件有效期至{_zh_date(doc.valid_until)}，按{day}判断已失效，上述标准可能已停止执行；"
+                "请向发文机关或主管部门确认是否有接续政策。")
+    if status == NOT_YET:
+        return f"有效性：该文件自{_zh_date(doc.valid_from)}起施行，按{day}判断尚未施行。"
+    if status == NOT_STATED:
+        issued = next(iter(doc.dates.values()), "") if doc.dates else ""
+        when = f"（发布于{_zh_date(issued)}）" if issued else ""
+        return f"有效性：文件未注明有效期{when}，是否仍在执行请向发文机关确认。"
+    if doc.valid_until:
+        return f"有效性：现行有效，有效期至{_zh_date(doc.valid_until)}（按{day}判断）。"
+    note = f"来源标注“{doc.validity_note}”，" if doc.validity_note else ""
+    return f"有效性：{note}文件未写明截止日期（按{day}判断视为有效），年代较早的请向发文机关确认是否仍执行。"
+
+
+def _zh_date(iso: str) -> str:
+    parts = iso.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
+    if len(parts) == 2:
+        return f"{int(parts[0])}年{int(parts[1])}月"
+    return iso
+
+
+def _conditions(clause, span, rule: Citation | None) -> list[str]:
+    text = clause.text[span[0] - clause.start:span[1] - clause.start]
+    out = []
+    for m in _CONDITION.finditer(text):
+        out.append(f"适用对象/门槛：“{m.group(1)}”")
+    whole = clause.text
+    if re.search(r"经[^，。]{0,12}认定|认定为|经认定|评估认定", whole):
+        out.append("须先经主管部门认定（原文要求“认定”）。")
+    if "首次" in text:
+        out.append("仅限“首次”达到或获评。")
+    cap = _CAP.search(text)
+    if cap:
+        out.append(f"设有上限：“{cap.group()}”。")
+    if rule is not None:
+        out.append(f"同一文件规定：“{rule.quote.strip()}”（{rule.display_path}）。")
+    return out
+
+
+def _section(kb, sc: ScoredClause, question: str, as_of: dt.date, warnings: list[str],
+             label: str = "") -> tuple[list[str], list[Citation], str]:
+    """One document's part: basis line, quote, conditions, validity. Returns its lines,
+    its citations and the short reward quote for the conclusion."""
+    clause = sc.clause
+    doc = kb.documents[clause.doc_id]
+    prefer = _LEVEL_WORDS.findall(question)
+    span = key_span(clause, question, prefer=prefer)
+    cites: list[Citation] = []
+    main = _cite(kb, clause, span, as_of, warnings)
+    lines: list[str] = []
+    reward = ""
+    if main is None:
+        return lines, cites, reward
+    cites.append(main)
+    rspan = _reward_span(clause, span)
+    if rspan:
+        rc = _cite(kb, clause, rspan, as_of, warnings)
+        if rc is not None:
+            cites.append(rc)
+            reward = rc.quote
+    rule = _doc_rule(kb, doc.doc_id, as_of, warnings)
+    if rule is not None:
+        cites.append(rule)
+    head = f"【{label}】" if label else ""
+    lines.append(f"{head}依据：{main.line}")
+    lines.append(f"原文：“{main.quote}”")
+    conds = _conditions(clause, span, rule)
+    if conds:
+        lines.append("需满足的条件：")
+        lines.extend(f"· {c}" for c in conds)
+    lines.append(validity_line(doc, as_of))
+    if doc.validity(as_of) == EXPIRED:
+        warnings.append(f"《{doc.title}》已于{_zh_date(doc.valid_until)}失效。")
+    if doc.incomplete:
+        warnings.append(f"《{doc.title}》来源文本不完整。")
+        lines.append("注意：该文件的来源文本不完整（原文未全部收录），可能还有未收录的条款。")
+    return lines, cites, reward
+
+
+def _calc_lines(calcs: list[Calculation]) -> tuple[str, list[str]]:
+    """(conclusion from the calculator or "", lines for the 测算 part)."""
+    lines: list[str] = []
+    head = ""
+    for c in calcs:
+        if c.amount_yuan is not None and c.eligible is not False:
+            head = head or (c.summary or "")
+            lines.append("测算（由计算器按原文标准计算）：")
+            lines.extend(f"  {s}" for s in c.steps)
+            lines.extend(f"  {s}" for s in c.checks)
+            break
+    if not head:
+        missing = sorted({m for c in calcs for m in c.missing_facts})
+        if missing:
+            lines.append(f"如需测算具体金额，请补充：{'、'.join(missing)}。")
+        failed = [c for c in calcs if c.eligible is False]
+        if failed:
+            lines.append("按您提供的情况，测算发现不满足条件：")
+            lines.extend(f"  {s}" for c in failed[:1] for s in c.checks)
+    return head, lines
+
+
+def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
+            calculations: list[Calculation] | tuple = (),
+            parts: list[tuple[str, list[ScoredClause]]] | None = None) -> Answer:
+    """Retrieved clauses → hotline answer. ``parts`` = [(region label, its retrieval)]
+    when the question names several regions: one part per region, each cited."""
+    warnings: list[str] = []
+    citations: list[Citation] = []
+    body: list[str] = []
+    calcs = [c for c in calculations if c is not None]
+    if parts:
+        chosen = [(label, rs[0]) for label, rs in parts if rs]
+    else:
+        sel = select_clauses(question, retrieved)
+        chosen = [(kb.documents[s.clause.doc_id].region if len(sel) > 1 else "", s) for s in sel]
+    rewards: list[tuple[str, str, str]] = []
+    for label, sc in chosen:
+        lines, cites, reward = _section(kb, sc, question, as_of, warnings, label=label)
+        if not lines:
+            continue
+        body.extend(lines)
+        body.append("")
+        citations.extend(cites)
+        rewards.append((label or kb.documents[sc.clause.doc_id].region, reward, sc.clause.doc_id))
+    calc_head, calc_lines = _calc_lines(calcs)
+    for c in calcs:
+        if c.citation is not None:
+            citations.append(c.citation)
+    citations, dropped = keep_verified(kb, citations)
+    warnings.extend(dropped)
+    shown = {c.quote for c in citations}
+    if not rewards:
+        conclusion = "结论：检索到的条款未能通过原文核对，暂无法给出有依据的答复，请换个说法再问。"
+    elif calc_head:
+        conclusion = f"结论：{calc_head}"
+    elif len(rewards) == 1:
+        region, reward, doc_id = rewards[0]
+        doc = kb.documents[doc_id]
+        was = "曾规定（文件已失效）" if doc.validity(as_of) == EXPIRED else "规定"
+        tail = f"：“{reward}”。" if reward and reward in shown else "，见下方原文。"
+        conclusion = f"结论：{region or '该文件'}{was}{tail}"
+    else:
+        names = "、".join(dict.fromkeys(r for r, _, _ in rewards))
+        conclusion = (f"结论：{len(rewards)}份已收录文件（{names}）对此分别有规定，标准不同；"
+                      "各项金额出自哪份文件见下方，请以企业所在地的文件为准。")
+        for region, reward, doc_id in rewards:
+            if reward and reward in shown:
+                conclusion += f"\n· {region}（《{kb.documents[doc_id].title}》）：“{reward}”"
+    text_lines = [conclusion, ""] + body + calc_lines
+    if warnings:
+        text_lines.append("")
+        text_lines.extend(f"提示：{w}" for w in dict.fromkeys(warnings))
+    return Answer(question=question, answer="\n".join(text_lines).strip(), citations=citations,
+                  calculation=next((c for c in calcs if c.amount_yuan is not None), None),
+                  calculations=calcs, warnings=list(dict.fromkeys(warnings)),
+                  retrieved=list(retrieved), as_of=as_of.isoformat())

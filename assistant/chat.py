@@ -1,0 +1,283 @@
+"""The conversation front door every UI calls: question (+ session) → ``Answer``.
+
+    Assistant(kb, settings, llm=None)
+        .ask(question, session_id=None, as_of=None) -> Answer
+        .stream(question, session_id=None, as_of=None) -> iterator of str chunks, then the Answer
+        .new_session() -> str;  .history(session_id) -> list[dict];  .clear(session_id)
+    get_assistant(settings) -> Assistant      cached per settings
+
+Flow of one turn: validate → follow-up rewriting (rules, or the LLM's history-aware
+condensing) → scope check → retrieval (per region when regions are named) → scope
+check on the retrieval → facts + calculator → default composer or LLM (falling back
+to the composer on LLMError) → session saved. ``Answer.retrieved`` holds the
+retrieval used, for hit@k in the evaluation.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from decimal import Decimal, InvalidOperation
+from typing import Iterator
+
+from assistant import scope as scope_mod
+from assistant.answer import compose, select_clauses
+from assistant.config import Settings, parse_as_of
+from assistant.errors import InputError, LLMError, PolicyAssistantError
+from assistant.followup import ConversationState, is_followup, rewrite
+from assistant.records import Answer, Calculation, ScoredClause
+from assistant.sessions import SessionStore
+
+K = 8
+# Calibrated on the shipped corpus (benchmarks/bench_answer.py --calibrate): in-scope
+# questions' best dense cosine similarity sits well above this; off-topic ones below.
+MIN_DENSE = 0.55
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+_AMOUNT_QUESTION = re.compile(r"多少|能拿|能补|可以拿|可获|能获得|怎么算|计算|测算|算一下|补几|奖几")
+
+
+def clean_question(question, max_chars: int) -> str:
+    """Raw input → question text; control characters stripped. InputError when empty/too long."""
+    if not isinstance(question, str):
+        raise InputError(f"question must be text, not {type(question).__name__}", zh="问题必须是文字。")
+    q = _CONTROL.sub("", question.replace("\r", " ").replace("\t", " ")).replace("\n", " ").strip()
+    if not q:
+        raise InputError("empty question", zh="请输入问题。")
+    if len(q) > max_chars:
+        raise InputError(f"question is {len(q)} characters; the limit is {max_chars}",
+                         zh=f"问题太长（{len(q)}字），请控制在{max_chars}字以内。")
+    return q
+
+
+def _load_engine():
+    """The calculator and fact extractor, when that part of the build is present."""
+    try:
+        from assistant.calculator import calculate_for
+        from assistant.facts import extract_facts
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("assistant.calculator", "assistant.facts"):
+            raise
+        return None, None
+    return calculate_for, extract_facts
+
+
+def _facts_from_state(d: dict) -> dict:
+    out = {}
+    for k, v in (d or {}).items():
+        try:
+            out[k] = Decimal(v) if isinstance(v, str) and re.fullmatch(r"-?\d+(?:\.\d+)?", v) else v
+        except InvalidOperation:
+            out[k] = v
+    return out
+
+
+class Assistant:
+    """Answers questions over a KnowledgeBase; sessions under ``settings.sessions_dir``."""
+
+    def __init__(self, kb, settings: Settings, llm=None):
+        self.kb = kb
+        self.settings = settings
+        self.sessions = SessionStore(settings.sessions_dir)
+        if llm is None and settings.llm_enabled:
+            from assistant.llm import LLMAnswerer
+
+            llm = LLMAnswerer.from_settings(settings)
+        self.llm = llm
+        self.coverage = scope_mod.Coverage.from_kb(kb)
+        self._corpus_text = "\n".join(d.text for d in kb.documents.values())
+        self._calculate_for, self._extract_facts = _load_engine()
+
+    @property
+    def mode(self) -> str:
+        return "llm" if self.llm is not None else "default"
+
+    # -- sessions ---------------------------------------------------------------------
+
+    def new_session(self) -> str:
+        return self.sessions.new()
+
+    def history(self, session_id: str) -> list[dict]:
+        return list(self.sessions.load(session_id)["turns"])
+
+    def clear(self, session_id: str) -> None:
+        self.sessions.clear(session_id)
+
+    # -- answering --------------------------------------------------------------------
+
+    def ask(self, question: str, session_id: str | None = None, as_of=None) -> Answer:
+        """One turn; returns the final Answer (see ``stream`` for the chunks)."""
+        answer = None
+        for item in self.stream(question, session_id=session_id, as_of=as_of):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, session_id: str | None = None, as_of=None) -> Iterator[str | Answer]:
+        """Validates at once (InputError before any chunk), then yields text chunks and
+        finally the Answer."""
+        q = clean_question(question, self.settings.max_question_chars)
+        day = parse_as_of(as_of) if as_of is not None else self.settings.as_of
+        session = self.sessions.load(session_id) if session_id else None
+        return self._run(q, session, day)
+
+    def _run(self, q: str, session: dict | None, day: dt.date) -> Iterator[str | Answer]:
+        state = ConversationState.from_dict(session["state"]) if session else ConversationState()
+        standalone, kind = self._standalone(q, state, session)
+        sc = scope_mod.check_question(standalone, self.coverage, self._corpus_text)
+        retrieved: list[ScoredClause] = []
+        parts = None
+        answer: Answer | None = None
+        if not self.kb.documents:
+            sc = scope_mod.Scope(covered=False, reason=scope_mod.EMPTY_CORPUS)
+        if sc.covered:
+            retrieved, parts = self._retrieve(standalone, sc, state, kind)
+            sc = scope_mod.check_retrieval(standalone, retrieved, self.kb, sc, MIN_DENSE)
+        if not sc.covered:
+            answer = Answer(question=q, answer=scope_mod.refusal_text(sc, self.kb, day), refused=True,
+                            retrieved=retrieved, as_of=day.isoformat(), mode=self.mode)
+            yield from _chunks(answer.answer)
+        else:
+            facts = self._facts(q, standalone, state)
+            calcs = self._calculations(standalone, retrieved, parts, facts, day)
+            if self.llm is not None:
+                answer = yield from self._llm_answer(standalone, retrieved, parts, calcs, facts, day, session)
+            if answer is None:
+                answer = compose(self.kb, standalone, retrieved, day, calculations=calcs, parts=parts)
+                if self.llm is not None:
+                    answer.mode = "llm-fallback"
+                    answer.warnings.insert(0, "大模型服务暂不可用，已改用内置答复。")
+                    answer.answer = "（大模型服务暂不可用，以下为内置答复）\n" + answer.answer
+                yield from _chunks(answer.answer)
+            if sc.uncovered:
+                note = f"已收录文件中没有{'、'.join(sc.uncovered)}的政策，以下只答复已收录地区。"
+                answer.warnings.insert(0, note)
+                answer.answer = f"提示：{note}\n{answer.answer}"
+            state.facts = {k: str(v) for k, v in facts.items()}
+        answer.question = q
+        answer.retrieved = retrieved
+        answer.rewritten_question = standalone if standalone != q else None
+        if session is not None:
+            answer.session_id = session["id"]
+            self._remember(session, state, q, standalone, answer, sc)
+        yield answer
+
+    def _standalone(self, q: str, state: ConversationState, session: dict | None) -> tuple[str, str]:
+        if session is None or not is_followup(q, state):
+            return q, ""
+        if self.llm is not None:
+            try:
+                turns = [(t["rewritten_question"] or t["question"], t["answer"]) for t in session["turns"][-4:]]
+                return self.llm.condense(turns, q), "llm"
+            except LLMError:
+                pass  # the rule-based rewrite still resolves the follow-up
+        names = list(self.coverage.covered_names()) + scope_mod.regions_in(q) + scope_mod.regions_in(state.question)
+        return rewrite(q, state, names)
+
+    def _search(self, query: str, regions: set[str] | None, k: int = K) -> list[ScoredClause]:
+        if not regions:
+            return self.kb.search(query, k=k)
+        merged: dict[str, ScoredClause] = {}
+        for r in sorted(regions):
+            for s in self.kb.search(query, k=k, region=r):
+                if s.clause.clause_id not in merged or merged[s.clause.clause_id].score < s.score:
+                    merged[s.clause.clause_id] = s
+        out = sorted(merged.values(), key=lambda s: -s.score)[:k]
+        for i, s in enumerate(out, 1):
+            s.rank = i
+        return out
+
+    def _retrieve(self, q: str, sc, state: ConversationState, kind: str):
+        """(retrieval, parts). Several named regions → one retrieval per region."""
+        groups: dict[frozenset, str] = {}
+        for mention, regions in sc.regions.items():
+            groups.setdefault(frozenset(regions), mention)
+        if len(groups) >= 2:
+            parts = [(label, self._search(q, set(regions))) for regions, label in groups.items()]
+            retrieved = sorted((s for _, rs in parts for s in rs), key=lambda s: -s.score)
+            return retrieved, parts
+        regions = set(next(iter(groups))) if groups else None
+        retrieved = self._search(q, regions)
+        if kind and kind != "topic" and "region" not in kind and state.doc_id:
+            # "那省级的呢？" is about the same policy: keep to the previous document.
+            same = [s for s in retrieved if s.clause.doc_id == state.doc_id]
+            if same:
+                return retrieved, [("", same)]
+        return retrieved, None
+
+    def _facts(self, q: str, standalone: str, state: ConversationState) -> dict:
+        if self._extract_facts is None:
+            return {}
+        previous = _facts_from_state(state.facts)
+        return dict(self._extract_facts(standalone, previous=previous or None) or {})
+
+    def _calculations(self, q, retrieved, parts, facts, day) -> list[Calculation]:
+        if self._calculate_for is None or not retrieved:
+            return []
+        clauses = [rs[0] for _, rs in parts if rs] if parts else select_clauses(q, retrieved)
+        out: list[Calculation] = []
+        for s in clauses:
+            out.extend(self._calculate_for(s.clause, facts, self.kb, day) or [])
+        if not _AMOUNT_QUESTION.search(q) and not facts:
+            out = [c for c in out if c.amount_yuan is not None]
+        return out
+
+    def _llm_answer(self, q, retrieved, parts, calcs, facts, day, session):
+        """Yields verified chunks from the LLM; returns its Answer, or None on LLMError."""
+        try:
+            gen = self.llm.stream(self.kb, q, retrieved, day, calculations=calcs, facts=facts)
+            while True:
+                try:
+                    item = next(gen)
+                except StopIteration as stop:
+                    return stop.value
+                if isinstance(item, Answer):
+                    return item
+                yield item
+        except LLMError:
+            return None
+
+    def _remember(self, session, state, q, standalone, answer: Answer, sc) -> None:
+        if not answer.refused and answer.citations:
+            top = answer.citations[0]
+            state.doc_id, state.clause_id = top.doc_id, top.clause_id
+        if not answer.refused:
+            state.question = standalone
+            state.regions = list(sc.regions)
+        session["state"] = state.to_dict()
+        session["turns"].append({
+            "question": q, "rewritten_question": answer.rewritten_question, "answer": answer.answer,
+            "refused": answer.refused, "mode": answer.mode, "as_of": answer.as_of,
+            "citations": [c.clause_id for c in answer.citations],
+            "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        })
+        self.sessions.save(session)
+
+
+def _chunks(text: str) -> Iterator[str]:
+    """The text line by line (lines keep their newline), for streaming UIs."""
+    for line in text.splitlines(keepends=True):
+        yield line
+
+
+_CACHE: dict[Settings, Assistant] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def get_assistant(settings: Settings) -> Assistant:
+    """One Assistant (and one open KnowledgeBase) per settings, per process."""
+    with _CACHE_LOCK:
+        if settings not in _CACHE:
+            from index.store import KnowledgeBase
+
+            _CACHE[settings] = Assistant(KnowledgeBase.open(settings), settings)
+        return _CACHE[settings]
+
+
+def reset_cache() -> None:
+    """Forget cached assistants (after a re-ingest the knowledge base must be reopened)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+__all__ = ["Assistant", "get_assistant", "clean_question", "reset_cache", "PolicyAssistantError"]

@@ -1,0 +1,143 @@
+"""Verified citations: a clause (or a sub-span of it) → ``Citation`` whose quote was
+compared to the source text in code.
+
+    make_citation(kb, clause, start=None, end=None, as_of=None) -> Citation
+    verify(kb, citation) -> bool
+    keep_verified(kb, citations) -> (verified, warnings)
+
+Every path that shows a citation to a user goes through ``make_citation`` (at
+creation) and ``keep_verified`` (just before display): a quote that does not equal
+``kb.documents[doc_id].text[start:end]`` is dropped and flagged, never shown.
+``key_span`` picks the sentence of a clause that carries the figure a question is
+about, so an answer can quote one sentence instead of a whole clause.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Iterable
+
+from assistant.errors import QuoteMismatchError
+from assistant.records import Citation, Clause
+
+# Sentence ends in policy prose; the delimiter stays with its sentence.
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+_FIGURE = re.compile(r"\d[\d.,，]*\s*(?:万元|亿元|元|万美元|%|‰|倍)|[一二三四五六七八九十百千]+万元")
+_DROP_WARNING = "有一处引用与原文核对不一致，已隐去（{cid}）。"
+
+
+def make_citation(kb, clause: Clause, start: int | None = None, end: int | None = None,
+                  as_of: dt.date | None = None) -> Citation:
+    """Clause (+ optional document-coordinate sub-span) → verified ``Citation``.
+
+    The span must lie inside the clause and its text must equal both the document
+    text and the clause text at that place; otherwise ``QuoteMismatchError``.
+    """
+    doc = kb.documents.get(clause.doc_id)
+    if doc is None:
+        raise QuoteMismatchError(f"{clause.clause_id}: document {clause.doc_id!r} is not in the knowledge base")
+    s = clause.start if start is None else int(start)
+    e = clause.end if end is None else int(end)
+    if not (clause.start <= s < e <= clause.end):
+        raise QuoteMismatchError(
+            f"{clause.clause_id}: span {s}:{e} is outside the clause {clause.start}:{clause.end}")
+    quote = doc.text[s:e]
+    if quote != clause.text[s - clause.start:e - clause.start]:
+        raise QuoteMismatchError(f"{clause.clause_id}: clause text differs from the document at {s}:{e}")
+    validity = doc.validity(as_of) if as_of else ""
+    citation = Citation(
+        doc_id=doc.doc_id, title=doc.title, doc_number=doc.doc_number, issuer=doc.issuer,
+        clause_id=clause.clause_id, display_path=clause.display_path, path=tuple(clause.path),
+        quote=quote, start=s, end=e, valid_until=doc.valid_until, incomplete=doc.incomplete,
+        **({"validity": validity} if validity else {}),
+    )
+    if not verify(kb, citation):
+        raise QuoteMismatchError(f"{clause.clause_id}: quote does not match the source span {s}:{e}")
+    return citation
+
+
+def verify(kb, citation: Citation) -> bool:
+    """True when the quote is non-blank and equals the document text at its span."""
+    doc = kb.documents.get(citation.doc_id)
+    if doc is None or not citation.quote.strip():
+        return False
+    if not (0 <= citation.start < citation.end <= len(doc.text)):
+        return False
+    return doc.text[citation.start:citation.end] == citation.quote
+
+
+def keep_verified(kb, citations: Iterable[Citation]) -> tuple[list[Citation], list[str]]:
+    """The display gate: verified citations (deduplicated) and one warning per dropped one."""
+    kept: list[Citation] = []
+    warnings: list[str] = []
+    seen: set[tuple[str, int, int]] = set()
+    for c in citations:
+        if not verify(kb, c):
+            warnings.append(_DROP_WARNING.format(cid=c.clause_id))
+            continue
+        key = (c.doc_id, c.start, c.end)
+        if key not in seen:
+            seen.add(key)
+            kept.append(c)
+    return kept, warnings
+
+
+def sentence_spans(clause: Clause) -> list[tuple[int, int]]:
+    """Document-coordinate spans of the clause's sentences, outer whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    text = clause.text
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((pos, m.end()))
+        pos = m.end()
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    out = []
+    for s, e in spans:
+        piece = text[s:e]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if e - trail - (s + lead) >= 2:
+            out.append((clause.start + s + lead, clause.start + e - trail))
+    return out or [(clause.start, clause.end)]
+
+
+def has_figure(text: str) -> bool:
+    return bool(_FIGURE.search(text))
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = re.sub(r"[\s，。、；：“”（）()《》,.;:!?！？\"'0-9]", "", text)
+    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+
+def key_span(clause: Clause, question: str, prefer: Iterable[str] = ()) -> tuple[int, int]:
+    """The span (document coordinates) of the sentence that best answers ``question``:
+    most character-bigram overlap with it, a figure preferred, ``prefer`` words
+    (e.g. 省级, AAAA) weighted. Short clauses are quoted whole."""
+    spans = sentence_spans(clause)
+    if len(spans) == 1 or len(clause.text) <= 90:
+        return spans[0][0], spans[-1][1]
+    qgrams = _bigrams(question)
+    prefer = [p for p in prefer if p]
+
+    def score(span: tuple[int, int]) -> float:
+        text = clause.text[span[0] - clause.start:span[1] - clause.start]
+        s = len(qgrams & _bigrams(text))
+        s += 3 if has_figure(text) else 0
+        s += sum(4 for p in prefer if p in text)
+        return s
+
+    best = max(spans, key=score)
+    i = spans.index(best)
+    # A very short sentence ("（四）扶持物流公共信息平台建设。") reads better with its successor.
+    if best[1] - best[0] < 20 and i + 1 < len(spans):
+        best = (best[0], spans[i + 1][1])
+    return best
+
+
+def quote_text(kb, citation: Citation) -> str:
+    """The verified quote, or raise: for code that prints a quote outside an Answer."""
+    if not verify(kb, citation):
+        raise QuoteMismatchError(f"{citation.clause_id}: quote does not match its source")
+    return citation.quote

@@ -1,0 +1,139 @@
+"""Follow-up resolution without an LLM: (question, state of the last turn) → standalone question.
+
+    ConversationState        topic (last doc / clause), standalone question, regions, user figures
+    is_followup(text, state) -> bool
+    rewrite(text, state, place_names) -> (standalone question, kind)
+
+A follow-up ("那省级的呢？", "4A级的呢？", "我们投了600万元呢？", "那嘉兴呢？") names
+one attribute; we substitute it for the attribute of the same kind in the previous
+standalone question (level, A-grade, prize tier, figure, region), or append it when the
+previous question had none. The LLM mode condenses history through LangChain instead
+(assistant/llm.py); both fill ``Answer.rewritten_question``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+_LEVEL = re.compile(r"国家级|省级|市级|区级|县级")
+_LEVEL_ALIASES = {"国家": "国家级", "国家的": "国家级", "省里": "省级", "省": "省级", "市里": "市级", "市": "市级",
+                  "区里": "区级", "区": "区级", "县里": "县级", "县": "县级"}
+_GRADE = re.compile(r"(?<![A-Za-z])(A{1,5}|[1-5]A)(?![A-Za-z])级?", re.IGNORECASE)
+_PRIZE = re.compile(r"[一二三]等奖")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|万美元|元|万|亿|台（套）|台套|台|套|%|平方米|家|人)")
+_LEAD = re.compile(r"^(?:那么|那如果|那要是|那|如果是|如果|要是|假如|换成|改成|换作|若是|若)\s*")
+_TAIL = re.compile(r"(?:的话)?(?:的)?(?:呢|怎么样|怎么算|如何|又如何)?[？?。!！\s]*$")
+_INTENT = re.compile(r"(?:有什么|有哪些|有没有|能拿|可以拿|能获得|可获|能补|可以补|补多少|奖励|补助|补贴|资助|支持|怎么|如何|多少|标准|条件|吗)")
+_ANAPHORA = re.compile(r"^(?:那|那么|如果|要是|假如|换成|改成)|呢[？?]?$|这个|该政策|上面|刚才|上述")
+
+
+def norm_grade(g: str) -> str:
+    g = g.upper().rstrip("级")
+    n = int(g[0]) if g[0].isdigit() else len(g)
+    return "A" * n + "级"
+
+
+@dataclass
+class ConversationState:
+    """What a follow-up can lean on. JSON-serialisable (stored in the session file)."""
+
+    question: str = ""  # the last standalone question
+    doc_id: str = ""  # topic: document of the top citation
+    clause_id: str = ""  # topic: clause of the top citation
+    regions: list[str] = field(default_factory=list)  # covered place names the user named
+    facts: dict[str, str] = field(default_factory=dict)  # the user's figures, as text
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> "ConversationState":
+        d = d or {}
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+def is_followup(text: str, state: ConversationState) -> bool:
+    """A short elliptical turn after a previous one ("那省级的呢？", "我们投了600万元呢")."""
+    if not state.question:
+        return False
+    t = text.strip()
+    if len(t) > 30:
+        return False
+    return bool(_ANAPHORA.search(t)) or len(t) <= 6
+
+
+def _core(text: str) -> str:
+    t = _TAIL.sub("", _LEAD.sub("", text.strip()))
+    return t.strip("，, ")
+
+
+def _intent(prev: str) -> str:
+    m = _INTENT.search(prev)
+    return prev[m.start():] if m else "有什么扶持政策？"
+
+
+def rewrite(text: str, state: ConversationState, place_names: list[str] | tuple = ()) -> tuple[str, str]:
+    """(follow-up, state) → (standalone question, kind). kind is one of
+    level / grade / prize / figure / region / topic, joined by '+' when several."""
+    prev = state.question
+    core = _core(text)
+    kinds: list[str] = []
+    out = prev
+
+    places = [p for p in sorted(place_names, key=len, reverse=True) if p in core]
+    if places:
+        new_place = places[0]
+        old = [p for p in sorted(place_names, key=len, reverse=True) if p in out]
+        if old:
+            out = out.replace(old[0], new_place)
+        else:
+            out = f"{new_place}{out}"
+        core = core.replace(new_place, "")
+        kinds.append("region")
+
+    level = _LEVEL.search(core)
+    level_word = level.group() if level else _LEVEL_ALIASES.get(core.strip("的 "))
+    if level_word:
+        if _LEVEL.search(out):
+            out = _LEVEL.sub(level_word, out, count=1)
+        else:
+            out = f"{out.rstrip('？?')}（{level_word}）"
+        core = _LEVEL.sub("", core) if level else ""
+        kinds.append("level")
+
+    grade = _GRADE.search(core)
+    if grade:
+        g = norm_grade(grade.group(1))
+        if _GRADE.search(out):
+            out = _GRADE.sub(g, out, count=1)
+        else:
+            out = f"{out.rstrip('？?')}（{g}）"
+        core = _GRADE.sub("", core)
+        kinds.append("grade")
+
+    prize = _PRIZE.search(core)
+    if prize:
+        out = _PRIZE.sub(prize.group(), out, count=1) if _PRIZE.search(out) else f"{out.rstrip('？?')}（{prize.group()}）"
+        core = _PRIZE.sub("", core)
+        kinds.append("prize")
+
+    figures = _FIGURE.findall(core)
+    if figures:
+        for fig in figures:
+            unit = re.sub(r"^[\d.\s]+", "", fig)
+            same = [m for m in _FIGURE.finditer(out) if re.sub(r"^[\d.\s]+", "", m.group()) == unit]
+            if same:
+                m = same[0]
+                out = out[:m.start()] + fig + out[m.end():]
+            else:
+                out = f"{out.rstrip('？?')}，{core}，能拿多少？"
+                break
+        kinds.append("figure")
+        core = ""
+
+    rest = re.sub(r"[的了呢？?\s，,]", "", core)
+    if not kinds:
+        # a new subject with the previous intent: "那物流平台呢" → "物流平台奖励多少"
+        out = f"{core}{_intent(prev)}" if rest else prev
+        kinds.append("topic")
+    return out, "+".join(kinds)

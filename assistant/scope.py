@@ -1,0 +1,258 @@
+"""Is a question covered by the shipped corpus?  question (+ retrieval) → ``Scope``.
+
+    regions_in(text) -> list[str]                 place names a question mentions
+    Coverage.from_kb(kb)                          covered regions, derived from kb.documents
+    check_question(question, coverage) -> Scope   before retrieval: chit-chat, other regions
+    check_retrieval(question, retrieved, kb, scope) -> Scope   after: weak match, national tax
+    refusal_text(scope, kb, as_of) -> str         says what is not covered and what is
+
+The covered regions are read from the documents' ``region`` fields, never listed
+here; the gazetteer below only lets us *detect* place names in a question.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+PROVINCES = (
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
+    "广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门"
+).split()
+# city → province; county-level units → their city (so 晋江 counts as 泉州).
+CITIES = {
+    "深圳": "广东", "广州": "广东", "东莞": "广东", "佛山": "广东", "珠海": "广东", "中山": "广东", "惠州": "广东",
+    "汕头": "广东", "杭州": "浙江", "宁波": "浙江", "温州": "浙江", "绍兴": "浙江", "湖州": "浙江", "金华": "浙江",
+    "台州": "浙江", "嘉兴": "浙江", "衢州": "浙江", "舟山": "浙江", "丽水": "浙江", "义乌": "金华",
+    "南京": "江苏", "苏州": "江苏", "无锡": "江苏", "常州": "江苏", "南通": "江苏", "扬州": "江苏", "徐州": "江苏",
+    "昆山": "苏州", "福州": "福建", "厦门": "福建", "泉州": "福建", "漳州": "福建", "莆田": "福建", "三明": "福建",
+    "龙岩": "福建", "宁德": "福建", "南平": "福建", "晋江": "泉州", "石狮": "泉州", "南安": "泉州", "惠安": "泉州",
+    "安溪": "泉州", "永春": "泉州", "德化": "泉州", "青岛": "山东", "济南": "山东", "烟台": "山东", "潍坊": "山东",
+    "淄博": "山东", "临沂": "山东", "济宁": "山东", "威海": "山东", "日照": "山东", "寿光": "潍坊", "青州": "潍坊",
+    "诸城": "潍坊", "高密": "潍坊", "昌邑": "潍坊", "安丘": "潍坊", "海宁": "嘉兴", "桐乡": "嘉兴", "平湖": "嘉兴",
+    "嘉善": "嘉兴", "海盐": "嘉兴", "武汉": "湖北", "长沙": "湖南", "郑州": "河南", "合肥": "安徽", "芜湖": "安徽",
+    "成都": "四川", "广安": "四川", "绵阳": "四川", "西安": "陕西", "南昌": "江西", "贵阳": "贵州", "昆明": "云南",
+    "南宁": "广西", "海口": "海南", "三亚": "海南", "沈阳": "辽宁", "大连": "辽宁", "长春": "吉林", "哈尔滨": "黑龙江",
+    "石家庄": "河北", "太原": "山西", "兰州": "甘肃", "西宁": "青海", "银川": "宁夏", "乌鲁木齐": "新疆",
+    "呼和浩特": "内蒙古", "拉萨": "西藏", "雄安": "河北", "天津滨海": "天津", "浦东": "上海",
+}
+_PLACE_NAMES = sorted(set(PROVINCES) | set(CITIES), key=len, reverse=True)
+_PLACE_RE = re.compile("|".join(map(re.escape, _PLACE_NAMES)))
+
+_CHITCHAT = re.compile(
+    r"^(?:你好|您好|嗨|哈喽|hello|hi|hey|在吗|在不在|早上好|晚上好|下午好|谢谢|多谢|感谢|再见|拜拜|好的|ok|嗯+|哈+)"
+    r"[啊呀呢吧！!。.~～\s]*$|你是谁|你叫什么|讲个笑话|天气|吃了吗|吃饭了|今天几号|星期几|几点了|"
+    r"你会做什么|你能做什么|你是机器人|聊聊天|唱首歌|写首诗",
+    re.IGNORECASE,
+)
+# Tax vocabulary: a question naming one of these is a tax question; covered only if
+# the corpus itself speaks of it.
+TAX_TERMS = (
+    "增值税", "个人所得税", "个税", "企业所得税", "所得税", "印花税", "消费税", "关税", "房产税", "契税",
+    "城镇土地使用税", "土地增值税", "车船税", "资源税", "环保税", "出口退税", "留抵退税", "退税", "起征点",
+    "小规模纳税人", "一般纳税人", "专项附加扣除", "加计扣除", "税率", "免税", "减税", "税收优惠", "发票", "税",
+)
+_NATIONAL = re.compile(r"全国|国家税务总局|国务院|财政部|国家层面|国家规定|国家政策|中央")
+# Words too common in policy questions to show that retrieval found the topic.
+_GENERIC = set(
+    "政策 补贴 补助 奖励 资助 扶持 支持 企业 公司 我们 我司 多少 什么 怎么 如何 可以 能否 是否 申请 享受 给予 "
+    "标准 规定 条件 一下 请问 哪些 有没有 能不能 最高 万元 元 的 了 吗 呢 么 是 有 在 和 与 及 或 对 按 "
+    "市级 省级 国家级 区级 县级 一次性 情况 方面 相关 文件 这个 那个 知道 需要 要求 办理 现在 今年 还有".split()
+)
+
+NATIONAL_TAX = "national-tax"
+OTHER_REGION = "other-region"
+CHITCHAT = "chitchat"
+WEAK = "weak-retrieval"
+EMPTY_CORPUS = "empty-corpus"
+
+
+def regions_in(text: str) -> list[str]:
+    """Place names (gazetteer) mentioned in ``text``, in order, longest match first."""
+    out: list[str] = []
+    for m in _PLACE_RE.finditer(text):
+        if m.group() not in out:
+            out.append(m.group())
+    return out
+
+
+@dataclass
+class Coverage:
+    """Which places the corpus covers: ``keys`` maps each name a user may say
+    (泉州, 泉州经济技术开发区, 嘉兴 …) to the documents' exact region values."""
+
+    keys: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_kb(cls, kb) -> "Coverage":
+        cov = cls()
+        for doc in kb.documents.values():
+            region = (doc.region or "").strip()
+            if not region:
+                continue
+            names = {region}
+            stripped = region
+            for p in PROVINCES:
+                if stripped.startswith(p):
+                    stripped = re.sub(r"^(?:省|自治区|市)", "", stripped[len(p):]) or stripped
+                    break
+            names.add(stripped)
+            base = re.sub(r"(?:市|区|县|经济技术开发区|开发区|高新区)$", "", stripped)
+            if len(base) >= 2:
+                names.add(base)
+            names.update(regions_in(stripped))
+            for n in names:
+                cov.keys.setdefault(n, set()).add(region)
+        return cov
+
+    def covered_names(self) -> list[str]:
+        return sorted(self.keys, key=len, reverse=True)
+
+    def resolve(self, mention: str) -> set[str]:
+        """Exact document region values a mention refers to ("" set when not covered)."""
+        if mention in self.keys:
+            return set(self.keys[mention])
+        parent = CITIES.get(mention)
+        if parent and parent in self.keys and parent not in PROVINCES:  # a county of a covered city
+            return set(self.keys[parent])
+        return set()
+
+    def mentions(self, text: str) -> list[str]:
+        """Covered names and gazetteer places in ``text`` (longest first, no overlaps)."""
+        names = sorted(set(self.covered_names()) | set(_PLACE_NAMES), key=len, reverse=True)
+        found: list[tuple[int, str]] = []
+        taken: list[tuple[int, int]] = []
+        for n in names:
+            for m in re.finditer(re.escape(n), text):
+                if any(s < m.end() and m.start() < e for s, e in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                found.append((m.start(), n))
+        return [n for _, n in sorted(found)]
+
+
+@dataclass
+class Scope:
+    covered: bool = True
+    reason: str = ""
+    regions: dict[str, set[str]] = field(default_factory=dict)  # covered mention → doc regions
+    uncovered: list[str] = field(default_factory=list)  # places the corpus does not hold
+    detail: str = ""
+
+
+def check_question(question: str, coverage: Coverage, corpus_text: str = "") -> Scope:
+    """Before retrieval: chit-chat, places outside the corpus. A province is covered only
+    when a covered city in it is named too (福建泉州), since no document is provincial.
+    Place names that the corpus text itself uses as subjects (台湾 design firms) are not
+    treated as the question's jurisdiction."""
+    q = question.strip()
+    if _CHITCHAT.search(q) and not _has_policy_words(q):
+        return Scope(covered=False, reason=CHITCHAT)
+    scope = Scope()
+    for m in coverage.mentions(q):
+        docs = coverage.resolve(m)
+        if docs:
+            scope.regions[m] = docs
+        else:
+            scope.uncovered.append(m)
+    covered_provinces = {CITIES.get(m) for m in scope.regions} | {
+        CITIES.get(CITIES.get(m, ""), "") for m in scope.regions}
+    scope.uncovered = [m for m in scope.uncovered if m not in covered_provinces]
+    if scope.uncovered and corpus_text:
+        # e.g. "引进台湾设计公司有补助吗": the place is what the clause is about, not where.
+        scope.uncovered = [m for m in scope.uncovered if not _subject_use(q, m, corpus_text)]
+    if scope.uncovered and not scope.regions:
+        scope.covered = False
+        scope.reason = OTHER_REGION
+    return scope
+
+
+def _subject_use(question: str, place: str, corpus_text: str) -> bool:
+    """The place is followed by the same two characters in the question and the corpus
+    (台湾等知名设计公司 / 台湾设计公司 share '台湾' + a neighbour word)."""
+    i = question.find(place)
+    after = question[i + len(place):i + len(place) + 2]
+    before = question[max(0, i - 2):i]
+    return bool((after and len(after) == 2 and (place + after) in corpus_text)
+                or (before and len(before) == 2 and (before + place) in corpus_text))
+
+
+def _has_policy_words(q: str) -> bool:
+    return bool(re.search(r"补贴|补助|奖励|政策|资助|扶持|认定|申报|税|万元|企业|平台|中心", q))
+
+
+def content_terms(question: str) -> list[str]:
+    """Question words that could show a topic match (jieba tokens minus generic words)."""
+    import jieba
+
+    terms = []
+    for t in jieba.lcut(question):
+        t = t.strip()
+        if len(t) >= 2 and t not in _GENERIC and not re.fullmatch(r"[\d.]+|[A-Za-z]", t):
+            terms.append(t)
+    return terms
+
+
+def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float = 0.0) -> Scope:
+    """After retrieval: a tax rule no document mentions, or a weak match (best dense score
+    under ``min_dense`` and no content word of the question in the top clauses)."""
+    if not scope.covered:
+        return scope
+    corpus = _corpus_text(kb)
+    taxes = [t for t in TAX_TERMS if t in question]
+    if taxes:
+        specific = [t for t in taxes if t not in ("税", "税率", "免税", "减税", "税收优惠", "所得税")] or taxes
+        if not any(t in corpus for t in specific) or (_NATIONAL.search(question) and not scope.regions):
+            return Scope(covered=False, reason=NATIONAL_TAX, detail="、".join(specific))
+    if not retrieved:
+        return Scope(covered=False, reason=WEAK)
+    top_text = "".join(s.clause.embed_text for s in retrieved[:3])
+    terms = content_terms(question)
+    overlap = [t for t in terms if t in top_text]
+    best = max((s.dense_score for s in retrieved if s.dense_score is not None), default=None)
+    if not overlap and (best is None or best < min_dense):
+        return Scope(covered=False, reason=WEAK, detail="、".join(terms[:5]))
+    return scope
+
+
+_CORPUS_CACHE: dict[int, str] = {}
+
+
+def _corpus_text(kb) -> str:
+    key = id(kb.documents)
+    if key not in _CORPUS_CACHE:
+        _CORPUS_CACHE[key] = "\n".join(d.text for d in kb.documents.values())
+    return _CORPUS_CACHE[key]
+
+
+def corpus_listing(kb, as_of: dt.date) -> str:
+    """One line per shipped document: title, 文号, region, validity at ``as_of``."""
+    lines = []
+    for doc in sorted(kb.documents.values(), key=lambda d: (d.region, d.title)):
+        status = doc.validity(as_of)
+        until = f"，有效期至{doc.valid_until}" if doc.valid_until else ""
+        num = f"（{doc.doc_number}）" if doc.doc_number else ""
+        incomplete = "，原文不完整" if doc.incomplete else ""
+        lines.append(f"- 【{doc.region or '地区未注明'}】《{doc.title}》{num}：{status}{until}{incomplete}")
+    return "\n".join(lines)
+
+
+def refusal_text(scope: Scope, kb, as_of: dt.date) -> str:
+    """Chinese refusal: what is not covered, then what the corpus does cover. Invents nothing."""
+    if scope.reason == CHITCHAT:
+        head = "您好！我是政策助手，只回答已收录政策文件中的企业扶持政策问题（补助标准、申报条件、有效期等），这个问题不在服务范围内。"
+    elif scope.reason == OTHER_REGION:
+        places = "、".join(scope.uncovered)
+        head = (f"抱歉，已收录的政策文件中没有{places}的政策，无法回答{places}的问题；"
+                "为避免误导，也不会用其他地区的标准代替。请咨询当地主管部门。")
+    elif scope.reason == NATIONAL_TAX:
+        head = (f"抱歉，已收录的政策文件没有规定{scope.detail or '该税收事项'}的全国性税收规则，无法据此答复；"
+                "请以税务部门公布的现行规定为准，或咨询12366纳税服务热线。")
+    elif scope.reason == EMPTY_CORPUS:
+        head = "知识库中还没有任何政策文件，请先导入文件。"
+    else:
+        head = "抱歉，已收录的政策文件中没有找到与这个问题相关的条款，无法给出有依据的答复。"
+    listing = corpus_listing(kb, as_of)
+    if not listing:
+        return head
+    return f"{head}\n\n目前可以查询的政策文件（判断日期 {as_of.isoformat()}）：\n{listing}"
