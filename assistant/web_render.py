@@ -1,0 +1,179 @@
+"""HTML for the web UI: records → escaped HTML strings (no Gradio here, so it is testable).
+
+Every piece of text that came from a user, a document or a model goes through ``esc``;
+the only markup is ours. Chat messages are emitted as one HTML block with no blank
+lines, so the chat's Markdown renderer leaves them alone (no Markdown links or
+emphasis can be smuggled in through a question or a document).
+"""
+from __future__ import annotations
+
+import html
+from typing import Any, Iterable
+
+from assistant.records import EXPIRED, NOT_STATED, NOT_YET, VALID, Calculation, Citation, format_wan
+
+_BADGE_CLASS = {VALID: "valid", EXPIRED: "expired", NOT_YET: "notyet", NOT_STATED: "unknown"}
+_MODE_ZH = {"default": "内置答复", "llm": "大模型", "llm-fallback": "大模型不可用，已改用内置答复"}
+
+
+def esc(text: Any) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def lines(text: Any) -> str:
+    """Escaped text with line breaks kept as <br> (and no raw newline left)."""
+    return "<br>".join(esc(part) for part in str(text or "").replace("\r", "").split("\n"))
+
+
+def badge(validity: str) -> str:
+    cls = _BADGE_CLASS.get(validity, "unknown")
+    return f'<span class="pa-badge pa-{cls}">{esc(validity or NOT_STATED)}</span>'
+
+
+def mode_label(mode: str) -> str:
+    return _MODE_ZH.get(mode, mode)
+
+
+def user_message(question: str) -> str:
+    return f'<div class="pa-q">{lines(question)}</div>'
+
+
+def highlighted(doc_text: str, lo: int, hi: int, start: int, end: int) -> str:
+    """doc_text[lo:hi] with [start:end] wrapped in <mark>; every part escaped."""
+    start, end = max(lo, start), min(hi, end)
+    if start >= end:
+        return lines(doc_text[lo:hi])
+    return (lines(doc_text[lo:start]) + '<mark class="pa-mark">' + lines(doc_text[start:end])
+            + "</mark>" + lines(doc_text[end:hi]))
+
+
+def citation_card(c: Citation, doc=None, clause=None, opened: bool = False) -> str:
+    """A <details> card: the citation line and badge; open it for the whole clause with
+    the quoted span highlighted and the document's metadata."""
+    if doc is not None and clause is not None:
+        lo, hi = min(clause.start, c.start), max(clause.end, c.end)
+        body = highlighted(doc.text, lo, hi, c.start, c.end)
+    else:
+        body = '<mark class="pa-mark">' + lines(c.quote) + "</mark>"
+    meta = [("文件", f"《{c.title}》"), ("文号", c.doc_number or "无"), ("发布机构", c.issuer or "未注明"),
+            ("条款", c.display_path)]
+    if doc is not None and doc.region:
+        meta.append(("地区", doc.region))
+    if c.valid_until:
+        meta.append(("有效期至", c.valid_until))
+    if doc is not None and doc.dates:
+        meta.append(("日期", "；".join(f"{k} {v}" for k, v in doc.dates.items())))
+    meta_html = "".join(f"<span><b>{esc(k)}</b>{esc(v)}</span>" for k, v in meta)
+    warn = '<div class="pa-warn">注意：原文不完整，部分内容缺失。</div>' if c.incomplete else ""
+    return (f'<details class="pa-card"{" open" if opened else ""}>'
+            f'<summary>{badge(c.validity)}<span class="pa-line">{esc(c.line)}</span></summary>'
+            f'<div class="pa-meta">{meta_html}</div>{warn}'
+            f'<div class="pa-clause-text">{body}</div></details>')
+
+
+def calculation_html(calc: Calculation, card: str = "") -> str:
+    if calc.amount_yuan is not None:
+        amount = f'<div class="pa-amount">{esc(format_wan(calc.amount_yuan))}' \
+                 f'<small>（{esc(calc.amount_yuan)} 元）</small></div>'
+    else:
+        amount = '<div class="pa-amount pa-none">暂无法算出金额</div>'
+    parts = ['<div class="pa-calc">', amount]
+    if calc.summary:
+        parts.append(f'<div class="pa-summary">{esc(calc.summary)}</div>')
+    if calc.eligible is False:
+        parts.append('<div class="pa-warn">按所填情况，不符合该条款的条件。</div>')
+    if calc.missing_facts:
+        parts.append(f'<div class="pa-warn">还需要填写：{esc("、".join(calc.missing_facts))}</div>')
+    if calc.steps:
+        parts.append("<div><b>计算步骤</b><ol>" + "".join(f"<li>{esc(s)}</li>" for s in calc.steps)
+                     + "</ol></div>")
+    if calc.checks:
+        parts.append("<div><b>条件核对</b><ul>" + "".join(f"<li>{esc(s)}</li>" for s in calc.checks)
+                     + "</ul></div>")
+    parts.append(card)
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def answer_message(answer, cards: Iterable[str], calc_cards: dict[str, str] | None = None) -> str:
+    """The assistant's chat message: answer text, warnings, amounts, citation cards."""
+    calc_cards = calc_cards or {}
+    out = [f'<div class="pa-answer">{lines(answer.answer)}</div>']
+    for w in answer.warnings:
+        out.append(f'<div class="pa-warn">{esc(w)}</div>')
+    calcs = list(answer.calculations) or ([answer.calculation] if answer.calculation else [])
+    for calc in calcs:
+        if calc.amount_yuan is not None or calc.missing_facts:
+            out.append(calculation_html(calc))
+    cards = list(cards)
+    if cards:
+        out.append(f'<div class="pa-cards"><div class="pa-cards-title">引用依据（点击展开原文）</div>'
+                   f'{"".join(cards)}</div>')
+    out.append(f'<div class="pa-mode">答复方式：{esc(mode_label(answer.mode))}</div>')
+    return "".join(out)
+
+
+def search_results(hits: list[dict]) -> str:
+    """Ranked clauses for hotline staff, each with one-click copy of line + text."""
+    if not hits:
+        return '<div class="pa-empty">没有找到相关条款，请换个说法或放宽筛选条件。</div>'
+    out = [f'<div class="pa-count">共 {len(hits)} 条结果</div>']
+    for h in hits:
+        c = h["citation"]
+        copy_all = f'{h["line"]}\n{h["text"]}'
+        score = f'{h["score"]:.4f}'
+        out.append(
+            '<div class="pa-hit">'
+            f'<div class="pa-hit-head"><span class="pa-rank">#{esc(h["rank"])}</span>'
+            f'{badge(c.get("validity", ""))}<span class="pa-score">相关度 {esc(score)}</span>'
+            f'<span class="pa-cid">{esc(h["clause_id"])}</span></div>'
+            f'<div class="pa-line">{esc(h["line"])}</div>'
+            f'<div class="pa-clause-text">{lines(h["text"])}</div>'
+            f'<div class="pa-actions"><button type="button" class="pa-copy" data-copy="{esc(copy_all)}">复制引用和原文</button>'
+            f'<button type="button" class="pa-copy" data-copy="{esc(h["line"])}">仅复制引用</button></div>'
+            "</div>")
+    return "".join(out)
+
+
+def document_rows(docs: list[dict]) -> list[list[str]]:
+    rows = []
+    for d in docs:
+        dates = "；".join(f"{k} {v}" for k, v in (d.get("dates") or {}).items())
+        if d.get("valid_until"):
+            dates = (dates + "；" if dates else "") + f"有效期至 {d['valid_until']}"
+        rows.append([d["title"], d.get("doc_number") or "—", d.get("issuer") or "—",
+                     d.get("region") or "—", dates or "—", d["validity"], str(d["clause_count"]),
+                     "；".join(d.get("warnings") or []) + ("；原文不完整" if d.get("incomplete") else "")
+                     or "—", d["doc_id"]])
+    return rows
+
+
+DOCUMENT_HEADERS = ["标题", "文号", "发布机构", "地区", "日期", "有效性", "条款数", "提示", "编号"]
+
+
+def _tree_nodes(nodes: list[dict]) -> str:
+    out = []
+    for n in nodes:
+        inner = "".join(
+            f'<div class="pa-leaf"><span class="pa-cid">{esc(c["display_path"])}</span>'
+            f'<div class="pa-clause-text">{lines(c["text"])}</div></div>' for c in n["clauses"])
+        inner += _tree_nodes(n["children"])
+        if n["heading"]:
+            out.append(f'<details class="pa-node" open><summary>{esc(n["heading"])}</summary>{inner}</details>')
+        else:
+            out.append(inner)
+    return "".join(out)
+
+
+def document_detail(d: dict) -> str:
+    warn = "".join(f'<div class="pa-warn">{esc(w)}</div>' for w in d.get("warnings") or [])
+    if d.get("incomplete"):
+        warn += '<div class="pa-warn">原文不完整（来源注明“因篇幅问题不能全部显示”）。</div>'
+    head = (f'<div class="pa-doc-head"><h3>{esc(d["title"])}</h3>{badge(d["validity"])}'
+            f'<span>{esc(d.get("doc_number") or "无文号")}</span><span>{esc(d.get("issuer") or "")}</span>'
+            f'<span>共 {esc(d["clause_count"])} 条</span></div>')
+    return f'<div class="pa-doc">{head}{warn}{_tree_nodes(d["tree"])}</div>'
+
+
+def notice(text: str, kind: str = "warn") -> str:
+    return f'<div class="pa-{esc(kind)}">{esc(text)}</div>'
