@@ -1,0 +1,95 @@
+"""Names of the facts a rule needs, shared by extraction, fact reading and the calculator.
+
+A rule says what it needs in the document's words ("平台投资额", "年度担保责任余额",
+"每期培训人员 … 人"); these helpers turn that into a short fact name ("投资额",
+"担保责任余额", "培训人员数") so that a user's "投资800万元" meets the rule's need.
+
+    base_name("其辅导费用")                 -> "辅导费用"
+    threshold_name("企业投资", "元")         -> "投资额"
+    lookup(facts, "年主营业务收入增速")       -> the value the user gave for 增速, or None
+"""
+from __future__ import annotations
+
+import re
+
+# The bases rates are applied to, as the documents name them (longest first when matching).
+CANONICAL = (
+    "服务外包总费用", "采购发票总价", "担保责任余额", "研发升级费用", "设备购置款", "无形资产成本",
+    "辅导费用", "研发费用", "投入资金", "开发费用", "销售价格", "投资额",
+)
+# Short everyday words → the canonical name (a user says 投资, the rule says 投资额).
+ALIASES = {
+    "投资": "投资额", "投资总额": "投资额", "项目投资": "投资额", "投入": "投入资金",
+    "发票总价": "采购发票总价", "采购金额": "采购发票总价", "担保余额": "担保责任余额",
+    "研发投入": "研发费用", "台数": "台套数", "套数": "台套数", "购买数量": "台套数",
+    "设备款": "设备购置款", "设备投资": "设备购置款", "辅导费": "辅导费用",
+}
+_LEADING = re.compile(r"^(?:单家企业|单个企业|企业|其|该|我市|市内|区内|每期|每年|年度|当年|实际|接受|开展)+")
+# Metric names documents put after their subject ('…电子商务平台年交易额'): the metric is the fact.
+METRICS = ("网上年销售总额", "网上销售总额", "年主营业务收入增速", "年主营业务收入", "年服务营业收入",
+           "年服务合同总金额", "年国际物流费用", "进出口额增速", "年交易额", "年销售额", "营业收入")
+_MONEY_END = ("额", "费用", "价", "款", "收入", "金额", "资金", "投入", "成本", "余额", "总额")
+
+
+def base_name(text: str) -> str:
+    """'平台投资额' / '其辅导费用' / '采购发票总价（不含税）' → canonical base name."""
+    text = re.sub(r"[（(][^）)]*[）)]", "", text or "").strip()
+    for name in CANONICAL:
+        if name in text:
+            return name
+    if text in ALIASES:
+        return ALIASES[text]
+    return re.sub(r"^(?:其|该)", "", text)
+
+
+def threshold_name(noun: str, unit: str, previous: str = "") -> str:
+    """The fact a comparison is about: ('年交易额', '元') → '年交易额';
+    ('服务企业', '家') → '服务企业数'; ('占主营业务收入比例', '%', '年服务营业收入') → '年服务营业收入占比'."""
+    noun = re.sub(r"[（(][^）)]*[）)]", "", noun or "").strip(" “”\"")
+    noun = re.sub(r"(首次|累计)$", "", noun)
+    m = re.match(r"^(.*?)占.*(?:比重|比例)$", noun)
+    if m:
+        return (m.group(1) or previous.replace("占比", "")) + "占比"
+    canon = base_name(noun) if any(c in noun for c in CANONICAL) else ""
+    if canon:
+        return canon
+    for metric in METRICS:
+        if noun.endswith(metric):
+            return metric
+    stripped = _LEADING.sub("", noun) or noun
+    if stripped in ALIASES:
+        return ALIASES[stripped]
+    if unit in ("元", "美元"):
+        return stripped if stripped.endswith(_MONEY_END) else stripped + "额"
+    if unit in ("台",):
+        return "台套数"
+    if unit in ("家", "个", "人", "项"):
+        return stripped if stripped.endswith("数") else stripped + "数"
+    if unit == "天":
+        return stripped + "天数"
+    if unit == "年":
+        return stripped + "年限"
+    if unit == "平方米":
+        return stripped if "面积" in stripped else noun + "面积"
+    return stripped
+
+
+def lookup(facts: dict, name: str):
+    """The user's value for the fact ``name``: exact key, alias, then the closest key that
+    one contains the other ('增速' answers '年主营业务收入增速'). None when absent."""
+    if not facts:
+        return None
+    if name in facts:
+        return facts[name]
+    for key, value in facts.items():
+        if ALIASES.get(key) == name or ALIASES.get(name) == key:
+            return value
+    best = None
+    for key, value in facts.items():
+        if not isinstance(key, str) or key in ("级别", "学历") or len(key) < 2:
+            continue
+        if key in name or name in key:
+            score = min(len(key), len(name))
+            if best is None or score > best[0]:
+                best = (score, value)
+    return best[1] if best else None
