@@ -1,0 +1,371 @@
+"""Cut a document along its own clause structure into retrieval units.
+
+    split_clauses(doc) -> list[Clause]        invariant: doc.text[c.start:c.end] == c.text
+
+Headings recognised (a marker at a line start, after a sentence end, after a
+"(责任单位…)" note, or right after a heading's title when a sub-heading follows
+inline as in "一、支持知识产权高质量创造（一）鼓励…"):
+
+    第一章 / 第一节 / 第一条 · 一、 · （一） (一) · 1、 1. 1． · （1） (1) · —— bullets at a line start
+
+A candidate counts only if its number continues the sequence (next sibling, a
+first child, or the next number after the previous section's items — numbering
+that runs across sections, as in items 1–30 under （一）（二）（三）); anything else
+is body text. Each heading with a body becomes one clause whose text runs from its
+marker to the next heading; a heading with only a title just names its children's
+path. The text before the first heading is the clause ("前言",) and paragraphs
+after the last clause that state validity or precedence ("本意见自…实施", "原有政策…
+以本意见为准") are the clause ("附则",).
+
+A clause's text includes its trailing "(责任单位:…)" note; the units are also in
+``responsible_units``. Clauses longer than MAX_CHARS are split at sentence ends into
+parts that keep the path; part k>0 has clause_id suffix "#k+1".
+
+clause_id = "<doc_id>/<key>", key from the numbers: 二、（四） → "2.4"; item 11
+under 二、（一） → "2.1.11"; 第三章第十条 → "3.10"; —— bullets → "d1", "d2" …;
+前言 → "0"; 附则 → "end". display_path: "二、（四）", "二、（一）第11项" for "11、"
+items, "二、（一）1." for "1." items.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.records import Clause, Document
+from index.cleaning import SENTENCE_END
+
+MAX_CHARS = 400
+MIN_PART_CHARS = 80
+_CN_NUM = "一二三四五六七八九十百零〇"
+MARKER = re.compile(
+    rf"(?P<chapter>第(?P<chn>[{_CN_NUM}\d]+)(?P<chk>[章节条]))"
+    rf"|(?P<cn>(?P<cnn>[{_CN_NUM}]+)、)"
+    r"|(?P<pcn>[（(](?P<pcnn>[一二三四五六七八九十]+)[）)])"
+    r"|(?P<num>(?P<numn>\d{1,2})\s?(?P<nums>[、.．])(?![\d.．]))"
+    r"|(?P<pnum>[（(](?P<pnumn>\d{1,2})[）)])"
+    r"|(?P<dash>——(?!—))"
+)
+RANK = {"章": 0, "节": 1, "条": 2, "cn": 3, "pcn": 4, "num": 5, "pnum": 6, "dash": 7}
+_BOUNDARY = SENTENCE_END + "：:\n"
+_TITLE_STOP = re.compile(r"[。；;！？!?：:]")
+CLOSING = re.compile(
+    r"^(?:本(?:实施)?(?:意见|方案|办法|通知|规定|细则|措施|政策|决定|条例|计划|文件|若干措施|若干政策|实施细则)"
+    r"|原有(?:相关)?(?:政策|规定|文件)|已有(?:相关)?政策|此前|以往)"
+    r"[^\n]*(?:施行|实施|有效期|解释|为准|执行|废止|不一致)"
+)
+_OPEN_PARENS = "（("
+
+
+@dataclass
+class _Head:
+    kind: str  # 章 节 条 cn pcn num pnum dash
+    num: int
+    start: int  # marker start
+    marker_end: int
+    sep: str = ""  # "、" or "." for num items
+    title: str = ""
+    plain_title: str = ""  # the title without its marker
+    continued: bool = False  # its number continued the previous section's items
+    key: str = ""
+    display: str = ""
+    path: tuple = ()
+    chain: tuple = ()  # the open headings, ending with this one
+
+
+def split_clauses(doc: Document) -> list[Clause]:
+    """Document → its clauses in text order. Deterministic: same text, same ids."""
+    text = doc.text
+    heads = find_headings(text)
+    _assign_paths(heads, text)
+    out: list[Clause] = []
+    used: dict[str, int] = {}
+
+    def emit(key: str, path: tuple[str, ...], display: str, start: int, end: int) -> None:
+        start, end = _strip_span(text, start, end)
+        if end <= start:
+            return
+        n = used.get(key, 0) + 1
+        used[key] = n
+        if n > 1:  # a numbering slip in the source: keep ids unique and stable
+            key = f"{key}~{n}"
+        out.extend(_make_clauses(doc, key, path, display, start, end))
+
+    first = heads[0].start if heads else len(text)
+    emit("0", ("前言",), "前言", _preamble_start(text, first), first)
+    closing = _closing_start(text, heads[-1], len(text)) if heads else None
+    for i, h in enumerate(heads):
+        end = heads[i + 1].start if i + 1 < len(heads) else (closing or len(text))
+        seg = text[h.start:end].strip()
+        body = seg[h.marker_end - h.start:]
+        if _is_title_only(body, h):  # its children carry the text
+            continue
+        emit(h.key, h.path, h.display, h.start, end)
+    if closing is not None:
+        emit("end", ("附则",), "附则", closing, len(text))
+    return out
+
+
+def _is_title_only(body: str, h: _Head) -> bool:
+    return body.strip().rstrip(SENTENCE_END + "：:").strip() == h.plain_title
+
+
+def find_headings(text: str) -> list[_Head]:
+    """All accepted headings of ``text``, in order (see the module docstring)."""
+    heads: list[_Head] = []
+    open_: list[_Head] = []  # the stack of open headings
+    last_num: dict[str, int] = {}
+    for m in MARKER.finditer(text):
+        h = _head_from_match(m)
+        if h is None or not _at_boundary(text, m.start(), h, heads):
+            continue
+        same = next((o for o in open_ if o.kind == h.kind), None)
+        if h.kind == "dash":
+            ok = True
+            h.num = (same.num + 1) if same else 1
+        elif same is not None:
+            ok = h.num == same.num + 1
+        else:
+            ok = h.num == 1 or (last_num.get(h.kind, 0) > 0 and h.num == last_num[h.kind] + 1)
+            h.continued = h.num != 1
+        if not ok:
+            continue
+        open_ = [o for o in open_ if RANK[o.kind] < RANK[h.kind]]
+        open_.append(h)
+        last_num[h.kind] = h.num
+        h.chain = tuple(open_)
+        heads.append(h)
+    return heads
+
+
+def _head_from_match(m: re.Match[str]) -> _Head | None:
+    if m.group("chapter"):
+        n = cn_to_int(m.group("chn"))
+        return None if n is None else _Head(m.group("chk"), n, m.start(), m.end())
+    if m.group("cn"):
+        n = cn_to_int(m.group("cnn"))
+        return None if n is None else _Head("cn", n, m.start(), m.end())
+    if m.group("pcn"):
+        n = cn_to_int(m.group("pcnn"))
+        return None if n is None else _Head("pcn", n, m.start(), m.end())
+    if m.group("num"):
+        return _Head("num", int(m.group("numn")), m.start(), m.end(), sep=m.group("nums"))
+    if m.group("pnum"):
+        return _Head("pnum", int(m.group("pnumn")), m.start(), m.end())
+    return _Head("dash", 0, m.start(), m.end())
+
+
+def _at_boundary(text: str, pos: int, h: _Head, heads: list[_Head]) -> bool:
+    """Can a heading start at ``pos``? Line start, sentence end, after a 责任单位 note,
+    or inline right after the previous heading's short title."""
+    j = pos - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    if j < 0 or text[j] == "\n":
+        return True
+    if h.kind == "dash":
+        return False
+    if text[j] in _BOUNDARY:
+        return True
+    if text[j] in "）)" and "责任单位" in text[max(0, j - 120): j]:
+        return True
+    if heads and h.num == 1:
+        prev = heads[-1]
+        between = text[prev.marker_end:pos]
+        if 0 < len(between) <= 40 and not _TITLE_STOP.search(between) and "\n" not in between \
+                and RANK[h.kind] > RANK[prev.kind]:
+            return True
+    return False
+
+
+def _assign_paths(heads: list[_Head], text: str) -> None:
+    for i, h in enumerate(heads):
+        nxt = heads[i + 1].start if i + 1 < len(heads) else len(text)
+        h.title = _title(text, h, nxt)
+    continued_kinds = {h.kind for h in heads if h.continued}
+    for h in heads:
+        h.key = ".".join(_key_part(o) for o in h.chain)
+        h.display = "".join(_display_part(o, o.kind in continued_kinds) for o in h.chain)
+        h.path = tuple(o.title for o in h.chain)
+
+
+def _title(text: str, h: _Head, nxt: int) -> str:
+    """The heading as a path element: marker (brackets made full-width) + its short title."""
+    end = min(nxt, text.find("\n", h.start) if "\n" in text[h.start:nxt] else nxt)
+    line = text[h.marker_end:end]
+    marker = text[h.start:h.marker_end].replace("(", "（").replace(")", "）").replace(" ", "")
+    if h.kind == "dash":
+        marker = ""
+    h.plain_title = line.strip()
+    stop = _TITLE_STOP.search(line)
+    if stop is None:
+        title = line.strip()
+        if len(title) > 60:
+            title = title[:30] + "…"
+    elif stop.start() <= 40:
+        title = line[: stop.start()].strip()
+    else:
+        comma = re.search(r"[，,]", line)
+        title = line[: comma.start()] if comma and comma.start() <= 25 else line[:20] + "…"
+    if stop is not None:
+        h.plain_title = line[: stop.start()].strip()
+    return marker + title.strip()
+
+
+def _key_part(h: _Head) -> str:
+    return f"d{h.num}" if h.kind == "dash" else str(h.num)
+
+
+def _display_part(h: _Head, continued: bool = False) -> str:
+    if h.kind == "cn":
+        return f"{int_to_cn(h.num)}、"
+    if h.kind == "pcn":
+        return f"（{int_to_cn(h.num)}）"
+    if h.kind == "num":
+        return f"第{h.num}项" if (h.sep == "、" or continued and h.sep != "." and h.sep != "．") else f"{h.num}."
+    if h.kind == "pnum":
+        return f"（{h.num}）"
+    if h.kind == "dash":
+        return h.title.lstrip("—")
+    return f"第{int_to_cn(h.num)}{h.kind}"
+
+
+def _preamble_start(text: str, first_head: int) -> int:
+    """Skip the title lines at the top: the preamble starts at the first line that
+    addresses someone (…:) or says something (has a sentence end)."""
+    pos = 0
+    while pos < first_head:
+        nl = text.find("\n", pos, first_head)
+        line_end = first_head if nl == -1 else nl
+        line = text[pos:line_end].strip()
+        if line and (line[-1] in "：:" or any(ch in line for ch in "。；;")):
+            return pos
+        if nl == -1:
+            break
+        pos = nl + 1
+    return first_head
+
+
+def _closing_start(text: str, h: _Head, end: int) -> int | None:
+    """Where the closing provisions begin inside the last heading's segment, if any.
+    The first body paragraph always belongs to the heading ("五、其他\\n本方案自…")."""
+    seg_start = h.start
+    lines_pos = [m.end() for m in re.finditer(r"\n", text[seg_start:end])]
+    first_body_seen = _TITLE_STOP.search(text[h.marker_end: (seg_start + lines_pos[0]) if lines_pos else end]) is not None
+    for off in lines_pos:
+        p = seg_start + off
+        line_end = text.find("\n", p, end)
+        line = text[p: end if line_end == -1 else line_end].strip()
+        if not line:
+            continue
+        if first_body_seen and CLOSING.match(line):
+            return p
+        first_body_seen = True
+    return None
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _make_clauses(doc: Document, key: str, path: tuple[str, ...], display: str, start: int, end: int) -> list[Clause]:
+    text = doc.text
+    units = responsible_units(text[start:end])
+    spans = split_long(text, start, end)
+    n = len(spans)
+    return [
+        Clause(
+            clause_id=f"{doc.doc_id}/{key}" + (f"#{i + 1}" if i else ""),
+            doc_id=doc.doc_id, path=path, display_path=display,
+            text=text[s:e], start=s, end=e, responsible_units=units, part=i, n_parts=n,
+        )
+        for i, (s, e) in enumerate(spans)
+    ]
+
+
+def split_long(text: str, start: int, end: int, limit: int = MAX_CHARS) -> list[tuple[int, int]]:
+    """A span → sentence-aligned parts of at most ~``limit`` characters (a single
+    longer sentence stays whole; a short tail joins the part before it)."""
+    if end - start <= limit:
+        return [(start, end)]
+    cuts = [m.end() for m in re.finditer(rf"[{SENTENCE_END}][”’」』)）]?|\n", text[start:end])]
+    bounds = [start] + [start + c for c in cuts if start + c < end] + [end]
+    parts: list[tuple[int, int]] = []
+    cur = bounds[0]
+    for a, b in zip(bounds, bounds[1:]):
+        if b - cur > limit and a > cur:
+            parts.append((cur, a))
+            cur = a
+    parts.append((cur, end))
+    if len(parts) > 1 and parts[-1][1] - parts[-1][0] < MIN_PART_CHARS:
+        tail = parts.pop()
+        parts[-1] = (parts[-1][0], tail[1])
+    out = []
+    for s, e in parts:
+        s, e = _strip_span(text, s, e)
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def responsible_units(text: str) -> tuple[str, ...]:
+    """"(责任单位:市经信委、商务局,各县(市、区)人民政府。列第一位的为牵头单位)" →
+    ("市经信委", "商务局", "各县(市、区)人民政府"). Empty when the clause names none."""
+    m = re.search(r"责任单位\s*[:：]", text)
+    if not m:
+        return ()
+    opened = m.start() > 0 and text[m.start() - 1] in _OPEN_PARENS
+    depth, out, cur = 0, [], []
+    for ch in text[m.end():]:
+        if ch in _OPEN_PARENS:
+            depth += 1
+        elif ch in "）)":
+            if depth == 0 and opened:
+                break
+            depth -= 1
+        elif depth == 0 and (ch in "。\n" or (ch in "；;" and not opened)):
+            break  # what follows ("列第一位的为牵头单位", "以下任务均需…") is a note, not a unit
+        if depth == 0 and ch in "、，,;；":
+            out.append("".join(cur))
+            cur = []
+            continue
+        cur.append(ch)
+    out.append("".join(cur))
+    return tuple(u.strip() for u in out if u.strip())
+
+
+def cn_to_int(s: str) -> int | None:
+    """'十一' → 11, '二十' → 20, '一百零一' → 101, '12' → 12; None if not a number."""
+    if s.isdigit():
+        return int(s)
+    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    total, cur = 0, 0
+    for ch in s:
+        if ch in digits:
+            cur = digits[ch]
+        elif ch == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif ch == "百":
+            total += (cur or 1) * 100
+            cur = 0
+        else:
+            return None
+    total += cur
+    return total or None
+
+
+def int_to_cn(n: int) -> str:
+    """11 → '十一' (for display paths; up to 199)."""
+    d = "零一二三四五六七八九"
+    if n < 10:
+        return d[n]
+    if n < 20:
+        return "十" + (d[n % 10] if n % 10 else "")
+    if n < 100:
+        return d[n // 10] + "十" + (d[n % 10] if n % 10 else "")
+    rest = n % 100
+    return "一百" + ("" if rest == 0 else ("零" + d[rest] if rest < 10 else int_to_cn(rest) if rest >= 20 else "一" + int_to_cn(rest)))

@@ -1,0 +1,150 @@
+"""Turn a web page's or PDF's text into the quotable text of a policy document.
+
+    clean_text(raw) -> CleanResult(text, incomplete, removed)
+
+What is dropped: page noise a hotline operator must never read out — breadcrumbs
+(您当前的位置 / 首页 > 政务公开 …), 【打印本页】【关闭本页】, 政策解读>>, 浏览次数,
+site ads and phone numbers, copyright / ICP lines, 扫一扫, 网站地图, attachment
+file-name lines, empty 作者:/信息来源: stubs and the page's metadata block
+(索引号 / 发布机构 / 文章属性 • 【制定机关】 …; index.metadata reads it from the raw
+text first). A truncation notice ("因篇幅问题不能全部显示" …) is removed and sets
+``incomplete``.
+
+What is kept verbatim: every character of the policy text. Only whitespace is
+normalised (line ends, indentation, runs of spaces, blank lines) and lines
+hard-wrapped in mid-sentence are joined, so quotes taken from ``text`` are
+verbatim spans of the document.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# One heading marker at the start of a string; shared with index.clauses.
+HEADING_START = (
+    r"(?:[一二三四五六七八九十百]+、"
+    r"|[（(][一二三四五六七八九十]+[）)]"
+    r"|\d{1,2}\s?[、.．](?![\d.．])"
+    r"|[（(]\d{1,2}[）)]"
+    r"|第[一二三四五六七八九十百零〇\d]+[章节条]"
+    r"|——(?!—))"
+)
+_HEAD_OR_UNITS = re.compile(rf"(?:{HEADING_START}|[（(]?责任单位|附件\s*\d*\s*[:：])")
+SENTENCE_END = "。；;！？!?"
+_JOIN_BLOCKERS = SENTENCE_END + "：:)）"
+_SPACE = r"[ \t\u3000\xa0\u2002\u2003]"
+
+TRUNCATION = [
+    re.compile(r"因篇幅问题?不能全部显示[^\n]*"),
+    re.compile(r"[（(](?:由于|因)篇幅[^）)\n]{0,40}(?:省略|略)[^）)\n]{0,40}[）)]"),
+    re.compile(r"(?:请)?点(?:此|击)查看(?:更多|全文)[^\n]{0,30}"),
+]
+
+# (kind, pattern, longest line the rule may drop): a long line is policy text even
+# if it happens to contain one of these words.
+NOISE: list[tuple[str, re.Pattern[str], int]] = [
+    ("breadcrumb", re.compile(r"^(?:您当前的位置|您的位置|当前位置|您现在的位置|所在位置)\s*[:：]"), 100000),
+    ("breadcrumb", re.compile(r"^首页$|首页\s*[>›»]|^[>›»]\s*\S+\s*[>›»]"), 300),
+    ("print", re.compile(r"打印本页|关闭本页|关闭窗口|打印此页|返回顶部|【打印】|【关闭】"), 80),
+    ("interpretation", re.compile(r"^(?:政策解读|图文解读|相关解读|视频解读|解读)\s*(?:>>|》》|»|＞＞)"), 40),
+    ("views", re.compile(r"浏览次数|阅读次数|访问次数|点击数\s*[:：]"), 150),
+    ("ad", re.compile(r"(?i)^\S{0,12}ad\d*$|^欢迎(?:访问|来到|光临)|咨询热线|服务热线|客服电话|在线客服|联系我们"), 200),
+    ("phone", re.compile(r"^[\d\s\-+()（）]{7,20}$|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)400-?\d{3}-?\d{4}"), 120),
+    ("copyright", re.compile(r"(?i)copyright|©|版权所有|ICP\s*[备证]|公网安备|网站地图|网站标识码|"
+                             r"主办单位\s*[:：]|承办单位\s*[:：]|技术支持\s*[:：]"), 250),
+    ("scan", re.compile(r"扫一扫|扫码关注|二维码"), 60),
+    ("attachment-file", re.compile(r"(?i)^\S{1,80}\.(?:docx?|pdf|xlsx?|wps|zip|rar|ofd|et)$"), 90),
+    ("stub", re.compile(r"^(?:作者|信息来源|来源|责任编辑|编辑|审核|校对|发布者)\s*[:：]\s*\S{0,30}$"), 40),
+    ("metadata", re.compile(
+        r"^(?:索引号|发布机构|发布单位|发文机关|文号|备注/文号|成文日期|发文日期|发布日期|公开方式|公开范围|"
+        r"规范性文件统一编号|统一编号|有效性|时效性|信息类别|主题分类|主题词|组配分类|体裁分类|生成日期|"
+        r"公开日期|内容概述)\s*(?:\([^)]{0,6}\))?\s*[:：]"), 300),
+    ("metadata", re.compile(r"^文章属性$|^正文$|^[•·]\s*【|^【(?:法宝引证码|制定机关|公布日期|施行日期|效力等级|"
+                            r"时效性|发文字号|字\s*号|主题分类)】|^原文链接\s*[:：]"), 300),
+]
+
+_DATE_LINE = re.compile(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$")
+_DOCNO_LINE = re.compile(r"^[（(]?\S{1,20}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号[）)]?$")
+_TITLE_END = re.compile(r"(?:通知|意见|方案|办法|规定|细则|措施|决定|计划|条例|政策|纲要|公告|批复|函)$")
+
+
+@dataclass
+class CleanResult:
+    """``text``: the cleaned, quotable text; ``incomplete``: the source said it was cut;
+    ``removed``: (kind, removed text) pairs, for reports and tests."""
+
+    text: str
+    incomplete: bool = False
+    removed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def clean_text(raw: str) -> CleanResult:
+    """Raw document text → CleanResult. Deterministic; never rewrites a character
+    inside a sentence (only whitespace and noise lines change)."""
+    removed: list[tuple[str, str]] = []
+    text = raw.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    incomplete = False
+    for pattern in TRUNCATION:
+        for m in pattern.finditer(text):
+            incomplete = True
+            removed.append(("truncation", m.group(0)))
+        text = pattern.sub("", text)
+
+    lines: list[str] = []  # "" marks a paragraph break
+    for raw_line in text.split("\n"):
+        line = re.sub(rf"{_SPACE}+", " ", raw_line).strip()
+        if not line:
+            if lines and lines[-1] != "":
+                lines.append("")
+            continue
+        kind = noise_kind(line)
+        if kind:
+            removed.append((kind, line))
+            continue
+        if lines and lines[-1] != "" and should_join(lines[-1], line):
+            sep = " " if lines[-1][-1].isascii() and lines[-1][-1].isalnum() and line[0].isascii() and line[0].isalnum() else ""
+            lines[-1] = lines[-1] + sep + line
+        else:
+            lines.append(line)
+    out = "\n".join(lines).strip("\n")
+    out = _split_inline_headings(out)
+    return CleanResult(text=out, incomplete=incomplete, removed=removed)
+
+
+def noise_kind(line: str) -> str:
+    """The kind of page noise a (stripped) line is, or "" for document text."""
+    for kind, pattern, longest in NOISE:
+        if len(line) <= longest and pattern.search(line):
+            return kind
+    return ""
+
+
+def should_join(prev: str, line: str) -> bool:
+    """Is ``line`` the continuation of ``prev``, hard-wrapped in mid-sentence?"""
+    if prev[-1] in _JOIN_BLOCKERS or (len(prev) > 1 and prev[-1] in "”’」』\"" and prev[-2] in SENTENCE_END):
+        return False
+    if _HEAD_OR_UNITS.match(line) or _DATE_LINE.match(line) or _DATE_LINE.match(prev):
+        return False
+    if _DOCNO_LINE.match(prev) or _DOCNO_LINE.match(line):
+        return False
+    if len(prev) <= 60 and _TITLE_END.search(prev):
+        return False
+    # A heading standing at the end of the previous line ("…制定本方案。 一、工作目标").
+    cut = max(prev.rfind(ch) for ch in SENTENCE_END)
+    tail = prev[cut + 1:].strip()
+    if tail and len(tail) <= 40 and re.match(HEADING_START, tail):
+        return False
+    return True
+
+
+_INLINE_HEAD = re.compile(rf"(?<=[{SENTENCE_END}）)])[ ]+(?=(?:{HEADING_START}|[（(]?责任单位))")
+_HEAD_THEN_HEAD = re.compile(
+    rf"(?m)^((?:{HEADING_START})[^{SENTENCE_END}\n]{{1,40}}?) +(?={HEADING_START})"
+)
+
+
+def _split_inline_headings(text: str) -> str:
+    """A space that stands between a sentence and the next heading is a lost line
+    break (PDF extraction); restore it so each heading starts a line."""
+    text = _INLINE_HEAD.sub("\n", text)
+    return _HEAD_THEN_HEAD.sub(r"\1\n", text)
