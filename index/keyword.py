@@ -1,0 +1,123 @@
+"""The keyword side of retrieval: BM25 over jieba tokens, persisted beside the vectors.
+
+    tokenize(text) -> list[str]                    jieba search-mode words, no punctuation/stopwords
+    KeywordIndex.build(ids, texts) -> KeywordIndex
+    KeywordIndex.save(folder) / KeywordIndex.load(folder)
+    KeywordIndex.scores(query) -> {id: score}      every clause with a positive score
+
+Numbers and units are kept as tokens ("500", "万元", "%") because hotline questions
+turn on them ("投资500万元", "增长20%").
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from pathlib import Path
+
+_jieba = None
+_jieba_lock = threading.Lock()
+
+# Function words that carry no topic; kept short on purpose so that policy words
+# like 不 / 以上 / 以下 (thresholds) still count.
+STOPWORDS = frozenset(
+    """的 了 和 与 及 或 等 在 对 是 为 把 被 由 从 向 于 其 之 而 也 都 就 还 又 并 即 则 但
+    我 我们 你 你们 他 她 它 他们 这 那 这个 那个 这些 那些 什么 怎么 怎样 如何 哪些 哪个 多少
+    吗 呢 吧 啊 呀 么 嘛 能 能否 可以 可 会 要 想 请问 请 一下 有没有 有 没有 个 些 啥 咋
+    a an the of and or to in on for is are""".split()
+)
+# A token made only of punctuation, symbols or whitespace (percent and units survive:
+# "%" is kept because rates are asked about).
+_PUNCT = re.compile(r"^[\s\W_]+$", re.UNICODE)
+_KEEP_SYMBOLS = frozenset({"%", "％", "‰"})
+
+
+def _get_jieba():
+    global _jieba
+    with _jieba_lock:
+        if _jieba is None:
+            import jieba
+
+            # jieba logs its dictionary build at DEBUG/INFO on stderr; not for CLI users.
+            jieba.setLogLevel(logging.WARNING)
+            jieba.initialize()
+            _jieba = jieba
+    return _jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """Chinese/English text → lower-cased search tokens (jieba search mode).
+
+    Punctuation and stopwords are dropped; numbers, units and % are kept.
+    """
+    jieba = _get_jieba()
+    out = []
+    for tok in jieba.lcut_for_search(text or ""):
+        tok = tok.strip().lower()
+        if not tok:
+            continue
+        if tok in _KEEP_SYMBOLS:
+            out.append("%")
+            continue
+        if _PUNCT.match(tok) or tok in STOPWORDS:
+            continue
+        out.append(tok)
+    return out
+
+
+class KeywordIndex:
+    """BM25 (bm25s, Lucene variant) over ``tokenize``d clause texts, addressed by clause id."""
+
+    IDS_FILE = "ids.json"
+
+    def __init__(self, ids: list[str], model):
+        self.ids = list(ids)
+        self._model = model
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str]) -> "KeywordIndex":
+        """Parallel lists of clause ids and texts → an in-memory index."""
+        import bm25s
+
+        if len(ids) != len(texts):
+            raise ValueError(f"{len(ids)} ids for {len(texts)} texts")
+        model = bm25s.BM25()
+        if ids:
+            model.index([tokenize(t) for t in texts], show_progress=False)
+        return cls(ids, model)
+
+    def save(self, folder: Path) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.ids:
+            self._model.save(str(folder), show_progress=False)
+        (folder / self.IDS_FILE).write_text(json.dumps(self.ids, ensure_ascii=False), "utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> "KeywordIndex":
+        import bm25s
+
+        folder = Path(folder)
+        ids = json.loads((folder / cls.IDS_FILE).read_text("utf-8"))
+        model = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0) if ids else None
+        return cls(ids, model)
+
+    def scores(self, query: str) -> dict[str, float]:
+        """Query text → {clause_id: BM25 score} for clauses sharing at least one token."""
+        tokens = tokenize(query)
+        if not self.ids or not tokens:
+            return {}
+        vocab = self._model.vocab_dict
+        known = [t for t in tokens if t in vocab]
+        if not known:
+            return {}
+        raw = self._model.get_scores(known)
+        return {self.ids[i]: float(s) for i, s in enumerate(raw) if s > 0}
+
+    def search(self, query: str, top_n: int = 30, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """Query → up to ``top_n`` (clause_id, score), best first, within ``allowed`` ids if given."""
+        hits = self.scores(query)
+        if allowed is not None:
+            hits = {cid: s for cid, s in hits.items() if cid in allowed}
+        return sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:top_n]
