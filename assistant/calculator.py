@@ -1,0 +1,306 @@
+"""The deterministic subsidy calculator: a rule and a user's facts → an exact amount.
+
+    calculate(rule, facts, citation=None) -> Calculation
+    calculate_for(clause, facts, kb, as_of=None) -> list[Calculation]   (calculator_select.py)
+    calculate_clause(kb, clause_id, facts, as_of=None) -> list[Calculation]
+
+Plain arithmetic over ``Decimal``; no language model does any of it. Every step is
+written out in Chinese, every eligibility check states its outcome, and a missing fact
+is named instead of guessed.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from assistant.errors import InputError
+from assistant.records import Calculation, Citation
+from assistant.rules import SubsidyRule
+from assistant.rules_facts import lookup
+from assistant.rules_units import Quantity, format_money, format_quantity, format_rate, normalize, parse_quantity
+
+TEXT_FACTS = ("级别", "学历", "行业", "原级别")
+
+
+def calculate(rule: SubsidyRule, facts: dict, citation: Citation | None = None) -> Calculation:
+    """Compute what one subsidy rule pays for the given facts.
+
+    Input: ``rule`` (a SubsidyRule from a policy clause) and ``facts``: a dict of the
+    applicant's figures, values as Decimal (元 for money, fractions for rates: 18% →
+    0.18, plain counts) or strings with units ("800万元", "18%", "20台"), and text
+    facts such as 级别 ("国家级", "AAAA", "一等奖") or 学历 ("博士").
+    Output: a Calculation with ``amount_yuan`` (Decimal 元; None when a fact is missing
+    or the benefit is not a payment, e.g. a tax rate or a loan), Chinese ``steps``
+    ("800万元 × 5% = 40万元；未超过上限50万元；可获补助40万元"), eligibility ``checks``
+    (a threshold not met → amount 0 and why), ``missing_facts`` (what to ask for) and
+    a one-sentence ``summary``. Caps are never exceeded; thresholds are applied exactly
+    as written (以上/达到 → ≥, 超过 → >).
+    """
+    calc = Calculation(clause_id=rule.clause_id, rule_id=rule.rule_id, amount_yuan=None,
+                       citation=citation)
+    money = lambda v: format_money(v, rule.currency)  # noqa: E731
+    if rule.subject:
+        calc.checks.append(f"适用对象：{rule.subject}")
+
+    eligible = True
+    for th in rule.thresholds:
+        q = _fact(facts, th.fact, th.unit)
+        if q is None:
+            calc.missing_facts.append(th.fact)
+            calc.checks.append(f"？需要{th.fact}：条件为{th.describe()}")
+            continue
+        ok = th.holds(q.value)
+        mark = "✓" if ok else "✗"
+        verdict = "符合" if ok else "不符合"
+        calc.checks.append(f"{mark} {th.fact}{format_quantity(q)}，{verdict}条件“{th.describe()}”")
+        eligible &= ok
+    if not eligible:
+        calc.eligible = False
+        calc.amount_yuan = Decimal(0)
+        calc.steps.append("未达到该条款的门槛条件，不能获得此项支持")
+        calc.summary = "不符合条件，可获金额为0：" + "；".join(c for c in calc.checks if c.startswith("✗"))
+        return calc
+
+    handler = _KINDS.get(rule.kind, _fixed)
+    handler(rule, facts, calc, money)
+    if calc.missing_facts:
+        calc.amount_yuan = None if rule.kind not in ("tax_rate",) else calc.amount_yuan
+        calc.eligible = None
+        need = "、".join(dict.fromkeys(calc.missing_facts))
+        calc.summary = (f"还需要提供：{need}；如符合条件，{calc.summary}" if calc.summary
+                        else f"还需要提供：{need}，才能算出金额")
+    elif calc.eligible is None:
+        calc.eligible = True
+    if rule.max_repeats and calc.amount_yuan:
+        calc.steps.append(f"每年{money(calc.amount_yuan)}，最多连续{rule.max_repeats}年，"
+                          f"合计最多{money(calc.amount_yuan * rule.max_repeats)}")
+    calc.missing_facts = list(dict.fromkeys(calc.missing_facts))
+    return calc
+
+
+# --- per kind -----------------------------------------------------------------------------
+
+def _fixed(rule, facts, calc, money):
+    amount = rule.amount
+    if rule.levels:
+        level = _pick_level(rule, facts)
+        listing = "；".join(f"{lv.name}{money(lv.amount)}" for lv in rule.levels if lv.amount is not None)
+        if level is None:
+            calc.missing_facts.append("级别")
+            calc.steps.append(f"按级别{'最高' if rule.up_to else ''}给予：{listing}")
+            return
+        calc.checks.append(f"✓ 级别：{level.name}")
+        amount = level.amount
+    calc.amount_yuan = amount
+    if rule.up_to:
+        calc.steps.append(f"最高给予{money(amount)}（具体金额以认定结果为准）")
+        calc.summary = f"最高可获{rule.benefit or '支持'}{money(amount)}"
+    elif rule.at_least:
+        calc.steps.append(f"给予不少于{money(amount)}（具体金额以认定结果为准）")
+        calc.summary = f"可获不少于{money(amount)}的{rule.benefit or '支持'}"
+    else:
+        calc.steps.append(f"一次性给予{money(amount)}")
+        calc.summary = f"可获{rule.benefit or '奖励'}{money(amount)}"
+
+
+def _capped(raw: Decimal, cap, money, calc, what="补助"):
+    if cap is not None and raw > cap:
+        calc.steps.append(f"超过上限{money(cap)}，按上限计")
+        return cap
+    if cap is not None:
+        calc.steps.append(f"未超过上限{money(cap)}")
+    return raw
+
+
+def _rate(rule, facts, calc, money):
+    name = rule.base or "计算基数"
+    base = _fact(facts, name, rule.currency)
+    if base is None:
+        calc.missing_facts.append(name)
+        cap = f"，最高{money(rule.cap)}" if rule.cap is not None else ""
+        calc.steps.append(f"按{name}的{'不高于' if rule.rate_up_to else ''}{format_rate(rule.rate)}计算{cap}")
+        return
+    raw = normalize(base.value * rule.rate)
+    calc.steps.append(f"{money(base.value)} × {format_rate(rule.rate)} = {money(raw)}")
+    amount = _capped(raw, rule.cap, money, calc)
+    calc.amount_yuan = amount
+    word = rule.benefit or "补助"
+    if rule.rate_up_to:
+        calc.steps.append(f"比例为“不高于{format_rate(rule.rate)}”，最多可获{word}{money(amount)}")
+        calc.summary = f"最多可获{word}{money(amount)}"
+    else:
+        calc.steps.append(f"可获{word}{money(amount)}")
+        calc.summary = f"可获{word}{money(amount)}"
+
+
+def _per_unit(rule, facts, calc, money):
+    name = rule.per_unit + "数"
+    n = _fact(facts, name, "")
+    if n is None:
+        calc.missing_facts.append(name)
+        calc.steps.append(f"每个{rule.per_unit}{money(rule.amount)}，最高{money(rule.cap)}")
+        return
+    raw = normalize(rule.amount * n.value)
+    calc.steps.append(f"{money(rule.amount)} × {format_quantity(n)}个{rule.per_unit} = {money(raw)}")
+    amount = _capped(raw, rule.cap, money, calc)
+    calc.amount_yuan = amount
+    calc.steps.append(f"可获{rule.benefit or '奖励'}{money(amount)}")
+    calc.summary = f"可获{rule.benefit or '奖励'}{money(amount)}"
+
+
+def _tiered(rule, facts, calc, money):
+    x = _fact(facts, rule.tier_fact, rule.tier_unit)
+    bands = "；".join(f"{t.describe(rule.tier_unit)}→"
+                      + (money(t.amount) if t.amount is not None else format_rate(t.rate)
+                         + (f"+{format_rate(t.extra_rate)}" if t.extra_rate else ""))
+                      for t in rule.tiers)
+    if x is None:
+        calc.missing_facts.append(rule.tier_fact)
+        calc.steps.append(f"按{rule.tier_fact}分档：{bands}")
+        return
+    tier = next((t for t in rule.tiers if t.contains(x.value)), None)
+    if tier is None:
+        calc.eligible = False
+        calc.amount_yuan = Decimal(0)
+        calc.checks.append(f"✗ {rule.tier_fact}{format_quantity(x)}不在任何档次内（{bands}）")
+        calc.steps.append("不在政策规定的档次内，不能获得此项支持")
+        calc.summary = f"{rule.tier_fact}{format_quantity(x)}不在政策规定的档次内，可获金额为0"
+        return
+    calc.checks.append(f"✓ {rule.tier_fact}{format_quantity(x)}，属于“{tier.describe(rule.tier_unit)}”档")
+    if tier.amount is not None:
+        amount = tier.amount
+        calc.steps.append(f"该档给予{money(amount)}")
+    else:
+        name = rule.base or "计算基数"
+        base = _fact(facts, name, rule.currency)
+        if base is None:
+            calc.missing_facts.append(name)
+            calc.steps.append(f"该档按{name}的{format_rate(tier.rate)}计算")
+            return
+        raw = normalize(base.value * tier.rate)
+        calc.steps.append(f"{money(base.value)} × {format_rate(tier.rate)} = {money(raw)}")
+        if tier.extra_rate:
+            extra = normalize(base.value * tier.extra_rate)
+            calc.steps.append(f"另一部分：{money(base.value)} × {format_rate(tier.extra_rate)} = {money(extra)}"
+                              f"（两部分由不同层级财政给予，合计{money(raw + extra)}）")
+            raw += extra
+        amount = _capped(raw, tier.cap if tier.cap is not None else rule.cap, money, calc)
+    calc.amount_yuan = amount
+    calc.steps.append(f"可获{rule.benefit or '补助'}{money(amount)}")
+    calc.summary = f"可获{rule.benefit or '补助'}{money(amount)}"
+
+
+def _upgrade(rule, facts, calc, money):
+    n = _fact(facts, "晋升等级数", "")
+    if n is None:
+        calc.missing_facts.append("晋升等级数")
+        calc.steps.append(f"首次获评之后，每晋升一个等级奖励{money(rule.amount)}")
+        return
+    amount = normalize(rule.amount * n.value)
+    calc.amount_yuan = amount
+    calc.steps.append(f"{money(rule.amount)} × 晋升{format_quantity(n)}个等级 = {money(amount)}")
+    calc.summary = f"晋升奖励{money(amount)}"
+
+
+def _tax_deduction(rule, facts, calc, money):
+    name = rule.base or "研发费用"
+    word = rule.benefit or "加计扣除"
+    calc.steps.append(f"{name}按{format_rate(rule.rate)}{word}，减少的是应纳税所得额，不是直接发放的资金")
+    base = _fact(facts, name, "元")
+    if base is None:
+        calc.missing_facts.append(name)
+        return
+    ded = normalize(base.value * rule.rate)
+    calc.steps.append(f"{word}额 = {money(base.value)} × {format_rate(rule.rate)} = {money(ded)}")
+    calc.summary = f"{word}额为{money(ded)}（实际少缴的税额取决于企业的应纳税所得额和适用税率，这里不做推算）"
+    calc.eligible = True
+
+
+def _tax_rate(rule, facts, calc, money):
+    calc.steps.append(f"企业所得税减按{format_rate(rule.rate)}的税率征收（法定税率为25%）")
+    calc.summary = f"符合条件的企业减按{format_rate(rule.rate)}的税率缴纳企业所得税；应纳税额取决于企业自身的应纳税所得额，这里不做推算"
+    calc.eligible = True
+
+
+def _loan(rule, facts, calc, money):
+    calc.steps.append(f"{'最高' if rule.up_to else ''}可申请{money(rule.amount)}的{rule.benefit or '贷款'}（是贷款，需要归还，不是补助）")
+    calc.summary = f"可申请{'最高' if rule.up_to else ''}{money(rule.amount)}的{rule.benefit or '贷款'}"
+    calc.eligible = True
+
+
+_KINDS = {"fixed": _fixed, "rate": _rate, "permille": _rate, "per_unit": _per_unit, "tiered": _tiered,
+          "upgrade": _upgrade, "tax_deduction": _tax_deduction, "tax_rate": _tax_rate, "loan": _loan}
+
+
+# --- facts --------------------------------------------------------------------------------
+
+def _fact(facts: dict, name: str, unit: str) -> Quantity | None:
+    """The user's value for ``name`` as a Quantity in the rule's unit; None when absent."""
+    value = lookup(facts, name)
+    if value is None or value == "":
+        return None
+    return as_quantity(name, value, unit)
+
+
+def as_quantity(name: str, value, unit: str) -> Quantity:
+    """A fact value (Decimal / int / '800万元' / '18%') → Quantity; InputError when unusable."""
+    if isinstance(value, Quantity):
+        q = value
+    elif isinstance(value, (Decimal, int)):
+        q = Quantity(Decimal(value), unit)
+    elif isinstance(value, float):
+        raise InputError(f"fact {name} must be Decimal or text, not float", zh=f"{name}的数值格式有误")
+    else:
+        try:
+            q = parse_quantity(str(value), default_unit=unit if unit not in ("元", "美元") else "")
+        except ValueError:
+            raise InputError(f"fact {name}={value!r} is not a figure (e.g. 800万元, 18%, 20台)",
+                             zh=f"“{name}”的值“{value}”无法识别，请写成如 800万元、18%、20台 的形式") from None
+    if unit in ("元", "美元") and q.unit == "":
+        raise InputError(f"fact {name}={value!r} needs a unit (e.g. 800万元 or 8000000元)",
+                         zh=f"“{name}”需要写明单位，例如 800万元")
+    if unit in ("元", "美元") and q.unit in ("元", "美元") and q.unit != unit:
+        raise InputError(f"fact {name} is in {q.unit} but the policy counts it in {unit}; no conversion is made",
+                         zh=f"“{name}”政策按{unit}计，请以{unit}填写（不做汇率换算）")
+    return q
+
+
+def _pick_level(rule: SubsidyRule, facts: dict):
+    wanted = facts.get("级别") if facts else None
+    if not wanted:
+        return None
+    return match_level([lv.name for lv in rule.levels], str(wanted), rule.levels)
+
+
+def _norm_level(s: str) -> str:
+    s = s.upper().replace("Ａ", "A")
+    for n, a in (("5A", "AAAAA"), ("4A", "AAAA"), ("3A", "AAA"), ("2A", "AA")):
+        s = s.replace(n, a)
+    s = s.replace("级", "").replace("“", "").replace("”", "")
+    return s
+
+
+def match_level(names: list[str], wanted: str, items=None):
+    """The level among ``names`` the user means ('4A级' → 'AAAA', '省级' → '省'); None if none."""
+    items = items if items is not None else names
+    w = _norm_level(wanted)
+    normed = [_norm_level(n) for n in names]
+    for n, it in zip(normed, items):
+        if n == w:
+            return it
+    hits = [(len(n), it) for n, it in zip(normed, items)
+            if (w in n or n in w) and not (set(n) == {"A"} or set(w) == {"A"})]
+    return max(hits, key=lambda h: h[0])[1] if hits else None
+
+
+def calculate_for(clause, facts, kb, as_of=None):
+    """Clause + facts → the calculations of its applicable rules (see calculator_select)."""
+    from assistant.calculator_select import calculate_for as _cf
+
+    return _cf(clause, facts, kb, as_of)
+
+
+def calculate_clause(kb, clause_id: str, facts: dict, as_of=None):
+    """For the CLI/API: clause id + facts as strings ('800万元') → calculations."""
+    from assistant.calculator_select import calculate_clause as _cc
+
+    return _cc(kb, clause_id, facts, as_of)

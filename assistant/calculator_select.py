@@ -1,0 +1,184 @@
+"""Choosing and running the rules of a clause for a user's facts.
+
+    calculate_for(clause, facts, kb, as_of=None) -> list[Calculation]
+    calculate_clause(kb, clause_id, facts, as_of=None) -> list[Calculation]
+
+``calculate_for`` keeps the rules the facts speak to (the level the user named, the
+figure the user gave), drops the ones the facts contradict (another level, another
+degree), runs ``calculator.calculate`` on each with a verified citation of the
+granting sentence, and applies the document's stacking principle ("就高不重复":
+the highest amount is taken, and the answer says so). ``calculate_clause`` is the
+CLI/API entry: facts arrive as strings ("800万元") and bad input is an InputError.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from assistant.calculator import TEXT_FACTS, as_quantity, calculate, match_level
+from assistant.errors import InputError, QuoteMismatchError
+from assistant.records import EXPIRED, NOT_YET, Calculation, Citation
+from assistant.rules import SubsidyRule, extract_rules, rules_for, stacking_principle
+from assistant.rules_facts import lookup
+from assistant.rules_units import format_money
+
+DEGREES = ("博士", "硕士", "本科")
+
+
+def calculate_for(clause, facts: dict | None, kb, as_of=None) -> list[Calculation]:
+    """A retrieved clause + the user's facts → calculations of its applicable rules.
+
+    Most relevant first: rules that use a fact the user gave come before rules that
+    need none; rules contradicted by the facts (a different 级别 or 学历) are left out.
+    When the facts speak to some rules, only those are returned. Empty list when the
+    clause grants no amount.
+    """
+    facts = dict(facts or {})
+    rules = _rules_of(kb, clause)
+    scored = []
+    for rule in rules:
+        if _contradicted(rule, facts):
+            continue
+        scored.append((_relevance(rule, facts), rule))
+    if any(score > 0 for score, _r in scored):
+        scored = [(s, r) for s, r in scored if s > 0]
+    scored.sort(key=lambda sr: -sr[0])  # stable: document order within the same relevance
+    as_of_date = _as_of(kb, as_of)
+    calcs = []
+    for _s, rule in scored:
+        calc = calculate(rule, facts, _citation(kb, clause, rule, as_of_date))
+        _validity_note(kb, rule, calc, as_of_date)
+        calcs.append(calc)
+    return _apply_stacking(rules, calcs)
+
+
+def calculate_clause(kb, clause_id: str, facts: dict | None, as_of=None) -> list[Calculation]:
+    """Clause id + facts as strings ({'投资额': '800万元', '级别': '国家级'}) → calculations.
+
+    Unknown clause id, a clause without an amount, or a fact that is not a figure
+    raises InputError with an English message and a Chinese ``zh``.
+    """
+    if not isinstance(clause_id, str) or not clause_id.strip():
+        raise InputError("clause id is empty", zh="请提供条款编号")
+    clause = kb.clauses.get(clause_id.strip())
+    if clause is None:
+        raise InputError(f"unknown clause id {clause_id!r} (see `policy-assistant rules` for clauses with amounts)",
+                         zh=f"未找到条款“{clause_id}”，请先查看可计算的条款列表")
+    if not _rules_of(kb, clause):
+        raise InputError(f"clause {clause_id} grants no amount that can be calculated",
+                         zh=f"条款“{clause_id}”没有可计算的金额")
+    return calculate_for(clause, parse_facts(facts or {}), kb, as_of)
+
+
+def parse_facts(facts: dict) -> dict:
+    """{'投资额': '800万元', '级别': '国家级'} → checked values; InputError names the bad one."""
+    if not isinstance(facts, dict):
+        raise InputError("facts must be a mapping of name to value", zh="事实数据格式有误")
+    out = {}
+    for key, value in facts.items():
+        key = str(key).strip()
+        if not key:
+            raise InputError("a fact has an empty name", zh="有一项事实缺少名称")
+        if value is None or str(value).strip() == "":
+            raise InputError(f"fact {key} has no value", zh=f"“{key}”没有填写数值")
+        if key in TEXT_FACTS:
+            out[key] = str(value).strip()
+            continue
+        if isinstance(value, str):
+            as_quantity(key, value.strip(), "")  # raises InputError on anything but a figure
+            out[key] = value.strip()
+        elif isinstance(value, (int, Decimal)):
+            out[key] = Decimal(value)
+        else:
+            raise InputError(f"fact {key}={value!r} must be text such as 800万元",
+                             zh=f"“{key}”的值格式有误，请写成如 800万元 的形式")
+    return out
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _rules_of(kb, clause) -> list[SubsidyRule]:
+    try:
+        by_clause = rules_for(kb)
+    except AttributeError:  # a bare object without .clauses: read the clause directly
+        by_clause = {}
+    if clause.clause_id in by_clause:
+        return by_clause[clause.clause_id]
+    doc = getattr(kb, "documents", {}).get(clause.doc_id) if kb is not None else None
+    return extract_rules(clause, stacking_principle(doc.text) if doc else "")
+
+
+def _contradicted(rule: SubsidyRule, facts: dict) -> bool:
+    level = facts.get("级别")
+    if level and rule.levels and match_level([lv.name for lv in rule.levels], str(level)) is None:
+        return True
+    degree = str(facts.get("学历") or "")
+    mentioned = [d for d in DEGREES if d in rule.subject]
+    if degree and mentioned and not any(d in degree for d in mentioned):
+        return True
+    return False
+
+
+def _relevance(rule: SubsidyRule, facts: dict) -> int:
+    names = [t.fact for t in rule.thresholds]
+    if rule.needs_base:
+        names.append(rule.base or "计算基数")
+    if rule.kind == "tiered":
+        names.append(rule.tier_fact)
+    if rule.kind == "per_unit":
+        names.append(rule.per_unit + "数")
+    if rule.kind == "upgrade":
+        names.append("晋升等级数")
+    score = sum(1 for n in names if lookup(facts, n) is not None)
+    if rule.levels and facts.get("级别"):
+        score += 1
+    degree = str(facts.get("学历") or "")
+    if degree and any(d in rule.subject for d in DEGREES if d in degree):
+        score += 1
+    return score
+
+
+def _as_of(kb, as_of):
+    from assistant.config import parse_as_of
+
+    if as_of is not None:
+        return parse_as_of(as_of)
+    settings = getattr(kb, "settings", None)
+    return settings.as_of if settings is not None else parse_as_of(None)
+
+
+def _citation(kb, clause, rule: SubsidyRule, as_of) -> Citation | None:
+    if kb is None or not hasattr(kb, "documents"):
+        return None
+    try:
+        from assistant.citations import make_citation
+    except ImportError:  # pragma: no cover - citations ship with the answer module
+        return None
+    try:
+        return make_citation(kb, clause, rule.start, rule.end, as_of)
+    except QuoteMismatchError:
+        return None  # never shown unverified; the calculation stands without a quote
+
+
+def _validity_note(kb, rule: SubsidyRule, calc: Calculation, as_of) -> None:
+    doc = getattr(kb, "documents", {}).get(rule.doc_id) if kb is not None else None
+    if doc is None:
+        return
+    state = doc.validity(as_of)
+    if state == EXPIRED:
+        calc.checks.append(f"⚠ 该文件有效期至{doc.valid_until}，按{as_of.isoformat()}判断已失效，以上金额仅供参考")
+    elif state == NOT_YET:
+        calc.checks.append(f"⚠ 该文件自{doc.valid_from}起施行，按{as_of.isoformat()}判断尚未施行")
+
+
+def _apply_stacking(rules: list[SubsidyRule], calcs: list[Calculation]) -> list[Calculation]:
+    principle = next((r.stacking for r in rules if r.stacking), "")
+    paid = [c for c in calcs if c.amount_yuan and c.eligible]
+    if not principle or len(paid) < 2:
+        return calcs
+    best = max(paid, key=lambda c: c.amount_yuan)
+    for c in paid:
+        if c is best:
+            c.checks.append(f"按文件“{principle}”原则，同一事项满足多项政策时取最高一项：{format_money(c.amount_yuan)}")
+        else:
+            c.checks.append(f"按文件“{principle}”原则，此项不与最高一项（{format_money(best.amount_yuan)}）重复享受")
+    return [best] + [c for c in calcs if c is not best]
