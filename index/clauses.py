@@ -66,6 +66,7 @@ class _Head:
     title: str = ""
     plain_title: str = ""  # the title without its marker
     continued: bool = False  # its number continued the previous section's items
+    volume: int = 1  # >1 after the top-level numbering restarted (a second document in the file)
     key: str = ""
     display: str = ""
     path: tuple = ()
@@ -106,7 +107,8 @@ def split_clauses(doc: Document) -> list[Clause]:
 
 
 def _is_title_only(body: str, h: _Head) -> bool:
-    return body.strip().rstrip(SENTENCE_END + "：:").strip() == h.plain_title
+    # "（一）实施服务型制造新模式培育工程。" names its items; a long single sentence is content.
+    return len(h.plain_title) <= 40 and body.strip().rstrip(SENTENCE_END + "：:").strip() == h.plain_title
 
 
 def find_headings(text: str) -> list[_Head]:
@@ -114,11 +116,20 @@ def find_headings(text: str) -> list[_Head]:
     heads: list[_Head] = []
     open_: list[_Head] = []  # the stack of open headings
     last_num: dict[str, int] = {}
+    volume = 1
     for m in MARKER.finditer(text):
         h = _head_from_match(m)
         if h is None or not _at_boundary(text, m.start(), h, heads):
             continue
         same = next((o for o in open_ if o.kind == h.kind), None)
+        if (h.num == 1 and same is not None and same is open_[0] and same.num >= 2
+                and h.kind != "dash" and (m.start() == 0 or text[m.start() - 1] == "\n")):
+            # The top level starts again at 1 on a new line: a second document (an
+            # attachment, an action plan) follows in the same file.
+            volume += 1
+            open_, last_num = [], {}
+            same = None
+        h.volume = volume
         if h.kind == "dash":
             ok = True
             h.num = (same.num + 1) if same else 1
@@ -183,7 +194,7 @@ def _assign_paths(heads: list[_Head], text: str) -> None:
         h.title = _title(text, h, nxt)
     continued_kinds = {h.kind for h in heads if h.continued}
     for h in heads:
-        h.key = ".".join(_key_part(o) for o in h.chain)
+        h.key = (f"p{h.volume}." if h.volume > 1 else "") + ".".join(_key_part(o) for o in h.chain)
         h.display = "".join(_display_part(o, o.kind in continued_kinds) for o in h.chain)
         h.path = tuple(o.title for o in h.chain)
 

@@ -29,6 +29,7 @@ HEADING_START = (
     r"|第[一二三四五六七八九十百零〇\d]+[章节条]"
     r"|——(?!—))"
 )
+_SECTION_START = re.compile(r"[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十百零〇\d]+[章节]")
 _HEAD_OR_UNITS = re.compile(rf"(?:{HEADING_START}|[（(]?责任单位|附件\s*\d*\s*[:：])")
 SENTENCE_END = "。；;！？!?"
 _JOIN_BLOCKERS = SENTENCE_END + "：:)）"
@@ -38,6 +39,13 @@ TRUNCATION = [
     re.compile(r"因篇幅问题?不能全部显示[^\n]*"),
     re.compile(r"[（(](?:由于|因)篇幅[^）)\n]{0,40}(?:省略|略)[^）)\n]{0,40}[）)]"),
     re.compile(r"(?:请)?点(?:此|击)查看(?:更多|全文)[^\n]{0,30}"),
+]
+
+# Noise that scrapers glued onto a line of text (documents without line breaks):
+# removed where it stands, the text around it is kept.
+INLINE_NOISE: list[tuple[str, re.Pattern[str]]] = [
+    ("page-tail", re.compile(r"(?:相关附件\s*[:：][^\n]*?)?二维码开始扫一扫[^\n]*")),
+    ("link", re.compile(r"\((?:/|common/)[\x21-\x27\x2a-\x7e]{5,200}\)")),
 ]
 
 # (kind, pattern, longest line the rule may drop): a long line is policy text even
@@ -89,6 +97,9 @@ def clean_text(raw: str) -> CleanResult:
             incomplete = True
             removed.append(("truncation", m.group(0)))
         text = pattern.sub("", text)
+    for kind, pattern in INLINE_NOISE:
+        removed.extend((kind, m.group(0)) for m in pattern.finditer(text))
+        text = pattern.sub("", text)
 
     lines: list[str] = []  # "" marks a paragraph break
     for raw_line in text.split("\n"):
@@ -130,9 +141,12 @@ def should_join(prev: str, line: str) -> bool:
     if len(prev) <= 60 and _TITLE_END.search(prev):
         return False
     # A heading standing at the end of the previous line ("…制定本方案。 一、工作目标").
+    # A heading title has no commas and is short; a wrapped item ("1．优化现有的…，形成企") is neither.
     cut = max(prev.rfind(ch) for ch in SENTENCE_END)
     tail = prev[cut + 1:].strip()
-    if tail and len(tail) <= 40 and re.match(HEADING_START, tail):
+    # Only 一、/（一）/第X章 headings stand alone on a line; a "10．全面落实企业开办" line is a wrapped item.
+    head = re.match(_SECTION_START, tail)
+    if head and head.end() < len(tail) <= 25 and not re.search(r"[，,]", tail):
         return False
     return True
 

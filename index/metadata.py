@@ -59,7 +59,7 @@ def read_metadata(text: str, sidecar: dict[str, Any] | None = None, cleaned: str
     dates: dict[str, str] = {}
 
     notice, title = find_titles(cleaned)
-    meta["doc_number"] = find_doc_number(head, cleaned)
+    meta["doc_number"] = find_doc_number(head, cleaned) or find_attachment_number(text)
     meta["issuer"] = find_issuer(head, notice or title)
     meta["title"] = title or notice
 
@@ -186,6 +186,13 @@ def find_doc_number(head: str, cleaned: str) -> str:
             continue
         return _tidy_number(m.group(0))
     return ""
+
+
+def find_attachment_number(text: str) -> str:
+    """The 文号 in the name of the page's attached original ("嘉政发〔2024〕14号.doc",
+    "相关附件：广安府规〔2022〕3号印发…pdf"): the document's own file, so its own number."""
+    m = re.search(rf"(?:相关附件\s*[:：]\s*|^)({DOC_NUMBER.pattern})[^\n]{{0,120}}?\.(?:docx?|pdf|wps|ofd)\b", text, re.M)
+    return _tidy_number(m.group(1)) if m else ""
 
 
 def _tidy_number(s: str) -> str:
