@@ -81,10 +81,9 @@ def open_kb(settings, extra: Path | None, progress: bool):
             return KnowledgeBase.open(settings), settings
     key = hashlib.sha1(f"{Path(settings.corpus_dir).resolve()}|{extra.resolve()}".encode()).hexdigest()[:10]
     s = settings.with_(data_dir=Path(settings.data_dir) / "eval" / f"extra-{key}")
-    report = build_index(s, paths=[Path(settings.corpus_dir), extra], progress=progress)
-    skipped = getattr(report, "skipped", None) or getattr(report, "failed", None)
-    if skipped:
-        print(f"corpus-extra: {len(skipped)} file(s) could not be read and were left out", file=sys.stderr)
+    report = build_index(s, paths=[extra], progress=progress)  # corpus_dir is always included
+    if report.bad:
+        print(f"corpus-extra: {len(report.bad)} file(s) could not be read and were left out", file=sys.stderr)
     return KnowledgeBase.open(s), s
 
 
