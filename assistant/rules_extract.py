@@ -409,7 +409,7 @@ def _thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
             op = ">="
         noun = re.split(r"[，,、；;]|且|并|对|的|为", before)[-1]
         if not noun.strip() or re.search(r"(达成|签订|提供|开展|拥有|有)$", noun):  # '为20家以上中小企业提供…': the counted thing follows
-            noun = re.split(r"[，,；;]|提供|进行|开展|的", seg[m.end():])[0]
+            noun = re.split(r"[，,；;、]|且|提供|进行|开展|的", seg[m.end():])[0]
         name = threshold_name(noun, q.unit, prev_name)
         prev_name = name
         out.append((m.start(), Threshold(fact=name, op=op, value=q.value, unit=q.unit,
