@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.citations import has_figure, keep_verified, key_span, make_citation
+from assistant.citations import _bigrams, has_figure, keep_verified, key_span, make_citation
 from assistant.errors import QuoteMismatchError
 from assistant.records import EXPIRED, NOT_STATED, NOT_YET, Answer, Calculation, Citation, ScoredClause
 
@@ -38,17 +38,40 @@ def _overlap(terms: list[str], sc: ScoredClause) -> int:
     return sum(1 for t in terms if t in text)
 
 
+_MONEY_Q = re.compile(r"多少|奖励|补助|补贴|资助|奖补|能拿|能补|给多少|标准|钱")
+
+
+def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int) -> float:
+    """How well a retrieved clause answers: content words shared, a figure for a money
+    question, and the retrieval rank as the tie-breaker."""
+    s = _overlap(terms, sc)
+    q = _bigrams(question)
+    if q:
+        s += 4 * len(q & _bigrams(sc.clause.embed_text)) / len(q)
+    if _MONEY_Q.search(question) and has_figure(sc.clause.text):
+        s += 1.5
+    return s - 0.15 * rank
+
+
+def rerank(question: str, retrieved: list[ScoredClause], window: int = 8) -> list[ScoredClause]:
+    """The retrieval's first ``window`` clauses re-ordered by ``_fit``, the rest after."""
+    terms = _terms(question)
+    head = sorted(enumerate(retrieved[:window]), key=lambda p: -_fit(terms, question, p[1], p[0]))
+    return [sc for _, sc in head] + list(retrieved[window:])
+
+
 def select_clauses(question: str, retrieved: list[ScoredClause], max_docs: int = _MAX_DOCS) -> list[ScoredClause]:
-    """The top clause, plus the best clause of each other document that matches the
-    question's content words at least as well as the top one (not five chunks)."""
+    """The best clause, plus the best clause of each other document that matches the
+    question's content words at least as well as it does (not five chunks)."""
     if not retrieved:
         return []
     terms = _terms(question)
-    top = retrieved[0]
+    ranked = rerank(question, retrieved)
+    top = ranked[0]
     need = max(1, _overlap(terms, top))
     chosen = [top]
     seen = {top.clause.doc_id}
-    for sc in retrieved[1:]:
+    for sc in ranked[1:]:
         if len(chosen) >= max_docs:
             break
         if sc.clause.doc_id in seen:
@@ -71,14 +94,17 @@ def _reward_span(clause, span) -> tuple[int, int] | None:
     """Within the key sentence, the part from the first figure on (“按…5%给予补助,最高不超过50万元”)."""
     text = clause.text[span[0] - clause.start:span[1] - clause.start]
     pieces = list(re.finditer(r"[^，,；;。]+", text))
-    for i, p in enumerate(pieces):
-        if has_figure(p.group()) and re.search(r"给予|奖励|补助|补贴|资助|奖补|补偿|贷款|扣除|税率", text[p.start():]):
-            s = p.start()
-            e = len(text.rstrip("。；;"))
-            if e - s > 80:  # a long tail is not a one-line conclusion
-                e = pieces[min(i + 1, len(pieces) - 1)].end()
-            return span[0] + s, span[0] + e
-    return None
+    verb = re.compile(r"给予|奖励|补助|补贴|资助|奖补|补偿|贷款|扣除|税率|支持")
+    hits = [i for i, p in enumerate(pieces) if has_figure(p.group()) and verb.search(p.group())]
+    hits = hits or [i for i, p in enumerate(pieces) if has_figure(p.group()) and verb.search(text[p.start():])]
+    if not hits:
+        return None
+    i = hits[0]
+    s = pieces[i].start()
+    e = len(text.rstrip("。；;"))
+    if e - s > 80:  # a long tail is not a one-line conclusion
+        e = pieces[min(i + 1, len(pieces) - 1)].end()
+    return span[0] + s, span[0] + e
 
 
 def _doc_rule(kb, doc_id, as_of, warnings) -> Citation | None:
@@ -117,14 +143,21 @@ def _zh_date(iso: str) -> str:
     return iso
 
 
-def _conditions(clause, span, rule: Citation | None) -> list[str]:
+_COND_MARK = re.compile(r"以上|以内|超过|达到|不低于|不少于|首次|认定|且|结算地|注册地|总部|入选|获评|列入|新增")
+
+
+def _conditions(clause, span, rspan, rule: Citation | None) -> list[str]:
+    """Conditions as verbatim pieces: the key sentence's segments before the benefit that
+    read as conditions ("…的", thresholds, 认定), the cap, and document-wide rules."""
     text = clause.text[span[0] - clause.start:span[1] - clause.start]
+    cut = (rspan[0] - span[0]) if rspan else len(text)
     out = []
-    for m in _CONDITION.finditer(text):
-        out.append(f"适用对象/门槛：“{m.group(1)}”")
-    whole = clause.text
-    if re.search(r"经[^，。]{0,12}认定|认定为|经认定|评估认定", whole):
-        out.append("须先经主管部门认定（原文要求“认定”）。")
+    for m in re.finditer(r"[^，,；;。]+", text[:cut]):
+        seg = m.group().strip()
+        if len(seg) >= 4 and (seg.endswith("的") or _COND_MARK.search(seg)):
+            out.append(f"“{seg}”")
+    if re.search(r"认定|评估", text) and not any("认定" in c for c in out):
+        out.append("须先经主管部门认定或评估。")
     if "首次" in text:
         out.append("仅限“首次”达到或获评。")
     cap = _CAP.search(text)
@@ -162,7 +195,7 @@ def _section(kb, sc: ScoredClause, question: str, as_of: dt.date, warnings: list
     head = f"【{label}】" if label else ""
     lines.append(f"{head}依据：{main.line}")
     lines.append(f"原文：“{main.quote}”")
-    conds = _conditions(clause, span, rule)
+    conds = _conditions(clause, span, rspan, rule)
     if conds:
         lines.append("需满足的条件：")
         lines.extend(f"· {c}" for c in conds)
@@ -175,80 +208,107 @@ def _section(kb, sc: ScoredClause, question: str, as_of: dt.date, warnings: list
     return lines, cites, reward
 
 
-def _calc_lines(calcs: list[Calculation]) -> tuple[str, list[str]]:
-    """(conclusion from the calculator or "", lines for the 测算 part)."""
-    lines: list[str] = []
-    head = ""
+def _payable(calcs: list[Calculation]) -> dict[str, Calculation]:
+    """clause_id → the first calculation that produced an amount the user is eligible for."""
+    out: dict[str, Calculation] = {}
     for c in calcs:
         if c.amount_yuan is not None and c.eligible is not False:
-            head = head or (c.summary or "")
-            lines.append("测算（由计算器按原文标准计算）：")
-            lines.extend(f"  {s}" for s in c.steps)
-            lines.extend(f"  {s}" for s in c.checks)
-            break
-    if not head:
+            out.setdefault(c.clause_id, c)
+    return out
+
+
+def _calc_lines(kb, calcs: list[Calculation], chosen) -> list[str]:
+    """The 测算 part: the calculator's steps per cited clause, or what facts it still needs."""
+    lines: list[str] = []
+    payable = _payable(calcs)
+    for label, sc in chosen:
+        c = payable.get(sc.clause.clause_id)
+        if c is None:
+            continue
+        where = f"{label or kb.documents[sc.clause.doc_id].region} {sc.clause.display_path}"
+        lines.append(f"测算（{where}，由计算器按原文标准计算）：")
+        lines.extend(f"  {x}" for x in c.steps)
+        lines.extend(f"  {x}" for x in c.checks)
+    if not payable:
         missing = sorted({m for c in calcs for m in c.missing_facts})
         if missing:
             lines.append(f"如需测算具体金额，请补充：{'、'.join(missing)}。")
         failed = [c for c in calcs if c.eligible is False]
         if failed:
             lines.append("按您提供的情况，测算发现不满足条件：")
-            lines.extend(f"  {s}" for c in failed[:1] for s in c.checks)
-    return head, lines
+            lines.extend(f"  {x}" for c in failed[:1] for x in c.checks)
+    return lines
+
+
+def choose(question: str, retrieved: list[ScoredClause],
+           parts: list[tuple[str, list[ScoredClause]]] | None = None) -> list[tuple[str, ScoredClause]]:
+    """The clauses an answer cites: [(region label or "", clause)] — one per named region
+    when ``parts`` is given, else ``select_clauses`` (labelled when several documents)."""
+    if parts:
+        return [(label, rerank(question, rs)[0]) for label, rs in parts if rs]
+    sel = select_clauses(question, retrieved)
+    return [("", sel[0])] if len(sel) == 1 else [("", s) for s in sel]
 
 
 def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
             calculations: list[Calculation] | tuple = (),
-            parts: list[tuple[str, list[ScoredClause]]] | None = None) -> Answer:
+            parts: list[tuple[str, list[ScoredClause]]] | None = None,
+            chosen: list[tuple[str, ScoredClause]] | None = None) -> Answer:
     """Retrieved clauses → hotline answer. ``parts`` = [(region label, its retrieval)]
-    when the question names several regions: one part per region, each cited."""
+    when the question names several regions: one part per region, each cited.
+    ``chosen`` (from ``choose``) skips the selection when the caller already made it."""
     warnings: list[str] = []
     citations: list[Citation] = []
     body: list[str] = []
     calcs = [c for c in calculations if c is not None]
-    if parts:
-        chosen = [(label, rs[0]) for label, rs in parts if rs]
-    else:
-        sel = select_clauses(question, retrieved)
-        chosen = [(kb.documents[s.clause.doc_id].region if len(sel) > 1 else "", s) for s in sel]
-    rewards: list[tuple[str, str, str]] = []
+    chosen = chosen if chosen is not None else choose(question, retrieved, parts)
+    several = len(chosen) > 1
+    payable = _payable(calcs)
+    items: list[tuple[str, str, ScoredClause]] = []  # (label, reward quote, clause)
     for label, sc in chosen:
-        lines, cites, reward = _section(kb, sc, question, as_of, warnings, label=label)
+        region = label or kb.documents[sc.clause.doc_id].region
+        lines, cites, reward = _section(kb, sc, question, as_of, warnings, label=region if several else "")
         if not lines:
             continue
         body.extend(lines)
         body.append("")
         citations.extend(cites)
-        rewards.append((label or kb.documents[sc.clause.doc_id].region, reward, sc.clause.doc_id))
-    calc_head, calc_lines = _calc_lines(calcs)
+        items.append((region, reward, sc))
+    calc_lines = _calc_lines(kb, calcs, chosen)
     for c in calcs:
         if c.citation is not None:
             citations.append(c.citation)
     citations, dropped = keep_verified(kb, citations)
     warnings.extend(dropped)
     shown = {c.quote for c in citations}
-    if not rewards:
+
+    def finding(region: str, reward: str, sc: ScoredClause) -> str:
+        doc = kb.documents[sc.clause.doc_id]
+        gone = "（文件已失效）" if doc.validity(as_of) == EXPIRED else ""
+        c = payable.get(sc.clause.clause_id)
+        if c is not None:
+            return f"{c.summary or '见测算'}{gone}"
+        if reward and reward in shown:
+            return f"{'曾' if gone else ''}规定“{reward}”{gone}"
+        return f"有相关规定，见下方原文{gone}"
+
+    if not items:
         conclusion = "结论：检索到的条款未能通过原文核对，暂无法给出有依据的答复，请换个说法再问。"
-    elif calc_head:
-        conclusion = f"结论：{calc_head}"
-    elif len(rewards) == 1:
-        region, reward, doc_id = rewards[0]
-        doc = kb.documents[doc_id]
-        was = "曾规定（文件已失效）" if doc.validity(as_of) == EXPIRED else "规定"
-        tail = f"：“{reward}”。" if reward and reward in shown else "，见下方原文。"
-        conclusion = f"结论：{region or '该文件'}{was}{tail}"
+    elif len(items) == 1:
+        region, reward, sc = items[0]
+        conclusion = f"结论：{finding(region, reward, sc)}（{region or '该文件'} · {sc.clause.display_path}）。"
     else:
-        names = "、".join(dict.fromkeys(r for r, _, _ in rewards))
-        conclusion = (f"结论：{len(rewards)}份已收录文件（{names}）对此分别有规定，标准不同；"
-                      "各项金额出自哪份文件见下方，请以企业所在地的文件为准。")
-        for region, reward, doc_id in rewards:
-            if reward and reward in shown:
-                conclusion += f"\n· {region}（《{kb.documents[doc_id].title}》）：“{reward}”"
+        names = "、".join(dict.fromkeys(r for r, _, _ in items))
+        conclusion = (f"结论：{len(items)}份已收录文件（{names}）分别有规定，标准不同，"
+                      "请以企业所在地的文件为准：")
+        for region, reward, sc in items:
+            doc = kb.documents[sc.clause.doc_id]
+            conclusion += f"\n· {region}（《{doc.title}》{sc.clause.display_path}）：{finding(region, reward, sc)}"
     text_lines = [conclusion, ""] + body + calc_lines
     if warnings:
-        text_lines.append("")
         text_lines.extend(f"提示：{w}" for w in dict.fromkeys(warnings))
     return Answer(question=question, answer="\n".join(text_lines).strip(), citations=citations,
-                  calculation=next((c for c in calcs if c.amount_yuan is not None), None),
+                  calculation=next(iter(payable.values()), None) or next(
+                      (c for c in calcs if c.amount_yuan is not None), None),
                   calculations=calcs, warnings=list(dict.fromkeys(warnings)),
                   retrieved=list(retrieved), as_of=as_of.isoformat())

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Iterator
 
 from assistant import scope as scope_mod
-from assistant.answer import compose, select_clauses
+from assistant.answer import choose, compose
 from assistant.config import Settings, parse_as_of
 from assistant.errors import InputError, LLMError, PolicyAssistantError
 from assistant.followup import ConversationState, is_followup, rewrite
@@ -139,11 +139,12 @@ class Assistant:
             yield from _chunks(answer.answer)
         else:
             facts = self._facts(q, standalone, state)
-            calcs = self._calculations(standalone, retrieved, parts, facts, day)
+            chosen = choose(standalone, retrieved, parts)
+            calcs = self._calculations(standalone, chosen, facts, day)
             if self.llm is not None:
                 answer = yield from self._llm_answer(standalone, retrieved, parts, calcs, facts, day, session)
             if answer is None:
-                answer = compose(self.kb, standalone, retrieved, day, calculations=calcs, parts=parts)
+                answer = compose(self.kb, standalone, retrieved, day, calculations=calcs, chosen=chosen)
                 if self.llm is not None:
                     answer.mode = "llm-fallback"
                     answer.warnings.insert(0, "大模型服务暂不可用，已改用内置答复。")
@@ -193,7 +194,12 @@ class Assistant:
         for mention, regions in sc.regions.items():
             groups.setdefault(frozenset(regions), mention)
         if len(groups) >= 2:
-            parts = [(label, self._search(q, set(regions))) for regions, label in groups.items()]
+            # each part searches "<its region> + the question without the regions"
+            bare = q
+            for mention in sorted(sc.regions, key=len, reverse=True):
+                bare = bare.replace(mention, "")
+            bare = re.sub(r"^[和与及、,，\s]+|(?<=^)分别|各自|分别", "", bare.strip()) or q
+            parts = [(label, self._search(f"{label}{bare}", set(regions))) for regions, label in groups.items()]
             retrieved = sorted((s for _, rs in parts for s in rs), key=lambda s: -s.score)
             return retrieved, parts
         regions = set(next(iter(groups))) if groups else None
@@ -211,12 +217,11 @@ class Assistant:
         previous = _facts_from_state(state.facts)
         return dict(self._extract_facts(standalone, previous=previous or None) or {})
 
-    def _calculations(self, q, retrieved, parts, facts, day) -> list[Calculation]:
-        if self._calculate_for is None or not retrieved:
+    def _calculations(self, q, chosen, facts, day) -> list[Calculation]:
+        if self._calculate_for is None or not chosen:
             return []
-        clauses = [rs[0] for _, rs in parts if rs] if parts else select_clauses(q, retrieved)
         out: list[Calculation] = []
-        for s in clauses:
+        for _, s in chosen:
             out.extend(self._calculate_for(s.clause, facts, self.kb, day) or [])
         if not _AMOUNT_QUESTION.search(q) and not facts:
             out = [c for c in out if c.amount_yuan is not None]

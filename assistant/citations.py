@@ -23,6 +23,7 @@ from assistant.records import Citation, Clause
 # Sentence ends in policy prose; the delimiter stays with its sentence.
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 _FIGURE = re.compile(r"\d[\d.,，]*\s*(?:万元|亿元|元|万美元|%|‰|倍)|[一二三四五六七八九十百千]+万元")
+_NOTE = re.compile(r"^[（(]\s*(?:责任单位|牵头单位)[:：].*[)）]?$")
 _DROP_WARNING = "有一处引用与原文核对不一致，已隐去（{cid}）。"
 
 
@@ -95,6 +96,8 @@ def sentence_spans(clause: Clause) -> list[tuple[int, int]]:
     out = []
     for s, e in spans:
         piece = text[s:e]
+        if _NOTE.match(piece.strip()):  # "（责任单位：…）" is not part of the benefit
+            continue
         lead = len(piece) - len(piece.lstrip())
         trail = len(piece) - len(piece.rstrip())
         if e - trail - (s + lead) >= 2:
@@ -116,7 +119,7 @@ def key_span(clause: Clause, question: str, prefer: Iterable[str] = ()) -> tuple
     most character-bigram overlap with it, a figure preferred, ``prefer`` words
     (e.g. 省级, AAAA) weighted. Short clauses are quoted whole."""
     spans = sentence_spans(clause)
-    if len(spans) == 1 or len(clause.text) <= 90:
+    if len(spans) == 1 or (spans[-1][1] - spans[0][0]) <= 90:
         return spans[0][0], spans[-1][1]
     qgrams = _bigrams(question)
     prefer = [p for p in prefer if p]
