@@ -29,6 +29,17 @@ STOPWORDS = frozenset(
 )
 # A token made only of punctuation, symbols or whitespace (percent and units survive:
 # "%" is kept because rates are asked about).
+# Hotline words → the words policy texts use for the same thing. Applied to questions
+# only (the index keeps the documents' own words). General vocabulary, not per-question.
+QUERY_SYNONYMS = {
+    "补贴": ("补助",), "资助": ("补助",), "奖金": ("奖励",), "奖": ("奖励",), "钱": ("资金",),
+    "到期": ("有效期",), "过期": ("有效期", "失效"), "失效": ("有效期",), "管用": ("有效",),
+    "有效": ("有效期",), "作废": ("有效期", "失效"),
+    "电商": ("电子商务",), "网店": ("网络零售",), "贷款": ("信贷", "融资"), "借钱": ("融资",),
+    "交税": ("税收",), "纳税": ("税收",), "税": ("税收",), "减税": ("税收", "优惠"),
+    "5a": ("aaaaa",), "4a": ("aaaa",), "3a": ("aaa",),
+    "买": ("购买", "采购"), "厂": ("工厂", "企业"), "公司": ("企业",),
+}
 _PUNCT = re.compile(r"^[\s\W_]+$", re.UNICODE)
 _KEEP_SYMBOLS = frozenset({"%", "％", "‰"})
 
@@ -63,6 +74,14 @@ def tokenize(text: str) -> list[str]:
         if _PUNCT.match(tok) or tok in STOPWORDS:
             continue
         out.append(tok)
+    return out
+
+
+def expand_query(tokens: list[str]) -> list[str]:
+    """Question tokens + the policy-text synonyms of colloquial ones (QUERY_SYNONYMS)."""
+    out = list(tokens)
+    for tok in tokens:
+        out.extend(s for s in QUERY_SYNONYMS.get(tok, ()) if s not in out)
     return out
 
 
@@ -105,7 +124,7 @@ class KeywordIndex:
 
     def scores(self, query: str) -> dict[str, float]:
         """Query text → {clause_id: BM25 score} for clauses sharing at least one token."""
-        tokens = tokenize(query)
+        tokens = expand_query(tokenize(query))
         if not self.ids or not tokens:
             return {}
         vocab = self._model.vocab_dict

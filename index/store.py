@@ -38,7 +38,8 @@ from index.embeddings import model_key
 __all__ = ["IngestReport", "KnowledgeBase", "build_index"]
 
 FORMAT = 1
-MANIFEST, DOCS, CLAUSES, VECTORS = "manifest.json", "documents.json", "clauses.json", "vectors.npy"
+MANIFEST, DOCS, CLAUSES = "manifest.json", "documents.json", "clauses.json"
+VECTORS, VECTOR_KEYS = "vectors.npy", "vector_keys.json"  # rows follow clauses.json; keys = text hashes
 BM25_DIR, CHROMA_DIR, CURRENT = "bm25", "chroma", "CURRENT"
 EMBED_BATCH = 64
 # The code that turns a file into Document + clauses; when it changes, sources are re-parsed.
@@ -112,14 +113,17 @@ def build_index(settings: Settings, paths=None, progress: bool = True, embedder=
         clauses = [c for _, cs in docs for c in cs]
         _write_json(build / DOCS, [d.to_dict(with_text=True) for d, _ in docs])
         _write_json(build / CLAUSES, [c.to_dict() for c in clauses])
-        vectors, embedded = _vectors_for(clauses, prev_dir, prev, target, settings, embedder, progress)
+        by_id = {d.doc_id: d for d, _ in docs}
+        texts = [index_text(by_id[c.doc_id], c) for c in clauses]
+        vectors, keys, embedded = _vectors_for(texts, prev_dir, prev, target, settings, embedder, progress)
         import numpy as np
 
         np.save(build / VECTORS, vectors)
+        _write_json(build / VECTOR_KEYS, keys)
         _write_chroma(settings, build, version, [d for d, _ in docs], clauses, vectors)
         from index.keyword import KeywordIndex
 
-        KeywordIndex.build([c.clause_id for c in clauses], [c.embed_text for c in clauses]).save(build / BM25_DIR)
+        KeywordIndex.build([c.clause_id for c in clauses], texts).save(build / BM25_DIR)
         report.status, report.version = "built", version
         report.clauses, report.embedded, report.reused = len(clauses), embedded, len(clauses) - embedded
         manifest = dict(target, version=version, collection=_collection_name(version), dim=int(vectors.shape[1]),
@@ -367,18 +371,26 @@ def _text_hash(text: str) -> str:
 
 
 
-def _vectors_for(clauses, prev_dir, prev, target, settings, embedder, progress):
-    """Clauses → (float32 matrix, number embedded now); reuses the previous build's rows by text hash."""
+def index_text(doc: Document, clause: Clause) -> str:
+    """What is embedded and BM25-indexed for a clause: the document title (which names the
+    region and issuer, so "嘉兴…" questions find 嘉兴 clauses), then the heading chain and text."""
+    head = doc.title if not doc.region or doc.region in doc.title else f"{doc.title}（{doc.region}）"
+    return head + "\n" + clause.embed_text
+
+
+def _vectors_for(texts, prev_dir, prev, target, settings, embedder, progress):
+    """Index texts → (float32 matrix, text hashes, number embedded now).
+
+    Rows of the previous build are reused by text hash when it used the same model.
+    """
     import numpy as np
 
     cache: dict[str, object] = {}
-    if prev and prev.get("model_key") == target["model_key"] and (prev_dir / VECTORS).exists():
-        old = np.load(prev_dir / VECTORS)
-        old_clauses = _read_json(prev_dir / CLAUSES)
-        for row, d in zip(old, old_clauses):
-            cache[_text_hash(Clause.from_dict(d).embed_text)] = row
-    keys = [_text_hash(c.embed_text) for c in clauses]
-    todo = sorted({k: c.embed_text for k, c in zip(keys, clauses) if k not in cache}.items())
+    if prev and prev.get("model_key") == target["model_key"] and (prev_dir / VECTOR_KEYS).exists():
+        for key, row in zip(_read_json(prev_dir / VECTOR_KEYS), np.load(prev_dir / VECTORS)):
+            cache[key] = row
+    keys = [_text_hash(t) for t in texts]
+    todo = sorted({k: t for k, t in zip(keys, texts) if k not in cache}.items())
     if todo:
         if embedder is None:
             from index.embeddings import get_embedder
@@ -394,7 +406,7 @@ def _vectors_for(clauses, prev_dir, prev, target, settings, embedder, progress):
     dims = {len(cache[k]) for k in keys}
     if len(dims) != 1:
         raise IndexBuildError(f"embedding sizes differ ({sorted(dims)}); re-ingest from scratch")
-    return np.vstack([cache[k] for k in keys]).astype(np.float32), len(todo)
+    return np.vstack([cache[k] for k in keys]).astype(np.float32), keys, len(todo)
 
 
 def _chroma_client(settings: Settings, build_dir: Path):
