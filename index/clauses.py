@@ -98,7 +98,8 @@ def split_clauses(doc: Document) -> list[Clause]:
         end = heads[i + 1].start if i + 1 < len(heads) else (closing or len(text))
         seg = text[h.start:end].strip()
         body = seg[h.marker_end - h.start:]
-        if _is_title_only(body, h):  # its children carry the text
+        has_child = i + 1 < len(heads) and any(o is h for o in heads[i + 1].chain)
+        if has_child and _is_title_only(body, h):  # its children carry the text
             continue
         emit(h.key, h.path, h.display, h.start, end)
     if closing is not None:

@@ -1,0 +1,163 @@
+"""index.clauses: counts, named clauses (tests/data/clauses_expected.jsonl), span
+round-trip over the shipped corpus and ../shared/corpus-extra, and hard cases."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.records import Document
+from index.clauses import MAX_CHARS, cn_to_int, int_to_cn, responsible_units, split_clauses
+from index.documents import load_corpus
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+EXPECTED_DOCS = {k: v for k, v in json.loads((DATA / "documents_expected.json").read_text("utf-8")).items()
+                 if not k.startswith("_")}
+EXPECTED_CLAUSES = [json.loads(line) for line in (DATA / "clauses_expected.jsonl").read_text("utf-8").splitlines()
+                    if line.strip()]
+EXTRA = Path(__file__).resolve().parents[3] / "shared" / "corpus-extra"
+# Page noise that must never reach a clause (a hotline operator would read it out).
+NOISE = re.compile(r"您当前的位置|您的位置|首页\s*[>›»]|打印本页|关闭本页|政策解读\s*>>|浏览次数|ICP\s*备|版权所有|"
+                   r"(?i:copyright)|扫一扫|网站地图|咨询热线|在线客服|(?:热线|客服|电话)\s*[:：]?\s*1[3-9]\d{9}")
+
+
+@pytest.fixture(scope="module")
+def clauses(documents):
+    return {doc_id: split_clauses(doc) for doc_id, doc in documents.items()}
+
+
+@pytest.fixture(scope="module")
+def by_id(clauses):
+    return {c.clause_id: c for cs in clauses.values() for c in cs}
+
+
+@pytest.mark.parametrize("doc_id", sorted(EXPECTED_DOCS))
+def test_clause_count_per_document(clauses, doc_id):
+    assert len(clauses[doc_id]) == EXPECTED_DOCS[doc_id]["clauses"]
+
+
+@pytest.mark.parametrize("row", EXPECTED_CLAUSES, ids=[r["clause_id"] for r in EXPECTED_CLAUSES])
+def test_named_clause(by_id, row):
+    c = by_id[row["clause_id"]]
+    assert c.display_path == row["display_path"]
+    assert list(c.path) == row["path"]
+    assert row["snippet"] in c.text
+    assert list(c.responsible_units) == row.get("responsible_units", [])
+    assert (c.part, c.n_parts) == (row.get("part", 0), row.get("n_parts", 1))
+
+
+def _check_invariants(doc: Document, cs) -> None:
+    assert cs, doc.doc_id
+    ids = [c.clause_id for c in cs]
+    assert len(ids) == len(set(ids)), doc.doc_id
+    for c in cs:
+        assert c.doc_id == doc.doc_id and c.clause_id.startswith(doc.doc_id + "/")
+        assert doc.text[c.start:c.end] == c.text, c.clause_id
+        assert c.text.strip() == c.text and c.text, c.clause_id
+        assert not NOISE.search(c.text), (c.clause_id, NOISE.search(c.text).group(0))
+        assert c.path and c.display_path
+    starts = [c.start for c in cs]
+    # Clauses do not overlap (附则 is emitted last but sits after every other clause).
+    spans = sorted((c.start, c.end) for c in cs)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), doc.doc_id
+    assert len(starts) == len(set(starts))
+
+
+def test_span_round_trip_and_no_noise_shipped_corpus(documents, clauses):
+    for doc_id, doc in documents.items():
+        _check_invariants(doc, clauses[doc_id])
+
+
+def test_span_round_trip_and_no_noise_extra_corpus():
+    if not EXTRA.is_dir():
+        pytest.skip("../shared/corpus-extra is not present")
+    docs, bad = load_corpus(EXTRA)
+    assert not bad
+    total = 0
+    for doc in docs:
+        cs = split_clauses(doc)
+        _check_invariants(doc, cs)
+        total += len(cs)
+    assert total > 5 * len(docs)  # the extras are cut into clauses, not kept whole
+
+
+def test_ids_are_stable_across_runs(documents, clauses):
+    for doc_id, doc in documents.items():
+        assert [c.to_dict() for c in split_clauses(doc)] == [c.to_dict() for c in clauses[doc_id]]
+
+
+def test_long_clauses_are_split_by_sentence_with_the_same_path(documents, clauses):
+    parts = [c for cs in clauses.values() for c in cs if c.n_parts > 1]
+    assert parts
+    for c in parts:
+        assert c.text[-1] in "。；;！？!?）)”" or c.part == c.n_parts - 1
+        siblings = [o for o in clauses[c.doc_id] if o.clause_id.split("#")[0] == c.clause_id.split("#")[0]]
+        assert len(siblings) == c.n_parts and len({o.path for o in siblings}) == 1
+        assert c.clause_id.endswith(f"#{c.part + 1}") if c.part else "#" not in c.clause_id
+    # No part is much longer than the limit unless it is one long sentence.
+    for cs in clauses.values():
+        for c in cs:
+            if len(c.text) > MAX_CHARS * 1.5:
+                assert c.n_parts == 1 and len(re.findall("[。；]", c.text[:-1])) <= 1, c.clause_id
+
+
+def test_closing_provisions_are_clauses_with_validity(by_id):
+    assert "有效期至2026年12月31日" in by_id["jiaxing-2024-two-industries-integration/5"].text
+    end = by_id["quanzhou-2015-service-manufacturing/end"]
+    assert end.path == ("附则",) and end.text.startswith("原有政策规定与本实施意见有不一致的")
+    assert by_id["quanzhou-2015-service-manufacturing/10.6"].text.endswith("营造发展服务型制造的良好氛围。")
+
+
+def test_kfq_items_run_across_sections(clauses):
+    items = [c for c in clauses["quanzhou-kfq-smart-manufacturing-quality"] if c.clause_id.count(".") == 2]
+    assert [int(c.clause_id.rsplit(".", 1)[1]) for c in items] == list(range(1, 31))
+    assert {c.clause_id.rsplit(".", 1)[0].split("/")[1] for c in items} == {"2.1", "2.2", "2.3"}
+
+
+def test_2016_inline_headings_found(by_id, documents):
+    doc = documents["quanzhou-2016-innovation-driven"]
+    assert "制定本方案。\n一、工作目标" in doc.text
+    assert by_id["quanzhou-2016-innovation-driven/2.1"].path == ("二、工作重点", "（一）产业创新")
+
+
+def _doc(text: str, doc_id: str = "t") -> Document:
+    return Document(doc_id=doc_id, source_path=f"{doc_id}.txt", sha256="", title="t", text=text)
+
+
+def test_text_without_line_breaks_is_cut_at_inline_headings():
+    text = ("各单位：现将有关政策印发如下。一、支持创新（一）鼓励发明专利。对新获得授权的发明专利给予5000元资助。"
+            "（二）鼓励海外布局。对境外授权的专利给予1万元资助。二、附则本政策自2024年1月1日起施行，有效期2年。")
+    cs = split_clauses(_doc(text))
+    assert [(c.clause_id, c.display_path) for c in cs] == [
+        ("t/0", "前言"), ("t/1.1", "一、（一）"), ("t/1.2", "一、（二）"), ("t/2", "二、")]
+    assert cs[1].path == ("一、支持创新", "（一）鼓励发明专利")
+    assert cs[1].text == "（一）鼓励发明专利。对新获得授权的发明专利给予5000元资助。"
+
+
+def test_numbers_out_of_sequence_are_body_text():
+    text = "一、总则\n对获得一、二、三等奖的项目给予奖励。2.5倍以内的按实补助。\n二、附则\n本办法自印发之日起施行。"
+    cs = split_clauses(_doc(text))
+    assert [c.clause_id for c in cs] == ["t/1", "t/2"]
+    assert "一、二、三等奖" in cs[0].text
+
+
+def test_articles_and_chapters():
+    text = "第一章 总则\n第一条 为了规范管理，制定本办法。\n第二条 本办法适用于本市。\n第二章 附则\n第三条 本办法自2020年1月1日起施行。"
+    cs = split_clauses(_doc(text))
+    assert [(c.clause_id, c.display_path) for c in cs] == [
+        ("t/1.1", "第一章第一条"), ("t/1.2", "第一章第二条"), ("t/2.3", "第二章第三条")]
+
+
+def test_responsible_units_parsing():
+    assert responsible_units("(责任单位:市经信委、商务局,各县(市、区)人民政府,泉州开发区)") == (
+        "市经信委", "商务局", "各县(市、区)人民政府", "泉州开发区")
+    assert responsible_units("(责任单位:市经信局、市商务局。列第一位的为牵头单位,下同。)") == ("市经信局", "市商务局")
+    assert responsible_units("责任单位:市科技局、教育局。") == ("市科技局", "教育局")
+    assert responsible_units("没有责任单位的条款。") == ()
+
+
+def test_chinese_numerals():
+    assert [cn_to_int(s) for s in ("一", "十", "十一", "二十", "二十三", "一百零一")] == [1, 10, 11, 20, 23, 101]
+    assert [int_to_cn(n) for n in (1, 10, 11, 20, 23)] == ["一", "十", "十一", "二十", "二十三"]

@@ -1,0 +1,119 @@
+"""index.loaders on generated files of every supported type, in tmp dirs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import DocumentError
+from index.documents import load_document
+from index.loaders import read_text
+
+TEXT = "泉州市人民政府关于发展服务型制造的实施意见\n一、总体要求\n对企业投资500万元以上的物流公共信息平台，按投资额的5%给予补助。\n"
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
+def test_text_encodings(tmp_path, encoding):
+    path = tmp_path / "doc.txt"
+    path.write_bytes(TEXT.encode(encoding))
+    assert read_text(path) == TEXT
+
+
+def test_gb18030_only_characters(tmp_path):
+    text = TEXT + "𠀀㐀（GB18030 扩展字符）\n"  # not representable in GBK
+    path = tmp_path / "doc.md"
+    path.write_bytes(text.encode("gb18030"))
+    assert read_text(path) == text
+
+
+def test_short_gbk_file_is_not_mistaken_for_another_codec(tmp_path):
+    path = tmp_path / "short.txt"
+    path.write_bytes("补助50万元。".encode("gbk"))
+    assert read_text(path) == "补助50万元。"
+
+
+def test_html_blocks_become_lines_and_scripts_go(tmp_path):
+    html = """<html><head><title>政策</title><style>p{color:red}</style><script>var x='脚本';</script></head>
+    <body><div class="nav">首页 &gt; 政务公开</div><h1>嘉兴市推动两业融合实施方案</h1>
+    <p>一、总体目标</p><p>对经认定的国家级示范企业给予<b>150万元</b>奖励。</p><br>附则<ul><li>自印发之日起施行。</li></ul></body></html>"""
+    path = tmp_path / "page.html"
+    path.write_bytes(html.encode("gbk").replace(b"<head>", b'<head><meta charset="gbk">'))
+    text = read_text(path)
+    assert "脚本" not in text and "color" not in text
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    assert "一、总体目标" in lines
+    assert "对经认定的国家级示范企业给予150万元奖励。" in lines
+    assert lines.index("一、总体目标") < lines.index("附则") < lines.index("自印发之日起施行。")
+    doc = load_document(path, tmp_path)  # and the breadcrumb is cleaned away
+    assert "政务公开" not in doc.text and "150万元" in doc.text
+
+
+def test_docx_paragraphs_and_tables(tmp_path):
+    import docx
+
+    document = docx.Document()
+    for line in TEXT.strip().splitlines():
+        document.add_paragraph(line)
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "国家级"
+    table.rows[0].cells[1].text = "50万元"
+    path = tmp_path / "doc.docx"
+    document.save(path)
+    text = read_text(path)
+    assert text.startswith(TEXT.strip().splitlines()[0])
+    assert "按投资额的5%给予补助。" in text and "国家级 50万元" in text
+
+
+def _pdf(path: Path, lines: list[str], font: Path | None) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    plt.rcParams["pdf.fonttype"] = 42  # embed TrueType with a ToUnicode map, so text is extractable
+    props = font_manager.FontProperties(fname=str(font)) if font else None
+    fig = plt.figure(figsize=(8.27, 11.69))
+    for i, line in enumerate(lines):
+        fig.text(0.08, 0.92 - i * 0.04, line, fontproperties=props)
+    fig.savefig(path)
+    plt.close(fig)
+
+
+@pytest.mark.skipif(not CJK_FONT.exists(), reason="no CJK font to write a Chinese PDF with")
+def test_pdf_with_chinese_text(tmp_path):
+    lines = TEXT.strip().splitlines()
+    path = tmp_path / "doc.pdf"
+    _pdf(path, lines, CJK_FONT)
+    text = read_text(path)
+    assert [ln.strip() for ln in text.splitlines() if ln.strip()] == lines
+    assert load_document(path, tmp_path).text.startswith(lines[0])
+
+
+def test_pdf_without_chinese_reads_but_is_not_a_policy_document(tmp_path):
+    path = tmp_path / "english.pdf"
+    _pdf(path, ["Quarterly report", "Revenue grew 5 percent."], None)
+    assert "Revenue grew 5 percent." in read_text(path)
+    with pytest.raises(DocumentError, match="no recognisable Chinese text"):
+        load_document(path, tmp_path)
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("empty.txt", b"", "empty"),
+    ("spaces.txt", b" \n\t\n", "empty"),
+    ("nul.txt", "正文".encode() + b"\x00\x01\x02" * 50, "binary"),
+    ("controls.txt", bytes(range(1, 9)) * 200, "binary"),
+    ("latin.txt", bytes([0xC0, 0xFF, 0xFE, 0xC1, 0x80, 0xF5]) * 200, "undecodable"),
+    ("broken.docx", b"PK\x03\x04 not really a zip", "docx"),
+    ("broken.pdf", b"%PDF-1.4 garbage garbage", "PDF"),
+    ("doc.xls", b"anything", "unsupported"),
+    ("noext", "正文".encode(), "unsupported"),
+])
+def test_bad_files_raise_document_error_with_reason(tmp_path, name, data, reason):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(DocumentError) as err:
+        read_text(path)
+    assert reason in err.value.reason
+    assert err.value.path == str(path) and name in err.value.zh

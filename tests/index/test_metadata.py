@@ -1,0 +1,100 @@
+"""index.metadata: field rules on small texts (the five shipped documents are
+checked field by field in test_documents.py against tests/data/documents_expected.json)."""
+from __future__ import annotations
+
+import pytest
+
+from index.metadata import apply_sidecar, find_doc_number, find_region, parse_date, read_metadata
+
+
+@pytest.mark.parametrize(("raw", "iso"), [
+    ("2015-08-26", "2015-08-26"), ("2019.10.29", "2019-10-29"), ("2016.06", "2016-06"),
+    ("2024年4月18日", "2024-04-18"), ("2023 年6 月15 日", "2023-06-15"), ("2024- 04- 24", "2024-04-24"),
+    ("二〇二四年四月十八日", "2024-04-18"), ("二〇一九年十二月三十一日", "2019-12-31"),
+])
+def test_parse_date(raw, iso):
+    assert parse_date(raw) == iso
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("泉政办〔2016〕87号\n各县人民政府：", "泉政办〔2016〕87号"),
+    ("（皖政办秘〔2021〕82号）\n各市人民政府：", "皖政办秘〔2021〕82号"),
+    ("皖财购〔2023〕615 号\n省直各部门：", "皖财购〔2023〕615号"),
+    ("京经信发[2022]87号\n各区：", "京经信发[2022]87号"),
+    ("上海市人民政府令第19号\n《管理办法》已经通过。", "上海市人民政府令第19号"),
+    ("为贯彻落实《福建省人民政府关于印发行动计划的通知》(闽政〔2016〕2号),现印发。", ""),
+    ("根据《意见》（中办发〔2019〕56号）有关规定，结合实际，制定本政策。", ""),
+])
+def test_doc_number_variants_and_citations_skipped(text, number):
+    assert find_doc_number(text, text) == number
+
+
+@pytest.mark.parametrize(("name", "region"), [
+    ("泉州市人民政府办公室", "泉州"), ("泉州经济技术开发区管理委员会", "泉州经济技术开发区"),
+    ("嘉兴市人民政府", "嘉兴"), ("安徽省人民政府办公厅", "安徽"), ("广西壮族自治区人民政府", "广西"),
+    ("市政府办公室", ""), ("", ""),
+])
+def test_region(name, region):
+    assert find_region(name) == region
+
+
+def test_labelled_complete_issuer_wins_relative_label_does_not():
+    full = "发布机构: 泉州市人民政府办公室 文号: 泉政文〔2015〕95号\n\n泉州市人民政府关于发展服务型制造的实施意见\n\n各县：\n"
+    assert read_metadata(full)["issuer"] == "泉州市人民政府办公室"
+    relative = "发布单位: 市政府办公室 有效性: 有效\n嘉兴市人民政府关于印发嘉兴市两业融合实施方案的通知\n各县：\n"
+    meta = read_metadata(relative)
+    assert meta["issuer"] == "嘉兴市人民政府" and meta["validity_note"] == "有效"
+    assert meta["title"] == "嘉兴市两业融合实施方案" and meta["region"] == "嘉兴"
+
+
+def test_validity_dates_from_the_text():
+    text = ("某市人民政府关于支持工业发展的若干政策\n各县：\n一、奖励。\n"
+            "本政策自2024年5月20日起正式施行，有效期至2026年12月31日。")
+    meta = read_metadata(text)
+    assert (meta["valid_from"], meta["valid_until"]) == ("2024-05-20", "2026-12-31")
+    assert meta["dates"]["施行"] == "2024-05-20"
+    counted = read_metadata("某市人民政府关于支持工业发展的若干政策\n各县：\n本政策自2022年6月1日起施行，有效期为2年。")
+    assert counted["valid_until"] == "2024-05-31"
+    from_issue = read_metadata("发文日期(印发): 2015-08-26\n某市人民政府关于X的实施意见\n各县：\n本意见自下发之日起实施。")
+    assert from_issue["valid_from"] == "2015-08-26" and from_issue["dates"] == {"印发": "2015-08-26"}
+
+
+def test_repost_page_date_is_not_the_policy_date():
+    official = "嘉兴市人民政府关于X的通知\n发布日期: 2024- 04- 24 19: 00 信息来源: 市政府办公室 浏览次数:\n各县：\n"
+    assert read_metadata(official)["dates"] == {"发布": "2024-04-24"}
+    repost = "全国咨询热线\n15915898572\n某网:潍坊市人民政府 关于推进X的实施意见\n发布日期:2024-07-18 09:26浏览次数:\n各县：\n"
+    meta = read_metadata(repost)
+    assert meta["dates"] == {"网页": "2024-07-18"}
+    assert meta["title"] == "潍坊市人民政府关于推进X的实施意见" and meta["issuer"] == "潍坊市人民政府"
+
+
+def test_article_attribute_block():
+    text = ("文章属性\n• 【制定机关】泉州市人民政府办公室 • 【公布日期】2016.06\n• 【字 号】泉政办〔2016〕87号 • "
+            "【施行日期】2016.06\n• 【效力等级】地方规范性文件 • 【时效性】现行有效\n正文\n各县：\n")
+    meta = read_metadata(text)
+    assert meta["issuer"] == "泉州市人民政府办公室" and meta["doc_number"] == "泉政办〔2016〕87号"
+    assert meta["dates"] == {"公布": "2016-06", "施行": "2016-06"} and meta["validity_note"] == "现行有效"
+
+
+def test_cover_notice_title_gives_the_policy_title():
+    text = ("X开发区管理委员会印发关于\n进一步推动智能制造的实施意见的通知\n\n区直各部门：\n现印发给你们。\n"
+            "X开发区管理委员会关于进一步推动智能制造的实施意见\n\n为贯彻落实，特提出如下意见：\n")
+    assert read_metadata(text)["title"] == "X开发区管理委员会关于进一步推动智能制造的实施意见"
+
+
+def test_attachment_file_name_gives_the_number():
+    text = "某市人民政府关于X的通知\n各县：\n正文。\n某政发〔2024〕14号.doc\n"
+    assert read_metadata(text)["doc_number"] == "某政发〔2024〕14号"
+
+
+def test_sidecar_rules():
+    meta = {"title": "读到的标题", "issuer": "", "doc_number": "", "region": "嘉兴", "dates": {"成文": "2024-04-18"},
+            "valid_from": "", "valid_until": "", "validity_note": ""}
+    out = apply_sidecar(dict(meta, dates=dict(meta["dates"])), {
+        "title": "边车标题", "issuer": "嘉兴市人民政府", "region": "别处", "dates": {"成文": "2000-01-01", "施行": "2024-05-20"},
+        "note": "for people"})
+    assert out["title"] == "读到的标题" and out["region"] == "嘉兴"  # the text wins
+    assert out["issuer"] == "嘉兴市人民政府"  # the gap is filled
+    assert out["dates"] == {"成文": "2024-04-18", "施行": "2024-05-20"} and "note" not in out
+    forced = apply_sidecar(dict(meta, dates={}), {"title": "边车标题", "override": ["title"]})
+    assert forced["title"] == "边车标题"
