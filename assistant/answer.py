@@ -41,13 +41,16 @@ def _overlap(terms: list[str], sc: ScoredClause) -> int:
 _MONEY_Q = re.compile(r"多少|奖励|补助|补贴|资助|奖补|能拿|能补|给多少|标准|钱")
 
 
+def _phrase(question: str, sc: ScoredClause) -> float:
+    """Share of the question's character bigrams found in the clause."""
+    q = _bigrams(question)
+    return len(q & _bigrams(sc.clause.embed_text)) / len(q) if q else 0.0
+
+
 def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int) -> float:
     """How well a retrieved clause answers: content words shared, a figure for a money
     question, and the retrieval rank as the tie-breaker."""
-    s = _overlap(terms, sc)
-    q = _bigrams(question)
-    if q:
-        s += 4 * len(q & _bigrams(sc.clause.embed_text)) / len(q)
+    s = _overlap(terms, sc) + 4 * _phrase(question, sc)
     if _MONEY_Q.search(question) and has_figure(sc.clause.text):
         s += 1.5
     return s - 0.15 * rank
@@ -76,7 +79,8 @@ def select_clauses(question: str, retrieved: list[ScoredClause], max_docs: int =
             break
         if sc.clause.doc_id in seen:
             continue
-        if _overlap(terms, sc) >= need and (has_figure(sc.clause.text) == has_figure(top.clause.text)):
+        if (_overlap(terms, sc) >= need and has_figure(sc.clause.text) == has_figure(top.clause.text)
+                and _phrase(question, sc) >= 0.85 * _phrase(question, top)):
             chosen.append(sc)
             seen.add(sc.clause.doc_id)
     return chosen

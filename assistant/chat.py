@@ -29,9 +29,10 @@ from assistant.records import Answer, Calculation, ScoredClause
 from assistant.sessions import SessionStore
 
 K = 8
-# Calibrated on the shipped corpus (benchmarks/bench_answer.py --calibrate): in-scope
-# questions' best dense cosine similarity sits well above this; off-topic ones below.
-MIN_DENSE = 0.55
+# Calibrated on the shipped corpus with m3e-small (see docs/readme-parts/30-answers.md):
+# a benefit question with few shared words is kept only when its best dense cosine
+# similarity reaches this; off-topic questions sat at 0.59-0.76, benefit ones at ≥0.72.
+MIN_DENSE = 0.70
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 _AMOUNT_QUESTION = re.compile(r"多少|能拿|能补|可以拿|可获|能获得|怎么算|计算|测算|算一下|补几|奖几")
 
@@ -126,12 +127,11 @@ class Assistant:
         standalone, kind = self._standalone(q, state, session)
         sc = scope_mod.check_question(standalone, self.coverage, self._corpus_text)
         retrieved: list[ScoredClause] = []
-        parts = None
         answer: Answer | None = None
         if not self.kb.documents:
             sc = scope_mod.Scope(covered=False, reason=scope_mod.EMPTY_CORPUS)
         if sc.covered:
-            retrieved, parts = self._retrieve(standalone, sc, state, kind)
+            retrieved, parts, pool = self._retrieve(standalone, sc, state, kind)
             sc = scope_mod.check_retrieval(standalone, retrieved, self.kb, sc, MIN_DENSE)
         if not sc.covered:
             answer = Answer(question=q, answer=scope_mod.refusal_text(sc, self.kb, day), refused=True,
@@ -139,7 +139,7 @@ class Assistant:
             yield from _chunks(answer.answer)
         else:
             facts = self._facts(q, standalone, state)
-            chosen = choose(standalone, retrieved, parts)
+            chosen = choose(standalone, pool, parts)
             calcs = self._calculations(standalone, chosen, facts, day)
             if self.llm is not None:
                 answer = yield from self._llm_answer(standalone, retrieved, parts, calcs, facts, day, session)
@@ -189,7 +189,7 @@ class Assistant:
         return out
 
     def _retrieve(self, q: str, sc, state: ConversationState, kind: str):
-        """(retrieval, parts). Several named regions → one retrieval per region."""
+        """(retrieval, parts, pool to choose from). Several named regions → one retrieval each."""
         groups: dict[frozenset, str] = {}
         for mention, regions in sc.regions.items():
             groups.setdefault(frozenset(regions), mention)
@@ -201,15 +201,16 @@ class Assistant:
             bare = re.sub(r"^[和与及、,，\s]+|(?<=^)分别|各自|分别", "", bare.strip()) or q
             parts = [(label, self._search(f"{label}{bare}", set(regions))) for regions, label in groups.items()]
             retrieved = sorted((s for _, rs in parts for s in rs), key=lambda s: -s.score)
-            return retrieved, parts
+            return retrieved, parts, retrieved
         regions = set(next(iter(groups))) if groups else None
         retrieved = self._search(q, regions)
-        if kind and kind != "topic" and "region" not in kind and state.doc_id:
-            # "那省级的呢？" is about the same policy: keep to the previous document.
-            same = [s for s in retrieved if s.clause.doc_id == state.doc_id]
+        topic = set(state.doc_ids or ([state.doc_id] if state.doc_id else []))
+        if kind and kind != "topic" and "region" not in kind and topic:
+            # "那省级的呢？" is about the same policy: keep to the previous documents.
+            same = [s for s in retrieved if s.clause.doc_id in topic]
             if same:
-                return retrieved, [("", same)]
-        return retrieved, None
+                return retrieved, None, same
+        return retrieved, None, retrieved
 
     def _facts(self, q: str, standalone: str, state: ConversationState) -> dict:
         if self._extract_facts is None:
@@ -246,6 +247,7 @@ class Assistant:
         if not answer.refused and answer.citations:
             top = answer.citations[0]
             state.doc_id, state.clause_id = top.doc_id, top.clause_id
+            state.doc_ids = list(dict.fromkeys(c.doc_id for c in answer.citations))
         if not answer.refused:
             state.question = standalone
             state.regions = list(sc.regions)

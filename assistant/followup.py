@@ -40,6 +40,7 @@ class ConversationState:
     question: str = ""  # the last standalone question
     doc_id: str = ""  # topic: document of the top citation
     clause_id: str = ""  # topic: clause of the top citation
+    doc_ids: list[str] = field(default_factory=list)  # topic: every document the answer cited
     regions: list[str] = field(default_factory=list)  # covered place names the user named
     facts: dict[str, str] = field(default_factory=dict)  # the user's figures, as text
 
@@ -59,7 +60,18 @@ def is_followup(text: str, state: ConversationState) -> bool:
     t = text.strip()
     if len(t) > 30:
         return False
-    return bool(_ANAPHORA.search(t)) or len(t) <= 6
+    if _ANAPHORA.search(t):
+        return True
+    # a bare attribute ("省级的？", "600万元") or a bare intent ("能拿多少？")
+    core = _core(t)
+    return len(core) <= 8 and bool(_LEVEL.search(core) or _GRADE.search(core) or _FIGURE.search(core)
+                                   or re.fullmatch(r"(?:能|可以)?(?:拿|补|给|奖)?多少(?:钱)?|怎么申请|要什么条件", core))
+
+
+def _unit(figure: str) -> str:
+    """'800万' and '600万元' are the same kind of figure."""
+    u = re.sub(r"^[\d.\s]+", "", figure)
+    return {"万": "万元", "亿": "亿元", "台套": "台", "套": "台", "台（套）": "台"}.get(u, u)
 
 
 def _core(text: str) -> str:
@@ -120,8 +132,8 @@ def rewrite(text: str, state: ConversationState, place_names: list[str] | tuple 
     figures = _FIGURE.findall(core)
     if figures:
         for fig in figures:
-            unit = re.sub(r"^[\d.\s]+", "", fig)
-            same = [m for m in _FIGURE.finditer(out) if re.sub(r"^[\d.\s]+", "", m.group()) == unit]
+            unit = _unit(fig)
+            same = [m for m in _FIGURE.finditer(out) if _unit(m.group()) == unit]
             if same:
                 m = same[0]
                 out = out[:m.start()] + fig + out[m.end():]
