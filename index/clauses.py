@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from assistant.records import Clause, Document
 from index.cleaning import SENTENCE_END
+from index.metadata import cn_to_int, int_to_cn
 
 MAX_CHARS = 400
 MIN_PART_CHARS = 80
@@ -65,7 +66,6 @@ class _Head:
     sep: str = ""  # "、" or "." for num items
     title: str = ""
     plain_title: str = ""  # the title without its marker
-    continued: bool = False  # its number continued the previous section's items
     volume: int = 1  # >1 after the top-level numbering restarted (a second document in the file)
     key: str = ""
     display: str = ""
@@ -137,8 +137,8 @@ def find_headings(text: str) -> list[_Head]:
         elif same is not None:
             ok = h.num == same.num + 1
         else:
+            # a first child, or numbering that runs on from the previous section's items
             ok = h.num == 1 or (last_num.get(h.kind, 0) > 0 and h.num == last_num[h.kind] + 1)
-            h.continued = h.num != 1
         if not ok:
             continue
         open_ = [o for o in open_ if RANK[o.kind] < RANK[h.kind]]
@@ -150,20 +150,13 @@ def find_headings(text: str) -> list[_Head]:
 
 
 def _head_from_match(m: re.Match[str]) -> _Head | None:
-    if m.group("chapter"):
-        n = cn_to_int(m.group("chn"))
-        return None if n is None else _Head(m.group("chk"), n, m.start(), m.end())
-    if m.group("cn"):
-        n = cn_to_int(m.group("cnn"))
-        return None if n is None else _Head("cn", n, m.start(), m.end())
-    if m.group("pcn"):
-        n = cn_to_int(m.group("pcnn"))
-        return None if n is None else _Head("pcn", n, m.start(), m.end())
-    if m.group("num"):
-        return _Head("num", int(m.group("numn")), m.start(), m.end(), sep=m.group("nums"))
-    if m.group("pnum"):
-        return _Head("pnum", int(m.group("pnumn")), m.start(), m.end())
-    return _Head("dash", 0, m.start(), m.end())
+    kind = m.lastgroup or "dash"
+    if kind == "dash":
+        return _Head("dash", 0, m.start(), m.end())
+    n = cn_to_int(m.group({"chapter": "chn", "cn": "cnn", "pcn": "pcnn", "num": "numn", "pnum": "pnumn"}[kind]))
+    if n is None:
+        return None
+    return _Head(m.group("chk") if kind == "chapter" else kind, n, m.start(), m.end(), sep=m.group("nums") or "")
 
 
 def _at_boundary(text: str, pos: int, h: _Head, heads: list[_Head]) -> bool:
@@ -193,10 +186,9 @@ def _assign_paths(heads: list[_Head], text: str) -> None:
     for i, h in enumerate(heads):
         nxt = heads[i + 1].start if i + 1 < len(heads) else len(text)
         h.title = _title(text, h, nxt)
-    continued_kinds = {h.kind for h in heads if h.continued}
     for h in heads:
         h.key = (f"p{h.volume}." if h.volume > 1 else "") + ".".join(_key_part(o) for o in h.chain)
-        h.display = "".join(_display_part(o, o.kind in continued_kinds) for o in h.chain)
+        h.display = "".join(_display_part(o) for o in h.chain)
         h.path = tuple(o.title for o in h.chain)
 
 
@@ -207,19 +199,12 @@ def _title(text: str, h: _Head, nxt: int) -> str:
     marker = text[h.start:h.marker_end].replace("(", "（").replace(")", "）").replace(" ", "")
     if h.kind == "dash":
         marker = ""
-    h.plain_title = line.strip()
     stop = _TITLE_STOP.search(line)
-    if stop is None:
-        title = line.strip()
-        if len(title) > 60:
-            title = title[:30] + "…"
-    elif stop.start() <= 40:
-        title = line[: stop.start()].strip()
-    else:
-        comma = re.search(r"[，,]", line)
-        title = line[: comma.start()] if comma and comma.start() <= 25 else line[:20] + "…"
-    if stop is not None:
-        h.plain_title = line[: stop.start()].strip()
+    h.plain_title = (line if stop is None else line[: stop.start()]).strip()
+    title = h.plain_title
+    if len(title) > 40:  # a heading whose first sentence runs on: cut at a comma, or shorten
+        comma = re.search(r"[，,]", title)
+        title = title[: comma.start()] if comma and comma.start() <= 25 else title[:20] + "…"
     return marker + title.strip()
 
 
@@ -227,18 +212,11 @@ def _key_part(h: _Head) -> str:
     return f"d{h.num}" if h.kind == "dash" else str(h.num)
 
 
-def _display_part(h: _Head, continued: bool = False) -> str:
-    if h.kind == "cn":
-        return f"{int_to_cn(h.num)}、"
-    if h.kind == "pcn":
-        return f"（{int_to_cn(h.num)}）"
-    if h.kind == "num":
-        return f"第{h.num}项" if (h.sep == "、" or continued and h.sep != "." and h.sep != "．") else f"{h.num}."
-    if h.kind == "pnum":
-        return f"（{h.num}）"
-    if h.kind == "dash":
-        return h.title.lstrip("—")
-    return f"第{int_to_cn(h.num)}{h.kind}"
+def _display_part(h: _Head) -> str:
+    cn = int_to_cn(h.num)
+    return {"cn": f"{cn}、", "pcn": f"（{cn}）", "pnum": f"（{h.num}）", "dash": h.title.lstrip("—"),
+            # "11、" items read as 第11项 ("二、（一）11、" would not); "1." items keep their marker.
+            "num": f"第{h.num}项" if h.sep == "、" else f"{h.num}."}.get(h.kind, f"第{cn}{h.kind}")
 
 
 def _preamble_start(text: str, first_head: int) -> int:
@@ -347,37 +325,3 @@ def responsible_units(text: str) -> tuple[str, ...]:
         cur.append(ch)
     out.append("".join(cur))
     return tuple(u.strip() for u in out if u.strip())
-
-
-def cn_to_int(s: str) -> int | None:
-    """'十一' → 11, '二十' → 20, '一百零一' → 101, '12' → 12; None if not a number."""
-    if s.isdigit():
-        return int(s)
-    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-    total, cur = 0, 0
-    for ch in s:
-        if ch in digits:
-            cur = digits[ch]
-        elif ch == "十":
-            total += (cur or 1) * 10
-            cur = 0
-        elif ch == "百":
-            total += (cur or 1) * 100
-            cur = 0
-        else:
-            return None
-    total += cur
-    return total or None
-
-
-def int_to_cn(n: int) -> str:
-    """11 → '十一' (for display paths; up to 199)."""
-    d = "零一二三四五六七八九"
-    if n < 10:
-        return d[n]
-    if n < 20:
-        return "十" + (d[n % 10] if n % 10 else "")
-    if n < 100:
-        return d[n // 10] + "十" + (d[n % 10] if n % 10 else "")
-    rest = n % 100
-    return "一百" + ("" if rest == 0 else ("零" + d[rest] if rest < 10 else int_to_cn(rest) if rest >= 20 else "一" + int_to_cn(rest)))

@@ -125,7 +125,7 @@ def find_titles(cleaned: str) -> tuple[str, str]:
     if not candidates:
         return "", ""
     first = next((c for c in candidates if "关于" in c), candidates[0])
-    m = re.search(r"(?:关于)?印发(?:关于)?《?(.+?)》?的?(?:通知|决定)$", first)
+    m = re.search(r"(?:关于)?印发(?:关于)?《?(.+?)》?(?:的?(?:通知|决定))?$", first) if "印发" in first else None
     if not m:
         return first, first
     inner = m.group(1)
@@ -134,24 +134,27 @@ def find_titles(cleaned: str) -> tuple[str, str]:
         if c != first and (c == inner or c.endswith("关于" + core) or c == core):
             return first, c
     if inner.startswith("关于"):  # "X印发关于Y的通知": the policy is "X关于Y"
-        issuer = first[: first.find("印发")]
-        return first, issuer + inner
+        return first, first[: m.start()] + inner
     return first, inner
 
 
 def _is_title_line(line: str) -> bool:
-    if len(line) > 160 or line[-1] in "。；;，,：:":
+    if len(line) > 160 or line[-1] in "。；;，,：:" or re.match(r"\d{1,2}\s?[、.．]|[（(][一二三四五六七八九十\d]+[）)]", line):
         return False
-    body = re.sub(r"[（(][^）)]*[）)]$", "", line)
-    return bool(re.search(r"(?:通知|意见|方案|办法|规定|细则|措施|决定|计划|条例|政策|纲要|公告|批复|规划|意见（试行）)$", body)) and (
-        "关于" in line or len(line) >= 8)
+    body = line
+    while re.search(r"[（(][^（()）]*[）)]$", body):  # （试行）（征求意见稿）（2023 年6 月15 日）
+        body = re.sub(r"\s*[（(][^（()）]*[）)]$", "", body)
+    if "印发" in body and body.endswith("》"):
+        return True
+    return bool(re.search(r"(?:通知|意见|方案|办法|规定|细则|措施|决定|计划|条例|政策|纲要|公告|批复|规划|要点|任务|清单|举措|条)$",
+                          body)) and ("关于" in line or len(line) >= 8)
 
 
 def _tidy_title(line: str) -> str:
     line = _site_prefix_strip(line)
     line = re.sub(r"[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]$", "", line)  # compendium date
     # Spaces between Chinese characters are layout, not part of a title.
-    return re.sub(r"(?<=[\u4e00-\u9fa5“”])\s+(?=[\u4e00-\u9fa5“”])", "", line).strip()
+    return re.sub(r"(?<=[\u4e00-\u9fa5“”])\s+(?=[\u4e00-\u9fa5“”\d])|(?<=\d)\s+(?=[\u4e00-\u9fa5])", "", line).strip()
 
 
 def _site_prefix(title: str) -> bool:
@@ -207,7 +210,7 @@ def find_issuer(head: str, title: str) -> str:
         labelled = m.group(1)
     if labelled and re.match(_PLACE, labelled) and not re.match(r"^(?:市|省|县|区)(?:政府|人民政府|委|直)", labelled):
         return labelled
-    m = re.match(rf"^(.{{2,40}}?{_ORG})(?:\s*(?:关于|印发)|[、 ])", title or "")
+    m = re.match(rf"^(.{{2,40}}?{_ORG}(?:等\s*[\d一二三四五六七八九十]+\s*个?部门)?)(?:\s*(?:关于|印发)|[、 ])", title or "")
     if m:
         return m.group(1)
     return labelled
@@ -217,10 +220,11 @@ def find_region(name: str) -> str:
     """An issuer or title → its place: 泉州经济技术开发区 / 泉州 / 嘉兴 / 安徽 …"""
     if not name:
         return ""
+    name = re.sub(r"^(?:国家税务总局|中共|中国共产党)", "", name)
     m = re.match(r"^([\u4e00-\u9fa5]{2,8}?(?:经济技术开发区|高新技术产业开发区|高新区|经开区|开发区|新区|自由贸易试验区))", name)
     if m and not re.match(r"^(?:国家|省|市)", m.group(1)):
         return m.group(1)
-    m = re.match(r"^([\u4e00-\u9fa5]{2,7}?)(?:维吾尔自治区|壮族自治区|回族自治区|自治区|省|市|自治州|地区|盟)", name)
+    m = re.match(r"^([\u4e00-\u9fa5]{2,7}?)(?:维吾尔自治区|壮族自治区|回族自治区|自治区|省|市|自治州|州|地区|盟)", name)
     if m:
         return m.group(1)
     m = re.match(r"^([\u4e00-\u9fa5]{1,6}?[县区旗])", name)
@@ -233,7 +237,7 @@ def parse_date(s: str) -> str:
     m = re.fullmatch(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日", s)
     if m:
         y = int("".join(str(_CN_DIGIT[c]) for c in m.group(1)))
-        return f"{y:04d}-{_cn_number(m.group(2)):02d}-{_cn_number(m.group(3)):02d}"
+        return f"{y:04d}-{cn_to_int(m.group(2)):02d}-{cn_to_int(m.group(3)):02d}"
     nums = [int(x) for x in re.findall(r"\d+", s)]
     if len(nums) >= 3:
         return f"{nums[0]:04d}-{nums[1]:02d}-{nums[2]:02d}"
@@ -242,12 +246,28 @@ def parse_date(s: str) -> str:
     return ""
 
 
-def _cn_number(s: str) -> int:
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN_DIGIT[s[1]]
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return _CN_DIGIT[tens] * 10 + (_CN_DIGIT[ones] if ones else 0)
-    return _CN_DIGIT[s]
+def cn_to_int(s: str) -> int | None:
+    """'十一' → 11, '二十' → 20, '一百零一' → 101, '12' → 12; None if not a number."""
+    if s.isdigit():
+        return int(s)
+    total, cur = 0, 0
+    for ch in s:
+        if ch in _CN_DIGIT:
+            cur = _CN_DIGIT[ch]
+        elif ch in "十百":
+            total += (cur or 1) * (10 if ch == "十" else 100)
+            cur = 0
+        else:
+            return None
+    return (total + cur) or None
+
+
+def int_to_cn(n: int) -> str:
+    """11 → '十一', 23 → '二十三', 101 → '一百零一' (display paths)."""
+    d = "零一二三四五六七八九"
+    if n < 10:
+        return d[n]
+    if n < 100:
+        return ("" if n < 20 else d[n // 10]) + "十" + (d[n % 10] if n % 10 else "")
+    rest = n % 100
+    return d[n // 100] + "百" + ("" if not rest else "零" + d[rest] if rest < 10 else d[rest // 10] + "十" + (d[rest % 10] if rest % 10 else ""))

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant.records import Document
-from index.clauses import MAX_CHARS, cn_to_int, int_to_cn, responsible_units, split_clauses
+from index.clauses import MAX_CHARS, responsible_units, split_clauses
+from index.metadata import cn_to_int, int_to_cn
 from index.documents import load_corpus
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -160,4 +161,4 @@ def test_responsible_units_parsing():
 
 def test_chinese_numerals():
     assert [cn_to_int(s) for s in ("一", "十", "十一", "二十", "二十三", "一百零一")] == [1, 10, 11, 20, 23, 101]
-    assert [int_to_cn(n) for n in (1, 10, 11, 20, 23)] == ["一", "十", "十一", "二十", "二十三"]
+    assert [int_to_cn(n) for n in (1, 10, 11, 20, 23, 101, 110)] == ["一", "十", "十一", "二十", "二十三", "一百零一", "一百一十"]
