@@ -88,8 +88,15 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
     """The FastAPI app; ``ui=False`` leaves the Gradio UI out (API only)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     service = Service(settings, assistant=assistant, kb=kb)
-    app = FastAPI(title="政策助手 API", version="0.1.0",
-                  description="Answers about Chinese industrial policy with verified clause citations.")
+    meta = dict(title="政策助手 API", version="0.1.0",
+                description="Answers about Chinese industrial policy with verified clause citations.")
+    try:
+        # serves the Swagger UI / ReDoc assets itself: /docs works with no CDN
+        from fastapi_offline import FastAPIOffline
+
+        app = FastAPIOffline(static_url="/api-docs-static", **meta)
+    except ModuleNotFoundError:
+        app = FastAPI(**meta)
     app.state.service = service
 
     if auth:
@@ -102,6 +109,14 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
                     {"error": "authentication required", "message_zh": "需要登录：请提供用户名和密码。"},
                     status_code=401, headers={"WWW-Authenticate": 'Basic realm="policy-assistant"'})
             return await call_next(request)
+
+    @app.middleware("http")
+    async def no_sniff(request: Request, call_next):
+        # JSON echoing user text must never be sniffed into HTML by a browser
+        response = await call_next(request)
+        if request.url.path.startswith(("/api/", "/healthz")):
+            response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
 
     @app.exception_handler(PolicyAssistantError)
     async def library_error(request: Request, exc: PolicyAssistantError):

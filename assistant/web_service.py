@@ -49,27 +49,25 @@ class Service:
     @property
     def kb(self):
         if self._kb is None:
-            with self._lock:
-                if self._kb is None:
-                    from index.store import KnowledgeBase
-
-                    self._kb = KnowledgeBase.open(self.settings)
+            self._kb = self.assistant.kb
         return self._kb
 
     @property
     def assistant(self):
         if self._assistant is None:
-            kb = self.kb
             with self._lock:
                 if self._assistant is None:
-                    from assistant.chat import Assistant
+                    from assistant.chat import Assistant, get_assistant
 
-                    self._assistant = Assistant(kb, self.settings)
+                    # one open knowledge base per process, shared with the CLI's cache
+                    self._assistant = (Assistant(self._kb, self.settings) if self._kb is not None
+                                       else get_assistant(self.settings))
         return self._assistant
 
     @property
     def mode(self) -> str:
-        return "llm" if self.settings.llm_enabled else "default"
+        mode = getattr(self._assistant, "mode", None)
+        return mode if isinstance(mode, str) else ("llm" if self.settings.llm_enabled else "default")
 
     def health(self) -> dict[str, Any]:
         """Never raises: says whether the index is loaded and, if not, why."""
@@ -107,8 +105,11 @@ class Service:
 
     # -- answering -------------------------------------------------------
     def ask(self, question: str, session_id: str | None = None, as_of: str | None = None) -> Answer:
+        """Every answer carries a session id (a new one when none was given), so any
+        client can follow up by sending it back."""
         q = self.check_question(question)
-        answer = self.assistant.ask(q, session_id=session_id or None, as_of=self.as_of(as_of))
+        day = self.as_of(as_of)
+        answer = self.assistant.ask(q, session_id=session_id or self.new_session(), as_of=day)
         return self.screen(answer)
 
     def stream(self, question: str, session_id: str | None = None,
@@ -199,12 +200,16 @@ class Service:
         return self._rules
 
     def calculate(self, clause_id: str, facts: dict[str, str], as_of: str | None = None) -> list[Calculation]:
-        from assistant.calculator import calculate_clause
+        from assistant import calculator
 
-        self.clause(clause_id)
+        clause = self.clause(clause_id)
         clean = {str(k).strip(): str(v).strip() for k, v in (facts or {}).items()
                  if str(k).strip() and str(v).strip()}
-        calcs = calculate_clause(self.kb, clause_id, clean, as_of=self.as_of(as_of))
+        day = self.as_of(as_of)
+        if hasattr(calculator, "calculate_clause"):
+            calcs = calculator.calculate_clause(self.kb, clause_id, clean, as_of=day)
+        else:
+            calcs = calculator.calculate_for(clause, clean, self.kb, day)
         for calc in calcs:
             if calc.citation is not None and not self.verified(calc.citation):
                 calc.citation = None
