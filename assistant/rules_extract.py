@@ -25,8 +25,8 @@ MONEY_LIST = rf"(?:最高)?{MONEY}(?:\s*[、和及]\s*(?:最高)?{MONEY})+"
 PCT = rf"(?:{NUM})\s*[%％‰]"
 COUNT_UNIT = r"(?:平方米|台（套）|台\(套\)|台|套|家|个|人|天|次|项|年)"
 QTY = rf"(?:{NUM}|{CN_NUM})\s*(?:万|亿)?(?:{CUR}|[%％‰]|{COUNT_UNIT})"
-GRANT = re.compile(r"给予|奖励|补助|补贴|资助|扶持|补偿|贷款|抵扣|加计扣除|摊销|税率|资金支持")
-CMP = r"首次超过|超过|达到|不低于|高于|低于|不足|达"
+GRANT = re.compile(r"给予|予以|奖励|奖补|补助|补贴|资助|扶持|补偿|贷款|抵扣|加计扣除|摊销|税率|资金支持")
+CMP = r"首次超过|首次突破|超过|突破|达到|不低于|高于|低于|不足|达"
 UPTO = re.compile(r"(最高|最多|不超过|不高于)")
 CAP_RE = re.compile(rf"(?:最高|最多|不超过|不高于|限额)[^，,；;。\d]{{0,8}}?(?P<m>{MONEY})")
 RATE_RE = re.compile(
@@ -48,7 +48,9 @@ THRESH_RE = re.compile(
     rf"(?P<cmp>{CMP})?(?P<q>{QTY})(?P<sfx>及以上|以上|以下|以内)?(?P<incl>\s*[(（]含[)）])?")
 REPEAT_RE = re.compile(rf"连续(?:奖励|支持|补助|给予)?(?P<n>\d+|{CN_NUM})年")
 UPGRADE_RE = re.compile(rf"每晋升一个等级(?:奖励|给予)(?P<m>{MONEY})")
-PER_UNIT_RE = re.compile(rf"每(?:个|台|套|项)(?P<unit>[\u4e00-\u9fff]{{1,8}}?)(?:奖励|给予|补助|补贴)(?P<m>{MONEY})")
+PER_UNIT_RE = re.compile(
+    rf"每(?P<verb>[\u4e00-\u9fff]{{0,3}}?)(?:一|1)?(?P<cl>个|台（套）|台|套|项|件|人)(?P<unit>[\u4e00-\u9fff]{{0,8}}?)"
+    rf"(?:奖励|给予|补助|补贴)(?P<m>{MONEY})")
 BENEFIT_WORD = re.compile(r"启动资金补助|风险补偿|资金扶持|资金补助|资金支持|一次性奖励|奖励|补助|补贴|资助|扶持|贷款")
 
 
@@ -140,7 +142,9 @@ def _segment(seg: str) -> list[dict]:
         take(a, b)
         out.append((a, spec))
 
-    is_tax = bool(re.search(r"加计扣除|应纳税所得额|税前摊销", seg))
+    def is_tax(m) -> bool:  # the tax words follow the rate; before it they are a condition
+        return bool(re.search(r"加计扣除|应纳税所得额|税前摊销", seg[m.start():]))
+
     floor = 0
     n_rates = len(RATE_RE.findall(seg))
     for m in list(RATE_RE.finditer(seg)) + list(RATE_PLAIN_RE.finditer(seg)):
@@ -150,13 +154,13 @@ def _segment(seg: str) -> list[dict]:
         if len(rates) != 1 or _is_threshold_pct(seg, m):
             continue
         take(m.start(), m.end())
-        base = m.groupdict().get("base") or (_base_before(seg, m.start()) if seg[m.start()] == "按" else "")
+        base = m.groupdict().get("base") or (_base_before(seg, m.start()) if is_tax(m) and seg[m.start()] == "按" else "")
         spec = dict(rate=rates[0], base=base_name(base) if base else "",
                     rate_up_to=bool(m.groupdict().get("up") or m.groupdict().get("up2")),
                     subject=_subject(seg, m.start(), floor) if n_rates < 2 else
                     re.sub(r"的$", "", re.split(r"[，,、对]", seg[floor:m.start()])[-1]))
         floor = m.end()
-        if is_tax:
+        if is_tax(m):
             spec.update(kind="tax_deduction",
                         benefit="加计扣除" if "加计扣除" in seg else ("税前摊销" if "摊销" in seg[m.end():] else "抵扣应纳税所得额"))
         else:
@@ -180,12 +184,12 @@ def _segment(seg: str) -> list[dict]:
         take(m.start(), m.end())
         take(*cap[1])
         v, cur = _money(m.group("m"))
-        out.append((m.start(), dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit"),
+        out.append((m.start(), dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit") or (m.group("verb") + m.group("cl")),
                                     cap=cap[0][0], benefit=_benefit_word(seg, m.start()) or "奖励",
                                     subject=_subject(seg, m.start()))))
 
     for m in re.finditer(MONEY_LIST, seg):
-        if not free(m):
+        if not free(m) or _ends_with_cmp(seg[:m.start()]):
             continue
         take(m.start(), m.end())
         amounts = [_money(x) for x in re.findall(rf"(?:最高)?{MONEY}", m.group(0))]
@@ -282,7 +286,14 @@ def _cap_after(seg: str, pos: int, free):
 
 
 def _is_threshold_pct(seg: str, m) -> bool:
-    return bool(re.search(rf"(?:{CMP})$", seg[:m.start()])) or seg[m.end():m.end() + 2] == "以上"
+    return _ends_with_cmp(seg[:m.start()]) or seg[m.end():m.end() + 3].startswith(("以上", "及以上"))
+
+
+def _ends_with_cmp(text: str) -> bool:
+    """'…超过' / '…达到' end a comparison; '不超过' / '不高于' end a cap, not a threshold."""
+    if text.endswith(("不超过", "不高于", "最高")):
+        return False
+    return bool(re.search(rf"(?:{CMP})$", text))
 
 
 def _is_threshold_money(seg: str, m) -> bool:
@@ -369,7 +380,7 @@ def _list_tiers(seg: str):
         end = lm.end() + rates.end()
     else:
         return None
-    inclusive = lm.group("cmp") not in ("超过", "首次超过", "高于")
+    inclusive = lm.group("cmp") not in ("超过", "首次超过", "突破", "首次突破", "高于")
     pairs = sorted(zip([v.value for v in vals], payouts))
     tiers = []
     for i, (low, pay) in enumerate(pairs):
@@ -399,7 +410,7 @@ def _thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
             continue
         q = parse_quantity(re.sub(r"\s", "", m.group("q")))
         cmp_, sfx = m.group("cmp") or "", m.group("sfx") or ""
-        if cmp_ in ("超过", "首次超过", "高于"):
+        if cmp_ in ("超过", "首次超过", "突破", "首次突破", "高于"):
             op = ">"
         elif cmp_ in ("低于", "不足"):
             op = "<"

@@ -1,0 +1,60 @@
+"""Reading figures and levels from users' own words; later turns update earlier facts."""
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from assistant.facts import extract_facts
+
+CASES = [
+    ("我们公司投资800万元建了物流信息平台", {"投资额": D(8000000)}),
+    ("投了800万，能拿多少", {"投资额": D(8000000)}),
+    ("总投资1.5亿", {"投资额": D(150000000)}),
+    ("项目投资八百万", {"投资额": D(8000000)}),
+    ("买了20台数控设备，发票总价2500万元不含税", {"台套数": D(20), "采购发票总价": D(25000000)}),
+    ("采购了60台（套）", {"台套数": D(60)}),
+    ("今年进出口额增长18%", {"进出口额增速": D("0.18")}),
+    ("主营业务收入增速20%", {"年主营业务收入增速": D("0.20")}),
+    ("增长了16.5%", {"增速": D("0.165")}),
+    ("我们是国家级工业设计中心", {"级别": "国家级"}),
+    ("刚评上4A级物流企业", {"级别": "AAAA"}),
+    ("评为AAAAA物流企业", {"级别": "AAAAA"}),
+    ("获得了二等奖", {"级别": "二等奖"}),
+    ("主导制定了一项国家标准", {"级别": "国家标准"}),
+    ("我是博士，想在泉州创业", {"学历": "博士"}),
+    ("辅导费用60万", {"辅导费用": D(600000)}),
+    ("担保余额1亿元", {"担保责任余额": D(100000000)}),
+    ("研发费用500万元", {"研发费用": D(5000000)}),
+    ("设备购置款3000万元", {"设备购置款": D(30000000)}),
+    ("年交易额3亿元", {"年交易额": D(300000000)}),
+    ("营业收入1.2亿", {"年主营业务收入": D(120000000)}),
+    ("离岸外包业务120万美元", {"离岸服务外包业务额": "120万美元"}),
+    ("服务了350家企业", {"服务企业数": D(350)}),
+    ("建设面积300平方米，投入300万元", {"建设面积": D(300), "投入资金": D(3000000)}),
+    ("每期培训120人", {"培训人员数": D(120)}),
+    ("能拿多少补贴？", {}),
+]
+
+
+@pytest.mark.parametrize("text, want", CASES, ids=[c[0][:10] for c in CASES])
+def test_extract_facts(text, want):
+    got = extract_facts(text)
+    for key, value in want.items():
+        assert got.get(key) == value, got
+    if not want:
+        assert got == {}
+
+
+def test_later_turns_update_earlier_facts():
+    first = extract_facts("我们建物流信息平台，投资800万元")
+    second = extract_facts("是国家级的", previous=first)
+    assert second == {"投资额": D(8000000), "级别": "国家级"}
+    third = extract_facts("不对，投资是1200万", previous=second)
+    assert third["投资额"] == D(12000000) and third["级别"] == "国家级"
+    assert first == {"投资额": D(8000000)}  # the previous dict is not modified
+
+
+def test_empty_and_none():
+    assert extract_facts("") == {}
+    assert extract_facts(None, previous={"级别": "省级"}) == {"级别": "省级"}
