@@ -120,7 +120,7 @@ def find_headings(text: str) -> list[_Head]:
     volume = 1
     for m in MARKER.finditer(text):
         h = _head_from_match(m)
-        if h is None or not _at_boundary(text, m.start(), h, heads):
+        if h is None or not (_at_boundary(text, m.start(), h, heads) or _glued_to_title(text, h, heads)):
             continue
         same = next((o for o in open_ if o.kind == h.kind), None)
         if (h.num == 1 and same is not None and same is open_[0] and same.num >= 2
@@ -162,24 +162,38 @@ def _head_from_match(m: re.Match[str]) -> _Head | None:
 def _at_boundary(text: str, pos: int, h: _Head, heads: list[_Head]) -> bool:
     """Can a heading start at ``pos``? Line start, sentence end, after a 责任单位 note,
     or inline right after the previous heading's short title."""
-    j = pos - 1
-    while j >= 0 and text[j] in " \t":
-        j -= 1
-    if j < 0 or text[j] == "\n":
+    prev = _prev_char(text, pos)
+    if prev == "\n":
         return True
     if h.kind == "dash":
         return False
-    if text[j] in _BOUNDARY:
+    if prev in _BOUNDARY:
         return True
-    if text[j] in "）)" and "责任单位" in text[max(0, j - 120): j]:
+    if prev in "）)" and "责任单位" in text[max(0, pos - 120): pos]:
         return True
-    if heads and h.num == 1:
-        prev = heads[-1]
-        between = text[prev.marker_end:pos]
+    if heads:  # numbering is checked by the caller, so "（二）" continuing across sections passes too
+        last = heads[-1]
+        between = text[last.marker_end:pos]
         if 0 < len(between) <= 40 and not _TITLE_STOP.search(between) and "\n" not in between \
-                and RANK[h.kind] > RANK[prev.kind]:
+                and RANK[h.kind] > RANK[last.kind]:
             return True
     return False
+
+
+def _glued_to_title(text: str, h: _Head, heads: list[_Head]) -> bool:
+    """"…二十条措施一、实施重点企业…": the first top-level heading glued to the title
+    line before it (a scrape without line breaks). Accepted only when its sibling 二、
+    follows at a proper boundary, so "获得一、二、三等奖" stays body text."""
+    if h.num != 1 or h.kind != "cn" or any(o.kind == "cn" for o in heads) or text[h.marker_end:h.marker_end + 2][1:] == "、":
+        return False
+    return any(_prev_char(text, h.marker_end + m.start()) in _BOUNDARY for m in re.finditer("二、", text[h.marker_end:]))
+
+
+def _prev_char(text: str, pos: int) -> str:
+    j = pos - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return "\n" if j < 0 else text[j]
 
 
 def _assign_paths(heads: list[_Head], text: str) -> None:

@@ -102,6 +102,7 @@ def clean_text(raw: str) -> CleanResult:
         text = pattern.sub("", text)
 
     lines: list[str] = []  # "" marks a paragraph break
+    last_len = 0  # length of the last source line (not of the joined line it went into)
     for raw_line in text.split("\n"):
         line = re.sub(rf"{_SPACE}+", " ", raw_line).strip()
         if not line:
@@ -112,11 +113,15 @@ def clean_text(raw: str) -> CleanResult:
         if kind:
             removed.append((kind, line))
             continue
+        if len(lines) > 1 and lines[-1] == "" and last_len >= 20 and line[0] not in "（(" \
+                and should_join(lines[-2], line):
+            lines.pop()  # a page break in mid-sentence (PDF extraction): the blank line is not a paragraph end
         if lines and lines[-1] != "" and should_join(lines[-1], line):
             sep = " " if lines[-1][-1].isascii() and lines[-1][-1].isalnum() and line[0].isascii() and line[0].isalnum() else ""
             lines[-1] = lines[-1] + sep + line
         else:
             lines.append(line)
+        last_len = len(line)
     out = "\n".join(lines).strip("\n")
     out = _split_inline_headings(out)
     return CleanResult(text=out, incomplete=incomplete, removed=removed)
@@ -136,7 +141,7 @@ def should_join(prev: str, line: str) -> bool:
         return False
     if _HEAD_OR_UNITS.match(line) or _DATE_LINE.match(line) or _DATE_LINE.match(prev):
         return False
-    if _DOCNO_LINE.match(prev) or _DOCNO_LINE.match(line):
+    if _DOCNO_LINE.match(prev) or _DOCNO_LINE.match(line) or re.fullmatch(r"附件\s*\d*\s*[:：]?", prev):
         return False
     if len(prev) <= 60 and _TITLE_END.search(prev):
         return False
