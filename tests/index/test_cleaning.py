@@ -126,3 +126,11 @@ def test_whitespace_normalised_and_bom_dropped():
 def test_scraped_page_tail_removed_inline():
     raw = "本政策自2022年6月1日施行，有效期为2年。相关附件：解读.mp3(/gasrmzfw/c104243/17333/4yrPtnlQ.mp3)二维码开始扫一扫在手机打开当前页用来校验该浏览器是否支持HTML5"
     assert clean_text(raw).text == "本政策自2022年6月1日施行，有效期为2年。"
+
+
+def test_page_break_in_mid_sentence_is_joined_but_paragraphs_stay():
+    raw = ("采购人和采购代理机构在编制政府采购文件时，应按照必要和精\n\n简的原则设置资格条件。\n\n"
+           "二、其他\n\n嘉兴市人民政府\n\n2024年4月18日\n\n附件\n\n重点任务清单")
+    text = clean_text(raw).text
+    assert "应按照必要和精简的原则设置资格条件。" in text
+    assert text.endswith("\n\n二、其他\n\n嘉兴市人民政府\n\n2024年4月18日\n\n附件\n\n重点任务清单")
