@@ -95,5 +95,6 @@ def rules(args, settings) -> int:
             print("  （该条款没有可计算的金额）")
         for r in rs:
             print(f"  {r.rule_id.split('#')[-1]} [{r.kind}] {r.describe()}")
-            print(f"     原文：“{r.text}”")
+            if doc is not None and doc.text[r.start:r.end] == r.text:  # only a verified quote is shown
+                print(f"     原文：“{r.text}”")
     return 0
