@@ -73,6 +73,7 @@ NOISE: list[tuple[str, re.Pattern[str], int]] = [
 
 _DATE_LINE = re.compile(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$")
 _DOCNO_LINE = re.compile(r"^[（(]?\S{1,20}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号[）)]?$")
+_ATTACHMENT_LINE = re.compile(r"附件\s*\d*\s*[:：]?")
 _TITLE_END = re.compile(r"(?:通知|意见|方案|办法|规定|细则|措施|决定|计划|条例|政策|纲要|公告|批复|函)$")
 
 
@@ -141,17 +142,19 @@ def should_join(prev: str, line: str) -> bool:
         return False
     if _HEAD_OR_UNITS.match(line) or _DATE_LINE.match(line) or _DATE_LINE.match(prev):
         return False
-    if _DOCNO_LINE.match(prev) or _DOCNO_LINE.match(line) or re.fullmatch(r"附件\s*\d*\s*[:：]?", prev):
+    if _DOCNO_LINE.match(prev) or _DOCNO_LINE.match(line) or _ATTACHMENT_LINE.fullmatch(prev):
         return False
     if len(prev) <= 60 and _TITLE_END.search(prev):
         return False
     # A heading standing at the end of the previous line ("…制定本方案。 一、工作目标").
     # A heading title has no commas and is short; a wrapped item ("1．优化现有的…，形成企") is neither.
-    cut = max(prev.rfind(ch) for ch in SENTENCE_END)
-    tail = prev[cut + 1:].strip()
+    i = len(prev)
+    while i and prev[i - 1] not in SENTENCE_END:
+        i -= 1
+    tail = prev[i:].strip()
     # Only 一、/（一）/第X章 headings stand alone on a line; a "10．全面落实企业开办" line is a wrapped item.
     head = re.match(_SECTION_START, tail)
-    if head and head.end() < len(tail) <= 25 and not re.search(r"[，,]", tail):
+    if head and head.end() < len(tail) <= 25 and "，" not in tail and "," not in tail:
         return False
     return True
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from assistant.errors import DocumentError
@@ -23,6 +24,7 @@ from index.loaders import SUPPORTED_EXTS, read_text
 from index.metadata import read_metadata
 
 SIDECAR_SUFFIX = ".meta.json"
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 MIN_HAN_CHARS = 20  # fewer Chinese characters than this is not a policy document
 
 WARN_NO_NUMBER = "文号未注明"
@@ -77,7 +79,7 @@ def load_document(path: str | Path, corpus_dir: str | Path | None = None) -> Doc
         rel = path.name
     raw = read_text(path)
     cleaned = clean_text(raw)
-    han = sum(1 for ch in cleaned.text if "\u4e00" <= ch <= "\u9fff")
+    han = len(_HAN.findall(cleaned.text))
     if han < MIN_HAN_CHARS:
         raise DocumentError(str(path), "no recognisable Chinese text after cleaning",
                             zh=f"文件 {path.name} 中没有可识别的中文政策文本。")
