@@ -290,12 +290,13 @@ def _make_clauses(doc: Document, key: str, path: tuple[str, ...], display: str, 
     ]
 
 
-def split_long(text: str, start: int, end: int, limit: int = MAX_CHARS) -> list[tuple[int, int]]:
-    """A span → sentence-aligned parts of at most ~``limit`` characters (a single
-    longer sentence stays whole; a short tail joins the part before it)."""
+def split_long(text: str, start: int, end: int, limit: int = MAX_CHARS, stops: str = SENTENCE_END) -> list[tuple[int, int]]:
+    """A span → sentence-aligned parts of at most ~``limit`` characters (a short tail
+    joins the part before it). A "sentence" over twice the limit — a table flattened
+    into one line — is cut again at commas."""
     if end - start <= limit:
         return [(start, end)]
-    cuts = [m.end() for m in re.finditer(rf"[{SENTENCE_END}][”’」』)）]?|\n", text[start:end])]
+    cuts = [m.end() for m in re.finditer(rf"[{stops}][”’」』)）]?|\n", text[start:end])]
     bounds = [start] + [start + c for c in cuts if start + c < end] + [end]
     parts: list[tuple[int, int]] = []
     cur = bounds[0]
@@ -310,7 +311,9 @@ def split_long(text: str, start: int, end: int, limit: int = MAX_CHARS) -> list[
     out = []
     for s, e in parts:
         s, e = _strip_span(text, s, e)
-        if e > s:
+        if e - s > 2 * limit and stops == SENTENCE_END:
+            out.extend(split_long(text, s, e, limit, stops="，,、"))
+        elif e > s:
             out.append((s, e))
     return out
 
