@@ -137,10 +137,13 @@ def _per_unit(rule, facts, calc, money):
     n = _fact(facts, name, "")
     if n is None:
         calc.missing_facts.append(name)
-        calc.steps.append(f"每个{rule.per_unit}{money(rule.amount)}，最高{money(rule.cap)}")
+        cap = f"，最高{money(rule.cap)}" if rule.cap is not None else ""
+        calc.steps.append(f"每{rule.per_unit}{money(rule.amount)}{cap}")
         return
     raw = normalize(rule.amount * n.value)
-    calc.steps.append(f"{money(rule.amount)} × {format_quantity(n)}个{rule.per_unit} = {money(raw)}")
+    count = f"{format_quantity(n)}{'个' if len(rule.per_unit) > 1 else ''}{rule.per_unit}"
+    calc.steps.append(f"{money(rule.amount)} × {count} = {money(raw)}"
+                      + ("（按每单位最高标准计）" if rule.up_to else ""))
     amount = _capped(raw, rule.cap, money, calc)
     calc.amount_yuan = amount
     calc.steps.append(f"可获{rule.benefit or '奖励'}{money(amount)}")

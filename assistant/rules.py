@@ -149,7 +149,8 @@ class SubsidyRule:
             body = (f"按{'不高于' if self.rate_up_to else ''}{self.base or '计算基数'}的"
                     f"{format_rate(self.rate)}给予{self.benefit or '补助'}")
         elif k == "per_unit":
-            body = f"每个{self.per_unit}{money(self.amount)}"
+            each = "每个" if len(self.per_unit) > 1 else "每"
+            body = f"{each}{self.per_unit}{'最高' if self.up_to else ''}{money(self.amount)}"
         elif k == "tiered":
             bands = "；".join(
                 f"{self.tier_fact}{t.describe(self.tier_unit)}："

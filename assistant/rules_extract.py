@@ -17,7 +17,8 @@ import re
 from assistant.rules import Level, SubsidyRule
 from assistant.rules_facts import base_name
 from assistant.rules_patterns import (
-    GRANT, MONEY, MONEY_LIST, PCT, PER_UNIT_RE, RATE_PLAIN_RE, RATE_RE, REPEAT_RE, TAX_RATE_RE,
+    GRANT, GRANT_NO_LOAN, MONEY, MONEY_LIST, MONEY_RANGE_RE, PCT, PER_HEAD_RE, PER_UNIT_RE, RATE_CAP_RE, RATE_PLAIN_RE,
+    RATE_RE, REPEAT_RE, TAX_RATE_RE,
     UPGRADE_RE, UPTO, _benefit_word, _cap_after, _clause_before, _ends_with_cmp, _is_threshold_money,
     _is_threshold_pct, _level_names, _list_tiers, _money, _parts, _quantity_tiers, _rate, _subject,
     _thresholds, _trim, _base_before,
@@ -94,8 +95,8 @@ def _segment(seg: str) -> list[dict]:
         if not free(m):
             continue
         rates = [_rate(x) for x in re.findall(PCT, m.group("rates"))]
-        if len(rates) != 1 or _is_threshold_pct(seg, m):
-            continue
+        if len(rates) != 1 or _is_threshold_pct(seg, m) or re.match(r"\s*计入", seg[m.end():]):
+            continue  # '减按25%计入应纳税所得额' scales the taxable income; it is not a deduction rate
         take(m.start(), m.end())
         base = m.groupdict().get("base") or (_base_before(seg, m.start()) if is_tax(m) and seg[m.start()] == "按" else "")
         spec = dict(rate=rates[0], base=base_name(base) if base else "",
@@ -112,6 +113,33 @@ def _segment(seg: str) -> list[dict]:
             cap = _cap_after(seg, m.end(), free)
             if cap:  # left unconsumed: two rates before one cap share it
                 spec["cap"], spec["currency"] = cap[0]
+        out.append((m.start(), spec))
+
+    if not any(sp.get("kind") in ("rate", "permille", "tax_deduction") for _p, sp in out):
+        for m in RATE_CAP_RE.finditer(seg):
+            if not free(m) or _is_threshold_pct(seg, m) or GRANT.search(m.group("base")) is None and \
+                    not GRANT.search(seg[:m.start()]):
+                continue
+            take(m.start(), m.end())
+            base = re.sub(r"^(?:给予|对|其)+|(?:补助|奖励|补贴|奖补)$", "", m.group("base"))
+            spec = dict(kind="rate", rate=_rate(m.group("rates")), base=base_name(base),
+                        subject=_subject(seg, m.start()), benefit=_benefit_word(seg, m.end()) or "补助")
+            cap = _cap_after(seg, m.end(), free)
+            if cap:
+                spec["cap"], spec["currency"] = cap[0]
+            out.append((m.start(), spec))
+
+    for m in PER_HEAD_RE.finditer(seg):
+        unit = m.group("u1") or m.group("u2")
+        if not free(m) or not unit:
+            continue
+        take(m.start(), m.end())
+        v, cur = _money(m.group("m"))
+        spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=unit, up_to=bool(UPTO.search(m.group(0))),
+                    benefit=_benefit_word(seg, m.end()) or "补助", subject=_subject(seg, m.start()))
+        if cap := _cap_after(seg, m.end(), free):
+            take(*cap[1])
+            spec["cap"] = cap[0][0]
         out.append((m.start(), spec))
 
     if m := UPGRADE_RE.search(seg):
@@ -146,13 +174,28 @@ def _segment(seg: str) -> list[dict]:
             spec["levels"] = tuple(Level(f"第{i}档", a) for i, (a, _c) in enumerate(amounts, 1))
         out.append((m.start(), spec))
 
+    for m in MONEY_RANGE_RE.finditer(seg):
+        if not free(m) or not GRANT.search(seg[m.end():m.end() + 20] + seg[max(0, m.start() - 6):m.start()]):
+            continue
+        take(m.start(), m.end())
+        v, cur = _money(m.group("m"))
+        post = re.split(r"[，,；;]", seg[m.end():], maxsplit=1)[0]
+        loan = "贷款" in post
+        out.append((m.start(), dict(kind="loan" if loan else "fixed", amount=v, currency=cur, up_to=True,
+                                    benefit=(re.search(r"[\u4e00-\u9fff]*贷款", post).group(0).split("的")[-1]
+                                             if loan else _benefit_word(seg, m.end()) or "奖励"),
+                                    subject=_subject(seg, m.start()), notes=(m.group(0),))))
+
     has_rate = any(s.get("kind") in ("rate", "permille", "per_unit") for _p, s in out)
     for m in re.finditer(MONEY, seg):
         if not free(m) or _is_threshold_money(seg, m):
             continue
         pre = _clause_before(seg, m.start())
         post = re.split(r"[，,；;]", seg[m.end():], maxsplit=1)[0]
-        if not (GRANT.search(seg[:m.start()]) or GRANT.search(post)) or re.search(r"设立|安排|筹集", pre):
+        post_grant = GRANT.search(post)
+        if post_grant and post_grant.group(0) == "贷款" and not re.search(r"提供|给予|发放|最高", pre):
+            post_grant = None  # '投放贷款110亿元' is a lending target, not a loan offered to the applicant
+        if not (GRANT_NO_LOAN.search(seg[:m.start()]) or post_grant) or re.search(r"设立|安排|筹集|投放|出资", pre):
             continue
         take(m.start(), m.end())
         v, cur = _money(m.group(0))

@@ -22,14 +22,25 @@ PCT = rf"(?:{NUM})\s*[%％‰]"
 COUNT_UNIT = r"(?:平方米|台（套）|台\(套\)|台|套|家|个|人|天|次|项|年)"
 QTY = rf"(?:{NUM}|{CN_NUM})\s*(?:万|亿)?(?:{CUR}|[%％‰]|{COUNT_UNIT})"
 GRANT = re.compile(r"给予|予以|奖励|奖补|补助|补贴|资助|扶持|补偿|贷款|抵扣|加计扣除|摊销|税率|资金支持")
+GRANT_NO_LOAN = re.compile(r"给予|予以|奖励|奖补|补助|补贴|资助|扶持|补偿|抵扣|加计扣除|摊销|税率|资金支持")
 CMP = r"首次超过|首次突破|超过|突破|达到|不低于|高于|低于|不足|达"
 UPTO = re.compile(r"(最高|最多|不超过|不高于)")
 CAP_RE = re.compile(rf"(?:最高|最多|不超过|不高于|限额)[^，,；;。\d]{{0,8}}?(?P<m>{MONEY})")
 RATE_RE = re.compile(
-    rf"按照?(?P<up>不超过|不高于)?(?:其|该)?(?P<base>[^，,。；;按照的\d]{{1,30}}?)的?(?P<up2>不超过|不高于)?"
+    rf"(?:按照?|给予)(?P<up>(?:最高)?(?:不超过|不高于))?(?:其|该)?(?P<base>(?!{NUM}\s*[%％‰])[^，,。；;按照的]{{1,30}}?)的?(?P<up2>不超过|不高于)?"
     rf"(?P<rates>{PCT}(?:\s*[、和]\s*{PCT})*)(?:的比例)?")
 RATE_PLAIN_RE = re.compile(rf"(?:给予|按照?)(?P<rates>{PCT})(?:比例)?(?:的(?P<benefit>[\u4e00-\u9fff]{{2,8}}))?")
-TAX_RATE_RE = re.compile(rf"减按(?P<rate>{PCT})的?税率")
+TAX_RATE_RE = re.compile(rf"(?:减按|按)(?P<rate>{PCT})的?税率")
+# "研发投入5%、最高50万元" / "投资补助30%，单体补助不超过100万元": a rate written without 按, tied to a cap
+RATE_CAP_RE = re.compile(
+    rf"(?P<base>[^，,。；;、\d按]{{2,20}}?)的?(?P<rates>{PCT})"
+    rf"(?=、?(?:最高|单体|单户|单个|每家)|[，,](?:单体|单户|单个|每家)?[^，,。；;]{{0,6}}?(?:最高|不超过))")
+# "按每人1500元标准" / "按1000元／人的标准": an amount per head (or per item) without a count cap
+# "给予5万元至30万元奖励" / "3万—10万元": a range; the upper end is the most one can get
+MONEY_RANGE_RE = re.compile(rf"(?P<lo>{NUM})\s*(?:万|亿)?元?\s*(?:至|到|—|－|-|～|~)\s*(?P<m>{MONEY})")
+PER_HEAD_RE = re.compile(
+    rf"按(?:不超过|不高于|最高)?(?:每(?P<u1>人|户|家|个|件|台|辆|项|名))?(?P<m>{MONEY})"
+    rf"(?:\s*[／/](?P<u2>人|户|家|个|件|台|辆|项|名)(?![／/]))?的?(?:标准)?")
 LIST_SEP = re.compile(r"\s*[、和及]\s*|”“|\"\"")
 LEVEL_TOKEN = re.compile(
     r"重大发明专利奖|特等奖|[一二三四五]等奖|(?P<ranks>[一二三四五](?:、[一二三四五])+)等奖"
@@ -143,16 +154,23 @@ def _is_threshold_money(seg: str, m) -> bool:
 
 def _level_names(prefix: str, n: int) -> list[str]:
     """The n level names listed before an amount list (国家级、省级、市级 / AAAAA… / 一、二、三等奖)."""
-    tokens: list[str] = []
     starts = [m.start() for m in re.finditer(r"(?:^|[，,；;])对", prefix)]
     scope = prefix[starts[-1]:] if starts else prefix
+    # runs of level words joined by list separators ('国家级、省级和市级'); a gap of other words
+    # ('…称号的市级…') starts a new run, so a later unrelated 市级 is not taken for a level
+    runs: list[list[str]] = []
+    last_end = None
     for m in LEVEL_TOKEN.finditer(scope):
-        if m.group("ranks"):
-            tokens += [f"{r}等奖" for r in m.group("ranks").split("、")]
+        names = [f"{r}等奖" for r in m.group("ranks").split("、")] if m.group("ranks") else [m.group(0)]
+        gap = scope[last_end:m.start()] if last_end is not None else None
+        if gap is not None and re.match(r"^(?:[、和及与“”\"\s]+[^，,；;。、的]{0,6}|[“”\"\s级]*)$", gap):
+            runs[-1] += names
         else:
-            tokens.append(m.group(0))
-    if len(tokens) >= n:
-        return tokens[-n:]
+            runs.append(names)
+        last_end = m.end()
+    fitting = [r for r in runs if len(r) >= n]
+    if fitting:
+        return fitting[-1][-n:]
     for piece in reversed(re.split(r"[，,]", prefix)):
         piece = piece[piece.find("对") + 1:] if "对" in piece else piece
         piece = re.sub(r"(分别|每个|每家|每项)?(给予|奖励)?$", "", piece)

@@ -71,6 +71,16 @@ UNSEEN = [
      dict(kind="fixed", levels=[("一等奖", Decimal(80000)), ("二等奖", Decimal(50000)), ("三等奖", Decimal(20000))])),
     ("对年出口额达到500万美元以上的企业，给予10万元奖励。",
      dict(kind="fixed", amount=Decimal(100000), thresholds=[("年出口额", ">=", Decimal(5000000))])),
+    ("对购置设备50万元以上的企业，给予8万元至40万元奖励。",
+     dict(kind="fixed", amount=Decimal(400000), up_to=True)),
+    ("对吸纳就业的企业，按每人2000元标准发放一次性补助。",
+     dict(kind="per_unit", amount=Decimal(2000), per_unit="人")),
+    ("胜诉的，给予原告诉讼费的40%资助，每件最高资助5万元。",
+     dict(kind="rate", rate=Decimal("0.4"), cap=Decimal(50000), base="原告诉讼费")),
+    ("给予企业上一年度研发投入6%、最高80万元的一次性奖励。",
+     dict(kind="rate", rate=Decimal("0.06"), cap=Decimal(800000))),
+    ("对首次获批国家级、省级示范称号的市级重点企业，一次性给予40万元、15万元奖励。",
+     dict(kind="fixed", levels=[("国家级", Decimal(400000)), ("省级", Decimal(150000))])),
 ]
 
 
@@ -93,6 +103,8 @@ def test_unseen_sentences(text, want):
     "到2025年，全市规上工业增加值达到1000亿元以上，培育企业100家。",
     "对生产效益稳定的企业，给予一定资金奖励。",
     "进一步落实企业研发费用加计扣除政策和高新技术企业税收优惠政策。",
+    "推动金融机构投放贷款50亿元，支持小微企业发展。",
+    "市财政每年出资2000万元设立创业扶持基金，用于创业补贴。",
     "",
 ])
 def test_text_without_a_benefit_yields_no_rule(text):
