@@ -54,7 +54,9 @@ CLOSING = re.compile(
     r"|原有(?:相关)?(?:政策|规定|文件)|已有(?:相关)?政策|此前|以往)"
     r"[^\n]*(?:施行|实施|有效期|解释|为准|执行|废止|不一致)"
 )
-_OPEN_PARENS = "（("
+_OPEN_PARENS = "（(〔"
+_UNITS_LABEL = re.compile(r"(?:责任单位|牵头单位|责任部门|牵头部门|配合单位|配合部门)\s*[:：]")
+_UNITS_NOTE = re.compile(r"[（(](?:以下|不再|下同|牵头|列第一).*$")
 
 
 @dataclass
@@ -320,20 +322,23 @@ def split_long(text: str, start: int, end: int, limit: int = MAX_CHARS, stops: s
 
 def responsible_units(text: str) -> tuple[str, ...]:
     """"(责任单位:市经信委、商务局,各县(市、区)人民政府。列第一位的为牵头单位)" →
-    ("市经信委", "商务局", "各县(市、区)人民政府"). Empty when the clause names none."""
-    m = re.search(r"责任单位\s*[:：]", text)
+    ("市经信委", "商务局", "各县(市、区)人民政府"). Also "牵头单位：…，配合单位：…".
+    Empty when the clause names none."""
+    m = _UNITS_LABEL.search(text)
     if not m:
         return ()
     opened = m.start() > 0 and text[m.start() - 1] in _OPEN_PARENS
     depth, out, cur = 0, [], []
     for ch in text[m.end():]:
+        if ch == "\n":
+            break
         if ch in _OPEN_PARENS:
             depth += 1
-        elif ch in "）)":
-            if depth == 0 and opened:
+        elif ch in "）)〕":
+            if depth == 0:
                 break
             depth -= 1
-        elif depth == 0 and (ch in "。\n" or (ch in "；;" and not opened)):
+        elif depth == 0 and (ch == "。" or (ch in "；;" and not opened)):
             break  # what follows ("列第一位的为牵头单位", "以下任务均需…") is a note, not a unit
         if depth == 0 and ch in "、，,;；":
             out.append("".join(cur))
@@ -341,4 +346,5 @@ def responsible_units(text: str) -> tuple[str, ...]:
             continue
         cur.append(ch)
     out.append("".join(cur))
-    return tuple(u.strip() for u in out if u.strip())
+    units = (_UNITS_NOTE.sub("", _UNITS_LABEL.sub("", u)).strip() for u in out)
+    return tuple(u for u in units if u and len(u) <= 40)

@@ -142,12 +142,12 @@ def test_hard_cases(case):
         assert target.text.endswith(")")  # the 责任单位 note is inside the clause span
 
 
-def test_responsible_units_parsing():
-    assert responsible_units("(责任单位:市经信委、商务局,各县(市、区)人民政府,泉州开发区)") == (
-        "市经信委", "商务局", "各县(市、区)人民政府", "泉州开发区")
-    assert responsible_units("(责任单位:市经信局、市商务局。列第一位的为牵头单位,下同。)") == ("市经信局", "市商务局")
-    assert responsible_units("责任单位:市科技局、教育局。") == ("市科技局", "教育局")
-    assert responsible_units("没有责任单位的条款。") == ()
+UNIT_CASES = [json.loads(line) for line in (DATA / "responsible_units.jsonl").read_text("utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("case", UNIT_CASES, ids=[c["text"][:20] for c in UNIT_CASES])
+def test_responsible_units_parsing(case):
+    assert list(responsible_units(case["text"])) == case["units"]
 
 
 def test_chinese_numerals():
