@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -302,13 +303,23 @@ def _fingerprint(path: Path) -> str:
 
 def _target(settings: Settings) -> dict:
     """What a build depends on besides its sources: a change in any of these rebuilds."""
+    return {"format": FORMAT, "model": settings.embed_model, "model_key": model_key(settings.embed_model),
+            "pipeline": _pipeline_hash(), "chroma_url": settings.chroma_url or ""}
+
+
+@functools.lru_cache(maxsize=1)
+def _pipeline_hash() -> str:
+    """Hash of the parsing code this process runs (read once: the code imported is the code used)."""
+    import importlib
+
     h = hashlib.sha256()
     for name in PIPELINE_MODULES:
-        module_file = Path(__file__).with_name(f"{name}.py")
-        if module_file.exists():
-            h.update(module_file.read_bytes())
-    return {"format": FORMAT, "model": settings.embed_model, "model_key": model_key(settings.embed_model),
-            "pipeline": h.hexdigest(), "chroma_url": settings.chroma_url or ""}
+        try:
+            module = importlib.import_module(f"index.{name}")
+        except ImportError:
+            continue
+        h.update(Path(module.__file__).read_bytes())
+    return h.hexdigest()
 
 
 def _parse(found, prev, prev_dir, target, report: IngestReport, progress):
@@ -421,8 +432,12 @@ def _chroma_client(settings: Settings, build_dir: Path):
         if not url.hostname:
             raise ConfigError(f"chroma url {settings.chroma_url!r} is not of the form http://host:port")
         port = url.port or (443 if url.scheme == "https" else 8000)
-        return chromadb.HttpClient(host=url.hostname, port=port, ssl=url.scheme == "https",
-                                   settings=chroma_settings)
+        try:
+            return chromadb.HttpClient(host=url.hostname, port=port, ssl=url.scheme == "https",
+                                       settings=chroma_settings)
+        except ValueError as exc:  # chromadb's way of saying the server is unreachable
+            raise ConfigError(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}",
+                              zh="无法连接向量数据库服务，请检查 POLICY_CHROMA_URL。") from exc
     return chromadb.PersistentClient(path=str(Path(build_dir) / CHROMA_DIR), settings=chroma_settings)
 
 

@@ -89,7 +89,8 @@ def kb(settings):
     """The real knowledge base over the shipped corpus, built once in a temp dir."""
     from index.store import KnowledgeBase, build_index
 
-    build_index(settings, progress=False)
+    report = build_index(settings, progress=False)
+    assert report.ok and not report.bad, report  # a broken corpus must fail loudly here
     return KnowledgeBase.open(settings)
 
 
