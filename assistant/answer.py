@@ -53,7 +53,7 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int) -> float:
     s = _overlap(terms, sc) + 4 * _phrase(question, sc)
     if _MONEY_Q.search(question) and has_figure(sc.clause.text):
         s += 1.5
-    return s - 0.15 * rank
+    return s - 0.3 * rank
 
 
 def rerank(question: str, retrieved: list[ScoredClause], window: int = 8) -> list[ScoredClause]:
@@ -233,10 +233,10 @@ def _calc_lines(kb, calcs: list[Calculation], chosen) -> list[str]:
         lines.append(f"测算（{where}，由计算器按原文标准计算）：")
         lines.extend(f"  {x}" for x in c.steps)
         lines.extend(f"  {x}" for x in c.checks)
+    missing = sorted({m for c in calcs if c.amount_yuan is None for m in c.missing_facts})
+    if missing:
+        lines.append(f"如需{'按其他标准' if payable else ''}测算具体金额，请补充：{'、'.join(missing)}。")
     if not payable:
-        missing = sorted({m for c in calcs for m in c.missing_facts})
-        if missing:
-            lines.append(f"如需测算具体金额，请补充：{'、'.join(missing)}。")
         failed = [c for c in calcs if c.eligible is False]
         if failed:
             lines.append("按您提供的情况，测算发现不满足条件：")

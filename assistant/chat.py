@@ -29,10 +29,7 @@ from assistant.records import Answer, Calculation, ScoredClause
 from assistant.sessions import SessionStore
 
 K = 8
-# Calibrated on the shipped corpus with m3e-small (see docs/readme-parts/30-answers.md):
-# a benefit question with few shared words is kept only when its best dense cosine
-# similarity reaches this; off-topic questions sat at 0.59-0.76, benefit ones at ≥0.72.
-MIN_DENSE = 0.70
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 _AMOUNT_QUESTION = re.compile(r"多少|能拿|能补|可以拿|可获|能获得|怎么算|计算|测算|算一下|补几|奖几")
 
@@ -130,9 +127,11 @@ class Assistant:
         answer: Answer | None = None
         if not self.kb.documents:
             sc = scope_mod.Scope(covered=False, reason=scope_mod.EMPTY_CORPUS)
+        if not sc.covered and sc.reason == scope_mod.OTHER_REGION:
+            sc = self._subject_places(standalone, sc)
         if sc.covered:
             retrieved, parts, pool = self._retrieve(standalone, sc, state, kind)
-            sc = scope_mod.check_retrieval(standalone, retrieved, self.kb, sc, MIN_DENSE)
+            sc = scope_mod.check_retrieval(standalone, retrieved, self.kb, sc)
         if not sc.covered:
             answer = Answer(question=q, answer=scope_mod.refusal_text(sc, self.kb, day), refused=True,
                             retrieved=retrieved, as_of=day.isoformat(), mode=self.mode)
@@ -174,6 +173,14 @@ class Assistant:
                 pass  # the rule-based rewrite still resolves the follow-up
         names = list(self.coverage.covered_names()) + scope_mod.regions_in(q) + scope_mod.regions_in(state.question)
         return rewrite(q, state, names)
+
+    def _subject_places(self, q: str, sc):
+        """'引进台湾设计公司有补助吗': a place the matching clauses themselves name is what
+        the question is about, not where it is asked from."""
+        top = "".join(s.clause.text for s in self.kb.search(q, k=3))
+        if all(place in top for place in sc.uncovered):
+            return scope_mod.Scope()
+        return sc
 
     def _search(self, query: str, regions: set[str] | None, k: int = K) -> list[ScoredClause]:
         if not regions:

@@ -24,6 +24,9 @@ from assistant.records import Citation, Clause
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 _FIGURE = re.compile(r"\d[\d.,，]*\s*(?:万元|亿元|元|万美元|%|‰|倍)|[一二三四五六七八九十百千]+万元")
 _NOTE = re.compile(r"^[（(]\s*(?:责任单位|牵头单位)[:：].*[)）]?$")
+_UNIT = re.compile(r"\d\s*(平方米|平米|亩|万美元|万元|亿元|万|亿|台|套|人|家|%)")
+_UNIT_ALIASES = {"平米": "平方米", "万": "万元", "亿": "亿元"}
+WHOLE_CLAUSE_CHARS = 200  # a clause this short is quoted whole: its sentences qualify each other
 _DROP_WARNING = "有一处引用与原文核对不一致，已隐去（{cid}）。"
 
 
@@ -119,16 +122,20 @@ def key_span(clause: Clause, question: str, prefer: Iterable[str] = ()) -> tuple
     most character-bigram overlap with it, a figure preferred, ``prefer`` words
     (e.g. 省级, AAAA) weighted. Short clauses are quoted whole."""
     spans = sentence_spans(clause)
-    if len(spans) == 1 or (spans[-1][1] - spans[0][0]) <= 90:
+    if len(spans) == 1 or (spans[-1][1] - spans[0][0]) <= WHOLE_CLAUSE_CHARS:
         return spans[0][0], spans[-1][1]
     qgrams = _bigrams(question)
     prefer = [p for p in prefer if p]
+    # the units of the user's own figures ("400平米", "500万") point at the sentence
+    # whose thresholds they are measured against
+    units = {_UNIT_ALIASES.get(u, u) for u in _UNIT.findall(question)}
 
     def score(span: tuple[int, int]) -> float:
         text = clause.text[span[0] - clause.start:span[1] - clause.start]
         s = len(qgrams & _bigrams(text))
         s += 3 if has_figure(text) else 0
         s += sum(4 for p in prefer if p in text)
+        s += sum(2 for u in units if u in text)
         return s
 
     best = max(spans, key=score)
