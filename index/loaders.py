@@ -135,8 +135,10 @@ def _read_pdf(data: bytes, name: str) -> str:
 
 
 def _looks_chinese(text: str) -> bool:
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return han >= max(1, len(text) // 10)
+    # Judged on the non-ASCII characters only, so a markup-heavy HTML page counts too.
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    han = sum(1 for ch in non_ascii if "\u4e00" <= ch <= "\u9fff")
+    return bool(non_ascii) and han >= len(non_ascii) // 2
 
 
 def _check_text(text: str, name: str) -> str:

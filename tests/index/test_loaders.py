@@ -117,3 +117,11 @@ def test_bad_files_raise_document_error_with_reason(tmp_path, name, data, reason
         read_text(path)
     assert reason in err.value.reason
     assert err.value.path == str(path) and name in err.value.zh
+
+
+def test_markup_heavy_gbk_page(tmp_path):
+    filler = "".join(f'<div class="nav-{i}"><a href="/path/{i}.html">link</a></div>' for i in range(300))
+    html = f'<html><head><meta charset="gb2312"></head><body>{filler}<p>一、对企业给予50万元奖励。</p></body></html>'
+    path = tmp_path / "page.htm"
+    path.write_bytes(html.encode("gbk"))
+    assert "一、对企业给予50万元奖励。" in read_text(path)
