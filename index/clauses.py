@@ -127,9 +127,13 @@ def find_headings(text: str) -> list[_Head]:
         same = next((o for o in open_ if o.kind == h.kind), None)
         if (h.num == 1 and same is not None and same is open_[0] and same.num >= 2
                 and h.kind != "dash" and (m.start() == 0 or text[m.start() - 1] == "\n")):
-            # The top level starts again at 1 on a new line: a second document (an
-            # attachment, an action plan) follows in the same file.
-            volume += 1
+            # The top level starts again at 1 on a new line. After headings with no
+            # sentence at all, those were a table of contents: forget them. Otherwise a
+            # second document (an attachment, an action plan) follows in the same file.
+            if re.search("[。；;]", text[heads[0].start:m.start()]):
+                volume += 1
+            else:
+                heads = []
             open_, last_num = [], {}
             same = None
         h.volume = volume
@@ -171,7 +175,7 @@ def _at_boundary(text: str, pos: int, h: _Head, heads: list[_Head]) -> bool:
         return False
     if prev in _BOUNDARY:
         return True
-    if prev in "）)" and "责任单位" in text[max(0, pos - 120): pos]:
+    if prev in "）)〕" and re.search(r"责任单位|牵头单位", text[max(0, pos - 160): pos]):
         return True
     if heads:  # numbering is checked by the caller, so "（二）" continuing across sections passes too
         last = heads[-1]

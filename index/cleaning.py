@@ -73,6 +73,7 @@ NOISE: list[tuple[str, re.Pattern[str], int]] = [
 
 _DATE_LINE = re.compile(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$")
 _DOCNO_LINE = re.compile(r"^[（(]?\S{1,20}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号[）)]?$")
+_BARE_MARKER = re.compile(HEADING_START)
 _ATTACHMENT_LINE = re.compile(r"附件\s*\d*\s*[:：]?")
 _TITLE_END = re.compile(r"(?:通知|意见|方案|办法|规定|细则|措施|决定|计划|条例|政策|纲要|公告|批复|函)$")
 
@@ -138,6 +139,8 @@ def noise_kind(line: str) -> str:
 
 def should_join(prev: str, line: str) -> bool:
     """Is ``line`` the continuation of ``prev``, hard-wrapped in mid-sentence?"""
+    if _BARE_MARKER.fullmatch(prev) and not _HEAD_OR_UNITS.match(line):
+        return True  # "（一）" alone on its line: its title follows
     if prev[-1] in _JOIN_BLOCKERS or (len(prev) > 1 and prev[-1] in "”’」』\"" and prev[-2] in SENTENCE_END):
         return False
     if _HEAD_OR_UNITS.match(line) or _DATE_LINE.match(line) or _DATE_LINE.match(prev):

@@ -113,6 +113,7 @@ def test_hard_wrapped_lines_are_joined_but_never_into_a_heading(corpus_dir):
     ("嘉兴市人民政府", "2024年4月18日", False),
     ("各单位:", "现印发给你们。", False),
     ("(责任单位:市科技局)", "2.完善机制。", False),
+    ("（一）", "强化责任落实。", True),  # a bare marker: its title is on the next line
 ])
 def test_should_join(prev, line, join):
     assert should_join(prev, line) is join
