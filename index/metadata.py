@@ -79,17 +79,18 @@ def read_metadata(text: str, sidecar: dict[str, Any] | None = None, cleaned: str
     if m and not dates:  # a compendium title line ending "（2023 年6 月15 日）"
         dates["印发"] = parse_date(m.group(1))
 
-    m = re.search(rf"自\s*({_DATE})\s*起\s*(?:正式)?(?:施行|实施|执行|生效)", cleaned)
+    # The document's own provisions close it; an earlier date may belong to a single measure.
+    m = _last(rf"[自从]\s*({_DATE})\s*起?\s*(?:正式)?(?:施行|实施|执行|生效)", cleaned)
     if m:
         dates.setdefault("施行", parse_date(m.group(1)))
     meta["valid_from"] = dates.get("施行", "")
-    if not meta["valid_from"] and re.search(r"自(?:印发|下发|发布|公布)之日起\s*(?:施行|实施|执行|生效)", cleaned):
+    if not meta["valid_from"] and re.search(r"[自从](?:印发|下发|发布|公布)之日起\s*(?:施行|实施|执行|生效)", cleaned):
         meta["valid_from"] = dates.get("印发") or dates.get("成文") or dates.get("公布") or dates.get("发布", "")
-    m = re.search(rf"有效期\s*(?:至|到|截至)\s*({_DATE})", cleaned)
+    m = _last(rf"(?:有效期|有效期限|执行期限|实施期限)\s*(?:为\s*)?(?:至|到|截至|截止到?)\s*({_DATE})", cleaned)
     if m:
         meta["valid_until"] = parse_date(m.group(1))
     else:
-        m = re.search(r"有效期\s*(?:为)?\s*([1-9]|[一二三四五])\s*年", cleaned)
+        m = _last(r"有效期(?:限)?\s*(?:为)?\s*([1-9]|[一二三四五])\s*年", cleaned)
         if m and meta["valid_from"] and len(meta["valid_from"]) == 10:
             years = int(m.group(1)) if m.group(1).isdigit() else _CN_DIGIT[m.group(1)]
             start = dt.date.fromisoformat(meta["valid_from"])
@@ -100,6 +101,13 @@ def read_metadata(text: str, sidecar: dict[str, Any] | None = None, cleaned: str
     meta["region"] = find_region(meta["issuer"]) or find_region(meta["title"])
     meta["dates"] = dates
     return apply_sidecar(meta, sidecar or {})
+
+
+def _last(pattern: str, text: str) -> re.Match[str] | None:
+    m = None
+    for m in re.finditer(pattern, text):
+        pass
+    return m
 
 
 def apply_sidecar(meta: dict[str, Any], sidecar: dict[str, Any]) -> dict[str, Any]:

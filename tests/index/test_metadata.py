@@ -98,3 +98,15 @@ def test_sidecar_rules():
     assert out["dates"] == {"成文": "2024-04-18", "施行": "2024-05-20"} and "note" not in out
     forced = apply_sidecar(dict(meta, dates={}), {"title": "边车标题", "override": ["title"]})
     assert forced["title"] == "边车标题"
+
+
+@pytest.mark.parametrize(("closing", "valid_from", "valid_until"), [
+    ("本政策自2022年6月1日施行，有效期为2年。", "2022-06-01", "2024-05-31"),
+    ("本办法从2020年10月12日起施行，有效期5年。", "2020-10-12", "2025-10-11"),
+    ("本政策自印发之日起实施，执行期限至2023 年12 月31 日。", "", "2023-12-31"),
+    ("相关措施有效期截至2023 年12 月31 日。", "", "2023-12-31"),
+    ("对2024年1月1日起实施的项目给予补助。本措施自2024年3月1日起施行。", "2024-03-01", ""),
+])
+def test_validity_phrasings(closing, valid_from, valid_until):
+    meta = read_metadata("某市人民政府关于支持工业发展的若干政策\n各县：\n" + closing)
+    assert (meta["valid_from"], meta["valid_until"]) == (valid_from, valid_until)
