@@ -2,29 +2,22 @@
 
     split_clauses(doc) -> list[Clause]        invariant: doc.text[c.start:c.end] == c.text
 
-Headings recognised (a marker at a line start, after a sentence end, after a
-"(责任单位…)" note, or right after a heading's title when a sub-heading follows
-inline as in "一、支持知识产权高质量创造（一）鼓励…"):
+Headings: 第一章/节/条 · 一、 · （一）(一) · 1、 1. 1． · （1）(1) · "——" bullets at a line
+start. A marker counts at a line start, after a sentence end, after a "(责任单位…)" note,
+or inline right after a heading's short title ("一、支持创新（一）鼓励…"); and only if its
+number continues the sequence (next sibling, first child, or numbering that runs on
+across sections, as in items 1–30 under （一）（二）（三）) — anything else is body text.
 
-    第一章 / 第一节 / 第一条 · 一、 · （一） (一) · 1、 1. 1． · （1） (1) · —— bullets at a line start
+Each heading with a body is one clause running from its marker to the next heading; a
+title-only heading just names its children's path. Text before the first heading is
+("前言",); paragraphs after the last clause that state validity or precedence
+("本意见自…实施", "原有政策…以本意见为准") are ("附则",). The trailing "(责任单位:…)" note
+stays inside the clause span and its units go to ``responsible_units``. Clauses over
+MAX_CHARS are split at sentence ends into parts with the same path ("#2", "#3" …).
 
-A candidate counts only if its number continues the sequence (next sibling, a
-first child, or the next number after the previous section's items — numbering
-that runs across sections, as in items 1–30 under （一）（二）（三）); anything else
-is body text. Each heading with a body becomes one clause whose text runs from its
-marker to the next heading; a heading with only a title just names its children's
-path. The text before the first heading is the clause ("前言",) and paragraphs
-after the last clause that state validity or precedence ("本意见自…实施", "原有政策…
-以本意见为准") are the clause ("附则",).
-
-A clause's text includes its trailing "(责任单位:…)" note; the units are also in
-``responsible_units``. Clauses longer than MAX_CHARS are split at sentence ends into
-parts that keep the path; part k>0 has clause_id suffix "#k+1".
-
-clause_id = "<doc_id>/<key>", key from the numbers: 二、（四） → "2.4"; item 11
-under 二、（一） → "2.1.11"; 第三章第十条 → "3.10"; —— bullets → "d1", "d2" …;
-前言 → "0"; 附则 → "end". display_path: "二、（四）", "二、（一）第11项" for "11、"
-items, "二、（一）1." for "1." items.
+Keys: 二、（四）→ "2.4"; item 11 under 二、（一）→ "2.1.11"; 第三章第十条 → "3.10"; bullets
+"d1"…; 前言 "0"; 附则 "end"; a second document in the file (numbering restarts) "p2.…".
+display_path: "二、（四）", "二、（一）第11项" for "11、" items, "二、（一）1." for "1." items.
 """
 from __future__ import annotations
 
@@ -55,6 +48,7 @@ CLOSING = re.compile(
     r"[^\n]*(?:施行|实施|有效期|解释|为准|执行|废止|不一致)"
 )
 _OPEN_PARENS = "（(〔"
+_SAYS_SOMETHING = re.compile(r"^[^\n]*(?:[。；;][^\n]*|[：:][ \t]*)$", re.M)
 _UNITS_LABEL = re.compile(r"(?:责任单位|牵头单位|责任部门|牵头部门|配合单位|配合部门)\s*[:：]")
 _UNITS_NOTE = re.compile(r"[（(](?:以下|不再|下同|牵头|列第一).*$")
 
@@ -138,15 +132,11 @@ def find_headings(text: str) -> list[_Head]:
             same = None
         h.volume = volume
         if h.kind == "dash":
-            ok = True
-            h.num = (same.num + 1) if same else 1
-        elif same is not None:
-            ok = h.num == same.num + 1
-        else:
-            # a first child, or numbering that runs on from the previous section's items
-            ok = h.num == 1 or (last_num.get(h.kind, 0) > 0 and h.num == last_num[h.kind] + 1)
-        if not ok:
+            h.num = same.num + 1 if same else 1
+        elif same is not None and h.num != same.num + 1:  # not the next sibling
             continue
+        elif same is None and h.num != 1 and not 0 < last_num.get(h.kind, 0) == h.num - 1:
+            continue  # neither a first child nor numbering running on from the previous section
         open_ = [o for o in open_ if RANK[o.kind] < RANK[h.kind]]
         open_.append(h)
         last_num[h.kind] = h.num
@@ -242,35 +232,16 @@ def _display_part(h: _Head) -> str:
 def _preamble_start(text: str, first_head: int) -> int:
     """Skip the title lines at the top: the preamble starts at the first line that
     addresses someone (…:) or says something (has a sentence end)."""
-    pos = 0
-    while pos < first_head:
-        nl = text.find("\n", pos, first_head)
-        line_end = first_head if nl == -1 else nl
-        line = text[pos:line_end].strip()
-        if line and (line[-1] in "：:" or any(ch in line for ch in "。；;")):
-            return pos
-        if nl == -1:
-            break
-        pos = nl + 1
-    return first_head
+    m = _SAYS_SOMETHING.search(text, 0, first_head)
+    return m.start() if m else first_head
 
 
 def _closing_start(text: str, h: _Head, end: int) -> int | None:
     """Where the closing provisions begin inside the last heading's segment, if any.
-    The first body paragraph always belongs to the heading ("五、其他\\n本方案自…")."""
-    seg_start = h.start
-    lines_pos = [m.end() for m in re.finditer(r"\n", text[seg_start:end])]
-    first_body_seen = _TITLE_STOP.search(text[h.marker_end: (seg_start + lines_pos[0]) if lines_pos else end]) is not None
-    for off in lines_pos:
-        p = seg_start + off
-        line_end = text.find("\n", p, end)
-        line = text[p: end if line_end == -1 else line_end].strip()
-        if not line:
-            continue
-        if first_body_seen and CLOSING.match(line):
-            return p
-        first_body_seen = True
-    return None
+    The heading's first body paragraph always belongs to it ("五、其他\n本方案自…")."""
+    lines = [(h.start + m.start(), m.group()) for m in re.finditer(r"[^\n]*\S[^\n]*", text[h.start:end])]
+    first = 1 if _TITLE_STOP.search(lines[0][1][h.marker_end - h.start:]) else 2
+    return next((p for p, line in lines[first:] if CLOSING.match(line.strip())), None)
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
