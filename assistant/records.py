@@ -48,7 +48,11 @@ class Document:
             return EXPIRED
         if self.valid_from and _parse_date(self.valid_from) > as_of:
             return NOT_YET
-        if self.valid_until or self.validity_note or self.valid_from:
+        # A start date alone says nothing about how long a policy runs: only an end
+        # date or a stated status (现行有效 / 有效) makes it 有效; 失效/废止 notes expire it.
+        if self.validity_note and any(w in self.validity_note for w in ("失效", "废止", "已废")):
+            return EXPIRED
+        if self.valid_until or self.validity_note:
             return VALID
         return NOT_STATED
 

@@ -32,6 +32,10 @@ def test_validity_against_as_of():
     assert weifang.validity(dt.date(2026, 1, 1)) == EXPIRED
     assert _doc().validity(dt.date(2026, 11, 21)) == NOT_STATED
     assert _doc(valid_from="2024-05-20").validity(dt.date(2024, 5, 1)) == NOT_YET
+    # a start date alone does not say how long the policy runs
+    assert _doc(valid_from="2015-08-26").validity(dt.date(2026, 11, 21)) == NOT_STATED
+    assert _doc(validity_note="现行有效").validity(dt.date(2026, 11, 21)) == VALID
+    assert _doc(validity_note="已失效").validity(dt.date(2026, 11, 21)) == EXPIRED
     # a month-only end date runs to the end of that month
     assert _doc(valid_until="2016-06").validity(dt.date(2016, 6, 30)) == VALID
     assert _doc(valid_until="2016-06").validity(dt.date(2016, 7, 1)) == EXPIRED
