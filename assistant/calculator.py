@@ -62,7 +62,9 @@ def calculate(rule: SubsidyRule, facts: dict, citation: Citation | None = None) 
 
     handler = _KINDS.get(rule.kind, _fixed)
     handler(rule, facts, calc, money)
-    if calc.missing_facts:
+    if calc.eligible is False:  # the facts rule it out (another level, outside every tier)
+        pass
+    elif calc.missing_facts:
         calc.amount_yuan = None if rule.kind not in ("tax_rate",) else calc.amount_yuan
         calc.eligible = None
         need = "、".join(dict.fromkeys(calc.missing_facts))
@@ -84,6 +86,12 @@ def _fixed(rule, facts, calc, money):
     if rule.levels:
         level = _pick_level(rule, facts)
         listing = "；".join(f"{lv.name}{money(lv.amount)}" for lv in rule.levels if lv.amount is not None)
+        if level is None and facts and facts.get("级别"):
+            calc.eligible = False
+            calc.amount_yuan = Decimal(0)
+            calc.checks.append(f"✗ 级别“{facts['级别']}”不在本条款所列级别内（{listing}）")
+            calc.summary = f"本条款不对“{facts['级别']}”给予奖励，可获金额为0"
+            return
         if level is None:
             calc.missing_facts.append("级别")
             calc.steps.append(f"按级别{'最高' if rule.up_to else ''}给予：{listing}")
@@ -254,13 +262,21 @@ def as_quantity(name: str, value, unit: str) -> Quantity:
         raise InputError(f"fact {name} must be Decimal or text, not float", zh=f"{name}的数值格式有误")
     else:
         try:
-            q = parse_quantity(str(value), default_unit=unit if unit not in ("元", "美元") else "")
+            q = parse_quantity(str(value))
         except ValueError:
             raise InputError(f"fact {name}={value!r} is not a figure (e.g. 800万元, 18%, 20台)",
                              zh=f"“{name}”的值“{value}”无法识别，请写成如 800万元、18%、20台 的形式") from None
     if unit in ("元", "美元") and q.unit == "":
         raise InputError(f"fact {name}={value!r} needs a unit (e.g. 800万元 or 8000000元)",
                          zh=f"“{name}”需要写明单位，例如 800万元")
+    if unit == "%" and q.unit != "%":
+        raise InputError(f"fact {name}={value!r} is a percentage; write it with % (e.g. 18%)",
+                         zh=f"“{name}”是百分比，请写成如 18% 的形式")
+    if not q.unit and unit not in ("元", "美元"):
+        q = Quantity(q.value, unit)  # a bare count: 20 → 20台 when the rule counts 台
+    if unit and q.unit and unit != q.unit and not (unit in ("元", "美元") and q.unit in ("元", "美元")):
+        raise InputError(f"fact {name}={value!r} is in {q.unit or 'no unit'}, the policy counts it in {unit}",
+                         zh=f"“{name}”应以{unit}计，收到“{value}”")
     if unit in ("元", "美元") and q.unit in ("元", "美元") and q.unit != unit:
         raise InputError(f"fact {name} is in {q.unit} but the policy counts it in {unit}; no conversion is made",
                          zh=f"“{name}”政策按{unit}计，请以{unit}填写（不做汇率换算）")

@@ -105,8 +105,8 @@ def parse_quantity(text: str, default_unit: str = "") -> Quantity:
         return Quantity(value, "元")
     if unit in ("台（套）", "台(套)", "台套", "套"):
         unit = "台"
-    if not unit and (mult or not re.match(r"\d", num)) and default_unit == "":
-        unit = "元"  # '800万' / '八百万' alone: money in everyday writing
+    if not unit and (mult or re.search("[万亿]", num)) and default_unit == "":
+        unit = "元"  # '800万' / '八百万' alone: money in everyday writing; '二十' stays a count
     return Quantity(value, unit or default_unit)
 
 

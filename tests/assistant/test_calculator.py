@@ -151,6 +151,18 @@ def test_usd_threshold_is_never_converted(corpus_rules):
     assert "美元" in err.value.zh
 
 
+@pytest.mark.parametrize("facts, needle", [
+    ({"年主营业务收入增速": "18"}, "百分比"),
+    ({"年主营业务收入增速": "18万元"}, "百分比"),
+])
+def test_facts_in_the_wrong_unit_are_refused(corpus_rules, facts, needle):
+    rule = _rule(corpus_rules, {"doc_id": "jiaxing-2024-two-industries-integration",
+                                "rule_snippet": "增速超过15%的企业,给予10万元奖励"})
+    with pytest.raises(InputError) as err:
+        calculate(rule, parse_facts(facts))
+    assert needle in err.value.zh
+
+
 def test_calculate_clause_errors(kb):
     with pytest.raises(InputError):
         calculate_clause(kb, "no-such-doc/9.9", {})
