@@ -153,3 +153,31 @@ def test_responsible_units_parsing(case):
 def test_chinese_numerals():
     assert [cn_to_int(s) for s in ("一", "十", "十一", "二十", "二十三", "一百零一")] == [1, 10, 11, 20, 23, 101]
     assert [int_to_cn(n) for n in (1, 10, 11, 20, 23, 101, 110)] == ["一", "十", "十一", "二十", "二十三", "一百零一", "一百一十"]
+
+
+# Property: whatever mix of markers, sentences, notes and line breaks a document has,
+# every clause is an exact, non-empty, non-overlapping span of the text.
+try:
+    from hypothesis import given, settings, strategies as st
+except ImportError:  # pragma: no cover - hypothesis is a dev dependency
+    given = None
+
+if given is not None:
+    _PIECES = ["一、", "二、", "三、", "十一、", "（一）", "(二)", "（三）", "1.", "2、", "3．", "12、", "（1）", "(2)",
+               "第一条", "第二章", "——", "总体要求", "对企业给予50万元奖励", "。", "；", "，", "：", "\n", "\n\n", " ",
+               "(责任单位:市经信委、商务局)", "〔牵头单位：市商务局〕", "本意见自印发之日起实施。", "一、二、三等奖",
+               "2.5倍", "嘉兴市人民政府", "2024年4月18日"]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=60))
+    def test_any_text_gives_exact_spans(pieces):
+        text = "".join(pieces).strip()
+        if not text:
+            return
+        doc = _doc(text)
+        cs = split_clauses(doc)
+        for c in cs:
+            assert doc.text[c.start:c.end] == c.text and c.text and c.text == c.text.strip()
+        spans = sorted((c.start, c.end) for c in cs)
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+        assert len({c.clause_id for c in cs}) == len(cs)

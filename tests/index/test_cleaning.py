@@ -135,3 +135,22 @@ def test_page_break_in_mid_sentence_is_joined_but_paragraphs_stay():
     text = clean_text(raw).text
     assert "应按照必要和精简的原则设置资格条件。" in text
     assert text.endswith("\n\n二、其他\n\n嘉兴市人民政府\n\n2024年4月18日\n\n附件\n\n重点任务清单")
+
+
+try:
+    from hypothesis import given, settings, strategies as st
+except ImportError:  # pragma: no cover - hypothesis is a dev dependency
+    given = None
+
+if given is not None:
+    _PIECES = ["一、总体要求", "(一)", "1.", "对企业给予50万元奖励", "。", "，", "：", "\n", "\n\n", " ", "\u3000", "\r\n",
+               "首页 > 政务公开", "【打印本页】", "15915898572", "因篇幅问题不能全部显示", "嘉政发〔2024〕14号",
+               "嘉政发〔2024〕14号.doc", "(责任单位:市经信委)", "——", "经济", "总量", "Copyright ©", "abc", "\ufeff"]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(_PIECES), max_size=50))
+    def test_any_text_is_only_cut_never_rewritten(pieces):
+        raw = "".join(pieces)
+        res = clean_text(raw)
+        assert _is_subsequence(_squash(res.text), _squash(raw.replace("\ufeff", "")))
+        assert res.text == res.text.strip() and "\n\n\n" not in res.text and "\r" not in res.text
