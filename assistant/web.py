@@ -36,6 +36,7 @@ THEME_CSS = """
 .pa-unknown {background:#6b7280;}
 .pa-card {border:1px solid #d1d5db; border-radius:8px; padding:6px 10px; margin:6px 0; background:#fafafa;}
 .pa-card summary {cursor:pointer; font-weight:600;}
+.pa-preview {font-weight:normal; font-size:13px; color:#4b5563; margin:2px 0 0 20px;}
 .pa-meta {display:flex; flex-wrap:wrap; gap:4px 14px; font-size:12px; color:#374151; margin:6px 0;}
 .pa-meta b {margin-right:4px; color:#6b7280; font-weight:normal;}
 .pa-clause-text {line-height:1.7; font-size:14px;}

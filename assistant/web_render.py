@@ -66,12 +66,20 @@ def citation_card(c: Citation, doc=None, clause=None, opened: bool = False) -> s
     meta_html = "".join(f"<span><b>{esc(k)}</b>{esc(v)}</span>" for k, v in meta)
     warn = '<div class="pa-warn">注意：原文不完整，部分内容缺失。</div>' if c.incomplete else ""
     return (f'<details class="pa-card"{" open" if opened else ""}>'
-            f'<summary>{badge(c.validity)}<span class="pa-line">{esc(c.line)}</span></summary>'
+            f'<summary>{badge(c.validity)}<span class="pa-line">{esc(c.line)}</span>'
+            f'<div class="pa-preview">“{esc(_preview(c.quote))}”</div></summary>'
             f'<div class="pa-meta">{meta_html}</div>{warn}'
             f'<div class="pa-clause-text">{body}</div></details>')
 
 
-def calculation_html(calc: Calculation, card: str = "") -> str:
+def _preview(quote: str, n: int = 60) -> str:
+    q = " ".join(quote.split())
+    return q if len(q) <= n else q[:n] + "…"
+
+
+def calculation_html(calc: Calculation, card: str = "", compact: bool = False) -> str:
+    """The amount banner; ``compact`` (in chat, where the answer text already walks
+    through the steps) leaves the steps and checks out."""
     if calc.amount_yuan is not None:
         amount = f'<div class="pa-amount">{esc(format_wan(calc.amount_yuan))}' \
                  f'<small>（{esc(calc.amount_yuan)} 元）</small></div>'
@@ -84,10 +92,10 @@ def calculation_html(calc: Calculation, card: str = "") -> str:
         parts.append('<div class="pa-warn">按所填情况，不符合该条款的条件。</div>')
     if calc.missing_facts:
         parts.append(f'<div class="pa-warn">还需要填写：{esc("、".join(calc.missing_facts))}</div>')
-    if calc.steps:
+    if calc.steps and not compact:
         parts.append("<div><b>计算步骤</b><ol>" + "".join(f"<li>{esc(s)}</li>" for s in calc.steps)
                      + "</ol></div>")
-    if calc.checks:
+    if calc.checks and not compact:
         parts.append("<div><b>条件核对</b><ul>" + "".join(f"<li>{esc(s)}</li>" for s in calc.checks)
                      + "</ul></div>")
     parts.append(card)
@@ -104,7 +112,7 @@ def answer_message(answer, cards: Iterable[str], calc_cards: dict[str, str] | No
     calcs = list(answer.calculations) or ([answer.calculation] if answer.calculation else [])
     for calc in calcs:
         if calc.amount_yuan is not None or calc.missing_facts:
-            out.append(calculation_html(calc))
+            out.append(calculation_html(calc, compact=True))
     cards = list(cards)
     if cards:
         out.append(f'<div class="pa-cards"><div class="pa-cards-title">引用依据（点击展开原文）</div>'
@@ -151,17 +159,16 @@ def document_rows(docs: list[dict]) -> list[list[str]]:
 DOCUMENT_HEADERS = ["标题", "文号", "发布机构", "地区", "日期", "有效性", "条款数", "提示", "编号"]
 
 
-def _tree_nodes(nodes: list[dict]) -> str:
+def _tree_items(items: list[dict], depth: int = 0) -> str:
     out = []
-    for n in nodes:
-        inner = "".join(
-            f'<div class="pa-leaf"><span class="pa-cid">{esc(c["display_path"])}</span>'
-            f'<div class="pa-clause-text">{lines(c["text"])}</div></div>' for c in n["clauses"])
-        inner += _tree_nodes(n["children"])
-        if n["heading"]:
-            out.append(f'<details class="pa-node" open><summary>{esc(n["heading"])}</summary>{inner}</details>')
+    for it in items:
+        if "items" in it:  # a heading with clauses (and sub-headings) under it
+            opened = " open" if depth == 0 else ""
+            out.append(f'<details class="pa-node"{opened}><summary>{esc(it["heading"])}</summary>'
+                       f'{_tree_items(it["items"], depth + 1)}</details>')
         else:
-            out.append(inner)
+            out.append(f'<div class="pa-leaf"><span class="pa-cid">{esc(it["display_path"])}</span>'
+                       f'<div class="pa-clause-text">{lines(it["text"])}</div></div>')
     return "".join(out)
 
 
@@ -172,7 +179,7 @@ def document_detail(d: dict) -> str:
     head = (f'<div class="pa-doc-head"><h3>{esc(d["title"])}</h3>{badge(d["validity"])}'
             f'<span>{esc(d.get("doc_number") or "无文号")}</span><span>{esc(d.get("issuer") or "")}</span>'
             f'<span>共 {esc(d["clause_count"])} 条</span></div>')
-    return f'<div class="pa-doc">{head}{warn}{_tree_nodes(d["tree"])}</div>'
+    return f'<div class="pa-doc">{head}{warn}{_tree_items(d["tree"])}</div>'
 
 
 def notice(text: str, kind: str = "warn") -> str:

@@ -245,23 +245,24 @@ class Service:
 
 
 def clause_tree(clauses: list[Clause]) -> list[dict[str, Any]]:
-    """Flat clauses (in document order) → nested headings:
-    [{"heading", "children": [...], "clauses": [{clause_id, display_path, text}]}]."""
-    root: dict[str, Any] = {"heading": "", "children": [], "clauses": []}
+    """Flat clauses (in document order) → nested headings, document order kept:
+    a list of items, each either a heading node ``{"heading", "items": [...]}`` or a
+    clause ``{"clause_id", "display_path", "heading", "text"}``."""
+    root: dict[str, Any] = {"heading": "", "items": []}
     for c in clauses:
         node = root
-        # the last path element is the clause's own heading; group by its parents
+        # the last path element is the clause's own heading; group under its parents
         for heading in c.path[:-1]:
-            found = next((ch for ch in node["children"] if ch["heading"] == heading), None)
+            found = next((it for it in node["items"] if it.get("heading") == heading
+                          and "items" in it), None)
             if found is None:
-                found = {"heading": heading, "children": [], "clauses": []}
-                node["children"].append(found)
+                found = {"heading": heading, "items": []}
+                node["items"].append(found)
             node = found
-        node["clauses"].append({
+        node["items"].append({
             "clause_id": c.clause_id,
             "display_path": c.display_path,
             "heading": c.path[-1] if c.path else "",
             "text": c.text,
         })
-    return root["children"] + ([{"heading": "", "children": [], "clauses": root["clauses"]}]
-                               if root["clauses"] else [])
+    return root["items"]

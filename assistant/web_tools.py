@@ -123,8 +123,8 @@ def calculator_tab(service: Service) -> Refresh:
             c = service.clause(cid)
             rules = service.rules().get(cid, [])
             facts = needed_facts(service, cid)
-            card = citation_card(service.citation_for(c), service.kb.documents.get(c.doc_id), c, opened=True) \
-                if service.citation_for(c) else ""
+            cite = service.citation_for(c)
+            card = citation_card(cite, service.kb.documents.get(c.doc_id), c, opened=True) if cite else ""
         except PolicyAssistantError as exc:
             return [_error_html(exc), [], *hidden, ""]
         rule_list = "".join(f"<li>{esc(r.describe())}</li>" for r in rules)
@@ -172,7 +172,8 @@ def calculator_tab(service: Service) -> Refresh:
 # -- 文件库 -----------------------------------------------------------------
 def library_tab(service: Service) -> Refresh:
     gr.Markdown("已收录的政策文件。点击表格中的一行（或在下拉框中选择）查看该文件的条款结构。有效性按页首所示日期判断。")
-    table = gr.Dataframe(headers=DOCUMENT_HEADERS, interactive=False, wrap=True, elem_id="pa-docs")
+    table = gr.Dataframe(headers=DOCUMENT_HEADERS, interactive=False, wrap=True, elem_id="pa-docs",
+                         column_widths=["26%", "11%", "12%", "8%", "15%", "6%", "5%", "10%", "7%"])
     pick = gr.Dropdown([], label="打开文件", elem_id="pa-doc-pick")
     detail = gr.HTML(elem_id="pa-doc-detail")
     rows_state = gr.State([])

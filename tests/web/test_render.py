@@ -1,0 +1,66 @@
+"""HTML rendering for the UI: every text is escaped; the highlighted span is the quote."""
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+
+from assistant.citations import make_citation
+from assistant.records import Answer
+from assistant.web_render import answer_message, citation_card, document_detail, search_results, user_message
+from assistant.web_service import clause_tree
+
+EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&'
+
+
+def _no_markup_from(text_html: str):
+    assert "<script" not in text_html and "<img" not in text_html
+    assert "&lt;script&gt;" in text_html
+
+
+def test_user_question_is_escaped_and_kept_on_one_html_block():
+    out = user_message(EVIL + "\n第二行\n\n[链接](javascript:alert(3))")
+    _no_markup_from(out)
+    assert "\n" not in out  # one HTML block: the chat's Markdown cannot get at it
+    assert out.count("<br>") == 3
+
+
+def test_citation_card_highlights_exactly_the_quote(kb, settings):
+    clause = max(kb.clauses.values(), key=lambda c: len(c.text))
+    start, end = clause.start + 5, clause.start + 25
+    c = make_citation(kb, clause, start, end, as_of=settings.as_of)
+    doc = kb.documents[clause.doc_id]
+    card = citation_card(c, doc, clause)
+    marked = re.search(r'<mark class="pa-mark">(.*?)</mark>', card, re.S).group(1)
+    assert html.unescape(marked.replace("<br>", "\n")) == doc.text[start:end]
+    assert c.validity in card and c.line.split("·")[0][:10] in card
+
+
+def test_document_and_model_text_are_escaped_everywhere(kb, settings):
+    clause = next(iter(kb.clauses.values()))
+    real = kb.documents[clause.doc_id]
+    c = make_citation(kb, clause, as_of=settings.as_of)
+    evil_c = dataclasses.replace(c, title=EVIL, issuer=EVIL, doc_number=EVIL)
+    evil_doc = dataclasses.replace(real, title=EVIL, region=EVIL, dates={"印发": EVIL})
+    _no_markup_from(citation_card(evil_c, evil_doc, clause))
+    answer = Answer(question=EVIL, answer=EVIL + "\n结论", warnings=[EVIL], mode=EVIL)
+    _no_markup_from(answer_message(answer, []))
+    hit = {"rank": 1, "score": 0.5, "clause_id": EVIL, "text": EVIL, "line": EVIL,
+           "citation": {"validity": EVIL}}
+    html_out = search_results([hit])
+    _no_markup_from(html_out)
+    assert 'data-copy="&lt;script&gt;' in html_out  # the copy payload is an escaped attribute
+    d = {"title": EVIL, "doc_number": EVIL, "issuer": EVIL, "validity": "有效", "clause_count": 1,
+         "warnings": [EVIL], "tree": [{"heading": EVIL, "items": [{"display_path": EVIL, "text": EVIL}]}]}
+    _no_markup_from(document_detail(d))
+
+
+def test_clause_tree_keeps_document_order_and_every_clause(kb):
+    for doc_id in kb.documents:
+        clauses = kb.clauses_of(doc_id)
+
+        def walk(nodes):
+            for it in nodes:
+                yield from walk(it["items"]) if "items" in it else [it["clause_id"]]
+
+        assert list(walk(clause_tree(clauses))) == [c.clause_id for c in clauses]
