@@ -141,9 +141,7 @@ def find_titles(cleaned: str) -> tuple[str, str]:
     for c in candidates:  # the policy's own heading, as the document writes it
         if c != first and (c == inner or c.endswith("关于" + core) or c == core):
             return first, c
-    if inner.startswith("关于"):  # "X印发关于Y的通知": the policy is "X关于Y"
-        return first, first[: m.start()] + inner
-    return first, inner
+    return first, inner  # as the notice names it, so the title stays verbatim
 
 
 def _is_title_line(line: str) -> bool:

@@ -112,3 +112,19 @@ def test_extra_corpus_loads_without_bad_files():
     assert not bad
     assert len(docs) == len(corpus_files(extra)) >= 250
     assert all(d.title and d.text for d in docs)
+
+
+def test_titles_are_written_in_the_documents_themselves(documents, corpus_dir):
+    """A title shown in 《》 must be the document's own words (spaces aside), never assembled."""
+    import re
+
+    from index.loaders import read_text
+
+    squash = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
+    roots = [(corpus_dir, list(documents.values()))]
+    extra = Path(__file__).resolve().parents[3] / "shared" / "corpus-extra"
+    if extra.is_dir():
+        roots.append((extra, load_corpus(extra)[0]))
+    for root, docs in roots:
+        for doc in docs:
+            assert squash(doc.title) in squash(read_text(root / doc.source_path)), doc.doc_id
