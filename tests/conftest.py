@@ -85,6 +85,16 @@ def documents():
 
 
 @pytest.fixture(scope="session")
+def extra_documents():
+    """(documents, bad files) of ../shared/corpus-extra, loaded once; skips when it is absent."""
+    from index.documents import load_corpus
+
+    if not (SHARED / "corpus-extra").is_dir():
+        pytest.skip("../shared/corpus-extra is not present")
+    return load_corpus(SHARED / "corpus-extra")
+
+
+@pytest.fixture(scope="session")
 def kb(settings):
     """The real knowledge base over the shipped corpus, built once in a temp dir."""
     from index.store import KnowledgeBase, build_index

@@ -11,14 +11,12 @@ import pytest
 from assistant.records import Document
 from index.clauses import MAX_CHARS, responsible_units, split_clauses
 from index.metadata import cn_to_int, int_to_cn
-from index.documents import load_corpus
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 EXPECTED_DOCS = {k: v for k, v in json.loads((DATA / "documents_expected.json").read_text("utf-8")).items()
                  if not k.startswith("_")}
 EXPECTED_CLAUSES = [json.loads(line) for line in (DATA / "clauses_expected.jsonl").read_text("utf-8").splitlines()
                     if line.strip()]
-EXTRA = Path(__file__).resolve().parents[3] / "shared" / "corpus-extra"
 # Page noise that must never reach a clause (a hotline operator would read it out).
 NOISE = re.compile(r"您当前的位置|您的位置|首页\s*[>›»]|打印本页|关闭本页|政策解读\s*>>|浏览次数|ICP\s*备|版权所有|"
                    r"(?i:copyright)|扫一扫|网站地图|咨询热线|在线客服|(?:热线|客服|电话)\s*[:：]?\s*1[3-9]\d{9}")
@@ -71,10 +69,8 @@ def test_span_round_trip_and_no_noise_shipped_corpus(documents, clauses):
         _check_invariants(doc, clauses[doc_id])
 
 
-def test_span_round_trip_and_no_noise_extra_corpus():
-    if not EXTRA.is_dir():
-        pytest.skip("../shared/corpus-extra is not present")
-    docs, bad = load_corpus(EXTRA)
+def test_span_round_trip_and_no_noise_extra_corpus(extra_documents):
+    docs, bad = extra_documents
     assert not bad
     total = 0
     for doc in docs:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from assistant.errors import DocumentError
 from index.documents import corpus_files, load_corpus, load_document
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+EXTRA = Path(__file__).resolve().parents[3] / "shared" / "corpus-extra"
 EXPECTED = {k: v for k, v in json.loads((DATA / "documents_expected.json").read_text("utf-8")).items()
             if not k.startswith("_")}
 FIELDS = ("title", "issuer", "doc_number", "region", "dates", "valid_from", "valid_until",
@@ -104,27 +106,20 @@ def test_broken_sidecar_is_reported_not_ignored(tmp_path):
     assert not docs and bad[0][0] == "x.txt" and "sidecar" in bad[0][1]
 
 
-def test_extra_corpus_loads_without_bad_files():
-    extra = Path(__file__).resolve().parents[3] / "shared" / "corpus-extra"
-    if not extra.is_dir():
-        pytest.skip("../shared/corpus-extra is not present")
-    docs, bad = load_corpus(extra)
+def test_extra_corpus_loads_without_bad_files(extra_documents):
+    docs, bad = extra_documents
     assert not bad
-    assert len(docs) == len(corpus_files(extra)) >= 250
+    assert len(docs) == len(corpus_files(EXTRA)) >= 250
     assert all(d.title and d.text for d in docs)
 
 
-def test_titles_are_written_in_the_documents_themselves(documents, corpus_dir):
+def test_titles_are_written_in_the_documents_themselves(documents, corpus_dir, extra_documents):
     """A title shown in 《》 must be the document's own words (spaces aside), never assembled."""
-    import re
-
     from index.loaders import read_text
 
-    squash = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
-    roots = [(corpus_dir, list(documents.values()))]
-    extra = Path(__file__).resolve().parents[3] / "shared" / "corpus-extra"
-    if extra.is_dir():
-        roots.append((extra, load_corpus(extra)[0]))
-    for root, docs in roots:
+    def squash(s: str) -> str:
+        return re.sub(r"\s+", "", s)
+
+    for root, docs in ((corpus_dir, documents.values()), (EXTRA, extra_documents[0])):
         for doc in docs:
             assert squash(doc.title) in squash(read_text(root / doc.source_path)), doc.doc_id
