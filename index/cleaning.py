@@ -58,7 +58,10 @@ NOISE: list[tuple[str, re.Pattern[str], int]] = [
     ("interpretation", re.compile(r"^(?:政策解读|图文解读|相关解读|视频解读|解读)\s*(?:>>|》》|»|＞＞)"), 40),
     ("views", re.compile(r"浏览次数|阅读次数|访问次数|点击数\s*[:：]"), 150),
     ("ad", re.compile(r"(?i)^\S{0,12}ad\d*$|^欢迎(?:访问|来到|光临)|咨询热线|服务热线|客服电话|在线客服|联系我们"), 200),
-    ("phone", re.compile(r"^[\d\s\-+()（）]{7,20}$|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)400-?\d{3}-?\d{4}"), 120),
+    # A bare phone number, or a mobile/400 number offered for "consultation": site ads. A
+    # document's own contact line (联系电话：0595-…, a landline) is kept, and so are table rows.
+    ("phone", re.compile(r"^(?:\+?86[\s-]?)?(?:1[3-9]\d{9}|0\d{2,3}[\s-]?\d{7,8}|400[\s-]?\d{3}[\s-]?\d{4})$|"
+                         r"(?:电话|热线|客服|咨询|微信|手机|联系)\D{0,20}(?<!\d)(?:1[3-9]\d{9}|400-?\d{3}-?\d{4})(?!\d)"), 120),
     ("copyright", re.compile(r"(?i)copyright|©|版权所有|ICP\s*[备证]|公网安备|网站地图|网站标识码|"
                              r"主办单位\s*[:：]|承办单位\s*[:：]|技术支持\s*[:：]"), 250),
     ("scan", re.compile(r"扫一扫|扫码关注|二维码"), 60),
