@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -103,9 +105,12 @@ def make_asker(mode: str, kb, settings, roots: list[Path]) -> tuple[Callable[[st
         run_settings = settings
     else:  # the deterministic pipeline, even when an LLM endpoint is configured
         run_settings = settings.with_(llm_base_url="", llm_model="")
+    # the eval's conversations live in a temp data dir, so the user's sessions folder stays clean
+    scratch = Path(tempfile.mkdtemp(prefix="sessions-", dir=_workdir(settings)))
     target = ForcedModeKB(kb, mode) if mode in ("dense", "bm25") else kb
-    assistant = Assistant(target, run_settings)
-    return (lambda text, session: assistant.ask(text, session_id=session, as_of=as_of)), (lambda: None)
+    assistant = Assistant(target, run_settings.with_(data_dir=scratch))
+    return (lambda text, session: assistant.ask(text, session_id=session, as_of=as_of)), (
+        lambda: shutil.rmtree(scratch, ignore_errors=True))
 
 
 def _workdir(settings) -> Path:
@@ -114,8 +119,9 @@ def _workdir(settings) -> Path:
     return d
 
 
-def run_all(questions, settings, modes, extra: Path | None, both: bool, progress: bool) -> list[dict]:
-    """Every (corpus, mode) run → list of reports."""
+def run_all(questions, settings, modes, extra: Path | None, both: bool, progress: bool,
+            notes: list[str] | None = None) -> list[dict]:
+    """Every (corpus, mode) run → list of reports; why a mode was skipped goes to stderr and ``notes``."""
     from assistant.evaluation import Judge, evaluate
 
     corpora = [None, extra] if (extra and both) else [extra]
@@ -126,7 +132,10 @@ def run_all(questions, settings, modes, extra: Path | None, both: bool, progress
         judge = Judge(kb.documents, kb.clauses)
         for mode in modes:
             if mode == "llm" and not settings.llm_enabled:
-                print("skipping mode llm: set POLICY_LLM_BASE_URL and POLICY_LLM_MODEL to run it", file=sys.stderr)
+                why = "mode llm skipped: POLICY_LLM_BASE_URL / POLICY_LLM_MODEL are not set"
+                print(why, file=sys.stderr)
+                if notes is not None and why not in notes:
+                    notes.append(why)
                 continue
             ask, close = make_asker(mode, kb, s, roots)
             try:
@@ -152,7 +161,9 @@ def run(args: argparse.Namespace, settings) -> int:
     if extra is not None and not extra.is_dir():
         print(f"error: --corpus-extra {extra} is not a folder", file=sys.stderr)
         return 2
-    runs = run_all(questions, settings, resolve_modes(args.mode), extra, args.both_corpora, not args.no_progress)
+    notes: list[str] = []
+    runs = run_all(questions, settings, resolve_modes(args.mode), extra, args.both_corpora,
+                   not args.no_progress, notes)
     if not runs:
         print("error: nothing was run (see the messages above)", file=sys.stderr)
         return 2
@@ -162,6 +173,6 @@ def run(args: argparse.Namespace, settings) -> int:
         Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json_out).write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if args.report:
-        md, png = write_report(runs, Path(args.report), question_files=args.files)
+        md, png = write_report(runs, Path(args.report), question_files=args.files, notes=notes)
         print(f"report: {md}" + (f", chart: {png}" if png else ""))
     return 0

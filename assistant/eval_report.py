@@ -59,7 +59,7 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(runs: list[dict[str, Any]], question_files: list[str] | None = None,
-                    chart_name: str | None = None) -> str:
+                    chart_name: str | None = None, notes: list[str] | None = None) -> str:
     first = runs[0]
     out = [
         "# 政策助手 — evaluation report",
@@ -68,6 +68,7 @@ def render_markdown(runs: list[dict[str, Any]], question_files: list[str] | None
         + (f" from {', '.join(f'`{f}`' for f in question_files)}" if question_files else ""),
         f"- runs: {', '.join(label(r) for r in runs)}; generated {dt.date.today().isoformat()}",
         "- metric definitions: `eval/README.md`. Rates are fractions in [0, 1]; – = no eligible question.",
+        *[f"- note: {n}" for n in notes or []],
         "",
         "## Overall (modes side by side)",
         "",
@@ -145,9 +146,9 @@ def write_chart(runs: list[dict[str, Any]], path: Path) -> Path:
 
 
 def write_report(runs: list[dict[str, Any]], md_path: Path, question_files: list[str] | None = None,
-                 chart: bool = True) -> tuple[Path, Path | None]:
+                 chart: bool = True, notes: list[str] | None = None) -> tuple[Path, Path | None]:
     md_path = Path(md_path)
     md_path.parent.mkdir(parents=True, exist_ok=True)
     png = write_chart(runs, md_path.parent / "chart.png") if chart else None
-    md_path.write_text(render_markdown(runs, question_files, png.name if png else None), encoding="utf-8")
+    md_path.write_text(render_markdown(runs, question_files, png.name if png else None, notes), encoding="utf-8")
     return md_path, png
