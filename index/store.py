@@ -478,6 +478,8 @@ def _clean_stale(root: Path, keep: Path | None, settings: Settings) -> None:
             except Exception:  # noqa: BLE001 - the collection may never have been created
                 pass
         shutil.rmtree(folder, ignore_errors=True)
+    for tmp in root.glob(f"{CURRENT}.*.tmp"):  # a pointer swap cut short by a kill
+        tmp.unlink(missing_ok=True)
 
 
 def _load_records(build: Path) -> tuple[dict[str, Document], dict[str, Clause]]:
