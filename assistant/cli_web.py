@@ -41,7 +41,17 @@ def serve(args, settings) -> int:
     if not 0 < args.port < 65536:
         raise ConfigError(f"--port {args.port} is not a valid port number")
 
+    import socket
+
     import uvicorn
+
+    try:  # a clear message now rather than a uvicorn traceback after the model loaded
+        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+        with socket.socket(family) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((args.host, args.port))
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
 
     from assistant.api import create_app
 

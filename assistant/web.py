@@ -204,4 +204,6 @@ def build_ui(service: Service) -> gr.Blocks:
         demo.load(lambda: header_html(service), outputs=[header])
         for refresh in (search, calc, library):
             demo.load(refresh.fn, outputs=refresh.outputs)
+    # several owners / operators at once (Gradio's default is one run per event at a time)
+    demo.queue(default_concurrency_limit=4)
     return demo

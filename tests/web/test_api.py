@@ -216,3 +216,16 @@ def test_auth_protects_api_and_ui_but_not_health(auth_url):
         login = c.post("/login", data={"username": AUTH[0], "password": AUTH[1]})
         assert login.status_code == 200
         assert c.get("/config").status_code == 200
+
+
+def test_a_server_without_an_index_says_how_to_build_it(tmp_path, settings):
+    from assistant.api import create_app
+    from tests.web.conftest import serve
+
+    empty = settings.with_(data_dir=tmp_path)
+    with serve(create_app(empty, ui=False)) as url, httpx.Client(base_url=url, timeout=60) as c:
+        health = c.get("/healthz").json()
+        assert health["index_loaded"] is False and "ingest" in health["message_zh"]
+        r = c.post("/api/ask", json={"question": "物流平台有补助吗？"})
+        assert r.status_code == 503 and "ingest" in r.json()["message_zh"]
+        assert c.get("/api/documents").status_code == 503

@@ -64,3 +64,11 @@ def test_clause_tree_keeps_document_order_and_every_clause(kb):
                 yield from walk(it["items"]) if "items" in it else [it["clause_id"]]
 
         assert list(walk(clause_tree(clauses))) == [c.clause_id for c in clauses]
+
+
+def test_header_explains_a_missing_index(tmp_path, settings):
+    from assistant.web import header_html
+    from assistant.web_service import Service
+
+    out = header_html(Service(settings.with_(data_dir=tmp_path)))
+    assert "知识库尚未建立" in out and "policy-assistant ingest" in out
