@@ -311,11 +311,11 @@ def match_level(names: list[str], wanted: str, items=None):
     return max(hits, key=lambda h: h[0])[1] if hits else None
 
 
-def calculate_for(clause, facts, kb, as_of=None):
+def calculate_for(clause, facts, kb, as_of=None, question=None):
     """Clause + facts → the calculations of its applicable rules (see calculator_select)."""
     from assistant.calculator_select import calculate_for as _cf
 
-    return _cf(clause, facts, kb, as_of)
+    return _cf(clause, facts, kb, as_of, question)
 
 
 def calculate_clause(kb, clause_id: str, facts: dict, as_of=None):

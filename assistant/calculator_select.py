@@ -24,13 +24,14 @@ from assistant.rules_units import format_money
 DEGREES = ("博士", "硕士", "本科")
 
 
-def calculate_for(clause, facts: dict | None, kb, as_of=None) -> list[Calculation]:
+def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | None = None) -> list[Calculation]:
     """A retrieved clause + the user's facts → calculations of its applicable rules.
 
     Most relevant first: rules that use a fact the user gave come before rules that
     need none; rules contradicted by the facts (a different 级别 or 学历) are left out.
-    When the facts speak to some rules, only those are returned. Empty list when the
-    clause grants no amount.
+    When the facts speak to some rules, only those are returned; ties are broken by
+    how much of the rule's subject the ``question`` (if given) mentions. Empty list
+    when the clause grants no amount.
     """
     facts = dict(facts or {})
     rules = _rules_of(kb, clause)
@@ -41,11 +42,16 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None) -> list[Calculatio
         scored.append((_relevance(rule, facts), rule))
     if any(score > 0 for score, _r in scored):
         scored = [(s, r) for s, r in scored if s > 0]
-    scored.sort(key=lambda sr: -sr[0])  # stable: document order within the same relevance
+    # stable: document order within the same relevance and subject overlap
+    scored.sort(key=lambda sr: (-sr[0], -_overlap(sr[1].subject, question or "")))
     as_of_date = _as_of(kb, as_of)
     calcs = []
-    for _s, rule in scored:
+    for score, rule in scored:
         calc = calculate(rule, facts, _citation(kb, clause, rule, as_of_date))
+        if score == 0 and calc.amount_yuan and rule.subject:
+            # nothing the user said was checked: the amount holds only for whoever the clause names
+            calc.eligible = None
+            calc.summary = f"如属于“{rule.subject}”，{calc.summary}"
         _validity_note(kb, rule, calc, as_of_date)
         calcs.append(calc)
     return _apply_stacking(rules, calcs)
@@ -137,6 +143,14 @@ def _relevance(rule: SubsidyRule, facts: dict) -> int:
     return score
 
 
+def _overlap(subject: str, question: str) -> int:
+    """How many two-character pieces of the rule's subject the question contains."""
+    if not subject or not question:
+        return 0
+    grams = {subject[i:i + 2] for i in range(len(subject) - 1)}
+    return sum(1 for g in grams if g in question and not g[0] in "的、和及或等")
+
+
 def _as_of(kb, as_of):
     from assistant.config import parse_as_of
 
@@ -178,7 +192,8 @@ def _apply_stacking(rules: list[SubsidyRule], calcs: list[Calculation]) -> list[
     best = max(paid, key=lambda c: c.amount_yuan)
     for c in paid:
         if c is best:
-            c.checks.append(f"按文件“{principle}”原则，同一事项满足多项政策时取最高一项：{format_money(c.amount_yuan)}")
+            c.checks.append(f"文件规定同一事项满足多个奖补政策的按“{principle}”原则实施：以上各项如属同一事项，"
+                            f"只取最高一项{format_money(c.amount_yuan)}")
         else:
-            c.checks.append(f"按文件“{principle}”原则，此项不与最高一项（{format_money(best.amount_yuan)}）重复享受")
+            c.checks.append(f"如与最高一项（{format_money(best.amount_yuan)}）属同一事项，按“{principle}”原则不重复享受")
     return [best] + [c for c in calcs if c is not best]

@@ -181,3 +181,18 @@ def test_selection_drops_contradicted_levels(kb):
     assert [c.amount_yuan for c in calcs] == [Decimal(150000)]
     none_given = calculate_for(clause, {}, kb, "2026-11-21")
     assert len(none_given) == 2 and all(c.missing_facts == ["级别"] for c in none_given)
+
+
+def test_question_breaks_ties_between_rules_of_one_clause(kb):
+    clause = kb.clauses["jiaxing-2024-two-industries-integration/3.1"]
+    calcs = calculate_for(clause, {"级别": "国家级"}, kb, "2026-11-21", question="我们是国家级工业设计中心，奖励多少？")
+    assert calcs[0].rule_id.endswith("#r2") and calcs[0].amount_yuan == Decimal(1500000)
+    calcs = calculate_for(clause, {"级别": "国家级"}, kb, "2026-11-21", question="国家级服务型制造示范企业奖多少")
+    assert calcs[0].rule_id.endswith("#r1")
+
+
+def test_amounts_nothing_was_checked_for_are_conditional(kb):
+    """Without facts, a fixed award is only said to apply to whoever the clause names."""
+    calcs = calculate_for(kb.clauses["quanzhou-2015-service-manufacturing/2.4"], {}, kb, "2026-11-21")
+    assert calcs[0].missing_facts == ["投资额"] and calcs[0].amount_yuan is None
+    assert calcs[1].eligible is None and calcs[1].summary.startswith("如属于“入选省经信委物流公共信息示范平台”")
