@@ -37,7 +37,8 @@ _SPACE = r"[ \t\u3000\xa0\u2002\u2003]"
 
 TRUNCATION = [
     re.compile(r"因篇幅问题?不能全部显示[^\n]*"),
-    re.compile(r"[（(](?:由于|因)篇幅[^）)\n]{0,40}(?:省略|略)[^）)\n]{0,40}[）)]"),
+    # "（由于篇幅太长，省略部分内容，可点击链接查看）", also when a PDF wrap splits it
+    re.compile(r"[（(]?\s*(?:由\s*于\s*|因\s*)?篇\s*幅\s*(?:太\s*长)?[^）)]{0,60}?省\s*略[^）)]{0,60}[）)]"),
     re.compile(r"(?:请)?点(?:此|击)查看(?:更多|全文)[^\n]{0,30}"),
 ]
 
@@ -57,14 +58,18 @@ NOISE: list[tuple[str, re.Pattern[str], int]] = [
                          r"^(?:分享到|上一篇|下一篇|相关链接)\s*[:：]?|^(?:打印|关闭|收藏|返回)(?:\s*[|｜]?\s*(?:打印|关闭|收藏|返回))+$"), 80),
     ("interpretation", re.compile(r"^(?:政策解读|图文解读|相关解读|视频解读|解读)\s*(?:>>|》》|»|＞＞)"), 40),
     ("views", re.compile(r"浏览次数|阅读次数|访问次数|点击数\s*[:：]"), 150),
-    ("ad", re.compile(r"(?i)^\S{0,12}ad\d*$|^欢迎(?:访问|来到|光临)|咨询热线|服务热线|客服电话|在线客服|联系我们"), 200),
+    # Site ads: "专精特新ad2", "欢迎访问…网", a bare "全国咨询热线" line. Policy text speaks of
+    # 政务服务热线 too, so a hotline word alone never condemns a line.
+    ("ad", re.compile(r"(?i)^\S{0,12}[^\x00-\x7f]ad\d*$|^欢迎(?:访问|来到|光临)|"
+                      r"^(?:全国|免费)?(?:咨询热线|服务热线|客服电话|在线客服|联系我们)\s*[:：]?[\d\s-]*$"), 200),
     # A bare phone number, or a mobile/400 number offered for "consultation": site ads. A
     # document's own contact line (联系电话：0595-…, a landline) is kept, and so are table rows.
-    ("phone", re.compile(r"^(?:\+?86[\s-]?)?(?:1[3-9]\d{9}|0\d{2,3}[\s-]?\d{7,8}|400[\s-]?\d{3}[\s-]?\d{4})$|"
-                         r"(?:电话|热线|客服|咨询|微信|手机|联系)\D{0,20}(?<!\d)(?:1[3-9]\d{9}|400-?\d{3}-?\d{4})(?!\d)"), 120),
-    ("copyright", re.compile(r"(?i)copyright|©|版权所有|ICP\s*[备证]|公网安备|网站地图|网站标识码|"
-                             r"主办单位\s*[:：]|承办单位\s*[:：]|技术支持\s*[:：]"), 250),
-    ("scan", re.compile(r"扫一扫|扫码关注|二维码"), 60),
+    ("phone", re.compile(r"(?:热线|客服|咨询|微信)\D{0,20}(?<!\d)(?:1[3-9]\d{9}|400-?\d{3}-?\d{4})(?!\d)"), 120),
+    # Only dropped right after other page noise (see clean_text): in a document's own
+    # contact list a bare number is content.
+    ("phone-bare", re.compile(r"^(?:\+?86[\s-]?)?(?:1[3-9]\d{9}|0\d{2,3}[\s-]?\d{7,8}|400[\s-]?\d{3}[\s-]?\d{4})$"), 30),
+    ("copyright", re.compile(r"(?i)copyright|©|版权所有|ICP\s*[备证]|公网安备|网站地图|网站标识码"), 250),
+    ("scan", re.compile(r"^扫一扫|扫一扫\S{0,10}(?:关注|咨询|客服|手机|打开)|^(?:扫码关注|微信二维码|手机版二维码)"), 60),
     ("attachment-file", re.compile(r"(?i)^\S{1,80}\.(?:docx?|pdf|xlsx?|wps|zip|rar|ofd|et)$"), 90),
     ("stub", re.compile(r"^(?:作者|信息来源|来源|责任编辑|编辑|审核|校对|发布者)\s*[:：]\s*\S{0,30}$"), 40),
     ("metadata", re.compile(
@@ -109,6 +114,7 @@ def clean_text(raw: str) -> CleanResult:
 
     lines: list[str] = []  # "" marks a paragraph break
     last_len = 0  # length of the last source line (not of the joined line it went into)
+    after_noise = False  # the last non-blank source line was page noise
     for raw_line in text.split("\n"):
         line = re.sub(rf"{_SPACE}+", " ", raw_line).strip()
         if not line:
@@ -116,6 +122,9 @@ def clean_text(raw: str) -> CleanResult:
                 lines.append("")
             continue
         kind = noise_kind(line)
+        if kind == "phone-bare" and not after_noise:
+            kind = ""
+        after_noise = bool(kind)
         if kind:
             removed.append((kind, line))
             continue

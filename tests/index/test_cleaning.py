@@ -47,6 +47,10 @@ POLICY_LINES = [
     "100 200 300 400",  # a table row of figures is not a phone number
     "广安区18001080720前锋区1300760540",
     "联系电话：0595-22500000",  # the document's own contact line
+    "持续完善“12345 政务服务热线”建设和管理，建立健全企业诉求快速响应机制，为市",  # policy text, PDF-wrapped
+    "生成综合许可凭证证面二维码。",
+    "厅市场处联系人：邵思茗，0571-81050843；“建筑市场监管系统”技术支持：",
+    "主办单位：市商务局",
 ]
 
 
@@ -59,6 +63,11 @@ def test_noise_lines_are_recognised(line):
 def test_policy_lines_are_kept(line):
     assert not noise_kind(line)
     assert line in clean_text(line).text
+
+
+def test_bare_phone_number_dropped_only_next_to_page_noise():
+    assert clean_text("全国咨询热线\n15915898572\n正文第一句。").text == "正文第一句。"
+    assert clean_text("联系人：张宇\n\n15836536054\n\n正文第一句。").text == "联系人：张宇\n\n15836536054\n\n正文第一句。"
 
 
 def _squash(s: str) -> str:
@@ -85,7 +94,7 @@ def test_corpus_noise_removed(corpus_dir):
     assert "15915898572" not in weifang.text and "ICP" not in weifang.text and "扫一扫" not in weifang.text
     assert weifang.text.rstrip().endswith("本意见自印发之日起实施,有效期至2025年12月31日。")
     kinds = {k for k, _ in weifang.removed}
-    assert {"ad", "phone", "copyright", "scan", "breadcrumb"} <= kinds
+    assert {"ad", "phone-bare", "copyright", "scan", "breadcrumb"} <= kinds
     jiaxing = clean_text((corpus_dir / "jiaxing-2024-two-industries-integration.txt").read_text("utf-8")).text
     for junk in ("政策解读", "【打印本页】", "嘉政发〔2024〕14号.doc", "作者:", "浏览次数", "索引号"):
         assert junk not in jiaxing

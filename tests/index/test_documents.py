@@ -123,3 +123,12 @@ def test_titles_are_written_in_the_documents_themselves(documents, corpus_dir, e
     for root, docs in ((corpus_dir, documents.values()), (EXTRA, extra_documents[0])):
         for doc in docs:
             assert squash(doc.title) in squash(read_text(root / doc.source_path)), doc.doc_id
+
+
+def test_extra_truncated_documents_are_flagged(extra_documents):
+    # ../shared/corpus-extra/SOURCES.md names the five compendium texts that say they were shortened
+    # ("（由于篇幅太长，省略部分内容…）", sometimes split by a PDF line wrap).
+    docs, _ = extra_documents
+    assert {d.doc_id for d in docs if d.incomplete} == {
+        "yshj2023-anhui-11", "yshj2023-jiangsu-03", "yshj2023-henan-07", "yshj2023-fujian-14", "yshj2023-chongqing-01"}
+    assert all("原文不完整" in d.warnings and "篇幅" not in d.text for d in docs if d.incomplete)
