@@ -45,6 +45,8 @@ def read_text(path: str | Path) -> str:
         raise DocumentError(str(path), f"cannot be read: {exc.strerror or exc}") from None
     if not data.strip():
         raise DocumentError(str(path), "empty file", zh=f"文件 {path.name} 是空文件。")
+    if ext == ".md":
+        return markdown_to_text(decode_bytes(data, str(path)))
     if ext in TEXT_EXTS:
         return decode_bytes(data, str(path))
     if ext in HTML_EXTS:
@@ -88,6 +90,14 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
         raise DocumentError(name, f"undecodable text (only {best.encoding} fits, and it yields no Chinese)",
                             zh=f"文件 {name} 的编码无法识别。")
     return _check_text(text, name)
+
+
+def markdown_to_text(md: str) -> str:
+    """Markdown → plain text: heading hashes, quote marks, emphasis and link targets go,
+    so "## 一、总体要求" reads as the heading "一、总体要求"."""
+    md = re.sub(r"(?m)^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?)", "", md)
+    md = re.sub(r"(\*\*|__)(.+?)\1", r"\2", md)
+    return re.sub(r"\[([^\]\n]+)\]\([^)\n]*\)", r"\1", md)
 
 
 def html_to_text(html: str) -> str:

@@ -125,3 +125,9 @@ def test_markup_heavy_gbk_page(tmp_path):
     path = tmp_path / "page.htm"
     path.write_bytes(html.encode("gbk"))
     assert "一、对企业给予50万元奖励。" in read_text(path)
+
+
+def test_markdown_markup_is_dropped(tmp_path):
+    path = tmp_path / "policy.md"
+    path.write_text("# 某市支持企业发展的若干措施\n\n## 一、总体要求\n\n> 对**国家级**示范企业给予[50万元](http://x.cn/a)奖励。\n", "utf-8")
+    assert read_text(path) == "某市支持企业发展的若干措施\n\n一、总体要求\n\n对国家级示范企业给予50万元奖励。\n"
