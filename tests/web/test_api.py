@@ -229,3 +229,33 @@ def test_a_server_without_an_index_says_how_to_build_it(tmp_path, settings):
         r = c.post("/api/ask", json={"question": "物流平台有补助吗？"})
         assert r.status_code == 503 and "ingest" in r.json()["message_zh"]
         assert c.get("/api/documents").status_code == 503
+
+
+def test_llm_mode_is_reported_and_an_endpoint_failure_falls_back(kb, settings):
+    """LLM mode through the API, the remote model stood in for by a loopback server."""
+    from assistant.api import create_app
+    from assistant.chat import Assistant
+    from tests.llm_standin import StandInLLM
+    from tests.web.conftest import serve
+
+    clause = _logistics_clause(kb)
+    quote = clause.text[clause.text.index("按平台投资额"):clause.text.index("给予补助") + 4]
+    with StandInLLM() as llm:
+        llm_settings = settings.with_(llm_base_url=llm.base_url, llm_model="standin", llm_timeout=20.0)
+        app = create_app(llm_settings, assistant=Assistant(kb, llm_settings), ui=False)
+        with serve(app) as url, httpx.Client(base_url=url, timeout=120) as c:
+            assert c.get("/healthz").json()["mode"] == "llm"
+            for _ in range(3):  # a reply per call the answerer may make (tool round-trips)
+                llm.enqueue(f"泉州对物流公共信息平台“{quote}”。[{clause.clause_id}]")
+            r = c.post("/api/ask", json={"question": "泉州对物流公共信息平台有什么补助？"})
+            assert r.status_code == 200, r.text
+            answer = r.json()
+            assert answer["mode"] == "llm" and quote in answer["answer"]
+            for cit in answer["citations"]:
+                _assert_verbatim(kb, cit)
+            llm.replies.clear()
+            for _ in range(3):
+                llm.enqueue(status=500)
+            r = c.post("/api/ask", json={"question": "泉州对物流公共信息平台有什么补助？"})
+            assert r.status_code == 200
+            assert r.json()["mode"] == "llm-fallback" and r.json()["citations"]
