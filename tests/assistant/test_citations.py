@@ -1,0 +1,102 @@
+"""Citations are verified against the source text; a corrupted one is never shown."""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from assistant.answer import compose
+from assistant.citations import key_span, keep_verified, make_citation, sentence_spans, verify
+from assistant.errors import QuoteMismatchError
+from assistant.records import ScoredClause
+
+PLATFORM = "quanzhou-2015-service-manufacturing/2.4"
+
+
+def test_whole_clause_and_sub_span_round_trip(kb, settings):
+    clause = kb.clauses[PLATFORM]
+    doc = kb.documents[clause.doc_id]
+    whole = make_citation(kb, clause, as_of=settings.as_of)
+    assert whole.quote == doc.text[whole.start:whole.end] == clause.text
+    assert whole.title == doc.title and whole.doc_number == "泉政文〔2015〕95号"
+    assert whole.line.startswith("《泉州市人民政府关于发展服务型制造专项行动计划的实施意见》（泉政文〔2015〕95号）")
+    # the one sentence with the figure, as a sub-span
+    s, e = key_span(clause, "投资800万元的物流平台补多少")
+    part = make_citation(kb, clause, s, e)
+    assert "5%" in part.quote and part.quote == doc.text[s:e] and verify(kb, part)
+
+
+def test_span_outside_the_clause_is_refused(kb):
+    clause = kb.clauses[PLATFORM]
+    with pytest.raises(QuoteMismatchError):
+        make_citation(kb, clause, clause.start - 5, clause.end)
+    with pytest.raises(QuoteMismatchError):
+        make_citation(kb, clause, clause.start, clause.end + 1)
+
+
+def test_corrupted_citations_are_dropped_and_flagged(kb):
+    good = make_citation(kb, kb.clauses[PLATFORM])
+    altered = dataclasses.replace(good, quote=good.quote.replace("5%", "15%"))
+    shifted = dataclasses.replace(good, start=good.start + 1, end=good.end + 1)
+    unknown = dataclasses.replace(good, doc_id="no-such-doc")
+    for bad in (altered, shifted, unknown):
+        assert not verify(kb, bad)
+    kept, warnings = keep_verified(kb, [altered, good, shifted, unknown, good])
+    assert kept == [good]  # the good one once, the corrupted ones gone
+    assert len(warnings) == 3 and all("已隐去" in w for w in warnings)
+
+
+def test_forged_clause_text_never_reaches_the_answer(kb, settings):
+    """A clause whose text no longer matches its document (stale index, tampering)."""
+    real = kb.clauses[PLATFORM]
+    forged = dataclasses.replace(real, text=real.text.replace("50万元", "500万元"))
+    answer = compose(kb, "物流公共信息平台补助标准", [ScoredClause(forged, 1.0, rank=1)], settings.as_of)
+    assert "500万元" not in answer.answer.replace("投资500万元", "")
+    assert not answer.citations
+    assert any("未通过原文核对" in w for w in answer.warnings)
+
+
+def test_sentence_spans_skip_responsibility_notes(kb):
+    clause = kb.clauses["quanzhou-kfq-smart-manufacturing-quality/2.2.16"]
+    doc = kb.documents[clause.doc_id]
+    for s, e in sentence_spans(clause):
+        assert "责任单位" not in doc.text[s:e]
+
+
+def _generated_questions(kb) -> list[str]:
+    """Questions built from every clause's headings and opening words, in several
+    paraphrase templates (a few hundred in all)."""
+    templates = ("{t}有什么扶持政策？", "我们想了解{t}，能拿多少补助？", "{r}关于{t}是怎么规定的")
+    out = []
+    for i, clause in enumerate(kb.clauses.values()):
+        head = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*", "", clause.path[-1] if clause.path else "")
+        words = re.split(r"[。，,；;：:]", re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*", "", clause.text))[0]
+        topic = (head if 2 <= len(head) <= 20 else words[:16]).strip() or words[:16]
+        region = kb.documents[clause.doc_id].region
+        out.append(templates[i % 3].format(t=topic, r=region))
+        if i % 3 == 0:
+            out.append(templates[(i + 1) % 3].format(t=words[:14], r=region))
+    return out
+
+
+def test_every_citation_over_generated_questions_round_trips(kb, policy_assistant):
+    questions = _generated_questions(kb)
+    assert len(questions) >= 230
+    shown = 0
+    for q in questions:
+        answer = policy_assistant.ask(q)
+        for c in answer.citations:
+            doc = kb.documents[c.doc_id]
+            assert doc.text[c.start:c.end] == c.quote, (q, c.clause_id)
+            assert kb.clauses[c.clause_id].start <= c.start < c.end <= kb.clauses[c.clause_id].end
+            shown += 1
+        # every quoted basis line in the text is a verbatim span of a cited document
+        cited_text = "".join(kb.documents[c.doc_id].text for c in answer.citations)
+        for line in answer.answer.splitlines():
+            m = re.fullmatch(r"原文：“(.*)”", line.strip())
+            if m:
+                assert m.group(1) in cited_text, (q, line)
+        if answer.refused:
+            assert not answer.citations
+    assert shown >= len(questions)  # most questions are answered with at least one citation

@@ -1,0 +1,63 @@
+"""Follow-ups resolve against the previous turn without an LLM (rules over the state)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.followup import ConversationState, is_followup, rewrite
+
+CASES = [json.loads(line) for line in (Path(__file__).parents[1] / "data" / "answer_cases.jsonl").open(encoding="utf-8")]
+FOLLOWUPS = [c for c in CASES if c["kind"] == "followup"]
+PLACES = ["嘉兴", "泉州", "潍坊", "泉州经济技术开发区"]
+
+
+@pytest.mark.parametrize("prev, text, expected, kind", [
+    ("国家级工业设计中心奖励多少？", "那省级的呢？", "省级工业设计中心奖励多少？", "level"),
+    ("国家级工业设计中心奖励多少？", "省里的呢", "省级工业设计中心奖励多少？", "level"),
+    ("首次评上5A级物流企业奖励多少", "4A级的呢？", "首次评上AAAA级物流企业奖励多少", "grade"),
+    ("首次评上AAAAA级物流企业奖励多少", "那3A呢", "首次评上AAA级物流企业奖励多少", "grade"),
+    ("我们投资500万元建物流公共信息平台能补多少", "我们投了600万元呢？", "我们投资600万元建物流公共信息平台能补多少", "figure"),
+    ("物流公共信息平台投资了800万能补多少", "如果投资1200万元呢", "物流公共信息平台投资了1200万元能补多少", "figure"),
+    ("泉州对省级工业设计中心奖励多少？", "那嘉兴呢？", "嘉兴对省级工业设计中心奖励多少？", "region"),
+    ("省级工业设计中心奖励多少？", "那潍坊呢", "潍坊省级工业设计中心奖励多少？", "region"),
+    ("工业设计大赛获一等奖奖多少", "二等奖呢", "工业设计大赛获二等奖奖多少", "prize"),
+    ("工业设计中心省级奖励多少", "那物流平台呢", "物流平台奖励多少", "topic"),
+])
+def test_rewrite_rules(prev, text, expected, kind):
+    state = ConversationState(question=prev)
+    assert is_followup(text, state)
+    assert rewrite(text, state, PLACES) == (expected, kind)
+
+
+def test_new_questions_are_not_followups():
+    state = ConversationState(question="国家级工业设计中心奖励多少？")
+    for text in ("怎么做红烧肉", "嘉兴的企业被认定为省级服务型制造示范企业，奖励多少？", "潍坊技改设备补贴比例是多少"):
+        assert not is_followup(text, state), text
+    assert not is_followup("那省级的呢？", ConversationState())  # nothing to follow
+
+
+def test_state_round_trips_through_json():
+    state = ConversationState(question="q", doc_id="d", clause_id="d/1", doc_ids=["d"], regions=["泉州"],
+                              facts={"投资额": "8000000"})
+    assert ConversationState.from_dict(json.loads(json.dumps(state.to_dict()))) == state
+    assert ConversationState.from_dict({"question": "q", "unknown": 1}).question == "q"
+
+
+@pytest.mark.parametrize("case", FOLLOWUPS, ids=[c["id"] for c in FOLLOWUPS])
+def test_followups_in_a_conversation(policy_assistant, case):
+    session = policy_assistant.new_session()
+    first = policy_assistant.ask(case["turns"][0], session_id=session)
+    assert not first.refused and first.rewritten_question is None
+    answer = policy_assistant.ask(case["turns"][1], session_id=session)
+    assert not answer.refused, answer.answer
+    for word in case["rewritten"]:
+        assert word in (answer.rewritten_question or ""), answer.rewritten_question
+    assert answer.citations[0].clause_id in case["top"], answer.citations[0].clause_id
+    for fig in case["figures"]:
+        assert fig in answer.answer, answer.answer
+    assert answer.session_id == session
+    turns = policy_assistant.history(session)
+    assert [t["question"] for t in turns] == case["turns"]
+    assert turns[1]["rewritten_question"] == answer.rewritten_question
