@@ -22,14 +22,15 @@ TEXT_FACTS = ("级别", "学历", "行业", "原级别")
 
 
 def calculate(rule: SubsidyRule, facts: dict, citation: Citation | None = None) -> Calculation:
-    """Compute what one subsidy rule pays for the given facts.
+    """Compute what one subsidy rule grants for the given facts.
 
     Input: ``rule`` (a SubsidyRule from a policy clause) and ``facts``: a dict of the
     applicant's figures, values as Decimal (元 for money, fractions for rates: 18% →
     0.18, plain counts) or strings with units ("800万元", "18%", "20台"), and text
     facts such as 级别 ("国家级", "AAAA", "一等奖") or 学历 ("博士").
     Output: a Calculation with ``amount_yuan`` (Decimal 元; None when a fact is missing
-    or the benefit is not a payment, e.g. a tax rate or a loan), Chinese ``steps``
+    or the benefit has no amount, e.g. a tax rate; for a tax deduction it is the deduction
+    from taxable income, for a loan the loan ceiling — the summary names which), Chinese ``steps``
     ("800万元 × 5% = 40万元；未超过上限50万元；可获补助40万元"), eligibility ``checks``
     (a threshold not met → amount 0 and why), ``missing_facts`` (what to ask for) and
     a one-sentence ``summary``. Caps are never exceeded; thresholds are applied exactly
@@ -222,7 +223,8 @@ def _tax_deduction(rule, facts, calc, money):
         return
     ded = normalize(base.value * rule.rate)
     calc.steps.append(f"{word}额 = {money(base.value)} × {format_rate(rule.rate)} = {money(ded)}")
-    calc.summary = f"{word}额为{money(ded)}（实际少缴的税额取决于企业的应纳税所得额和适用税率，这里不做推算）"
+    calc.amount_yuan = ded  # an amount of taxable income, not cash: the summary says so
+    calc.summary = f"{word}额为{money(ded)}（减少的是应纳税所得额；实际少缴的税额取决于企业自身情况，这里不做推算）"
     calc.eligible = True
 
 
@@ -234,7 +236,8 @@ def _tax_rate(rule, facts, calc, money):
 
 def _loan(rule, facts, calc, money):
     calc.steps.append(f"{'最高' if rule.up_to else ''}可申请{money(rule.amount)}的{rule.benefit or '贷款'}（是贷款，需要归还，不是补助）")
-    calc.summary = f"可申请{'最高' if rule.up_to else ''}{money(rule.amount)}的{rule.benefit or '贷款'}"
+    calc.amount_yuan = rule.amount  # the loan ceiling; the summary says it is a loan
+    calc.summary = f"可申请{'最高' if rule.up_to else ''}{money(rule.amount)}的{rule.benefit or '贷款'}（需归还，不是补助）"
     calc.eligible = True
 
 

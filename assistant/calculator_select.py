@@ -186,7 +186,8 @@ def _validity_note(kb, rule: SubsidyRule, calc: Calculation, as_of) -> None:
 
 def _apply_stacking(rules: list[SubsidyRule], calcs: list[Calculation]) -> list[Calculation]:
     principle = next((r.stacking for r in rules if r.stacking), "")
-    paid = [c for c in calcs if c.amount_yuan and c.eligible]
+    cash = {r.rule_id for r in rules if r.kind not in ("tax_deduction", "tax_rate", "loan")}
+    paid = [c for c in calcs if c.amount_yuan and c.eligible and c.rule_id in cash]
     if not principle or len(paid) < 2:
         return calcs
     best = max(paid, key=lambda c: c.amount_yuan)

@@ -34,7 +34,7 @@ LEVEL_RE = re.compile(
     r"|(?P<a>A{2,5}|[2-5]\s*A)级?|国家级|省级|市级|县级|区级|国内首台|省内首台")
 DEGREE_RE = re.compile(r"博士|硕士|本科")
 GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率)(?:了|为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
-COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个|人|天|平方米|㎡|次)")
+COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个|人|天|平方米|㎡|次|年(?![度份]))")
 
 
 def extract_facts(text: str, previous: dict | None = None) -> dict:
@@ -79,6 +79,8 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
             continue
         around = text[max(0, m.start() - 8):m.end() + 8]
         key = _count_key(unit, around, text[m.end():m.end() + 6])
+        if unit == "年" and n >= 100:
+            key = None
         if key:
             found[key] = n
             used.append(m.span())
@@ -116,6 +118,10 @@ def _count_key(unit: str, around: str, after: str) -> str | None:
         if "服务项目" in around or "项目" in after:
             return "服务项目数"
         return None
+    if unit == "年":  # '签了一年合同' / '服务期2年'; calendar years (2023年) are not durations
+        if re.search(r"合同|协议|服务|辅导", around):
+            return "服务年限"
+        return "运行年限" if re.search(r"运行|运营|经营", around) else None
     if unit == "次":
         return "标识解析总量" if "解析" in around else None
     return None
