@@ -89,18 +89,32 @@ def split_clauses(doc: Document) -> list[Clause]:
 
     first = heads[0].start if heads else len(text)
     emit("0", ("前言",), "前言", _preamble_start(text, first), first)
-    closing = _closing_start(text, heads[-1], len(text)) if heads else None
+    # Where a second document in the file (numbering restarted) begins: at its own title line.
+    volume_at = {i: _volume_start(text, heads[i - 1], heads[i].start)
+                 for i in range(1, len(heads)) if heads[i].volume != heads[i - 1].volume}
     for i, h in enumerate(heads):
-        end = heads[i + 1].start if i + 1 < len(heads) else (closing or len(text))
-        seg = text[h.start:end].strip()
-        body = seg[h.marker_end - h.start:]
+        stop = len(text) if i + 1 == len(heads) else volume_at.get(i + 1, heads[i + 1].start)
+        closing = _closing_start(text, h, stop) if i + 1 == len(heads) or i + 1 in volume_at else None
+        end = closing or stop
+        body = text[h.marker_end:end].strip()
         has_child = i + 1 < len(heads) and any(o is h for o in heads[i + 1].chain)
-        if has_child and _is_title_only(body, h):  # its children carry the text
-            continue
-        emit(h.key, h.path, h.display, h.start, end)
-    if closing is not None:
-        emit("end", ("附则",), "附则", closing, len(text))
+        if not (has_child and _is_title_only(body, h)):  # else its children carry the text
+            emit(h.key, h.path, h.display, h.start, end)
+        prefix = f"p{h.volume}." if h.volume > 1 else ""
+        if closing is not None:
+            emit(prefix + "end", ("附则",), "附则", closing, stop)
+        if i + 1 in volume_at:
+            nxt = heads[i + 1].start
+            emit(f"p{heads[i + 1].volume}.0", ("前言",), "前言", _preamble_start(text, nxt, volume_at[i + 1]), nxt)
     return out
+
+
+def _volume_start(text: str, last: _Head, restart: int) -> int:
+    """The title line ("附件", "安徽省工业互联网创新发展行动计划（2021-2023年）") that opens the
+    next document inside the previous document's last segment; else the restart itself."""
+    lines = [(last.start + m.start(), m.group().strip()) for m in re.finditer(r"[^\n]*\S[^\n]*", text[last.start:restart])]
+    return next((p for p, line in lines[1:] if len(line) <= 80 and not re.search("[。；;：:]", line)
+                 and not MARKER.match(line)), restart)
 
 
 def _is_title_only(body: str, h: _Head) -> bool:
@@ -229,10 +243,10 @@ def _display_part(h: _Head) -> str:
             "num": f"第{h.num}项" if h.sep == "、" else f"{h.num}."}.get(h.kind, f"第{cn}{h.kind}")
 
 
-def _preamble_start(text: str, first_head: int) -> int:
+def _preamble_start(text: str, first_head: int, begin: int = 0) -> int:
     """Skip the title lines at the top: the preamble starts at the first line that
     addresses someone (…:) or says something (has a sentence end)."""
-    m = _SAYS_SOMETHING.search(text, 0, first_head)
+    m = _SAYS_SOMETHING.search(text, begin, first_head)
     return m.start() if m else first_head
 
 
