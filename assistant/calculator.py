@@ -189,13 +189,19 @@ def _tiered(rule, facts, calc, money):
             calc.steps.append(f"该档按{name}的{format_rate(tier.rate)}计算")
             return
         raw = normalize(base.value * tier.rate)
-        calc.steps.append(f"{money(base.value)} × {format_rate(tier.rate)} = {money(raw)}")
+        cap = tier.cap if tier.cap is not None else rule.cap
         if tier.extra_rate:
-            extra = normalize(base.value * tier.extra_rate)
-            calc.steps.append(f"另一部分：{money(base.value)} × {format_rate(tier.extra_rate)} = {money(extra)}"
-                              f"（两部分由不同层级财政给予，合计{money(raw + extra)}）")
-            raw += extra
-        amount = _capped(raw, tier.cap if tier.cap is not None else rule.cap, money, calc)
+            # '除省上…5%予以补助外，市区再给予5%的补助，…最高不超过500万元': the first share is
+            # another payer's (stated, not capped here); the cap belongs to this document's own share
+            own = normalize(base.value * tier.extra_rate)
+            calc.steps.append(f"其他层级财政：{money(base.value)} × {format_rate(tier.rate)} = {money(raw)}")
+            calc.steps.append(f"本文件补助：{money(base.value)} × {format_rate(tier.extra_rate)} = {money(own)}")
+            own = _capped(own, cap, money, calc)
+            amount = raw + own
+            calc.steps.append(f"合计：{money(raw)} + {money(own)} = {money(amount)}")
+        else:
+            calc.steps.append(f"{money(base.value)} × {format_rate(tier.rate)} = {money(raw)}")
+            amount = _capped(raw, cap, money, calc)
     calc.amount_yuan = amount
     calc.steps.append(f"可获{rule.benefit or '补助'}{money(amount)}")
     calc.summary = f"可获{rule.benefit or '补助'}{money(amount)}"

@@ -59,7 +59,9 @@ class Tier:
     high_inclusive: bool = True
     rate: Decimal | None = None
     amount: Decimal | None = None
-    extra_rate: Decimal | None = None  # a second payer's share in the same band (省上5% + 市区5%)
+    # '除省上…5%予以补助外，市区再给予5%': ``rate`` is the other payer's share (stated, uncapped
+    # here), ``extra_rate`` this document's own share, to which the band's cap applies
+    extra_rate: Decimal | None = None
     cap: Decimal | None = None
     label: str = ""
 

@@ -72,8 +72,9 @@ def test_amount_never_decreases_as_the_base_grows_within_a_tier(all_rules):
             c_lo, c_hi = calculate(rule, f_lo), calculate(rule, f_hi)
             assert c_lo.amount_yuan <= c_hi.amount_yuan
             cap = tier.cap if tier.cap is not None else rule.cap
-            if cap is not None:
-                assert c_hi.amount_yuan <= cap
+            if cap is not None:  # another payer's stated share (extra_rate bands) is not under this cap
+                other = f_hi[rule.base] * tier.rate if tier.extra_rate else 0
+                assert c_hi.amount_yuan <= cap + other
 
     check()
 
