@@ -186,7 +186,14 @@ def _segment(seg: str) -> list[dict]:
                                              if loan else _benefit_word(seg, m.end()) or "奖励"),
                                     subject=_subject(seg, m.start()), notes=(m.group(0),))))
 
+    inline = _inline_levels(seg, free)
+    if inline:
+        (a, b), spec = inline
+        take(a, b)
+        out.append((a, spec))
+
     has_rate = any(s.get("kind") in ("rate", "permille", "per_unit") for _p, s in out)
+    last_end = 0
     for m in re.finditer(MONEY, seg):
         if not free(m) or _is_threshold_money(seg, m):
             continue
@@ -202,7 +209,10 @@ def _segment(seg: str) -> list[dict]:
         capword = re.search(r"(最高|最多|不超过|不高于|限额)[^，,；;。]{0,6}$", pre)
         if capword and has_rate:
             continue  # a cap of a rate handled above
-        spec = dict(amount=v, currency=cur, subject=_subject(seg, m.start()),
+        # a second award in the same segment ('…给予30万元,工作站给予10万元') names its own subject
+        subject = (_subject(seg, m.start(), last_end) if last_end else "") or _subject(seg, m.start())
+        last_end = m.end()
+        spec = dict(amount=v, currency=cur, subject=subject,
                     up_to=bool(UPTO.search(pre)), at_least=pre.endswith("不少于"))
         if "贷款" in post:
             spec.update(kind="loan", benefit=re.search(r"[\u4e00-\u9fff]*贷款", post).group(0).split("的")[-1])
@@ -223,3 +233,35 @@ def _segment(seg: str) -> list[dict]:
         result.append(spec)
         prev_pos = pos
     return result
+
+
+_NAME_BEFORE = re.compile(r"(?:^|[、，,：:；;])(?P<name>[\u4e00-\u9fff（）()“”]{2,14}?)(?:资助|补助|奖励|补贴|给予)?$")
+
+
+def _inline_levels(seg: str, free):
+    """'一般项目20万元、重大项目50万元、特别重大项目100万元' → levels named right before each amount."""
+    group: list[tuple[str, object]] = []
+    best = None
+    prev_end = None
+    for m in re.finditer(MONEY, seg):
+        head = seg[(prev_end if prev_end is not None else 0):m.start()]
+        nm = _NAME_BEFORE.search(head)
+        joined = bool(group) and nm is not None and re.match(r"^(?:及以上)?[、，,；;]", head)
+        if nm is not None and re.search(r"给予|一次性|奖励|补助|资助|补贴|最高|不超过", nm.group("name")):
+            nm, joined = None, False  # a clause with its own verb is a separate award, not a level name
+        if not free(m) or (_is_threshold_money(seg, m) and not joined) or nm is None:
+            group, prev_end = [], m.end()
+            continue
+        name = re.sub(r"^(?:或|和|及|并|参照|按照|对)+", "", nm.group("name"))
+        group = (group if joined else []) + [(name, m)]
+        prev_end = m.end()
+        if len(group) >= 2 and GRANT.search(seg[:group[0][1].start()] + seg[m.end():m.end() + 12]):
+            best = list(group)
+    if not best:
+        return None
+    names = [re.sub(r"[“”]", "", n) for n, _m in best]
+    amounts = [_money(m.group(0)) for _n, m in best]
+    spec = dict(kind="fixed", currency=amounts[0][1], levels=tuple(Level(n, a) for n, (a, _c) in zip(names, amounts)),
+                subject=_subject(seg, best[0][1].start()), benefit=_benefit_word(seg, best[-1][1].end()) or "奖励",
+                up_to=bool(re.search(r"最高|不超过", seg[:best[0][1].start()].split("，")[-1])))
+    return (best[0][1].start() - len(best[0][0]), best[-1][1].end()), spec

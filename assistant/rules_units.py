@@ -126,12 +126,13 @@ def plain(d: Decimal) -> str:
 
 
 def format_money(amount: Decimal, currency: str = "元") -> str:
-    """Decimal 元 → '40万元', '2.5万元', '5000元', '2亿元'; 美元 likewise ('100万美元')."""
+    """Decimal 元 → '40万元', '2.5万元', '5000元', '2亿元'; 美元 likewise ('100万美元').
+    Below 1万 the amount is written in 元, as the documents do ('每人1500元')."""
     amount = Decimal(amount)
     unit = "美元" if currency == "美元" else "元"
     if amount != 0 and abs(amount) >= YI and (amount % (YI / 100)) == 0:
         return f"{plain(amount / YI)}亿{unit}"
-    if amount != 0 and abs(amount) >= WAN / 10:
+    if amount != 0 and abs(amount) >= WAN:
         return f"{plain(amount / WAN)}万{unit}"
     return f"{plain(amount)}{unit}"
 

@@ -81,7 +81,15 @@ UNSEEN = [
      dict(kind="rate", rate=Decimal("0.06"), cap=Decimal(800000))),
     ("对首次获批国家级、省级示范称号的市级重点企业，一次性给予40万元、15万元奖励。",
      dict(kind="fixed", levels=[("国家级", Decimal(400000)), ("省级", Decimal(150000))])),
+    ("对取得职业资格的人员给予补贴，初级工800元、中级工1200元、高级工2000元。",
+     dict(kind="fixed", levels=[("初级工", Decimal(800)), ("中级工", Decimal(1200)), ("高级工", Decimal(2000))])),
 ]
+
+
+def test_each_award_in_a_segment_names_its_own_subject():
+    rules = extract_rules(_clause("对市级示范基地给予一次性资助30万元,县级示范站给予一次性资助10万元。"))
+    assert [(r.subject, r.amount) for r in rules] == [("市级示范基地", Decimal(300000)),
+                                                      ("县级示范站", Decimal(100000))]
 
 
 @pytest.mark.parametrize("text, want", UNSEEN, ids=[t[:12] for t, _w in UNSEEN])
