@@ -109,6 +109,8 @@ def html_to_text(html: str) -> str:
         tag.decompose()
     for tag in soup.find_all("br"):
         tag.replace_with("\n")
+    for tag in soup.find_all(["td", "th"]):  # table cells: "发布机构 泉州市人民政府办公室 文号 …"
+        tag.insert_after(" ")
     for tag in soup.find_all(_BLOCK_TAGS):
         tag.insert_before("\n")
         tag.insert_after("\n")

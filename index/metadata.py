@@ -65,7 +65,7 @@ def read_metadata(text: str, sidecar: dict[str, Any] | None = None, cleaned: str
 
     for label, key in (("成文日期", "成文"), (r"发文日期(?:\s*\(印发\))?", "印发"), ("印发日期", "印发"),
                        ("公布日期", "公布"), ("施行日期", "施行"), ("实施日期", "施行")):
-        m = re.search(rf"{label}\s*[】:：]\s*({_DATE})", head)
+        m = re.search(rf"{label}\s*[】:：]?\s*({_DATE})", head)
         if m:
             dates.setdefault(key, parse_date(m.group(1)))
     m = re.search(rf"发布日期\s*[:：]\s*({_DATE})", head)
@@ -177,7 +177,7 @@ def _site_prefix_strip(line: str) -> str:
 
 def find_doc_number(head: str, cleaned: str) -> str:
     """The document's own 文号, or ""."""
-    m = re.search(r"(?:文号|字\s*号|发文字号)\s*[】:：]\s*(" + DOC_NUMBER.pattern + ")", head)
+    m = re.search(r"(?:文号|字\s*号|发文字号)\s*[】:：]?\s*(" + DOC_NUMBER.pattern + ")", head)
     if m:
         return _tidy_number(m.group(1))
     for line in cleaned.split("\n")[:30]:
@@ -211,7 +211,9 @@ def _tidy_number(s: str) -> str:
 def find_issuer(head: str, title: str) -> str:
     """The issuing authority (see the module docstring for the rule)."""
     labelled = ""
-    m = re.search(r"(?:发布机构|制定机关|发布单位|发文机关|发文单位|来源)\s*[】:：]\s*([\u4e00-\u9fa5（）()]{2,40}?)(?=\s|$|[•,，;；])", head, re.M)
+    # "发布机构: X", "【制定机关】X", or a table row "发布机构 X" (HTML cells)
+    m = re.search(r"(?:发布机构|制定机关|发布单位|发文机关|发文单位|来源)(?:\s*[】:：]\s*|[ \t]+)"
+                  r"([\u4e00-\u9fa5（）()]{2,40}?)(?=\s|$|[•,，;；])", head, re.M)
     if m:
         labelled = m.group(1)
     if labelled and re.match(_PLACE, labelled) and not re.match(r"^(?:市|省|县|区)(?:政府|人民政府|委|直)", labelled):

@@ -131,3 +131,15 @@ def test_markdown_markup_is_dropped(tmp_path):
     path = tmp_path / "policy.md"
     path.write_text("# 某市支持企业发展的若干措施\n\n## 一、总体要求\n\n> 对**国家级**示范企业给予[50万元](http://x.cn/a)奖励。\n", "utf-8")
     assert read_text(path) == "某市支持企业发展的若干措施\n\n一、总体要求\n\n对国家级示范企业给予50万元奖励。\n"
+
+
+def test_html_metadata_table_is_read(tmp_path):
+    html = """<html><body><table><tr><td>发布机构</td><td>嘉兴市人民政府</td><td>文号</td><td>嘉政发〔2024〕14号</td></tr>
+    <tr><td>成文日期</td><td>2024-04-18</td></tr></table>
+    <h2>嘉兴市推动两业融合发展实施方案</h2><p>各县（市、区）人民政府：</p><p>一、对示范企业给予50万元奖励。</p></body></html>"""
+    path = tmp_path / "page.html"
+    path.write_text(html, "utf-8")
+    assert "发布机构 嘉兴市人民政府 文号 嘉政发〔2024〕14号" in read_text(path)
+    doc = load_document(path, tmp_path)
+    assert (doc.issuer, doc.doc_number, doc.region) == ("嘉兴市人民政府", "嘉政发〔2024〕14号", "嘉兴")
+    assert doc.title == "嘉兴市推动两业融合发展实施方案" and doc.dates["成文"] == "2024-04-18"
