@@ -222,15 +222,18 @@ def _upgrade(rule, facts, calc, money):
 def _tax_deduction(rule, facts, calc, money):
     name = rule.base or "研发费用"
     word = rule.benefit or "加计扣除"
-    calc.steps.append(f"{name}按{format_rate(rule.rate)}{word}，减少的是应纳税所得额，不是直接发放的资金")
+    reduces = "应纳税额" if "抵减应纳税额" in word else "应纳税所得额"
+    calc.steps.append(f"{name}按{format_rate(rule.rate)}{word}，减少的是{reduces}，不是直接发放的资金")
     base = _fact(facts, name, "元")
     if base is None:
         calc.missing_facts.append(name)
         return
     ded = normalize(base.value * rule.rate)
-    calc.steps.append(f"{word}额 = {money(base.value)} × {format_rate(rule.rate)} = {money(ded)}")
+    label = "加计抵减额" if reduces == "应纳税额" else f"{word}额"
+    calc.steps.append(f"{label} = {money(base.value)} × {format_rate(rule.rate)} = {money(ded)}")
     calc.amount_yuan = ded  # an amount of taxable income, not cash: the summary says so
-    calc.summary = f"{word}额为{money(ded)}（减少的是应纳税所得额；实际少缴的税额取决于企业自身情况，这里不做推算）"
+    calc.summary = (f"{word}额为{money(ded)}（减少的是{reduces}；实际少缴的税额取决于企业自身情况，这里不做推算）"
+                    if reduces == "应纳税所得额" else f"可{word}{money(ded)}（直接抵减应纳税额，不是直接发放的资金）")
     calc.eligible = True
 
 

@@ -87,7 +87,7 @@ def _segment(seg: str) -> list[dict]:
         out.append((a, spec))
 
     def is_tax(m) -> bool:  # the tax words follow the rate; before it they are a condition
-        return bool(re.search(r"加计扣除|应纳税所得额|税前摊销", seg[m.start():]))
+        return bool(re.search(r"加计扣除|应纳税所得额|税前摊销|抵减应纳税额", seg[m.start():]))
 
     floor = 0
     n_rates = len(RATE_RE.findall(seg))
@@ -106,7 +106,9 @@ def _segment(seg: str) -> list[dict]:
         floor = m.end()
         if is_tax(m):
             spec.update(kind="tax_deduction",
-                        benefit="加计扣除" if "加计扣除" in seg else ("税前摊销" if "摊销" in seg[m.end():] else "抵扣应纳税所得额"))
+                        benefit="加计扣除" if "加计扣除" in seg else ("税前摊销" if "摊销" in seg[m.end():] else
+                                                                  "加计抵减应纳税额" if "抵减应纳税额" in seg[m.end():]
+                                                                  else "抵扣应纳税所得额"))
         else:
             spec.update(kind="permille" if "‰" in m.group("rates") else "rate",
                         benefit=_benefit_word(seg, m.end()) or m.groupdict().get("benefit") or "补助")

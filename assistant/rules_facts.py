@@ -36,6 +36,7 @@ def base_name(text: str) -> str:
     text = re.sub(r"[（(][^）)]*[）)]", "", text or "").strip()
     text = re.sub(r"^[\d年月日至到\-—～~]+(?:期间|内)?", "", text)  # a leading date range is not the base
     text = re.sub(r"^(?:企业)?(?:上一?年度|当年|年度)", "", text)
+    text = re.sub(r"加计$", "", text)
     for name in CANONICAL:
         if name in text:
             return name

@@ -72,8 +72,8 @@ def main() -> int:
         kinds, errors, n_docs, n_rules = collections.Counter(), 0, 0, 0
         t0 = time.perf_counter()
         for path in sorted(Path(args.extra).iterdir()):
-            if path.suffix not in (".txt", ".md", ".html", ".htm", ".docx", ".pdf"):
-                continue
+            if path.suffix not in (".txt", ".md", ".html", ".htm", ".docx", ".pdf") or path.stem.isupper():
+                continue  # MANIFEST / SOURCES / README describe the folder; they are not documents
             try:
                 doc = load_document(path, path.parent)
             except Exception:  # unreadable files are the loader's report, not this one's

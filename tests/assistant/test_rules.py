@@ -81,6 +81,8 @@ UNSEEN = [
      dict(kind="rate", rate=Decimal("0.06"), cap=Decimal(800000))),
     ("对首次获批国家级、省级示范称号的市级重点企业，一次性给予40万元、15万元奖励。",
      dict(kind="fixed", levels=[("国家级", Decimal(400000)), ("省级", Decimal(150000))])),
+    ("允许生产性服务业纳税人按照当期可抵扣进项税额加计5%抵减应纳税额。",
+     dict(kind="tax_deduction", rate=Decimal("0.05"), base="当期可抵扣进项税额", benefit="加计抵减应纳税额")),
     ("对取得职业资格的人员给予补贴，初级工800元、中级工1200元、高级工2000元。",
      dict(kind="fixed", levels=[("初级工", Decimal(800)), ("中级工", Decimal(1200)), ("高级工", Decimal(2000))])),
 ]
