@@ -34,6 +34,7 @@ LEVEL_RE = re.compile(
     r"|(?P<a>A{2,5}|[2-5]\s*A)级?|国家级|省级|市级|县级|区级|国内首台|省内首台")
 DEGREE_RE = re.compile(r"博士|硕士|本科")
 GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率)(?:了|为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
+SHARE_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{2,10}}?)(?:占[\u4e00-\u9fff]{{0,10}}?)?(?:占比|比重|比例)(?:为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
 COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个|人|天|平方米|㎡|次|年(?![度份]))")
 
 
@@ -49,6 +50,11 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         noun = m.group("noun")
         key = "进出口额增速" if "进出口" in noun else ("年主营业务收入增速" if re.search("营业|营收|收入", noun) else "增速")
         found[key] = Decimal(m.group("num").replace(",", "")) / 100
+        used.append(m.span())
+
+    for m in SHARE_RE.finditer(text):  # '网上销售额占比60%' → 网上销售额占比 = 0.6
+        noun = re.sub(r"^(?:我们|我|公司|企业|的)+", "", m.group("noun"))
+        found[f"{noun}占比"] = Decimal(m.group("num").replace(",", "")) / 100
         used.append(m.span())
 
     for m in re.finditer(_MONEY, text):
