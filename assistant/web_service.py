@@ -18,7 +18,7 @@ import threading
 from typing import Any, Iterator
 
 from assistant.config import Settings, parse_as_of
-from assistant.errors import InputError, PolicyAssistantError
+from assistant.errors import ConfigError, InputError, PolicyAssistantError
 from assistant.records import Answer, Calculation, Citation, Clause, ScoredClause
 
 SEARCH_MODES = ("hybrid", "dense", "bm25")
@@ -89,7 +89,10 @@ class Service:
     def as_of(self, value: str | dt.date | None = None) -> dt.date:
         if value is None or (isinstance(value, str) and not value.strip()):
             return self.settings.as_of
-        return parse_as_of(value)
+        try:
+            return parse_as_of(value)
+        except ConfigError as exc:  # user input here, not configuration: say what to type
+            raise InputError(str(exc), zh=f"日期“{value}”无效，请按 YYYY-MM-DD 填写，例如 2026-11-21。") from None
 
     def check_question(self, question: str) -> str:
         q = (question or "").strip()

@@ -81,6 +81,10 @@ def _fact_hint(name: str, rules: list) -> str:
     return "填写数值（可带单位）或文字"
 
 
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
 def calculator_choices(service: Service) -> list[tuple[str, str]]:
     """(label, clause_id) for every clause that grants money, in document order."""
     out = []
@@ -90,7 +94,7 @@ def calculator_choices(service: Service) -> list[tuple[str, str]]:
         if clause is None or doc is None:
             continue
         head = clause.path[-1] if clause.path else ""
-        label = f"{doc.region or doc.title[:8]}｜{clause.display_path} {head[:24]}｜{rules[0].describe()[:40]}"
+        label = f"{doc.region or _clip(doc.title, 8)}｜{clause.display_path} {_clip(head, 24)}｜{_clip(rules[0].describe(), 40)}"
         out.append((label, cid))
     return out
 

@@ -84,7 +84,7 @@ def test_script_in_a_question_comes_back_as_inert_json(http):
     ({"question": ["物流"]}, 422, "请求格式有误"),
     ({}, 422, "请求格式有误"),
     ({"question": "物流补助", "surprise": 1}, 422, "请求格式有误"),
-    ({"question": "物流补助", "as_of": "2026-13-45"}, 400, "配置有误"),
+    ({"question": "物流补助", "as_of": "2026-13-45"}, 400, "YYYY-MM-DD"),
 ])
 def test_ask_rejects_bad_input_clearly(http, body, status, zh):
     r = http.post("/api/ask", json=body)
