@@ -34,6 +34,8 @@ def register(subparsers, parents) -> None:
     p.add_argument("--ids", metavar="FILE", help="only the question ids listed in FILE (one a line, # comments)")
     p.add_argument("--json-out", metavar="PATH", help="write the JSON report here")
     p.add_argument("--report", metavar="PATH.md", help="write a Markdown report (and chart.png beside it)")
+    p.add_argument("--include-runs", metavar="JSON", action="append",
+                   help="add the runs of an earlier --json-out to this report (alone: just re-render them)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(handler=run)
 
@@ -148,6 +150,20 @@ def run_all(questions, settings, modes, extra: Path | None, both: bool, progress
     return runs
 
 
+def load_runs(path: str | Path) -> list[dict]:
+    """The runs in an earlier --json-out file (one report object, or {"runs": [...]})."""
+    from assistant.errors import InputError
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"--include-runs {path}: cannot read it as JSON ({exc})") from None
+    runs = data.get("runs", [data]) if isinstance(data, dict) else None
+    if not runs or not all(isinstance(r, dict) and "overall" in r and "mode" in r for r in runs):
+        raise InputError(f"--include-runs {path}: not an eval JSON report")
+    return runs
+
+
 def run(args: argparse.Namespace, settings) -> int:
     from assistant.eval_report import summary_table, write_report
     from assistant.evaluation import load_questions
@@ -162,8 +178,12 @@ def run(args: argparse.Namespace, settings) -> int:
         print(f"error: --corpus-extra {extra} is not a folder", file=sys.stderr)
         return 2
     notes: list[str] = []
-    runs = run_all(questions, settings, resolve_modes(args.mode), extra, args.both_corpora,
-                   not args.no_progress, notes)
+    runs = []
+    if args.mode or not args.include_runs:
+        runs = run_all(questions, settings, resolve_modes(args.mode), extra, args.both_corpora,
+                       not args.no_progress, notes)
+    for path in args.include_runs or []:
+        runs.extend(load_runs(path))
     if not runs:
         print("error: nothing was run (see the messages above)", file=sys.stderr)
         return 2

@@ -235,3 +235,21 @@ def test_json_keys_are_the_documented_ones():
     assert set(rep) == {"mode", "as_of", "overall", "by_category", "failures"}
     assert tuple(rep["overall"]) == METRIC_KEYS
     json.dumps(rep)
+
+
+def test_cli_rerenders_earlier_runs_without_asking_anything(tmp_path, capsys):
+    from assistant.cli import main
+
+    saved = tmp_path / "runs.json"
+    saved.write_text(json.dumps({"runs": [_run("default", 0.9), _run("bm25", 0.5)]}), encoding="utf-8")
+    single = tmp_path / "one.json"
+    single.write_text(json.dumps(_run("baseline", 0.3, "corpus+extra")), encoding="utf-8")
+    md = tmp_path / "out" / "report.md"
+    code = main(["eval", str(QUESTION_FILES[0]), "--include-runs", str(saved), "--include-runs", str(single),
+                 "--report", str(md), "--data-dir", str(tmp_path / "d")])
+    assert code == 0
+    assert "| hit@1 | 0.900 | 0.500 | 0.300 |" in md.read_text(encoding="utf-8")
+    assert "baseline +extra" in capsys.readouterr().out
+    (tmp_path / "bad.json").write_text("[1, 2]", encoding="utf-8")
+    assert main(["eval", str(QUESTION_FILES[0]), "--include-runs", str(tmp_path / "bad.json")]) == 2
+    assert "not an eval JSON report" in capsys.readouterr().err
