@@ -60,7 +60,7 @@ def serve(args, settings) -> int:
     if health["index_loaded"]:
         print(f"index: {health['documents']} documents, {health['clauses']} clauses; mode: {health['mode']}")
     else:
-        print(f"warning: {health.get('error')} — run `policy-assistant ingest` first; the UI will say so.")
+        print(f"warning: {health.get('error')} (the UI says so until it is built)")
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host
     print(f"政策助手 running at http://{shown}:{args.port}/  (API docs: http://{shown}:{args.port}/docs)"
           + ("  [login required]" if auth else ""))

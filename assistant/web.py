@@ -114,8 +114,7 @@ def header_html(service: Service) -> str:
            f'<span>有效性判断日期：{esc(service.as_of().isoformat())}</span></div>'
            '<div class="pa-mode">回答只依据已收录的政策原文，每条引用均与原文逐字核对；金额由计算器精确计算。</div></div>')
     if not health["index_loaded"]:
-        out += notice(f'{health.get("message_zh", "")} 建好后刷新本页面。'
-                      "命令：policy-assistant ingest（或 make index）", "error")
+        out += notice(f'{health.get("message_zh", "")}建好后刷新本页面即可使用。', "error")
     return out
 
 
