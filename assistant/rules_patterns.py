@@ -101,6 +101,11 @@ def _subject(seg: str, pos: int, floor: int = 0) -> str:
         subj = head[starts[-1]:]
     elif floor:
         subj = re.split(r"[，,、]", head.strip("，,、"))[-1]
+    elif re.search(r"[，,]", head):
+        # no '对…': the opening clause says who or what it is for ('支持…开展“大学生工业设计坊”，每场…')
+        subj = re.sub(r"^\s*\d+[、.．]\s*", "", re.split(r"[，,]", head)[0])
+        if len(subj) < 4 or re.search(r"\d\s*(?:万|亿)?元", subj):
+            return ""
     else:
         return ""
     subj = re.split(r"[，,]", subj)[0]
