@@ -132,7 +132,8 @@ def _thinking(text: str = "") -> dict:
 
 def chat_tab(service: Service) -> None:
     session = gr.State(None)
-    chatbot = gr.Chatbot(label="对话", height=540, elem_id="pa-chat", feedback_options=None,
+    # no copy buttons: they would copy the message's HTML markup, not its text
+    chatbot = gr.Chatbot(label="对话", height=540, elem_id="pa-chat", feedback_options=None, buttons=[],
                          placeholder="请在下方输入您的问题，例如企业投资某类项目能获得哪些补助。")
     with gr.Row():
         question = gr.Textbox(show_label=False, lines=2, scale=8, elem_id="pa-question",
@@ -183,6 +184,8 @@ def chat_tab(service: Service) -> None:
     send.click(respond, **io)
     question.submit(respond, **io)
     clear.click(reset, inputs=[session], outputs=[chatbot, question, session, status])
+    # the chat's own trash icon must also forget the conversation, not just hide it
+    chatbot.clear(reset, inputs=[session], outputs=[chatbot, question, session, status])
 
 
 def build_ui(service: Service) -> gr.Blocks:

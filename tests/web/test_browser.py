@@ -69,6 +69,8 @@ def test_chat_answer_citation_card_and_follow_up(page, kb):
     assert mark and mark in kb.documents[clause.doc_id].text.replace("\n", "")
     assert re.search("有效|已失效|未注明", card.locator(".pa-badge").inner_text())
     page.screenshot(path=str(SHOTS / "1-chat-answer.png"), full_page=True)
+    page.locator("#pa-chat .pa-q").last.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "1-chat-question.png"), full_page=True)
 
     follow = _ask(page, "那如果投资1200万元呢？", 2)
     assert "50万元" in follow.inner_text()  # 5% of 1200万 is 60万, capped at 50万
