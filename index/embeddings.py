@@ -72,6 +72,8 @@ def get_embedder(name: str | None = None):
         if key in _cache:
             return _cache[key]
         target = resolve_model(name)
+        if not Path(target).is_dir():
+            _require_cached(target)  # fail fast, before torch is loaded
         # Never reach for the network: a model that is not on disk is a config error.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -93,3 +95,21 @@ def get_embedder(name: str | None = None):
             ) from exc
         _cache[key] = embedder
         return embedder
+
+
+def _require_cached(name: str) -> None:
+    """Raise ConfigError unless the hub model ``name`` is already in the local HF cache."""
+    from huggingface_hub import snapshot_download
+
+    candidates = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
+    for repo in candidates:
+        try:
+            snapshot_download(repo, local_files_only=True)
+            return
+        except Exception:  # noqa: BLE001 - not cached under this name; try the next
+            continue
+    raise ConfigError(
+        f"cannot load embedding model {name!r} offline: it is neither a local folder nor in the "
+        "Hugging Face cache; give a model folder or use m3e-small",
+        zh=f"无法加载向量模型 {name}，请检查 POLICY_EMBED_MODEL 设置。",
+    )

@@ -28,7 +28,7 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from assistant.config import Settings
@@ -44,7 +44,8 @@ VECTORS, VECTOR_KEYS = "vectors.npy", "vector_keys.json"  # rows follow clauses.
 BM25_DIR, CHROMA_DIR, CURRENT = "bm25", "chroma", "CURRENT"
 EMBED_BATCH = 64
 # The code that turns a file into Document + clauses; when it changes, sources are re-parsed.
-PIPELINE_MODULES = ("loaders", "cleaning", "metadata", "documents", "clauses")
+PIPELINE_MODULES = ("index.loaders", "index.cleaning", "index.metadata", "index.documents", "index.clauses",
+                    "assistant.records")
 
 
 @dataclass
@@ -315,7 +316,7 @@ def _pipeline_hash() -> str:
     h = hashlib.sha256()
     for name in PIPELINE_MODULES:
         try:
-            module = importlib.import_module(f"index.{name}")
+            module = importlib.import_module(name)
         except ImportError:
             continue
         h.update(Path(module.__file__).read_bytes())
@@ -483,8 +484,13 @@ def _clean_stale(root: Path, keep: Path | None, settings: Settings) -> None:
 
 
 def _load_records(build: Path) -> tuple[dict[str, Document], dict[str, Clause]]:
-    docs = {d["doc_id"]: Document(**d) for d in _read_json(build / DOCS)}
-    clauses = {d["clause_id"]: Clause.from_dict(d) for d in _read_json(build / CLAUSES)}
+    # keep only known fields, so an index written before a record gained/lost a field still opens
+    doc_fields = {f.name for f in fields(Document)}
+    clause_fields = {f.name for f in fields(Clause)}
+    docs = {d["doc_id"]: Document(**{k: v for k, v in d.items() if k in doc_fields})
+            for d in _read_json(build / DOCS)}
+    clauses = {d["clause_id"]: Clause.from_dict({k: v for k, v in d.items() if k in clause_fields})
+               for d in _read_json(build / CLAUSES)}
     return docs, clauses
 
 
