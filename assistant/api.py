@@ -3,6 +3,7 @@
 ``create_app(settings, assistant=None, auth=None) -> FastAPI``
 
     POST /api/ask                 {question, session_id?, as_of?} → Answer.to_dict()
+    POST /api/ask/stream          same body → server-sent events: chunk…, answer
     GET  /api/search?q=&k=&region=&issuer=&valid_only=&mode=&as_of=  → ranked clauses
     POST /api/calculate           {clause_id, facts: {name: value}, as_of?} → calculations
     GET  /api/documents           → documents with validity at as_of and clause counts
@@ -17,16 +18,18 @@ With ``auth=(user, password)`` the API and docs need HTTP Basic and the UI its l
 from __future__ import annotations
 
 import base64
+import json
 import os
 import secrets
 from typing import Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from assistant.config import Settings
+from assistant.records import Answer
 from assistant.errors import (ConfigError, IndexNotBuiltError, InputError, LLMError,
                               PolicyAssistantError)
 from assistant.web_service import MAX_K, NotFoundError, Service, TooLongError
@@ -67,6 +70,10 @@ def _status(exc: PolicyAssistantError) -> int:
 
 def _error(status: int, english: str, zh: str, **extra) -> JSONResponse:
     return JSONResponse({"error": english, "message_zh": zh, **extra}, status_code=status)
+
+
+def _sse(event: str, data) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
 def _basic_ok(request: Request, auth: tuple[str, str]) -> bool:
@@ -139,6 +146,25 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
     def ask(req: AskRequest):
         """Answer a question with verified citations; pass ``session_id`` back for follow-ups."""
         return service.ask(req.question, session_id=req.session_id, as_of=req.as_of).to_dict()
+
+    @app.post("/api/ask/stream", tags=["answers"])
+    def ask_stream(req: AskRequest):
+        """Server-sent events: ``chunk`` (text as it is written), then ``answer`` (the same
+        JSON as /api/ask), or ``error`` if something fails midway."""
+        items = service.stream(req.question, session_id=req.session_id, as_of=req.as_of)
+
+        def events():
+            try:
+                for item in items:
+                    if isinstance(item, Answer):
+                        yield _sse("answer", item.to_dict())
+                    else:
+                        yield _sse("chunk", item)
+            except PolicyAssistantError as exc:
+                yield _sse("error", {"error": str(exc), "message_zh": exc.zh})
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache"})
 
     @app.get("/api/search", tags=["clauses"])
     def search(q: str = Query("", max_length=_HARD_CAP, description="检索词"),

@@ -117,10 +117,12 @@ class Service:
 
     def stream(self, question: str, session_id: str | None = None,
                as_of: str | None = None) -> Iterator[str | Answer]:
-        """Text chunks, then the final (screened) Answer."""
+        """Text chunks, then the final (screened) Answer. Input is checked here, before
+        the first chunk, so a caller can still answer with an error status."""
         q = self.check_question(question)
-        for item in self.assistant.stream(q, session_id=session_id or None, as_of=self.as_of(as_of)):
-            yield self.screen(item) if isinstance(item, Answer) else item
+        day = self.as_of(as_of)
+        items = self.assistant.stream(q, session_id=session_id or self.new_session(), as_of=day)
+        return (self.screen(item) if isinstance(item, Answer) else item for item in items)
 
     def new_session(self) -> str:
         return self.assistant.new_session()

@@ -36,7 +36,7 @@ def test_healthz_reports_the_loaded_index(http, kb):
 
 def test_openapi_lists_every_endpoint_and_docs_need_no_cdn(http):
     paths = http.get("/openapi.json").json()["paths"]
-    for p in ("/api/ask", "/api/search", "/api/calculate", "/api/documents", "/api/documents/{doc_id}"):
+    for p in ("/api/ask", "/api/ask/stream", "/api/search", "/api/calculate", "/api/documents", "/api/documents/{doc_id}"):
         assert p in paths
     page = http.get("/docs").text
     assert "swagger" in page.lower() and "cdn.jsdelivr" not in page
@@ -259,3 +259,26 @@ def test_llm_mode_is_reported_and_an_endpoint_failure_falls_back(kb, settings):
             r = c.post("/api/ask", json={"question": "泉州对物流公共信息平台有什么补助？"})
             assert r.status_code == 200
             assert r.json()["mode"] == "llm-fallback" and r.json()["citations"]
+
+
+def test_ask_stream_sends_chunks_then_the_answer(http, kb):
+    import json
+
+    events = []
+    with http.stream("POST", "/api/ask/stream", json={"question": LOGISTICS_Q}) as r:
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+        event = None
+        for line in r.iter_lines():
+            if line.startswith("event: "):
+                event = line[7:]
+            elif line.startswith("data: "):
+                events.append((event, json.loads(line[6:])))
+    kinds = [e for e, _ in events]
+    assert kinds[-1] == "answer" and kinds.count("chunk") >= 1 and "error" not in kinds
+    answer = events[-1][1]
+    assert "".join(d for e, d in events if e == "chunk").strip() == answer["answer"].strip()
+    assert Decimal("400000") in _amounts(answer)
+    for c in answer["citations"]:
+        _assert_verbatim(kb, c)
+    bad = http.post("/api/ask/stream", json={"question": " "})
+    assert bad.status_code == 400 and bad.json()["message_zh"]
