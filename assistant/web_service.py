@@ -94,15 +94,16 @@ class Service:
         except ConfigError as exc:  # user input here, not configuration: say what to type
             raise InputError(str(exc), zh=f"日期“{value}”无效，请按 YYYY-MM-DD 填写，例如 2026-11-21。") from None
 
-    def check_question(self, question: str) -> str:
+    def check_question(self, question: str, what: str = "question", what_zh: str = "问题") -> str:
+        """Stripped text; InputError when empty, TooLongError over settings.max_question_chars."""
         q = (question or "").strip()
         if not q:
-            raise InputError("question is empty", zh="请输入问题。")
+            raise InputError(f"{what} is empty", zh=f"请输入{what_zh}。")
         limit = self.settings.max_question_chars
         if len(q) > limit:
             raise TooLongError(
-                f"question is {len(q)} characters; the limit is {limit}",
-                zh=f"问题过长（{len(q)}字），请控制在{limit}字以内。",
+                f"{what} is {len(q)} characters; the limit is {limit}",
+                zh=f"{what_zh}过长（{len(q)}字），请控制在{limit}字以内。",
             )
         return q
 
@@ -152,7 +153,7 @@ class Service:
     def search(self, query: str, k: int = 8, region: str | None = None, issuer: str | None = None,
                valid_only: bool = False, mode: str = "hybrid", as_of: str | None = None) -> list[dict]:
         """Ranked hits: {rank, score, clause, citation (verified, whole clause), document}."""
-        q = self.check_question(query)
+        q = self.check_question(query, what="search query", what_zh="检索内容")
         if mode not in SEARCH_MODES:
             raise InputError(f"mode must be one of {', '.join(SEARCH_MODES)}", zh="检索方式无效。")
         if not 1 <= int(k) <= MAX_K:

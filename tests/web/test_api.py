@@ -138,6 +138,8 @@ def test_search_rejects_bad_parameters(http, params, status):
     r = http.get("/api/search", params=params)
     assert r.status_code == status, r.text
     assert r.json()["message_zh"]
+    if not params["q"]:
+        assert r.json()["message_zh"] == "请输入检索内容。"
 
 
 # -- calculate ------------------------------------------------------------------
