@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.citations import _bigrams, has_figure, keep_verified, key_span, make_citation
+from assistant.citations import _bigrams, has_figure, keep_verified, key_span, make_citation, sentence_spans
 from assistant.errors import QuoteMismatchError
+from assistant.fit import answer_type_gap, asks_validity, idf, tier_gap
 from assistant.records import EXPIRED, NOT_STATED, NOT_YET, Answer, Calculation, Citation, ScoredClause
 
 # Document-level rules that bind every benefit of the document.
@@ -25,6 +26,7 @@ _CONDITION = re.compile(r"对([^，。；,;]{4,}?)的[，,]")
 _CAP = re.compile(r"最高(?:不超过|不高于|给予)?[^，。；,;]{0,12}?\d+(?:\.\d+)?万元")
 _LEVEL_WORDS = re.compile(r"国家级|省级|市级|区级|县级|A{3,5}级?|[一二三]等奖|首台（套）|首台\(套\)")
 _MAX_DOCS = 3
+_DATES = re.compile(r"有效期|施行|起实施|之日起")
 
 
 def _terms(question: str) -> list[str]:
@@ -47,29 +49,37 @@ def _phrase(question: str, sc: ScoredClause) -> float:
     return len(q & _bigrams(sc.clause.embed_text)) / len(q) if q else 0.0
 
 
-def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int) -> float:
-    """How well a retrieved clause answers: content words shared, a figure for a money
+def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) -> float:
+    """How well a retrieved clause answers: content words shared (weighted by rarity when
+    the kb is known: "未来工厂" outweighs "奖励"), phrase overlap, a figure for a money
     question, and the retrieval rank as the tie-breaker."""
-    s = _overlap(terms, sc) + 4 * _phrase(question, sc)
+    if kb is not None:
+        s = sum(idf(kb, t) for t in terms if t in sc.clause.embed_text)
+    else:
+        s = _overlap(terms, sc)
+    s += 4 * _phrase(question, sc)
     if _MONEY_Q.search(question) and has_figure(sc.clause.text):
         s += 1.5
+    if asks_validity(question) and _DATES.search(sc.clause.text):
+        s += 4  # "有效到什么时候": the clause that states the dates
     return s - 0.3 * rank
 
 
-def rerank(question: str, retrieved: list[ScoredClause], window: int = 8) -> list[ScoredClause]:
+def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=None) -> list[ScoredClause]:
     """The retrieval's first ``window`` clauses re-ordered by ``_fit``, the rest after."""
     terms = _terms(question)
-    head = sorted(enumerate(retrieved[:window]), key=lambda p: -_fit(terms, question, p[1], p[0]))
+    head = sorted(enumerate(retrieved[:window]), key=lambda p: -_fit(terms, question, p[1], p[0], kb))
     return [sc for _, sc in head] + list(retrieved[window:])
 
 
-def select_clauses(question: str, retrieved: list[ScoredClause], max_docs: int = _MAX_DOCS) -> list[ScoredClause]:
+def select_clauses(question: str, retrieved: list[ScoredClause], max_docs: int = _MAX_DOCS,
+                   kb=None) -> list[ScoredClause]:
     """The best clause, plus the best clause of each other document that matches the
     question's content words at least as well as it does (not five chunks)."""
     if not retrieved:
         return []
     terms = _terms(question)
-    ranked = rerank(question, retrieved)
+    ranked = rerank(question, retrieved, kb=kb)
     top = ranked[0]
     need = max(1, _overlap(terms, top))
     chosen = [top]
@@ -115,7 +125,8 @@ def _doc_rule(kb, doc_id, as_of, warnings) -> Citation | None:
     for clause in kb.clauses_of(doc_id):
         m = _DOC_RULES.search(clause.text)
         if m:
-            span = key_span(clause, m.group(), prefer=[m.group()])
+            at = clause.start + m.start()
+            span = next((sp for sp in sentence_spans(clause) if sp[0] <= at < sp[1]), (clause.start, clause.end))
             return _cite(kb, clause, span, as_of, warnings)
     return None
 
@@ -173,13 +184,12 @@ def _conditions(clause, span, rspan, rule: Citation | None) -> list[str]:
 
 
 def _section(kb, sc: ScoredClause, question: str, as_of: dt.date, warnings: list[str],
-             label: str = "") -> tuple[list[str], list[Citation], str]:
+             label: str = "", span: tuple[int, int] | None = None) -> tuple[list[str], list[Citation], str]:
     """One document's part: basis line, quote, conditions, validity. Returns its lines,
     its citations and the short reward quote for the conclusion."""
     clause = sc.clause
     doc = kb.documents[clause.doc_id]
-    prefer = _LEVEL_WORDS.findall(question)
-    span = key_span(clause, question, prefer=prefer)
+    span = span or key_span(clause, question, prefer=_LEVEL_WORDS.findall(question))
     cites: list[Citation] = []
     main = _cite(kb, clause, span, as_of, warnings)
     lines: list[str] = []
@@ -221,10 +231,9 @@ def _payable(calcs: list[Calculation]) -> dict[str, Calculation]:
     return out
 
 
-def _calc_lines(kb, calcs: list[Calculation], chosen) -> list[str]:
+def _calc_lines(kb, calcs: list[Calculation], chosen, payable, spans) -> list[str]:
     """The 测算 part: the calculator's steps per cited clause, or what facts it still needs."""
     lines: list[str] = []
-    payable = _payable(calcs)
     for label, sc in chosen:
         c = payable.get(sc.clause.clause_id)
         if c is None:
@@ -233,7 +242,13 @@ def _calc_lines(kb, calcs: list[Calculation], chosen) -> list[str]:
         lines.append(f"测算（{where}，由计算器按原文标准计算）：")
         lines.extend(f"  {x}" for x in c.steps)
         lines.extend(f"  {x}" for x in c.checks)
-    missing = sorted({m for c in calcs if c.amount_yuan is None for m in c.missing_facts})
+    for label, sc in chosen:
+        for c in calcs:
+            if (c.clause_id == sc.clause.clause_id and c.amount_yuan is None and c.missing_facts and c.summary
+                    and _overlaps(c, spans[sc.clause.clause_id])):
+                lines.append(f"计算器：{c.summary}")
+    missing = sorted({m for c in calcs if c.amount_yuan is None and c.clause_id in spans
+                      and _overlaps(c, spans[c.clause_id]) for m in c.missing_facts})
     if missing:
         lines.append(f"如需{'按其他标准' if payable else ''}测算具体金额，请补充：{'、'.join(missing)}。")
     if not payable:
@@ -244,13 +259,49 @@ def _calc_lines(kb, calcs: list[Calculation], chosen) -> list[str]:
     return lines
 
 
+def _span_text(clause, span) -> str:
+    return clause.text[span[0] - clause.start:span[1] - clause.start]
+
+
+def _overlaps(calc: Calculation, span) -> bool:
+    c = calc.citation
+    return c is None or (c.start < span[1] and span[0] < c.end)
+
+
+def _gap(question: str, text: str) -> str:
+    """Why the quoted sentence does not answer the question ("" when it does)."""
+    tier = tier_gap(question, text)
+    if tier:
+        return f"{tier[0]}的标准（该条只列出{tier[1]}）"
+    kind = answer_type_gap(question, text)
+    return f"{kind}（该条没有写明）" if kind else ""
+
+
+def _gap_answer(kb, question, sc, span, gap, retrieved, as_of) -> Answer:
+    """The closest clause does not say what was asked: say so, quote what it does say."""
+    warnings: list[str] = []
+    doc = kb.documents[sc.clause.doc_id]
+    cite = _cite(kb, sc.clause, span, as_of, warnings)
+    lines = [f"抱歉，已收录的政策文件没有规定{gap}，无法给出确切答复；为避免误导，不会套用其他标准。"]
+    citations = []
+    if cite is not None:
+        citations.append(cite)
+        lines += ["", "最接近的条款原文如下，供参考：", f"依据：{cite.line}", f"原文：“{cite.quote}”",
+                  validity_line(doc, as_of)]
+    lines.append("如需确认，请咨询发文机关或主管部门。")
+    citations, dropped = keep_verified(kb, citations)
+    return Answer(question=question, answer="\n".join(lines + [f"提示：{w}" for w in warnings + dropped]),
+                  citations=citations, refused=True, warnings=warnings + dropped,
+                  retrieved=list(retrieved), as_of=as_of.isoformat())
+
+
 def choose(question: str, retrieved: list[ScoredClause],
-           parts: list[tuple[str, list[ScoredClause]]] | None = None) -> list[tuple[str, ScoredClause]]:
+           parts: list[tuple[str, list[ScoredClause]]] | None = None, kb=None) -> list[tuple[str, ScoredClause]]:
     """The clauses an answer cites: [(region label or "", clause)] — one per named region
     when ``parts`` is given, else ``select_clauses`` (labelled when several documents)."""
     if parts:
-        return [(label, rerank(question, rs)[0]) for label, rs in parts if rs]
-    sel = select_clauses(question, retrieved)
+        return [(label, rerank(question, rs, kb=kb)[0]) for label, rs in parts if rs]
+    sel = select_clauses(question, retrieved, kb=kb)
     return [("", sel[0])] if len(sel) == 1 else [("", s) for s in sel]
 
 
@@ -265,20 +316,32 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
     citations: list[Citation] = []
     body: list[str] = []
     calcs = [c for c in calculations if c is not None]
-    chosen = chosen if chosen is not None else choose(question, retrieved, parts)
+    chosen = chosen if chosen is not None else choose(question, retrieved, parts, kb=kb)
+    spans = {sc.clause.clause_id: key_span(sc.clause, question, prefer=_LEVEL_WORDS.findall(question))
+             for _, sc in chosen}
+    gaps = {cid: _gap(question, _span_text(sc.clause, spans[cid]))
+            for _, sc in chosen for cid in [sc.clause.clause_id]}
+    answered = [(label, sc) for label, sc in chosen if not gaps[sc.clause.clause_id]]
+    if chosen and not answered:
+        label, sc = chosen[0]
+        return _gap_answer(kb, question, sc, spans[sc.clause.clause_id], gaps[sc.clause.clause_id],
+                           retrieved, as_of)
+    chosen = answered
     several = len(chosen) > 1
-    payable = _payable(calcs)
+    # a calculation is shown for a clause only when its rule is the sentence quoted
+    payable = _payable([c for c in calcs if c.clause_id in spans and _overlaps(c, spans[c.clause_id])])
     items: list[tuple[str, str, ScoredClause]] = []  # (label, reward quote, clause)
     for label, sc in chosen:
         region = label or kb.documents[sc.clause.doc_id].region
-        lines, cites, reward = _section(kb, sc, question, as_of, warnings, label=region if several else "")
+        lines, cites, reward = _section(kb, sc, question, as_of, warnings, label=region if several else "",
+                                        span=spans[sc.clause.clause_id])
         if not lines:
             continue
         body.extend(lines)
         body.append("")
         citations.extend(cites)
         items.append((region, reward, sc))
-    calc_lines = _calc_lines(kb, calcs, chosen)
+    calc_lines = _calc_lines(kb, calcs, chosen, payable, spans)
     for c in calcs:
         if c.citation is not None:
             citations.append(c.citation)

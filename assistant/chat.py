@@ -138,7 +138,7 @@ class Assistant:
             yield from _chunks(answer.answer)
         else:
             facts = self._facts(q, standalone, state)
-            chosen = choose(standalone, pool, parts)
+            chosen = choose(standalone, pool, parts, kb=self.kb)
             calcs = self._calculations(standalone, chosen, facts, day)
             if self.llm is not None:
                 answer = yield from self._llm_answer(standalone, retrieved, parts, calcs, facts, day, session)
@@ -201,6 +201,12 @@ class Assistant:
         for mention, regions in sc.regions.items():
             groups.setdefault(frozenset(regions), mention)
         if len(groups) >= 2:
+            # "泉州市和开发区": the 泉州 part leaves out the 开发区 asked about on its own
+            narrowed: dict[frozenset, str] = {}
+            for regions, label in groups.items():
+                others = set().union(*(r for r in groups if r != regions and r < regions))
+                narrowed.setdefault(frozenset(regions - others) or regions, label)
+            groups = narrowed
             # each part searches "<its region> + the question without the regions"
             bare = q
             for mention in sorted(sc.regions, key=len, reverse=True):

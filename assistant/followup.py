@@ -62,10 +62,21 @@ def is_followup(text: str, state: ConversationState) -> bool:
         return False
     if _ANAPHORA.search(t):
         return True
+    if _FIGURE.search(t) and not _topic_words(t):
+        return True  # "我们投资了800万，能补多少？": figures for the previous topic
     # a bare attribute ("省级的？", "600万元") or a bare intent ("能拿多少？")
     core = _core(t)
     return len(core) <= 8 and bool(_LEVEL.search(core) or _GRADE.search(core) or _FIGURE.search(core)
                                    or re.fullmatch(r"(?:能|可以)?(?:拿|补|给|奖)?多少(?:钱)?|怎么申请|要什么条件", core))
+
+
+_ACTION = re.compile(r"我们|我司|公司|企业|投资|投入|花了|花费|一共|总共|今年|去年|一年|能|可以|补|奖|拿|多少|"
+                     r"买了|采购|建了|新建|达到|超过|收入|营收|费用|大概|左右|的|了|呢|吗|，|。|？|\s")
+
+
+def _topic_words(text: str) -> str:
+    """What is left of a turn once figures and generic verbs are removed."""
+    return _ACTION.sub("", _FIGURE.sub("", text))
 
 
 def _unit(figure: str) -> str:
@@ -138,7 +149,7 @@ def rewrite(text: str, state: ConversationState, place_names: list[str] | tuple 
                 m = same[0]
                 out = out[:m.start()] + fig + out[m.end():]
             else:
-                out = f"{out.rstrip('？?')}，{core}，能拿多少？"
+                out = f"{out.rstrip('？?')}，{core}" + ("？" if re.search("多少|怎么算", core) else "，能拿多少？")
                 break
         kinds.append("figure")
         core = ""

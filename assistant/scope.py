@@ -15,6 +15,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from assistant.fit import national_subject
+
 PROVINCES = (
     "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
     "广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门"
@@ -61,6 +63,7 @@ _GENERIC = set(
 )
 
 NATIONAL_TAX = "national-tax"
+NATIONAL_RULE = "national-rule"
 OTHER_REGION = "other-region"
 CHITCHAT = "chitchat"
 WEAK = "weak-retrieval"
@@ -129,16 +132,17 @@ class Coverage:
 
     def mentions(self, text: str) -> list[str]:
         """Covered names and gazetteer places in ``text`` (longest first, no overlaps)."""
+        return [n for _, _, n in self.mention_spans(text)]
+
+    def mention_spans(self, text: str) -> list[tuple[int, int, str]]:
         names = sorted(set(self.covered_names()) | set(_PLACE_NAMES), key=len, reverse=True)
-        found: list[tuple[int, str]] = []
-        taken: list[tuple[int, int]] = []
+        taken: list[tuple[int, int, str]] = []
         for n in names:
             for m in re.finditer(re.escape(n), text):
-                if any(s < m.end() and m.start() < e for s, e in taken):
+                if any(s < m.end() and m.start() < e for s, e, _ in taken):
                     continue
-                taken.append((m.start(), m.end()))
-                found.append((m.start(), n))
-        return [n for _, n in sorted(found)]
+                taken.append((m.start(), m.end(), n))
+        return sorted(taken)
 
 
 @dataclass
@@ -159,12 +163,23 @@ def check_question(question: str, coverage: Coverage, corpus_text: str = "") -> 
     if _CHITCHAT.search(q) and not _has_policy_words(q):
         return Scope(covered=False, reason=CHITCHAT)
     scope = Scope()
-    for m in coverage.mentions(q):
+    spans = coverage.mention_spans(q)
+    i = 0
+    while i < len(spans):
+        s, e, m = spans[i]
         docs = coverage.resolve(m)
+        # "泉州开发区" = 泉州 + 开发区 side by side: one place, the regions both name
+        while docs and i + 1 < len(spans) and spans[i + 1][0] == e:
+            nxt = coverage.resolve(spans[i + 1][2])
+            if not nxt or not (docs & nxt):
+                break
+            docs, e, m = docs & nxt, spans[i + 1][1], q[s:spans[i + 1][1]]
+            i += 1
         if docs:
             scope.regions[m] = docs
         else:
             scope.uncovered.append(m)
+        i += 1
     covered_provinces = {CITIES.get(m) for m in scope.regions} | {
         CITIES.get(CITIES.get(m, ""), "") for m in scope.regions}
     scope.uncovered = [m for m in scope.uncovered if m not in covered_provinces]
@@ -174,6 +189,9 @@ def check_question(question: str, coverage: Coverage, corpus_text: str = "") -> 
     if scope.uncovered and not scope.regions:
         scope.covered = False
         scope.reason = OTHER_REGION
+    elif not scope.regions and national_subject(q):
+        scope.covered = False
+        scope.reason = NATIONAL_RULE
     return scope
 
 
@@ -280,6 +298,9 @@ def refusal_text(scope: Scope, kb, as_of: dt.date) -> str:
     elif scope.reason == NATIONAL_TAX:
         head = (f"抱歉，已收录的政策文件没有规定{scope.detail or '该税收事项'}的全国性税收规则，无法据此答复；"
                 "请以税务部门公布的现行规定为准，或咨询12366纳税服务热线。")
+    elif scope.reason == NATIONAL_RULE:
+        head = ("抱歉，已收录的都是地方政策文件，没有国家层面（部委）的认定标准或补助规定，无法据此答复；"
+                "请以国家主管部门公布的文件为准。")
     elif scope.reason == EMPTY_CORPUS:
         head = "知识库中还没有任何政策文件，请先导入文件。"
     else:

@@ -97,6 +97,6 @@ def test_every_citation_over_generated_questions_round_trips(kb, policy_assistan
             m = re.fullmatch(r"原文：“(.*)”", line.strip())
             if m:
                 assert m.group(1) in cited_text, (q, line)
-        if answer.refused:
-            assert not answer.citations
+        if answer.refused and "最接近的条款原文" not in answer.answer:
+            assert not answer.citations  # a refusal quotes nothing, unless it shows the nearest clause
     assert shown >= len(questions)  # most questions are answered with at least one citation

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from assistant.citations import verify
 from assistant.records import Document
 from assistant.scope import (CHITCHAT, NATIONAL_TAX, OTHER_REGION, Coverage, check_question, on_topic,
                              refusal_text, regions_in)
@@ -53,6 +54,21 @@ def test_question_checks(kb):
     assert regions_in("嘉兴和潍坊分别奖励多少") == ["嘉兴", "潍坊"]
 
 
+def test_answer_fit_checks():
+    from assistant.fit import answer_type_gap, national_subject, tier_gap
+
+    text = "对经认定的国家级、省级、市级服务型制造示范企业(平台、项目),分别给予150万元、50万元、20万元奖励。"
+    assert tier_gap("县级示范企业奖多少", text) == ("县级", "国家级、省级、市级")
+    assert tier_gap("省级示范企业奖多少", text) is None
+    assert tier_gap("2A级物流企业", "首次获评国家“AAAAA”、“AAAA”、“AAA”级物流企业") == ("AA", "AAAAA、AAAA、AAA")
+    assert tier_gap("4A级物流企业", "首次获评国家“AAAAA”、“AAAA”、“AAA”级物流企业") is None
+    assert answer_type_gap("具体奖励多少钱", "对生产效益稳定的新升规工业企业,给予一定资金奖励。") == "具体金额"
+    assert answer_type_gap("奖励多少钱", text) is None
+    assert answer_type_gap("优惠期限是几年", "减按15%的税率征收企业所得税") == "期限"
+    assert national_subject("工信部专精特新小巨人的认定标准") and national_subject("国家对首台套保险补偿的比例")
+    assert not national_subject("国家级专精特新小巨人奖多少") and not national_subject("主导制定国家标准有资助吗")
+
+
 def test_on_topic_rule():
     assert on_topic(0.75, 0.60, 0.0, False)
     assert not on_topic(0.33, 0.60, 1.7, False)  # 推荐一部电影
@@ -64,9 +80,15 @@ def test_on_topic_rule():
 def test_out_of_scope_questions_are_refused(policy_assistant, kb, case):
     answer = policy_assistant.ask(case["question"])
     assert answer.refused, answer.answer
-    assert not answer.citations and answer.calculation is None
+    assert answer.calculation is None
     for word in case.get("forbid", []):
         assert word not in answer.answer
+    if case.get("gap"):
+        # the closest clause does not say what was asked: say so, quote what it does say
+        assert "没有规定" in answer.answer and answer.citations
+        assert all(verify(kb, c) for c in answer.citations)
+        return
+    assert not answer.citations
     # the refusal lists what the corpus does cover, with validity
     for doc in kb.documents.values():
         assert doc.title in answer.answer

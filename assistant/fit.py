@@ -1,0 +1,89 @@
+"""Does the chosen clause answer what was asked?  (question, key sentence) → gap or None.
+
+    tier_gap(question, text) -> (asked, offered) | None   a level / A-grade / prize the text does not list
+    answer_type_gap(question, text) -> str | None          an amount / ratio / duration the text does not state
+    national_subject(question) -> bool                     the question is about a national rule
+    idf(kb, term) -> float                                 rarity of a word among the clauses
+
+A hotline operator who finds "国家级、省级、市级" in the rule does not read out the 市级
+figure when asked about 县级, and does not invent an amount where the rule says
+"给予一定资金奖励": such questions get a plain "the document does not say" with the
+clause quoted. Classes and patterns are about the question's *form*, not its topic.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+# "市级财政给予…" names who pays, not a tier of the benefit
+_LEVEL = re.compile(r"(?:国家级|省级|市级|区级|县级)(?!财政|政府|部门|人民政府|以上|及以上)")
+_GRADE = re.compile(r"(?<![A-Za-z])(A{2,5}|[2-5]A)(?![A-Za-z])")
+_PRIZE = re.compile(r"[一二三]等奖|优秀奖|金奖|银奖|铜奖|重大发明专利奖")
+_CLASSES = {"级别": _LEVEL, "等级": _GRADE, "奖项": _PRIZE}
+
+_ASKS = {
+    "具体金额": (re.compile(r"多少钱|奖励?多少|补[助贴]?多少|奖多少|给多少|金额|多少万|资助多少|能拿多少|能贷多少|贷多少|补偿多少"),
+             re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|万美元)|[一二三四五六七八九十百千]+万元|"
+                        r"\d[\d.]*\s*[%‰][^，。；,;]{0,8}?(?:补贴|补助|奖励|资助|补偿|贴息)")),
+    "具体比例": (re.compile(r"比例|百分之几|几成|税率|费率"), re.compile(r"\d[\d.]*\s*[%‰]|[一二三四五六七八九十]成|倍")),
+    "期限": (re.compile(r"几年|多少年|多久|期限|多长时间|几个月|几天|哪年|何时|什么时候"),
+           re.compile(r"\d+\s*(?:年|个月|日|天)|[一二三四五六七八九十两]+(?:年|个月|天)|年限|期限|至\d{4}|日起|"
+                      r"每[年月季周日天]|一[年月季周]一|[年月季]度|定期")),
+}
+_VALIDITY = re.compile(r"有效|失效|过期|截止|到期|施行|实施.*(?:时候|日期|哪天)|什么时候.*(?:结束|开始)")
+_NATIONAL = re.compile(r"^(?:国家|全国|中央)(?!级|标准|等级|[A“\"])|工信部|工业和信息化部|国务院|财政部|科技部|商务部|"
+                       r"税务总局|国家发改委|国家发展改革委|人社部")
+
+
+def _tiers(pattern, text: str) -> list[str]:
+    """Tier words of one class in order of appearance, normalised (5A → AAAAA)."""
+    found = [m.group() for m in pattern.finditer(text)]
+    if pattern is _GRADE:
+        found = ["A" * int(g[0]) if g[0].isdigit() else g for g in found]
+    return list(dict.fromkeys(found))
+
+
+def tier_gap(question: str, text: str) -> tuple[str, str] | None:
+    """(asked, offered) when the question names a tier of a class the text enumerates
+    but not that one — 县级 against "国家级、省级、市级", 2A against AAAAA/AAAA/AAA."""
+    for pattern in _CLASSES.values():
+        asked = _tiers(pattern, question)
+        offered = _tiers(pattern, text)
+        if asked and offered and not set(asked) & set(offered):
+            return "、".join(asked), "、".join(offered)
+    return None
+
+
+def asks_validity(question: str) -> bool:
+    """"还有效吗", "有效到什么时候", "什么时候截止": answered from the document's dates."""
+    return bool(_VALIDITY.search(question))
+
+
+def answer_type_gap(question: str, text: str) -> str | None:
+    """The kind of answer asked for ("具体金额", "具体比例", "期限") when the text states none."""
+    for name, (asks, states) in _ASKS.items():
+        if name == "期限" and asks_validity(question):
+            continue  # the validity line answers it from the document's dates
+        if asks.search(question) and not states.search(text):
+            return name
+    return None
+
+
+def national_subject(question: str) -> bool:
+    """"国家对…", "工信部…的认定标准": a national rule, which no local document sets."""
+    return bool(_NATIONAL.search(question.strip()))
+
+
+_DF: dict[int, tuple[int, dict[str, int]]] = {}
+
+
+def idf(kb, term: str) -> float:
+    """log((N+1)/(df+1)) over the clauses' index text; unknown words score like rare ones
+    but a word in no clause cannot show a match anyway."""
+    key = id(kb.clauses)
+    if key not in _DF:
+        _DF[key] = (len(kb.clauses), {})
+    n, cache = _DF[key]
+    if term not in cache:
+        cache[term] = sum(1 for c in kb.clauses.values() if term in c.embed_text)
+    return math.log((n + 1) / (cache[term] + 1))
