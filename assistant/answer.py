@@ -149,6 +149,21 @@ def validity_line(doc, as_of: dt.date) -> str:
     return f"有效性：{note}文件未写明截止日期（按{day}判断视为有效），年代较早的请向发文机关确认是否仍执行。"
 
 
+def validity_status(doc, as_of: dt.date) -> str:
+    """Short status for a conclusion: 已于2025年12月31日失效 / 有效期至… / 未注明有效期."""
+    status = doc.validity(as_of)
+    if status == EXPIRED:
+        return f"该文件已于{_zh_date(doc.valid_until)}到期失效（按{as_of.isoformat()}判断）"
+    if status == NOT_YET:
+        return f"该文件自{_zh_date(doc.valid_from)}起施行，目前尚未施行"
+    if status == NOT_STATED:
+        return "该文件未注明有效期，是否仍在执行请向发文机关确认"
+    start = doc.dates.get("施行") or doc.valid_from
+    since = f"自{_zh_date(start)}起施行，" if start else ""
+    until = f"有效期至{_zh_date(doc.valid_until)}" if doc.valid_until else "未写明截止日期"
+    return f"该文件现行有效，{since}{until}"
+
+
 def _zh_date(iso: str) -> str:
     parts = iso.split("-")
     if len(parts) == 3:
@@ -352,6 +367,8 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
     def finding(region: str, reward: str, sc: ScoredClause) -> str:
         doc = kb.documents[sc.clause.doc_id]
         gone = "（文件已失效）" if doc.validity(as_of) == EXPIRED else ""
+        if asks_validity(question):  # "还有效吗": the answer is the document's own dates
+            return validity_status(doc, as_of)
         c = payable.get(sc.clause.clause_id)
         if c is not None:
             return f"{c.summary or '见测算'}{gone}"
