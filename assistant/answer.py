@@ -1,7 +1,11 @@
 """The default answerer (no LLM): retrieved clauses (+ calculations) → ``Answer``.
 
-    select_clauses(question, retrieved, max_docs=3) -> list[ScoredClause]
-    compose(kb, question, retrieved, as_of, calculations=(), parts=None) -> Answer
+    compose(kb, question, retrieved, as_of, calculations=(), parts=None, chosen=None) -> Answer
+    validity_line(doc, as_of) -> str;  validity_status(doc, as_of) -> str
+
+Which clauses to cite is decided in assistant/selection.py; whether the quoted sentence
+answers the question at all in assistant/fit.py (if not, the answer says so and quotes
+the nearest clause).
 
 An answer reads like a hotline reply: a one-line conclusion with the key figure (an
 amount only when the calculator produced it; otherwise the figure is quoted from the
@@ -15,91 +19,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.citations import _bigrams, has_figure, keep_verified, key_span, make_citation, sentence_spans
+from assistant.citations import has_figure, keep_verified, key_span, make_citation, sentence_spans
 from assistant.errors import QuoteMismatchError
-from assistant.fit import answer_type_gap, asks_validity, idf, tier_gap
+from assistant.fit import answer_type_gap, asks_validity, tier_gap
 from assistant.records import EXPIRED, NOT_STATED, NOT_YET, Answer, Calculation, Citation, ScoredClause
+from assistant.selection import choose, rerank, select_clauses  # noqa: F401 - re-exported
 
 # Document-level rules that bind every benefit of the document.
 _DOC_RULES = re.compile(r"就高不重复|不重复享受|不得重复|从高不重复|就高原则")
 _CONDITION = re.compile(r"对([^，。；,;]{4,}?)的[，,]")
 _CAP = re.compile(r"最高(?:不超过|不高于|给予)?[^，。；,;]{0,12}?\d+(?:\.\d+)?万元")
 _LEVEL_WORDS = re.compile(r"国家级|省级|市级|区级|县级|A{3,5}级?|[一二三]等奖|首台（套）|首台\(套\)")
-_MAX_DOCS = 3
-_DATES = re.compile(r"有效期|施行|起实施|之日起")
-
-
-def _terms(question: str) -> list[str]:
-    from assistant.scope import content_terms
-
-    return content_terms(question)
-
-
-def _overlap(terms: list[str], sc: ScoredClause) -> int:
-    text = sc.clause.embed_text
-    return sum(1 for t in terms if t in text)
-
-
-_MONEY_Q = re.compile(r"多少|奖励|补助|补贴|资助|奖补|能拿|能补|给多少|标准|钱")
-
-
-def _phrase(question: str, sc: ScoredClause) -> float:
-    """Share of the question's character bigrams found in the clause."""
-    q = _bigrams(question)
-    return len(q & _bigrams(sc.clause.embed_text)) / len(q) if q else 0.0
-
-
-def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) -> float:
-    """How well a retrieved clause answers: content words shared (weighted by rarity when
-    the kb is known: "未来工厂" outweighs "奖励"), phrase overlap, a figure for a money
-    question, and the retrieval rank as the tie-breaker."""
-    if kb is not None:
-        s = sum(idf(kb, t) for t in terms if t in sc.clause.embed_text)
-    else:
-        s = _overlap(terms, sc)
-    s += 4 * _phrase(question, sc)
-    if _MONEY_Q.search(question) and has_figure(sc.clause.text):
-        s += 1.5
-    if asks_validity(question) and _DATES.search(sc.clause.text):
-        s += 4  # "有效到什么时候": the clause that states the dates
-    return s - 0.3 * rank
-
-
-def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=None) -> list[ScoredClause]:
-    """The retrieval's first ``window`` clauses re-ordered by ``_fit``, the rest after."""
-    terms = _terms(question)
-    head = sorted(enumerate(retrieved[:window]), key=lambda p: -_fit(terms, question, p[1], p[0], kb))
-    return [sc for _, sc in head] + list(retrieved[window:])
-
-
-def select_clauses(question: str, retrieved: list[ScoredClause], max_docs: int = _MAX_DOCS,
-                   kb=None) -> list[ScoredClause]:
-    """The best clause, plus the best clause of each other document that matches the
-    question's content words at least as well as it does (not five chunks)."""
-    if not retrieved:
-        return []
-    terms = _terms(question)
-    ranked = rerank(question, retrieved, kb=kb)
-    top = ranked[0]
-    need = max(1, _overlap(terms, top))
-    chosen = [top]
-    seen = {top.clause.doc_id}
-    for sc in ranked[1:]:
-        if len(chosen) >= max_docs:
-            break
-        if sc.clause.doc_id in seen:
-            continue
-        if (_overlap(terms, sc) >= need and has_figure(sc.clause.text) == has_figure(top.clause.text)
-                and _phrase(question, sc) >= 0.85 * _phrase(question, top)):
-            chosen.append(sc)
-            seen.add(sc.clause.doc_id)
-    return chosen
 
 
 def _cite(kb, clause, span, as_of, warnings) -> Citation | None:
     try:
         return make_citation(kb, clause, span[0], span[1], as_of=as_of)
-    except QuoteMismatchError as exc:
+    except QuoteMismatchError:
         warnings.append(f"一处引用未通过原文核对，已隐去（{clause.clause_id}）。")
         return None
 
@@ -308,16 +244,6 @@ def _gap_answer(kb, question, sc, span, gap, retrieved, as_of) -> Answer:
     return Answer(question=question, answer="\n".join(lines + [f"提示：{w}" for w in warnings + dropped]),
                   citations=citations, refused=True, warnings=warnings + dropped,
                   retrieved=list(retrieved), as_of=as_of.isoformat())
-
-
-def choose(question: str, retrieved: list[ScoredClause],
-           parts: list[tuple[str, list[ScoredClause]]] | None = None, kb=None) -> list[tuple[str, ScoredClause]]:
-    """The clauses an answer cites: [(region label or "", clause)] — one per named region
-    when ``parts`` is given, else ``select_clauses`` (labelled when several documents)."""
-    if parts:
-        return [(label, rerank(question, rs, kb=kb)[0]) for label, rs in parts if rs]
-    sel = select_clauses(question, retrieved, kb=kb)
-    return [("", sel[0])] if len(sel) == 1 else [("", s) for s in sel]
 
 
 def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
