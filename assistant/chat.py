@@ -213,7 +213,13 @@ class Assistant:
                 bare = bare.replace(mention, "")
             bare = re.sub(r"^[和与及、,，\s]+|(?<=^)分别|各自|分别", "", bare.strip()) or q
             parts = [(label, self._search(f"{label}{bare}", set(regions))) for regions, label in groups.items()]
-            retrieved = sorted((s for _, rs in parts for s in rs), key=lambda s: -s.score)
+            # round-robin over the parts, so every region's best clause leads the list
+            retrieved, seen = [], set()
+            for i in range(max(len(rs) for _, rs in parts)):
+                for _, rs in parts:
+                    if i < len(rs) and rs[i].clause.clause_id not in seen:
+                        seen.add(rs[i].clause.clause_id)
+                        retrieved.append(rs[i])
             return retrieved, parts, retrieved
         regions = set(next(iter(groups))) if groups else None
         retrieved = self._search(q, regions)
@@ -257,11 +263,11 @@ class Assistant:
             return None
 
     def _remember(self, session, state, q, standalone, answer: Answer, sc) -> None:
-        if not answer.refused and answer.citations:
+        if answer.citations:  # also a "the document does not say" answer: its clause is the topic
             top = answer.citations[0]
             state.doc_id, state.clause_id = top.doc_id, top.clause_id
             state.doc_ids = list(dict.fromkeys(c.doc_id for c in answer.citations))
-        if not answer.refused:
+        if not answer.refused or answer.citations:
             state.question = standalone
             state.regions = list(sc.regions)
         session["state"] = state.to_dict()

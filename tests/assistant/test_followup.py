@@ -61,3 +61,13 @@ def test_followups_in_a_conversation(policy_assistant, case):
     turns = policy_assistant.history(session)
     assert [t["question"] for t in turns] == case["turns"]
     assert turns[1]["rewritten_question"] == answer.rewritten_question
+
+
+def test_followup_after_a_the_document_does_not_say_answer(policy_assistant):
+    """The tier was not in the rule; the next turn asks for one that is."""
+    session = policy_assistant.new_session()
+    first = policy_assistant.ask("嘉兴对县级服务型制造示范企业奖励多少", session_id=session)
+    assert first.refused and "县级" in first.answer and first.citations
+    answer = policy_assistant.ask("那省级的呢？", session_id=session)
+    assert "省级" in answer.rewritten_question and "嘉兴" in answer.rewritten_question
+    assert not answer.refused and "50万元" in answer.answer
