@@ -221,8 +221,9 @@ class Judge:
     def _first_hit(self, q: Question, items: list[tuple[tuple[str, ...], str]]) -> int | None:
         per_doc = self._hits(q, items)
         if q.expected_docs_all:
-            # every expected document must be covered; the rank is where the last one comes in
-            return None if not all(per_doc) else max(min(s) for s in per_doc) + 1
+            # every expected document must be covered. m documents need m clauses, so the rank
+            # counts from there: rank 1 = the top m clauses cover all m documents.
+            return None if not all(per_doc) else max(min(s) for s in per_doc) + 1 - (len(per_doc) - 1)
         found = set().union(*per_doc)
         return min(found) + 1 if found else None
 
