@@ -69,16 +69,17 @@ def queries(n: int) -> list[str]:
 
 
 def search_latency(kb, qs: list[str]) -> dict[str, tuple[float, float]]:
-    res = {}
-    for mode in ("hybrid", "dense", "bm25"):
+    """Warm latency per mode; modes interleave per query so load swings hit all alike."""
+    modes = ("hybrid", "dense", "bm25")
+    for mode in modes:
         kb.search(qs[0], k=5, mode=mode)  # warm: model, Chroma and BM25 loaded
-        times = []
-        for q in qs:
+    times: dict[str, list[float]] = {m: [] for m in modes}
+    for q in qs:
+        for mode in modes:
             t = time.perf_counter()
             kb.search(q, k=5, mode=mode)
-            times.append((time.perf_counter() - t) * 1000)
-        res[mode] = (statistics.median(times), percentile(times, 95))
-    return res
+            times[mode].append((time.perf_counter() - t) * 1000)
+    return {m: (statistics.median(v), percentile(v, 95)) for m, v in times.items()}
 
 
 def phase(title: str, settings, paths, embedder) -> None:
