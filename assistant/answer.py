@@ -23,7 +23,7 @@ from assistant.citations import has_figure, keep_verified, key_span, make_citati
 from assistant.errors import QuoteMismatchError
 from assistant.fit import answer_type_gap, asks_validity, tier_gap
 from assistant.records import EXPIRED, NOT_STATED, NOT_YET, Answer, Calculation, Citation, ScoredClause
-from assistant.selection import choose, rerank, select_clauses  # noqa: F401 - re-exported
+from assistant.selection import alternatives, choose, rerank, select_clauses  # noqa: F401 - re-exported
 
 # Document-level rules that bind every benefit of the document.
 _DOC_RULES = re.compile(r"就高不重复|不重复享受|不得重复|从高不重复|就高原则")
@@ -263,6 +263,14 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
     gaps = {cid: _gap(question, _span_text(sc.clause, spans[cid]))
             for _, sc in chosen for cid in [sc.clause.clause_id]}
     answered = [(label, sc) for label, sc in chosen if not gaps[sc.clause.clause_id]]
+    if chosen and not answered and not parts:
+        # the best clause does not say it: a close runner-up that does is the answer
+        for alt in alternatives(question, retrieved, kb=kb):
+            span = key_span(alt.clause, question, prefer=_LEVEL_WORDS.findall(question))
+            if alt.clause.clause_id not in gaps and not _gap(question, _span_text(alt.clause, span)):
+                spans[alt.clause.clause_id] = span
+                answered = [("", alt)]
+                break
     if chosen and not answered:
         label, sc = chosen[0]
         return _gap_answer(kb, question, sc, spans[sc.clause.clause_id], gaps[sc.clause.clause_id],

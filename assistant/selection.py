@@ -1,6 +1,7 @@
 """Which retrieved clauses an answer cites: retrieval (+ parts) → [(label, ScoredClause)].
 
     rerank(question, retrieved, window=8, kb=None) -> list[ScoredClause]
+    alternatives(question, retrieved, kb=None, ratio=0.9) -> list[ScoredClause]
     select_clauses(question, retrieved, max_docs=3, kb=None) -> list[ScoredClause]
     choose(question, retrieved, parts=None, kb=None) -> [(region label or "", ScoredClause)]
 
@@ -62,6 +63,18 @@ def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=Non
     terms = _terms(question)
     head = sorted(enumerate(retrieved[:window]), key=lambda p: -_fit(terms, question, p[1], p[0], kb))
     return [sc for _, sc in head] + list(retrieved[window:])
+
+
+def alternatives(question: str, retrieved: list[ScoredClause], kb=None, ratio: float = 0.9,
+                 window: int = 8) -> list[ScoredClause]:
+    """Clauses that fit the question nearly as well as the best one (``ratio`` of its fit),
+    best first: where an operator looks next when the best clause does not say it."""
+    terms = _terms(question)
+    scored = [(_fit(terms, question, sc, i, kb), sc) for i, sc in enumerate(retrieved[:window])]
+    if not scored:
+        return []
+    best = max(f for f, _ in scored)
+    return [sc for f, sc in sorted(scored, key=lambda p: -p[0]) if best > 0 and f >= ratio * best]
 
 
 def select_clauses(question: str, retrieved: list[ScoredClause], max_docs: int = _MAX_DOCS,
