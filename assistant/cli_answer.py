@@ -35,7 +35,10 @@ def render(answer) -> str:
     if answer.citations:
         out.append("")
         out.append("引用（已与原文逐字核对）：")
-        for i, c in enumerate(answer.citations, 1):
+        # one line per clause; its verified quotes (a sentence, a part of it) are in the text above
+        by_clause = {c.clause_id: c for c in reversed(answer.citations)}
+        for i, cid in enumerate(dict.fromkeys(c.clause_id for c in answer.citations), 1):
+            c = by_clause[cid]
             out.append(f"[{i}] {c.line}  ({c.clause_id}, {c.validity})")
     if answer.rewritten_question:
         out.append(f"（理解为：{answer.rewritten_question}）")
@@ -91,8 +94,9 @@ def chat_command(args, settings, stdin=None, stdout=None) -> int:
                     answer = item
             print("", file=stdout)
             if answer is not None and answer.citations:
-                for i, c in enumerate(answer.citations, 1):
-                    print(f"[{i}] {c.line}", file=stdout)
+                lines = dict.fromkeys(c.line for c in answer.citations)
+                for i, line in enumerate(lines, 1):
+                    print(f"[{i}] {line}", file=stdout)
         except PolicyAssistantError as exc:
             # bad input must not end the conversation
             print(f"error: {exc} ({exc.zh})", file=stdout)
