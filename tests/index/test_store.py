@@ -294,3 +294,87 @@ def test_chroma_server_mode(base, real_embedder, tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+# -- an open kb follows rebuilds --------------------------------------------------------
+
+OLD_AWARD, QUERY = "市区给予100万元补助", "市级以上科研院所和公共技术服务平台补助多少"
+
+
+def _award_texts(kb) -> list[str]:
+    return [h.clause.text for h in kb.search(QUERY, k=3) if "科研院所" in h.clause.text]
+
+
+def _rewrite(corpus: Path, amount: str) -> None:
+    path = corpus / f"{KFQ}.txt"
+    text = path.read_text("utf-8")
+    old = OLD_AWARD if OLD_AWARD in text else next(
+        f"市区给予{n}万元补助" for n in ("120", "130", "140") if f"市区给予{n}万元补助" in text)
+    path.write_text(text.replace(old, f"市区给予{amount}万元补助"), "utf-8")
+
+
+def test_open_kb_keeps_its_build_through_two_ingests_then_moves_in_place(small, real_embedder, monkeypatch):
+    import gc
+
+    from assistant.rules import rules_for
+    from index import store
+
+    settings, corpus = small
+    kb = KnowledgeBase.open(settings, embedder=real_embedder)
+    first = kb.version
+    assert any(OLD_AWARD in t for t in _award_texts(kb))  # Chroma and BM25 of the first build are open
+    old_rules = rules_for(kb)
+    monkeypatch.setattr(store, "REFRESH_SECONDS", 3600)  # a reader that has not looked yet
+    for amount in ("120", "130"):
+        _rewrite(corpus, amount)
+        assert build_index(settings, progress=False, embedder=real_embedder).status == "built"
+    assert _current(settings) != first and first in _builds(settings)  # held by the open reader
+    assert kb.version == first and any(OLD_AWARD in t for t in _award_texts(kb))  # still answers
+
+    monkeypatch.setattr(store, "REFRESH_SECONDS", 1.0)
+    kb._checked -= 2  # a second has passed since it last looked
+    texts = _award_texts(kb)
+    assert kb.version == _current(settings)
+    assert any("市区给予130万元补助" in t for t in texts) and not any(OLD_AWARD in t for t in texts)
+    assert kb.embedder is real_embedder  # the model object is reused, not reloaded
+    assert any("130万元" in c.text for c in kb.clauses_of(KFQ))
+    new_rules = rules_for(kb)  # derived from the new build, not the cached old table
+    assert new_rules is not old_rules
+    assert any("130万元" in r.text for rs in new_rules.values() for r in rs)
+
+    gc.collect()  # the old build has no user left: its reader lock is gone
+    _rewrite(corpus, "140")
+    assert build_index(settings, progress=False, embedder=real_embedder).status == "built"
+    assert first not in _builds(settings) and len(_builds(settings)) == 2  # live + the one before it
+
+
+def test_searching_while_ingests_run_never_errors(small, real_embedder, monkeypatch):
+    import threading
+
+    from index import store
+
+    settings, corpus = small
+    monkeypatch.setattr(store, "REFRESH_SECONDS", 0.0)  # look on every call: the most swaps
+    kb = KnowledgeBase.open(settings, embedder=real_embedder)
+    errors, answers, stop = [], [], threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                answers.append(_award_texts(kb))
+                assert kb.clauses_of(KFQ) and KFQ in kb.documents
+            except Exception as exc:  # noqa: BLE001 - collected and reported below
+                errors.append(repr(exc))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for amount in ("120", "130"):
+            _rewrite(corpus, amount)
+            assert build_index(settings, progress=False, embedder=real_embedder).status == "built"
+    finally:
+        stop.set()
+        thread.join(timeout=120)
+    assert not errors, errors[:3]
+    assert answers and all(answers)  # every search, on whichever build, found the clause
+    assert any("市区给予130万元补助" in t for t in _award_texts(kb))

@@ -1,0 +1,59 @@
+"""index/builds.py: the live pointer, reader locks and cleanup (plain folders, no model)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.config import Settings
+from index import builds
+
+
+def _fake_build(root: Path, name: str, complete: bool = True) -> Path:
+    folder = root / "builds" / name
+    folder.mkdir(parents=True)
+    (folder / builds.READERS_LOCK).touch()
+    if complete:
+        (folder / builds.MANIFEST).write_text("{}", "utf-8")
+    return folder
+
+
+def _settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", corpus_dir=tmp_path, chroma_url="")
+
+
+def test_swap_and_current(tmp_path):
+    root = tmp_path / "index"
+    assert builds.current_dir(root) is None and builds.current_name(root) == ""
+    a = _fake_build(root, "a")
+    _fake_build(root, "half", complete=False)
+    builds.swap_current(root, "half")
+    assert builds.current_dir(root) is None  # a pointer to an unfinished build is no build
+    builds.swap_current(root, "a")
+    assert builds.current_dir(root) == a and not list(root.glob("CURRENT.*.tmp"))
+
+
+def test_cleanup_keeps_what_is_kept_or_held_and_removes_the_rest(tmp_path):
+    root = tmp_path / "index"
+    old, held, prev, live = (_fake_build(root, n) for n in ("1-old", "2-held", "3-prev", "4-live"))
+    killed = _fake_build(root, "5-killed", complete=False)
+    (killed / builds.READERS_LOCK).unlink()  # killed before the lock file was made
+    (root / "CURRENT.123.tmp").write_text("x")
+    reader = builds.hold_build(held)
+    assert reader is not None
+    removed = builds.clean_builds(root, keep=[live, prev], settings=_settings(tmp_path))
+    assert sorted(removed) == ["1-old", "5-killed"]
+    assert sorted(p.name for p in (root / "builds").iterdir()) == ["2-held", "3-prev", "4-live"]
+    assert not (root / "CURRENT.123.tmp").exists()
+    reader.close()  # the reader moved on: the next cleanup takes its build
+    assert builds.clean_builds(root, keep=[live, prev], settings=_settings(tmp_path)) == ["2-held"]
+
+
+def test_two_readers_share_a_build_and_a_removed_build_cannot_be_held(tmp_path):
+    root = tmp_path / "index"
+    build = _fake_build(root, "a")
+    first, second = builds.hold_build(build), builds.hold_build(build)
+    assert first is not None and second is not None  # shared locks
+    first.close()
+    assert builds.clean_builds(root, keep=[], settings=_settings(tmp_path)) == []  # one still reads
+    second.close()
+    assert builds.clean_builds(root, keep=[], settings=_settings(tmp_path)) == ["a"]
+    assert builds.hold_build(build) is None
