@@ -4,6 +4,7 @@
     answer_type_gap(question, text) -> str | None          an amount / ratio / duration the text does not state
     national_subject(question) -> bool                     the question is about a national rule
     idf(kb, term) -> float                                 rarity of a word among the clauses
+    rare_phrase(question, text, kb) -> str                 a rare 3+-character run both share
 
 A hotline operator who finds "国家级、省级、市级" in the rule does not read out the 市级
 figure when asked about 县级, and does not invent an amount where the rule says
@@ -77,13 +78,32 @@ def national_subject(question: str) -> bool:
 _DF: dict[int, tuple[int, dict[str, int]]] = {}
 
 
-def idf(kb, term: str) -> float:
-    """log((N+1)/(df+1)) over the clauses' index text; unknown words score like rare ones
-    but a word in no clause cannot show a match anyway."""
+def clause_count(kb, term: str) -> int:
+    """In how many clauses' index text ``term`` occurs (cached per kb)."""
     key = id(kb.clauses)
     if key not in _DF:
         _DF[key] = (len(kb.clauses), {})
-    n, cache = _DF[key]
+    cache = _DF[key][1]
     if term not in cache:
         cache[term] = sum(1 for c in kb.clauses.values() if term in c.embed_text)
-    return math.log((n + 1) / (cache[term] + 1))
+    return cache[term]
+
+
+def rare_phrase(question: str, text: str, kb, max_clauses: int = 3) -> str:
+    """A run of 3+ characters of the question that occurs in ``text`` and in at most
+    ``max_clauses`` clauses — a name the user cites ("市长杯", "泉州购"), not a common word."""
+    q = re.sub(r"[\s\d，。？！、；：“”\"'（）()《》,.?!;:]", "|", question)
+    for n in (5, 4, 3):
+        for piece in q.split("|"):
+            for i in range(len(piece) - n + 1):
+                gram = piece[i:i + n]
+                if gram in text and clause_count(kb, gram) <= max_clauses:
+                    return gram
+    return ""
+
+
+def idf(kb, term: str) -> float:
+    """log((N+1)/(df+1)) over the clauses' index text; unknown words score like rare ones
+    but a word in no clause cannot show a match anyway."""
+    df = clause_count(kb, term)
+    return math.log((_DF[id(kb.clauses)][0] + 1) / (df + 1))

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from assistant.fit import national_subject
+from assistant.fit import national_subject, rare_phrase
 
 PROVINCES = (
     "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
@@ -243,7 +243,8 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
     best = max((s.dense_score for s in retrieved if s.dense_score is not None), default=0.0)
     bm25 = max((s.bm25_score for s in retrieved if s.bm25_score is not None), default=0.0)
     shared = len(overlap) / len(terms) if terms else 0.0
-    if not on_topic(shared, best, bm25, bool(_BENEFIT.search(question)), min_dense):
+    if not on_topic(shared, best, bm25, bool(_BENEFIT.search(question)), min_dense) \
+            and not rare_phrase(question, top_text, kb):
         return Scope(covered=False, reason=WEAK, detail="、".join(terms[:5]))
     return scope
 

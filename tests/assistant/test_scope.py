@@ -69,6 +69,14 @@ def test_answer_fit_checks():
     assert not national_subject("国家级专精特新小巨人奖多少") and not national_subject("主导制定国家标准有资助吗")
 
 
+def test_a_rare_name_the_user_cites_counts_as_on_topic(kb):
+    from assistant.fit import rare_phrase
+
+    top = "".join(s.clause.embed_text for s in kb.search("“燎原计划”是干什么的", k=3))
+    assert rare_phrase("“燎原计划”是干什么的", top, kb) in ("燎原计划", "燎原计", "原计划")
+    assert rare_phrase("推荐一部电影", top, kb) == ""
+
+
 def test_on_topic_rule():
     assert on_topic(0.75, 0.60, 0.0, False)
     assert not on_topic(0.33, 0.60, 1.7, False)  # 推荐一部电影
