@@ -2,11 +2,9 @@
 
     split_clauses(doc) -> list[Clause]        invariant: doc.text[c.start:c.end] == c.text
 
-Headings: 第一章/节/条 · 一、 · （一）(一) · 1、 1. 1． · （1）(1) · "——" bullets at a line
-start. A marker counts at a line start, after a sentence end, after a "(责任单位…)" note,
-or inline right after a heading's short title ("一、支持创新（一）鼓励…"); and only if its
-number continues the sequence (next sibling, first child, or numbering that runs on
-across sections, as in items 1–30 under （一）（二）（三）) — anything else is body text.
+Headings come from ``index.clause_headings.find_headings`` (which markers open a clause:
+boundaries, numbering that continues, second documents in one file); this module turns
+them into clauses.
 
 Each heading with a body is one clause running from its marker to the next heading; a
 title-only heading just names its children's path. Text before the first heading is
@@ -22,26 +20,14 @@ display_path: "二、（四）", "二、（一）第11项" for "11、" items, "�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from assistant.records import Clause, Document
 from index.cleaning import SENTENCE_END
-from index.metadata import cn_to_int, int_to_cn
+from index.clause_headings import MARKER, RANK, TITLE_STOP, Head, find_headings  # noqa: F401 - re-exported
+from index.metadata import int_to_cn
 
 MAX_CHARS = 400
 MIN_PART_CHARS = 80
-_CN_NUM = "一二三四五六七八九十百零〇"
-MARKER = re.compile(
-    rf"(?P<chapter>第(?P<chn>[{_CN_NUM}\d]+)(?P<chk>[章节条]))"
-    rf"|(?P<cn>(?P<cnn>[{_CN_NUM}]+)、)"
-    r"|(?P<pcn>[（(](?P<pcnn>[一二三四五六七八九十]+)[）)])"
-    r"|(?P<num>(?P<numn>\d{1,2})\s?(?P<nums>[、.．])(?![\d.．]))"
-    r"|(?P<pnum>[（(](?P<pnumn>\d{1,2})[）)])"
-    r"|(?P<dash>——(?!—))"
-)
-RANK = {"章": 0, "节": 1, "条": 2, "cn": 3, "pcn": 4, "num": 5, "pnum": 6, "dash": 7}
-_BOUNDARY = SENTENCE_END + "：:\n"
-_TITLE_STOP = re.compile(r"[。；;！？!?：:]")
 CLOSING = re.compile(
     r"^(?:本(?:实施)?(?:意见|方案|办法|通知|规定|细则|措施|政策|决定|条例|计划|文件|若干措施|若干政策|实施细则)"
     r"|原有(?:相关)?(?:政策|规定|文件)|已有(?:相关)?政策|此前|以往)"
@@ -51,22 +37,6 @@ _OPEN_PARENS = "（(〔"
 _SAYS_SOMETHING = re.compile(r"^[^\n]*(?:[。；;][^\n]*|[：:][ \t]*)$", re.M)
 _UNITS_LABEL = re.compile(r"(?:责任单位|牵头单位|责任部门|牵头部门|配合单位|配合部门)\s*[:：]")
 _UNITS_NOTE = re.compile(r"[（(](?:以下|不再|下同|牵头|列第一).*$")
-
-
-@dataclass
-class _Head:
-    kind: str  # 章 节 条 cn pcn num pnum dash
-    num: int
-    start: int  # marker start
-    marker_end: int
-    sep: str = ""  # "、" or "." for num items
-    title: str = ""
-    plain_title: str = ""  # the title without its marker
-    volume: int = 1  # >1 after the top-level numbering restarted (a second document in the file)
-    key: str = ""
-    display: str = ""
-    path: tuple = ()
-    chain: tuple = ()  # the open headings, ending with this one
 
 
 def split_clauses(doc: Document) -> list[Clause]:
@@ -109,7 +79,7 @@ def split_clauses(doc: Document) -> list[Clause]:
     return out
 
 
-def _volume_start(text: str, last: _Head, restart: int) -> int:
+def _volume_start(text: str, last: Head, restart: int) -> int:
     """The title line ("附件", "安徽省工业互联网创新发展行动计划（2021-2023年）") that opens the
     next document inside the previous document's last segment; else the restart itself."""
     lines = [(last.start + m.start(), m.group().strip()) for m in re.finditer(r"[^\n]*\S[^\n]*", text[last.start:restart])]
@@ -117,96 +87,13 @@ def _volume_start(text: str, last: _Head, restart: int) -> int:
                  and not MARKER.match(line)), restart)
 
 
-def _is_title_only(body: str, h: _Head) -> bool:
+def _is_title_only(body: str, h: Head) -> bool:
     # "（一）实施服务型制造新模式培育工程。" names its items; a long single sentence is content.
     return len(h.plain_title) <= 40 and body.strip().rstrip(SENTENCE_END + "：:").strip() == h.plain_title
 
 
-def find_headings(text: str) -> list[_Head]:
-    """All accepted headings of ``text``, in order (see the module docstring)."""
-    heads: list[_Head] = []
-    open_: list[_Head] = []  # the stack of open headings
-    last_num: dict[str, int] = {}
-    volume = 1
-    for m in MARKER.finditer(text):
-        h = _head_from_match(m)
-        if h is None or not (_at_boundary(text, m.start(), h, heads) or _glued_to_title(text, h, heads)):
-            continue
-        same = next((o for o in open_ if o.kind == h.kind), None)
-        if (h.num == 1 and same is not None and same is open_[0] and same.num >= 2
-                and h.kind != "dash" and (m.start() == 0 or text[m.start() - 1] == "\n")):
-            # The top level starts again at 1 on a new line. After headings with no
-            # sentence at all, those were a table of contents: forget them. Otherwise a
-            # second document (an attachment, an action plan) follows in the same file.
-            if re.search("[。；;]", text[heads[0].start:m.start()]):
-                volume += 1
-            else:
-                heads = []
-            open_, last_num = [], {}
-            same = None
-        h.volume = volume
-        if h.kind == "dash":
-            h.num = same.num + 1 if same else 1
-        elif same is not None and h.num != same.num + 1:  # not the next sibling
-            continue
-        elif same is None and h.num != 1 and not 0 < last_num.get(h.kind, 0) == h.num - 1:
-            continue  # neither a first child nor numbering running on from the previous section
-        open_ = [o for o in open_ if RANK[o.kind] < RANK[h.kind]]
-        open_.append(h)
-        last_num[h.kind] = h.num
-        h.chain = tuple(open_)
-        heads.append(h)
-    return heads
 
-
-def _head_from_match(m: re.Match[str]) -> _Head | None:
-    kind = m.lastgroup or "dash"
-    if kind == "dash":
-        return _Head("dash", 0, m.start(), m.end())
-    n = cn_to_int(m.group({"chapter": "chn", "cn": "cnn", "pcn": "pcnn", "num": "numn", "pnum": "pnumn"}[kind]))
-    if n is None:
-        return None
-    return _Head(m.group("chk") if kind == "chapter" else kind, n, m.start(), m.end(), sep=m.group("nums") or "")
-
-
-def _at_boundary(text: str, pos: int, h: _Head, heads: list[_Head]) -> bool:
-    """Can a heading start at ``pos``? Line start, sentence end, after a 责任单位 note,
-    or inline right after the previous heading's short title."""
-    prev = _prev_char(text, pos)
-    if prev == "\n":
-        return True
-    if h.kind == "dash":
-        return False
-    if prev in _BOUNDARY:
-        return True
-    if prev in "）)〕" and re.search(r"责任单位|牵头单位", text[max(0, pos - 160): pos]):
-        return True
-    if heads:  # numbering is checked by the caller, so "（二）" continuing across sections passes too
-        last = heads[-1]
-        between = text[last.marker_end:pos]
-        if 0 < len(between) <= 40 and not _TITLE_STOP.search(between) and "\n" not in between \
-                and RANK[h.kind] > RANK[last.kind]:
-            return True
-    return False
-
-
-def _glued_to_title(text: str, h: _Head, heads: list[_Head]) -> bool:
-    """"…二十条措施一、实施重点企业…": the first top-level heading glued to the title
-    line before it (a scrape without line breaks). Accepted only when its sibling 二、
-    follows at a proper boundary, so "获得一、二、三等奖" stays body text."""
-    if h.num != 1 or h.kind != "cn" or any(o.kind == "cn" for o in heads) or text[h.marker_end:h.marker_end + 2][1:] == "、":
-        return False
-    return any(_prev_char(text, h.marker_end + m.start()) in _BOUNDARY for m in re.finditer("二、", text[h.marker_end:]))
-
-
-def _prev_char(text: str, pos: int) -> str:
-    j = pos - 1
-    while j >= 0 and text[j] in " \t":
-        j -= 1
-    return "\n" if j < 0 else text[j]
-
-
-def _assign_paths(heads: list[_Head], text: str) -> None:
+def _assign_paths(heads: list[Head], text: str) -> None:
     for i, h in enumerate(heads):
         nxt = heads[i + 1].start if i + 1 < len(heads) else len(text)
         h.title = _title(text, h, nxt)
@@ -216,14 +103,14 @@ def _assign_paths(heads: list[_Head], text: str) -> None:
         h.path = tuple(o.title for o in h.chain)
 
 
-def _title(text: str, h: _Head, nxt: int) -> str:
+def _title(text: str, h: Head, nxt: int) -> str:
     """The heading as a path element: marker (brackets made full-width) + its short title."""
     end = min(nxt, text.find("\n", h.start) if "\n" in text[h.start:nxt] else nxt)
     line = text[h.marker_end:end]
     marker = text[h.start:h.marker_end].replace("(", "（").replace(")", "）").replace(" ", "")
     if h.kind == "dash":
         marker = ""
-    stop = _TITLE_STOP.search(line)
+    stop = TITLE_STOP.search(line)
     h.plain_title = (line if stop is None else line[: stop.start()]).strip()
     title = h.plain_title
     if len(title) > 40:  # a heading whose first sentence runs on: cut at a comma, or shorten
@@ -232,11 +119,11 @@ def _title(text: str, h: _Head, nxt: int) -> str:
     return marker + title.strip()
 
 
-def _key_part(h: _Head) -> str:
+def _key_part(h: Head) -> str:
     return f"d{h.num}" if h.kind == "dash" else str(h.num)
 
 
-def _display_part(h: _Head) -> str:
+def _display_part(h: Head) -> str:
     cn = int_to_cn(h.num)
     return {"cn": f"{cn}、", "pcn": f"（{cn}）", "pnum": f"（{h.num}）", "dash": h.title.lstrip("—"),
             # "11、" items read as 第11项 ("二、（一）11、" would not); "1." items keep their marker.
@@ -250,11 +137,11 @@ def _preamble_start(text: str, first_head: int, begin: int = 0) -> int:
     return m.start() if m else first_head
 
 
-def _closing_start(text: str, h: _Head, end: int) -> int | None:
+def _closing_start(text: str, h: Head, end: int) -> int | None:
     """Where the closing provisions begin inside the last heading's segment, if any.
     The heading's first body paragraph always belongs to it ("五、其他\n本方案自…")."""
     lines = [(h.start + m.start(), m.group()) for m in re.finditer(r"[^\n]*\S[^\n]*", text[h.start:end])]
-    first = 1 if _TITLE_STOP.search(lines[0][1][h.marker_end - h.start:]) else 2
+    first = 1 if TITLE_STOP.search(lines[0][1][h.marker_end - h.start:]) else 2
     return next((p for p, line in lines[first:] if CLOSING.match(line.strip())), None)
 
 

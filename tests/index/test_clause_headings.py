@@ -1,0 +1,32 @@
+"""index/clause_headings.py: which markers open a clause (plain strings, no model)."""
+from __future__ import annotations
+
+from index.clause_headings import find_headings
+
+
+def _marks(text: str) -> list[tuple[str, int, int, str]]:
+    return [(h.kind, h.num, h.volume, text[h.start:h.marker_end]) for h in find_headings(text)]
+
+
+def test_body_text_numbers_and_skipped_numbers_are_not_headings():
+    text = ("一、总则\n企业获得一、二、三等奖的，给予奖励。\n（一）支持创新。鼓励研发。\n"
+            "（三）跳号的不算。\n二、附则\n本办法自发布之日起施行。")
+    assert _marks(text) == [("cn", 1, 1, "一、"), ("pcn", 1, 1, "（一）"), ("cn", 2, 1, "二、")]
+
+
+def test_numbering_restarting_after_sentences_is_a_second_document():
+    text = "一、第一份\n内容。\n二、其他\n内容。\n一、第二份\n内容。"
+    assert [(k, n, v) for k, n, v, _ in _marks(text)] == [("cn", 1, 1), ("cn", 2, 1), ("cn", 1, 2)]
+
+
+def test_a_table_of_contents_is_dropped():
+    text = "一、总则\n二、措施\n一、总则\n企业可申请。\n二、措施\n给予补助。"
+    heads = find_headings(text)
+    assert [h.num for h in heads] == [1, 2] and heads[0].start == text.index("一、总则\n企业")
+
+
+def test_inline_heading_after_a_short_title_and_chain():
+    text = "一、支持创新（一）鼓励研发。给予补助。\n（二）支持转化。给予奖励。"
+    heads = find_headings(text)
+    assert [(h.kind, h.num) for h in heads] == [("cn", 1), ("pcn", 1), ("pcn", 2)]
+    assert [o.kind for o in heads[-1].chain] == ["cn", "pcn"]
