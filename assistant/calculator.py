@@ -3,6 +3,7 @@
     calculate(rule, facts, citation=None) -> Calculation
     calculate_for(clause, facts, kb, as_of=None) -> list[Calculation]   (calculator_select.py)
     calculate_clause(kb, clause_id, facts, as_of=None) -> list[Calculation]
+    (facts → quantities and levels: calculator_facts.py)
 
 Plain arithmetic over ``Decimal``; no language model does any of it. Every step is
 written out in Chinese, every eligibility check states its outcome, and a missing fact
@@ -12,13 +13,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from assistant.errors import InputError
+from assistant.calculator_facts import TEXT_FACTS, as_quantity, match_level  # noqa: F401 - re-exported
+from assistant.calculator_facts import fact as _fact
+from assistant.calculator_facts import pick_level as _pick_level
 from assistant.records import Calculation, Citation
 from assistant.rules import SubsidyRule
-from assistant.rules_facts import lookup
-from assistant.rules_units import Quantity, format_money, format_quantity, format_rate, normalize, parse_quantity
-
-TEXT_FACTS = ("级别", "学历", "行业", "原级别")
+from assistant.rules_units import format_money, format_quantity, format_rate, normalize
 
 
 def calculate(rule: SubsidyRule, facts: dict, citation: Citation | None = None) -> Calculation:
@@ -252,75 +252,6 @@ def _loan(rule, facts, calc, money):
 
 _KINDS = {"fixed": _fixed, "rate": _rate, "permille": _rate, "per_unit": _per_unit, "tiered": _tiered,
           "upgrade": _upgrade, "tax_deduction": _tax_deduction, "tax_rate": _tax_rate, "loan": _loan}
-
-
-# --- facts --------------------------------------------------------------------------------
-
-def _fact(facts: dict, name: str, unit: str) -> Quantity | None:
-    """The user's value for ``name`` as a Quantity in the rule's unit; None when absent."""
-    value = lookup(facts, name)
-    if value is None or value == "":
-        return None
-    return as_quantity(name, value, unit)
-
-
-def as_quantity(name: str, value, unit: str) -> Quantity:
-    """A fact value (Decimal / int / '800万元' / '18%') → Quantity; InputError when unusable."""
-    if isinstance(value, Quantity):
-        q = value
-    elif isinstance(value, (Decimal, int)):
-        q = Quantity(Decimal(value), unit)
-    elif isinstance(value, float):
-        raise InputError(f"fact {name} must be Decimal or text, not float", zh=f"{name}的数值格式有误")
-    else:
-        try:
-            q = parse_quantity(str(value))
-        except ValueError:
-            raise InputError(f"fact {name}={value!r} is not a figure (e.g. 800万元, 18%, 20台)",
-                             zh=f"“{name}”的值“{value}”无法识别，请写成如 800万元、18%、20台 的形式") from None
-    if unit in ("元", "美元") and q.unit == "":
-        raise InputError(f"fact {name}={value!r} needs a unit (e.g. 800万元 or 8000000元)",
-                         zh=f"“{name}”需要写明单位，例如 800万元")
-    if unit == "%" and q.unit != "%":
-        raise InputError(f"fact {name}={value!r} is a percentage; write it with % (e.g. 18%)",
-                         zh=f"“{name}”是百分比，请写成如 18% 的形式")
-    if not q.unit and unit not in ("元", "美元"):
-        q = Quantity(q.value, unit)  # a bare count: 20 → 20台 when the rule counts 台
-    if unit and q.unit and unit != q.unit and not (unit in ("元", "美元") and q.unit in ("元", "美元")):
-        raise InputError(f"fact {name}={value!r} is in {q.unit or 'no unit'}, the policy counts it in {unit}",
-                         zh=f"“{name}”应以{unit}计，收到“{value}”")
-    if unit in ("元", "美元") and q.unit in ("元", "美元") and q.unit != unit:
-        raise InputError(f"fact {name} is in {q.unit} but the policy counts it in {unit}; no conversion is made",
-                         zh=f"“{name}”政策按{unit}计，请以{unit}填写（不做汇率换算）")
-    return q
-
-
-def _pick_level(rule: SubsidyRule, facts: dict):
-    wanted = facts.get("级别") if facts else None
-    if not wanted:
-        return None
-    return match_level([lv.name for lv in rule.levels], str(wanted), rule.levels)
-
-
-def _norm_level(s: str) -> str:
-    s = s.upper().replace("Ａ", "A")
-    for n, a in (("5A", "AAAAA"), ("4A", "AAAA"), ("3A", "AAA"), ("2A", "AA")):
-        s = s.replace(n, a)
-    s = s.replace("级", "").replace("“", "").replace("”", "")
-    return s
-
-
-def match_level(names: list[str], wanted: str, items=None):
-    """The level among ``names`` the user means ('4A级' → 'AAAA', '省级' → '省'); None if none."""
-    items = items if items is not None else names
-    w = _norm_level(wanted)
-    normed = [_norm_level(n) for n in names]
-    for n, it in zip(normed, items):
-        if n == w:
-            return it
-    hits = [(len(n), it) for n, it in zip(normed, items)
-            if (w in n or n in w) and not (set(n) == {"A"} or set(w) == {"A"})]
-    return max(hits, key=lambda h: h[0])[1] if hits else None
 
 
 def calculate_for(clause, facts, kb, as_of=None, question=None):

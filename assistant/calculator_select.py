@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from assistant.calculator import TEXT_FACTS, as_quantity, calculate, match_level
+from assistant.calculator import calculate
+from assistant.calculator_facts import TEXT_FACTS, as_quantity, match_level
 from assistant.errors import InputError, QuoteMismatchError
 from assistant.records import EXPIRED, NOT_YET, Calculation, Citation
 from assistant.rules import SubsidyRule, extract_rules, rules_for, stacking_principle
