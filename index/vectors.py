@@ -120,8 +120,12 @@ def write_chroma(settings, build, version, docs, clauses, vectors) -> None:
 
 def drop_collection(settings: Settings, build_dir: Path) -> None:
     """Server mode: delete the collection of a build being removed (absent is fine)."""
+    client = None
     try:
         client = chroma_client(settings, build_dir)
         client.delete_collection(collection_name(Path(build_dir).name))
     except Exception:  # noqa: BLE001 - the collection may never have been created
         pass
+    finally:
+        if client is not None:
+            close_client(client)

@@ -287,6 +287,19 @@ def test_chroma_server_mode(base, real_embedder, tmp_path):
         # an embedded-mode reader must not silently read a server-built index
         with pytest.raises(ConfigError):
             KnowledgeBase.open(settings.with_(chroma_url=""))
+        # two more builds: the first one's server collection goes once no reader holds it
+        first = kb.manifest["collection"]
+        del kb, hits
+        import gc
+
+        gc.collect()
+        extra = tmp_path / "extra"
+        extra.mkdir()
+        (extra / "note.txt").write_text("关于支持企业发展的通知\n\n一、对新认定的企业给予10万元奖励。\n", "utf-8")
+        for paths in ([extra], None):
+            assert build_index(settings, paths=paths, progress=False, embedder=real_embedder).status == "built"
+        names = [c.name for c in client.list_collections()]
+        assert first not in names and len(names) == 2  # the live build and the one before it
     finally:
         server.terminate()
         try:
