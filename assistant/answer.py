@@ -19,7 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.citations import has_figure, keep_verified, key_span, make_citation, sentence_spans
+from assistant.citations import (has_figure, in_reference_order, keep_verified, key_span, make_citation,
+                                 sentence_spans)
 from assistant.errors import QuoteMismatchError
 from assistant.fit import answer_type_gap, asks_validity, tier_gap
 from assistant.records import EXPIRED, NOT_STATED, NOT_YET, Answer, Calculation, Citation, ScoredClause
@@ -295,6 +296,7 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
         if c.citation is not None:
             citations.append(c.citation)
     citations, dropped = keep_verified(kb, citations)
+    citations = in_reference_order(citations)
     warnings.extend(dropped)
     shown = {c.quote for c in citations}
 

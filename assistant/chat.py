@@ -15,6 +15,7 @@ retrieval used, for hit@k in the evaluation.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import threading
 from decimal import Decimal, InvalidOperation
@@ -29,6 +30,7 @@ from assistant.records import Answer, Calculation, ScoredClause
 from assistant.sessions import SessionStore
 
 K = 8
+log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 _AMOUNT_QUESTION = re.compile(r"多少|能拿|能补|可以拿|可获|能获得|怎么算|计算|测算|算一下|补几|奖几")
@@ -69,21 +71,80 @@ def _facts_from_state(d: dict) -> dict:
     return out
 
 
+class BuildView:
+    """One build of a KnowledgeBase, fixed: what one answer reads from start to end.
+
+    kb → ``documents``, ``clauses``, ``clauses_of``, ``search``, ``version`` and
+    ``settings`` of the build that was live when the view was taken (index.store's
+    opened build; any other kb is read through), plus what is derived from it once:
+    ``coverage`` (scope.Coverage) and ``corpus_text``. Caches other modules keep on the
+    kb object (rules_for's table) live on the view, i.e. per build. The view keeps its
+    build open until the Assistant takes a newer one (at the next question).
+    """
+
+    def __init__(self, kb):
+        build = getattr(kb, "_build", None)
+        self._kb = kb
+        self._build = build if hasattr(build, "dense_search") and hasattr(build, "by_doc") else None
+        src = self._build or kb
+        self.version = getattr(src, "version", "") or ""
+        self.settings = kb.settings
+        self.documents = src.documents
+        self.clauses = src.clauses
+        self.coverage = scope_mod.Coverage.from_kb(self)
+        self.corpus_text = "\n".join(d.text for d in self.documents.values())
+
+    def clauses_of(self, doc_id: str):
+        if self._build is None:
+            return self._kb.clauses_of(doc_id)
+        return list(self._build.by_doc.get(doc_id, []))
+
+    def search(self, query: str, k: int = 5, **filters) -> list[ScoredClause]:
+        if self._build is None:
+            return self._kb.search(query, k=k, **filters)
+        from index.retrieve import search
+
+        try:
+            return search(self._build, query, k=k, **filters)
+        except PolicyAssistantError:
+            raise
+        except Exception as exc:
+            # the build's folder went away under an unlocked reader: the live kb searches the
+            # new build; its clauses are verified against this view's documents, so at worst
+            # a citation is dropped with a warning
+            log.warning("search on build %s failed (%s); using the live index", self.version, exc)
+            return self._kb.search(query, k=k, **filters)
+
+
 class Assistant:
     """Answers questions over a KnowledgeBase; sessions under ``settings.sessions_dir``."""
 
     def __init__(self, kb, settings: Settings, llm=None):
         self.kb = kb
         self.settings = settings
-        self.sessions = SessionStore(settings.sessions_dir)
+        self.sessions = SessionStore(settings.sessions_dir, ttl_days=settings.session_ttl_days)
         if llm is None and settings.llm_enabled:
             from assistant.llm import LLMAnswerer
 
             llm = LLMAnswerer.from_settings(settings)
         self.llm = llm
-        self.coverage = scope_mod.Coverage.from_kb(kb)
-        self._corpus_text = "\n".join(d.text for d in kb.documents.values())
+        self._view: BuildView | None = None
+        self._view_lock = threading.Lock()
         self._calculate_for, self._extract_facts = _load_engine()
+
+    def snapshot(self) -> "BuildView":
+        """The knowledge base's current build, fixed: one answer reads only this. Derived
+        data (coverage, corpus text, rule tables) lives on the view, so a re-ingest that
+        adds a region is in scope from the next question on, without a restart."""
+        self.kb.refresh()
+        with self._view_lock:
+            if self._view is None or self._view.version != self.kb.version:
+                self._view = BuildView(self.kb)
+            return self._view
+
+    @property
+    def coverage(self) -> scope_mod.Coverage:
+        return self.snapshot().coverage
 
     @property
     def mode(self) -> str:
@@ -120,30 +181,31 @@ class Assistant:
         return self._run(q, session, day)
 
     def _run(self, q: str, session: dict | None, day: dt.date) -> Iterator[str | Answer]:
+        kb = self.snapshot()  # one build for the whole answer, even if a re-ingest lands meanwhile
         state = ConversationState.from_dict(session["state"]) if session else ConversationState()
-        standalone, kind = self._standalone(q, state, session)
-        sc = scope_mod.check_question(standalone, self.coverage, self._corpus_text)
+        standalone, kind = self._standalone(kb, q, state, session)
+        sc = scope_mod.check_question(standalone, kb.coverage, kb.corpus_text)
         retrieved: list[ScoredClause] = []
         answer: Answer | None = None
-        if not self.kb.documents:
+        if not kb.documents:
             sc = scope_mod.Scope(covered=False, reason=scope_mod.EMPTY_CORPUS)
         if not sc.covered and sc.reason == scope_mod.OTHER_REGION:
-            sc = self._subject_places(standalone, sc)
+            sc = self._subject_places(kb, standalone, sc)
         if sc.covered:
-            retrieved, parts, pool = self._retrieve(standalone, sc, state, kind)
-            sc = scope_mod.check_retrieval(standalone, retrieved, self.kb, sc)
+            retrieved, parts, pool = self._retrieve(kb, standalone, sc, state, kind)
+            sc = scope_mod.check_retrieval(standalone, retrieved, kb, sc)
         if not sc.covered:
-            answer = Answer(question=q, answer=scope_mod.refusal_text(sc, self.kb, day), refused=True,
+            answer = Answer(question=q, answer=scope_mod.refusal_text(sc, kb, day), refused=True,
                             retrieved=retrieved, as_of=day.isoformat(), mode=self.mode)
             yield from _chunks(answer.answer)
         else:
             facts = self._facts(q, standalone, state)
-            chosen = choose(standalone, pool, parts, kb=self.kb)
-            calcs = self._calculations(standalone, chosen, facts, day)
+            chosen = choose(standalone, pool, parts, kb=kb)
+            calcs = self._calculations(kb, standalone, chosen, facts, day)
             if self.llm is not None:
-                answer = yield from self._llm_answer(standalone, retrieved, parts, calcs, facts, day, session)
+                answer = yield from self._llm_answer(kb, standalone, retrieved, parts, calcs, facts, day, session)
             if answer is None:
-                answer = compose(self.kb, standalone, retrieved, day, calculations=calcs, chosen=chosen)
+                answer = compose(kb, standalone, retrieved, day, calculations=calcs, chosen=chosen)
                 if self.llm is not None:
                     answer.mode = "llm-fallback"
                     answer.warnings.insert(0, "大模型服务暂不可用，已改用内置答复。")
@@ -162,7 +224,7 @@ class Assistant:
             self._remember(session, state, q, standalone, answer, sc)
         yield answer
 
-    def _standalone(self, q: str, state: ConversationState, session: dict | None) -> tuple[str, str]:
+    def _standalone(self, kb, q: str, state: ConversationState, session: dict | None) -> tuple[str, str]:
         if session is None or not is_followup(q, state):
             return q, ""
         if self.llm is not None:
@@ -171,23 +233,23 @@ class Assistant:
                 return self.llm.condense(turns, q), "llm"
             except LLMError:
                 pass  # the rule-based rewrite still resolves the follow-up
-        names = list(self.coverage.covered_names()) + scope_mod.regions_in(q) + scope_mod.regions_in(state.question)
+        names = list(kb.coverage.covered_names()) + scope_mod.regions_in(q) + scope_mod.regions_in(state.question)
         return rewrite(q, state, names)
 
-    def _subject_places(self, q: str, sc):
+    def _subject_places(self, kb, q: str, sc):
         """'引进台湾设计公司有补助吗': a place the matching clauses themselves name is what
         the question is about, not where it is asked from."""
-        top = "".join(s.clause.text for s in self.kb.search(q, k=3))
+        top = "".join(s.clause.text for s in kb.search(q, k=3))
         if all(place in top for place in sc.uncovered):
             return scope_mod.Scope()
         return sc
 
-    def _search(self, query: str, regions: set[str] | None, k: int = K) -> list[ScoredClause]:
+    def _search(self, kb, query: str, regions: set[str] | None, k: int = K) -> list[ScoredClause]:
         if not regions:
-            return self.kb.search(query, k=k)
+            return kb.search(query, k=k)
         merged: dict[str, ScoredClause] = {}
         for r in sorted(regions):
-            for s in self.kb.search(query, k=k, region=r):
+            for s in kb.search(query, k=k, region=r):
                 if s.clause.clause_id not in merged or merged[s.clause.clause_id].score < s.score:
                     merged[s.clause.clause_id] = s
         out = sorted(merged.values(), key=lambda s: -s.score)[:k]
@@ -195,7 +257,7 @@ class Assistant:
             s.rank = i
         return out
 
-    def _retrieve(self, q: str, sc, state: ConversationState, kind: str):
+    def _retrieve(self, kb, q: str, sc, state: ConversationState, kind: str):
         """(retrieval, parts, pool to choose from). Several named regions → one retrieval each."""
         groups: dict[frozenset, str] = {}
         for mention, regions in sc.regions.items():
@@ -212,7 +274,7 @@ class Assistant:
             for mention in sorted(sc.regions, key=len, reverse=True):
                 bare = bare.replace(mention, "")
             bare = re.sub(r"^[和与及、,，\s]+|(?<=^)分别|各自|分别", "", bare.strip()) or q
-            parts = [(label, self._search(f"{label}{bare}", set(regions))) for regions, label in groups.items()]
+            parts = [(label, self._search(kb, f"{label}{bare}", set(regions))) for regions, label in groups.items()]
             # round-robin over the parts, so every region's best clause leads the list
             retrieved, seen = [], set()
             for i in range(max(len(rs) for _, rs in parts)):
@@ -222,7 +284,7 @@ class Assistant:
                         retrieved.append(rs[i])
             return retrieved, parts, retrieved
         regions = set(next(iter(groups))) if groups else None
-        retrieved = self._search(q, regions)
+        retrieved = self._search(kb, q, regions)
         topic = set(state.doc_ids or ([state.doc_id] if state.doc_id else []))
         if kind and kind != "topic" and "region" not in kind and topic:
             # "那省级的呢？" is about the same policy: keep to the previous documents.
@@ -237,20 +299,20 @@ class Assistant:
         previous = _facts_from_state(state.facts)
         return dict(self._extract_facts(standalone, previous=previous or None) or {})
 
-    def _calculations(self, q, chosen, facts, day) -> list[Calculation]:
+    def _calculations(self, kb, q, chosen, facts, day) -> list[Calculation]:
         if self._calculate_for is None or not chosen:
             return []
         out: list[Calculation] = []
         for _, s in chosen:
-            out.extend(self._calculate_for(s.clause, facts, self.kb, day) or [])
+            out.extend(self._calculate_for(s.clause, facts, kb, day) or [])
         if not _AMOUNT_QUESTION.search(q) and not facts:
             out = [c for c in out if c.amount_yuan is not None]
         return out
 
-    def _llm_answer(self, q, retrieved, parts, calcs, facts, day, session):
+    def _llm_answer(self, kb, q, retrieved, parts, calcs, facts, day, session):
         """Yields verified chunks from the LLM; returns its Answer, or None on LLMError."""
         try:
-            gen = self.llm.stream(self.kb, q, retrieved, day, calculations=calcs, facts=facts)
+            gen = self.llm.stream(kb, q, retrieved, day, calculations=calcs, facts=facts)
             while True:
                 try:
                     item = next(gen)

@@ -4,11 +4,15 @@ compared to the source text in code.
     make_citation(kb, clause, start=None, end=None, as_of=None) -> Citation
     verify(kb, citation) -> bool
     keep_verified(kb, citations) -> (verified, warnings)
+    in_reference_order(citations) -> citations;  reference_numbers(citations) -> {clause_id: n}
 
 Every path that shows a citation to a user goes through ``make_citation`` (at
 creation) and ``keep_verified`` (just before display): a quote that does not equal
 ``kb.documents[doc_id].text[start:end]`` is dropped and flagged, never shown.
-``key_span`` picks the sentence of a clause that carries the figure a question is
+Reference numbers: ``[n]`` in an answer (LLM mode), the n-th line of the CLI's
+citation list and the web's n-th citation card all mean ``citations[n-1]`` after
+``in_reference_order``: each clause's first quote, clauses in order of first appearance;
+a clause's further quotes come after them. ``key_span`` picks the sentence of a clause that carries the figure a question is
 about, so an answer can quote one sentence instead of a whole clause.
 """
 from __future__ import annotations
@@ -84,6 +88,26 @@ def keep_verified(kb, citations: Iterable[Citation]) -> tuple[list[Citation], li
             seen.add(key)
             kept.append(c)
     return kept, warnings
+
+
+def in_reference_order(citations: Iterable[Citation]) -> list[Citation]:
+    """The first citation of every clause (in order of first appearance), then the
+    remaining ones in their order: so reference [n] is ``citations[n-1]``."""
+    citations = list(citations)
+    seen: set[str] = set()
+    first, rest = [], []
+    for c in citations:
+        (rest if c.clause_id in seen else first).append(c)
+        seen.add(c.clause_id)
+    return first + rest
+
+
+def reference_numbers(citations: Iterable[Citation]) -> dict[str, int]:
+    """clause_id → its reference number (1-based, order of first appearance)."""
+    out: dict[str, int] = {}
+    for c in citations:
+        out.setdefault(c.clause_id, len(out) + 1)
+    return out
 
 
 def sentence_spans(clause: Clause) -> list[tuple[int, int]]:

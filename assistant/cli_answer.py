@@ -29,17 +29,33 @@ def _mode_line(assistant) -> str:
     return "mode: default (built-in answerer, no LLM)"
 
 
+def citation_lines(citations) -> list[str]:
+    """One numbered line per clause (the number is the clause's reference [n], see
+    assistant/citations.py), its verified quotes indented under it."""
+    from assistant.citations import reference_numbers
+
+    groups: dict[str, list] = {}
+    for c in citations:
+        groups.setdefault(c.clause_id, []).append(c)
+    out = []
+    for cid, n in reference_numbers(citations).items():
+        first = groups[cid][0]
+        out.append(f"[{n}] {first.line}  ({cid}, {first.validity})")
+        quotes = list(dict.fromkeys(" ".join(c.quote.split()) for c in groups[cid]))
+        # a quote inside another quote of the clause (the reward part of its sentence) adds nothing
+        for quote in quotes:
+            if not any(quote != other and quote in other for other in quotes):
+                out.append(f"    “{quote}”")
+    return out
+
+
 def render(answer) -> str:
     """Answer → terminal text: the answer, then the verified citations and warnings."""
     out = [answer.answer]
     if answer.citations:
         out.append("")
         out.append("引用（已与原文逐字核对）：")
-        # one line per clause; its verified quotes (a sentence, a part of it) are in the text above
-        by_clause = {c.clause_id: c for c in reversed(answer.citations)}
-        for i, cid in enumerate(dict.fromkeys(c.clause_id for c in answer.citations), 1):
-            c = by_clause[cid]
-            out.append(f"[{i}] {c.line}  ({c.clause_id}, {c.validity})")
+        out.extend(citation_lines(answer.citations))
     if answer.rewritten_question:
         out.append(f"（理解为：{answer.rewritten_question}）")
     if answer.session_id:
@@ -94,9 +110,8 @@ def chat_command(args, settings, stdin=None, stdout=None) -> int:
                     answer = item
             print("", file=stdout)
             if answer is not None and answer.citations:
-                lines = dict.fromkeys(c.line for c in answer.citations)
-                for i, line in enumerate(lines, 1):
-                    print(f"[{i}] {line}", file=stdout)
+                for line in citation_lines(answer.citations):
+                    print(line, file=stdout)
         except PolicyAssistantError as exc:
             # bad input must not end the conversation
             print(f"error: {exc} ({exc.zh})", file=stdout)

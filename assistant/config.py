@@ -12,6 +12,7 @@ Every setting has an environment variable of the same meaning as its CLI flag:
     POLICY_LLM_API_KEY   its key (only ever read from the environment)
     POLICY_LLM_TIMEOUT   seconds (default 30)
     POLICY_MAX_QUESTION_CHARS  longest question accepted (default 2000)
+    POLICY_SESSION_TTL_DAYS    sessions untouched this long are deleted (default 30)
 
 No secret is ever written anywhere but read from the environment.
 """
@@ -57,6 +58,9 @@ class Settings:
     llm_timeout: float = field(default_factory=lambda: float(_env("POLICY_LLM_TIMEOUT", "30") or 30))
     max_question_chars: int = field(
         default_factory=lambda: int(_env("POLICY_MAX_QUESTION_CHARS", "2000") or 2000)
+    )
+    session_ttl_days: float = field(
+        default_factory=lambda: float(_env("POLICY_SESSION_TTL_DAYS", "30") or 30)
     )
 
     @property

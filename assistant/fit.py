@@ -75,15 +75,25 @@ def national_subject(question: str) -> bool:
     return bool(_NATIONAL.search(question.strip()))
 
 
-_DF: dict[int, tuple[int, dict[str, int]]] = {}
+_DF: dict[object, tuple[int, dict[str, int]]] = {}
+
+
+def _df_table(kb) -> tuple[int, dict[str, int]]:
+    """(clause count, term → clause count) of kb's build, cached per ``kb.version``
+    (a re-ingest changes it); a kb without a version is not cached (ids are reused)."""
+    version = getattr(kb, "version", "")
+    if not version:
+        return len(kb.clauses), {}
+    if version not in _DF:
+        if len(_DF) >= 4:
+            _DF.clear()
+        _DF[version] = (len(kb.clauses), {})
+    return _DF[version]
 
 
 def clause_count(kb, term: str) -> int:
-    """In how many clauses' index text ``term`` occurs (cached per kb)."""
-    key = id(kb.clauses)
-    if key not in _DF:
-        _DF[key] = (len(kb.clauses), {})
-    cache = _DF[key][1]
+    """In how many clauses' index text ``term`` occurs (cached per build)."""
+    cache = _df_table(kb)[1]
     if term not in cache:
         cache[term] = sum(1 for c in kb.clauses.values() if term in c.embed_text)
     return cache[term]
@@ -106,4 +116,4 @@ def idf(kb, term: str) -> float:
     """log((N+1)/(df+1)) over the clauses' index text; unknown words score like rare ones
     but a word in no clause cannot show a match anyway."""
     df = clause_count(kb, term)
-    return math.log((_DF[id(kb.clauses)][0] + 1) / (df + 1))
+    return math.log((_df_table(kb)[0] + 1) / (df + 1))

@@ -5,6 +5,7 @@
         -> yields verified text lines, returns the Answer (mode "llm")
     .condense(turns, question) -> standalone question (history-aware rewriting)
     check_text(text, clauses, allowed_amounts) -> (clean text, warnings, cited ids)
+    number_marks(text, numbers) -> text with [clause_id] shown as [n]
 
 The model sees numbered clauses with their clause ids and must cite as [clause_id] and
 quote in “…”. Each line it writes is checked before it is shown: a cited id that was
@@ -12,7 +13,10 @@ not retrieved, a quote not verbatim in the cited clause, or an amount the calcul
 did not produce removes the sentence and adds a warning. Amounts come from the
 ``calculate_subsidy`` tool (assistant/calc_tool.py) when that tool is present. Any
 endpoint error or timeout raises ``LLMError``; the Assistant then falls back to the
-default answerer with a visible note.
+default answerer with a visible note. The user sees the clause marks as reference
+numbers [1], [2] … (``citations.reference_numbers``: [n] is ``Answer.citations[n-1]``,
+the n-th citation card); streamed lines number clauses as they first appear, the same
+order the final citations take.
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ import re
 from typing import Iterator
 
 from assistant.answer import validity_line
-from assistant.citations import key_span, keep_verified, make_citation
+from assistant.citations import in_reference_order, keep_verified, key_span, make_citation, reference_numbers
 from assistant.errors import LLMError, QuoteMismatchError
 from assistant.records import Answer, Calculation, ScoredClause, format_wan
 
@@ -109,6 +113,13 @@ def check_text(text: str, clauses: dict, allowed: set[str]) -> tuple[str, list[s
     return "".join(kept), warnings, cited
 
 
+def number_marks(text: str, numbers: dict[str, int]) -> str:
+    """[clause_id] marks → [n]; a mark of a clause without a verified citation is removed,
+    and a number repeated right after itself is shown once."""
+    text = _ID.sub(lambda m: f"[{numbers[m.group(1)]}]" if m.group(1) in numbers else "", text)
+    return re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", text)
+
+
 class LLMAnswerer:
     """Wraps a LangChain chat model (ChatOpenAI by default) with verification."""
 
@@ -174,6 +185,13 @@ class LLMAnswerer:
         shown: list[str] = []
         warnings: list[str] = []
         cited: list[tuple[str, str]] = []
+        numbers: dict[str, int] = {}  # clause → reference number, in order of first citation
+
+        def shown_line(text: str, new: list[tuple[str, str]]) -> str:
+            shown.append(text)
+            for cid, _ in new:
+                numbers.setdefault(cid, len(numbers) + 1)
+            return number_marks(text, numbers)
         try:
             for _ in range(MAX_TOOL_ROUNDS + 1):
                 full = None
@@ -187,9 +205,7 @@ class LLMAnswerer:
                         warnings += w
                         cited += c
                         if text.strip():
-                            text = text.rstrip("\n") + "\n"
-                            shown.append(text)
-                            yield text
+                            yield shown_line(text.rstrip("\n") + "\n", c)
                 if full is None:
                     raise LLMError("LLM returned an empty stream")
                 calls = getattr(full, "tool_calls", None) or []
@@ -198,8 +214,7 @@ class LLMAnswerer:
                     warnings += w
                     cited += c
                     if text.strip():
-                        shown.append(text)
-                        yield text
+                        yield shown_line(text, c)
                     break
                 messages.append(full)
                 by_name = {t.name: t for t in tools}
@@ -235,11 +250,12 @@ class LLMAnswerer:
             except (QuoteMismatchError, ValueError):
                 warnings.append(f"一处引用未通过原文核对，已隐去（{cid}）。")
         citations, dropped = keep_verified(kb, citations)
+        citations = in_reference_order(citations)
         warnings += dropped
         if not text.strip() or not citations:
             warnings.append("大模型的答复没有可核实的依据，已不采用。")
             text = "抱歉，未能生成有可靠依据的答复，请换个说法再问，或查看下方检索到的条款。"
-        lines = [text.strip(), ""]
+        lines = [number_marks(text, reference_numbers(citations)).strip(), ""]
         for doc_id in dict.fromkeys(c.doc_id for c in citations):
             c = next(x for x in citations if x.doc_id == doc_id)
             lines.append(f"依据：{c.line}")

@@ -266,14 +266,22 @@ def on_topic(shared: float, dense: float, bm25: float, asks_benefit: bool, min_d
     return asks_benefit and dense >= (min_dense if min_dense is not None else BENEFIT_DENSE)
 
 
-_CORPUS_CACHE: dict[int, str] = {}
+_CORPUS_CACHE: dict[str, str] = {}
 
 
 def _corpus_text(kb) -> str:
-    key = id(kb.documents)
-    if key not in _CORPUS_CACHE:
-        _CORPUS_CACHE[key] = "\n".join(d.text for d in kb.documents.values())
-    return _CORPUS_CACHE[key]
+    """All document text of ``kb``, cached per build version (a re-ingest changes it)."""
+    ready = getattr(kb, "corpus_text", None)  # chat.BuildView derives it once per build
+    if isinstance(ready, str):
+        return ready
+    version = getattr(kb, "version", "")  # read before the documents: never cache old text as new
+    if not version:
+        return "\n".join(d.text for d in kb.documents.values())
+    if version not in _CORPUS_CACHE:
+        if len(_CORPUS_CACHE) >= 4:
+            _CORPUS_CACHE.clear()
+        _CORPUS_CACHE[version] = "\n".join(d.text for d in kb.documents.values())
+    return _CORPUS_CACHE[version]
 
 
 def corpus_listing(kb, as_of: dt.date) -> str:
