@@ -103,3 +103,112 @@ def test_cli_chat_repl(settings):
     assert "error: question is 3000 characters" in out  # bad input does not end the conversation
     stdout = io.StringIO()
     assert chat_command(Namespace(session=None), settings, stdin=io.StringIO("/quit\n嘉兴\n"), stdout=stdout) == 0
+
+
+def test_a_reingest_that_adds_a_region_is_in_scope_without_a_restart(kb, settings, tmp_path):
+    """The Assistant follows kb rebuilds: coverage, corpus text and rule caches are per build."""
+    import shutil
+
+    from assistant import scope
+    from index.store import KnowledgeBase, build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(settings.corpus_dir / "jiaxing-2024-two-industries-integration.txt", corpus)
+    s = settings.with_(data_dir=tmp_path / "data", corpus_dir=corpus)
+    assert build_index(s, progress=False, embedder=kb.embedder).ok
+    live = KnowledgeBase.open(s, embedder=kb.embedder)
+    assistant = Assistant(live, s)
+    question = "潍坊新入选国家级智能制造示范工厂奖励多少"
+    before = assistant.ask(question)
+    assert before.refused and "没有潍坊" in before.answer
+    old_view, old_version = assistant.snapshot(), live.version
+
+    for name in ("weifang-five-optimizations-manufacturing.txt", "weifang-five-optimizations-manufacturing.meta.json"):
+        shutil.copy(settings.corpus_dir / name, corpus)
+    assert build_index(s, progress=False, embedder=kb.embedder).ok
+    assert live.refresh(force=True) and live.version != old_version
+    after = assistant.ask(question)
+    assert not after.refused and after.citations[0].doc_id == "weifang-five-optimizations-manufacturing"
+    assert "潍坊" in assistant.coverage.keys
+    assert "潍坊" in scope._corpus_text(live)  # the module cache follows the version too
+
+    # a view taken before the swap keeps reading its own build from start to end
+    assert set(old_view.documents) == {"jiaxing-2024-two-industries-integration"}
+    hits = old_view.search(question, k=5)
+    assert hits and all(h.clause.clause_id in old_view.clauses for h in hits)
+    assert old_view.version == old_version != assistant.snapshot().version
+
+
+def test_sessions_untouched_past_the_ttl_are_pruned(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from assistant import sessions as sessions_mod
+    from assistant.config import Settings
+    from assistant.sessions import SessionStore
+
+    monkeypatch.setenv("POLICY_SESSION_TTL_DAYS", "7")
+    assert Settings().session_ttl_days == 7
+    monkeypatch.delenv("POLICY_SESSION_TTL_DAYS")
+    assert Settings().session_ttl_days == 30
+
+    store = SessionStore(tmp_path, ttl_days=7)
+    old, fresh = store.new(), store.new()
+    leftover = tmp_path / f".{old}.x.tmp"  # a crashed write
+    leftover.write_text("{}", encoding="utf-8")
+    week_ago = time.time() - 8 * 86400
+    for path in (tmp_path / f"{old}.json", leftover):
+        os.utime(path, (week_ago, week_ago))
+    (tmp_path / "notes.txt").write_text("not a session", encoding="utf-8")
+    os.utime(tmp_path / "notes.txt", (week_ago, week_ago))
+
+    assert store.new()  # pruned at most once an hour: the first call did it, this one does not
+    assert store.exists(old)
+    monkeypatch.setattr(sessions_mod, "PRUNE_EVERY", 0.0)
+    store.new()
+    assert not store.exists(old) and store.exists(fresh) and not leftover.exists()
+    assert (tmp_path / "notes.txt").exists()  # only session files are ever deleted
+    assert SessionStore(tmp_path, ttl_days=0).prune(now=time.time() + 1e9) == 0  # 0 = keep forever
+
+
+def test_a_session_keeps_its_last_turns(tmp_path):
+    from assistant.sessions import MAX_TURNS, SessionStore
+
+    store = SessionStore(tmp_path)
+    session = store.load("long-talk")
+    session["turns"] = [{"question": f"问题{i}"} for i in range(MAX_TURNS + 10)]
+    store.save(session)
+    turns = store.load("long-talk")["turns"]
+    assert len(turns) == MAX_TURNS and turns[-1]["question"] == f"问题{MAX_TURNS + 9}"
+    assert turns[0]["question"] == "问题10"
+
+
+def test_cli_groups_quotes_per_clause(settings, capsys):
+    """Several quotes of one clause: one numbered line, the quotes under it; JSON keeps all."""
+    from assistant.citations import verify
+    from assistant.cli import main
+    from assistant.chat import get_assistant
+
+    common = ["--data-dir", str(settings.data_dir), "--corpus", str(settings.corpus_dir), "--as-of", "2026-11-21"]
+    question = "我们投了800万建物流信息平台，能补多少？"
+    assert main(["ask", question, "--json", *common]) == 0
+    data = json.loads(capsys.readouterr().out)
+    clause_ids = list(dict.fromkeys(c["clause_id"] for c in data["citations"]))
+    assert len(data["citations"]) > len(clause_ids)  # a clause with several verified quotes
+    kb = get_assistant(settings).kb
+    from assistant.records import Citation
+
+    for c in data["citations"]:
+        fields = {k: v for k, v in c.items() if k != "line"}
+        assert verify(kb, Citation(**{**fields, "path": tuple(fields["path"])}))
+    assert main(["ask", question, *common]) == 0
+    text = capsys.readouterr().out
+    listing = text.split("引用（已与原文逐字核对）：\n", 1)[1].splitlines()
+    numbered = [line for line in listing if line.startswith("[")]
+    assert [line.split("(", 1)[1].split(",")[0] for line in numbered] == clause_ids
+    assert [line.split("]")[0] for line in numbered] == [f"[{i}" for i in range(1, len(clause_ids) + 1)]
+    quotes = [line.strip() for line in listing if line.startswith("    “")]
+    for c in data["citations"]:  # every quote is shown, unless it is part of a longer one shown
+        q = " ".join(c["quote"].split())
+        assert any(q in shown for shown in quotes), q

@@ -123,3 +123,19 @@ def test_check_text_unit():
     assert text and not warnings and cited == [("jx/3.1", "分别给予150万元、50万元、20万元奖励")]
     text, warnings, _ = check_text("详见第[7]条。", clauses, set())
     assert not text and warnings
+
+
+def test_clause_marks_are_shown_as_reference_numbers(llm_assistant, standin, policy_assistant):
+    """[clause_id] → [n], where n is the clause's place in Answer.citations (its card)."""
+    other = next(s.clause for s in policy_assistant.ask(QUESTION).retrieved if s.clause.clause_id != PLATFORM)
+    piece = other.text.strip()[:12]
+    standin.enqueue(f"可以申请补助。[{PLATFORM}]\n另见原文：“{piece}”[{other.clause_id}]。\n"
+                    f"依据原文：“按平台投资额的5%给予补助,最高不超过50万元”[{PLATFORM}][{PLATFORM}]。\n")
+    items = list(llm_assistant.stream(QUESTION))
+    answer, streamed = items[-1], "".join(i for i in items if isinstance(i, str))
+    assert [c.clause_id for c in answer.citations] == [PLATFORM, other.clause_id, PLATFORM]
+    assert answer.citations[2].quote == "按平台投资额的5%给予补助,最高不超过50万元"
+    for text in (answer.answer, streamed):
+        assert "[" + PLATFORM not in text and "[" + other.clause_id not in text
+        assert "可以申请补助[1]。" in text and f"“{piece}”[2]。" in text
+        assert "50万元”[1]。" in text  # a repeated mark is shown once
