@@ -27,6 +27,14 @@ _INTENT = re.compile(r"(?:有什么|有哪些|有没有|能拿|可以拿|能获�
 _ANAPHORA = re.compile(r"^(?:那|那么|如果|要是|假如|换成|改成)|呢[？?]?$|这个|该政策|上面|刚才|上述")
 
 
+def _put(pattern: re.Pattern, word: str, question: str) -> str:
+    """The previous question with its first ``pattern`` attribute replaced by ``word``,
+    or ``word`` appended when it had none ("…奖励多少（省级）")."""
+    if pattern.search(question):
+        return pattern.sub(word, question, count=1)
+    return f"{question.rstrip('？?')}（{word}）"
+
+
 def norm_grade(g: str) -> str:
     g = g.upper().rstrip("级")
     n = int(g[0]) if g[0].isdigit() else len(g)
@@ -117,26 +125,19 @@ def rewrite(text: str, state: ConversationState, place_names: list[str] | tuple 
     level = _LEVEL.search(core)
     level_word = level.group() if level else _LEVEL_ALIASES.get(core.strip("的 "))
     if level_word:
-        if _LEVEL.search(out):
-            out = _LEVEL.sub(level_word, out, count=1)
-        else:
-            out = f"{out.rstrip('？?')}（{level_word}）"
+        out = _put(_LEVEL, level_word, out)
         core = _LEVEL.sub("", core) if level else ""
         kinds.append("level")
 
     grade = _GRADE.search(core)
     if grade:
-        g = norm_grade(grade.group(1))
-        if _GRADE.search(out):
-            out = _GRADE.sub(g, out, count=1)
-        else:
-            out = f"{out.rstrip('？?')}（{g}）"
+        out = _put(_GRADE, norm_grade(grade.group(1)), out)
         core = _GRADE.sub("", core)
         kinds.append("grade")
 
     prize = _PRIZE.search(core)
     if prize:
-        out = _PRIZE.sub(prize.group(), out, count=1) if _PRIZE.search(out) else f"{out.rstrip('？?')}（{prize.group()}）"
+        out = _put(_PRIZE, prize.group(), out)
         core = _PRIZE.sub("", core)
         kinds.append("prize")
 
