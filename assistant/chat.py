@@ -6,8 +6,9 @@
         .new_session() -> str;  .history(session_id) -> list[dict];  .clear(session_id)
     get_assistant(settings) -> Assistant      cached per settings
 
-Flow of one turn: validate → follow-up rewriting (rules, or the LLM's history-aware
-condensing) → scope check → retrieval (per region when regions are named) → scope
+Flow of one turn: take one build (``BuildView``) → validate → follow-up rewriting
+(rules, or the LLM's history-aware condensing) → scope check → retrieval
+(``selection.retrieve``: per region when regions are named) → scope
 check on the retrieval → facts + calculator → default composer or LLM (falling back
 to the composer on LLMError) → session saved. ``Answer.retrieved`` holds the
 retrieval used, for hit@k in the evaluation.
@@ -27,6 +28,7 @@ from assistant.config import Settings, parse_as_of
 from assistant.errors import InputError, LLMError, PolicyAssistantError
 from assistant.followup import ConversationState, is_followup, rewrite
 from assistant.records import Answer, Calculation, ScoredClause
+from assistant.selection import retrieve
 from assistant.sessions import SessionStore
 
 K = 8
@@ -192,7 +194,8 @@ class Assistant:
         if not sc.covered and sc.reason == scope_mod.OTHER_REGION:
             sc = self._subject_places(kb, standalone, sc)
         if sc.covered:
-            retrieved, parts, pool = self._retrieve(kb, standalone, sc, state, kind)
+            topic = set(state.doc_ids or ([state.doc_id] if state.doc_id else []))
+            retrieved, parts, pool = retrieve(kb, standalone, sc.regions, topic, kind, k=K)
             sc = scope_mod.check_retrieval(standalone, retrieved, kb, sc)
         if not sc.covered:
             answer = Answer(question=q, answer=scope_mod.refusal_text(sc, kb, day), refused=True,
@@ -243,55 +246,6 @@ class Assistant:
         if all(place in top for place in sc.uncovered):
             return scope_mod.Scope()
         return sc
-
-    def _search(self, kb, query: str, regions: set[str] | None, k: int = K) -> list[ScoredClause]:
-        if not regions:
-            return kb.search(query, k=k)
-        merged: dict[str, ScoredClause] = {}
-        for r in sorted(regions):
-            for s in kb.search(query, k=k, region=r):
-                if s.clause.clause_id not in merged or merged[s.clause.clause_id].score < s.score:
-                    merged[s.clause.clause_id] = s
-        out = sorted(merged.values(), key=lambda s: -s.score)[:k]
-        for i, s in enumerate(out, 1):
-            s.rank = i
-        return out
-
-    def _retrieve(self, kb, q: str, sc, state: ConversationState, kind: str):
-        """(retrieval, parts, pool to choose from). Several named regions → one retrieval each."""
-        groups: dict[frozenset, str] = {}
-        for mention, regions in sc.regions.items():
-            groups.setdefault(frozenset(regions), mention)
-        if len(groups) >= 2:
-            # "泉州市和开发区": the 泉州 part leaves out the 开发区 asked about on its own
-            narrowed: dict[frozenset, str] = {}
-            for regions, label in groups.items():
-                others = set().union(*(r for r in groups if r != regions and r < regions))
-                narrowed.setdefault(frozenset(regions - others) or regions, label)
-            groups = narrowed
-            # each part searches "<its region> + the question without the regions"
-            bare = q
-            for mention in sorted(sc.regions, key=len, reverse=True):
-                bare = bare.replace(mention, "")
-            bare = re.sub(r"^[和与及、,，\s]+|(?<=^)分别|各自|分别", "", bare.strip()) or q
-            parts = [(label, self._search(kb, f"{label}{bare}", set(regions))) for regions, label in groups.items()]
-            # round-robin over the parts, so every region's best clause leads the list
-            retrieved, seen = [], set()
-            for i in range(max(len(rs) for _, rs in parts)):
-                for _, rs in parts:
-                    if i < len(rs) and rs[i].clause.clause_id not in seen:
-                        seen.add(rs[i].clause.clause_id)
-                        retrieved.append(rs[i])
-            return retrieved, parts, retrieved
-        regions = set(next(iter(groups))) if groups else None
-        retrieved = self._search(kb, q, regions)
-        topic = set(state.doc_ids or ([state.doc_id] if state.doc_id else []))
-        if kind and kind != "topic" and "region" not in kind and topic:
-            # "那省级的呢？" is about the same policy: keep to the previous documents.
-            same = [s for s in retrieved if s.clause.doc_id in topic]
-            if same:
-                return retrieved, None, same
-        return retrieved, None, retrieved
 
     def _facts(self, q: str, standalone: str, state: ConversationState) -> dict:
         if self._extract_facts is None:

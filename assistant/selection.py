@@ -4,11 +4,12 @@
     alternatives(question, retrieved, kb=None, ratio=0.9) -> list[ScoredClause]
     select_clauses(question, retrieved, max_docs=3, kb=None) -> list[ScoredClause]
     choose(question, retrieved, parts=None, kb=None) -> [(region label or "", ScoredClause)]
+    retrieve(kb, question, named, topic, kind="", k=8) -> (retrieval, parts, pool)
 
 The best clause (the retrieval order re-ranked by rare shared words, phrase overlap and,
 for a money question, a figure), plus the best clause of each *other* document that
 matches as well — never a dump of every chunk. One clause per region when the question
-names several regions.
+names several regions: ``retrieve`` then searches once per region.
 """
 from __future__ import annotations
 
@@ -109,3 +110,58 @@ def choose(question: str, retrieved: list[ScoredClause],
         return [(label, rerank(question, rs, kb=kb)[0]) for label, rs in parts if rs]
     sel = select_clauses(question, retrieved, kb=kb)
     return [("", sel[0])] if len(sel) == 1 else [("", s) for s in sel]
+
+
+def search_regions(kb, query: str, regions: set[str] | None, k: int = 8) -> list[ScoredClause]:
+    """One search, or one per region (filtered) merged by score and re-ranked."""
+    if not regions:
+        return kb.search(query, k=k)
+    merged: dict[str, ScoredClause] = {}
+    for r in sorted(regions):
+        for s in kb.search(query, k=k, region=r):
+            if s.clause.clause_id not in merged or merged[s.clause.clause_id].score < s.score:
+                merged[s.clause.clause_id] = s
+    out = sorted(merged.values(), key=lambda s: -s.score)[:k]
+    for i, s in enumerate(out, 1):
+        s.rank = i
+    return out
+
+
+def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str = "", k: int = 8):
+    """Question (+ named covered regions: mention → document regions; the previous turn's
+    documents; the follow-up kind) → (retrieval, parts, pool to choose from).
+    Several named regions → one retrieval each (``parts``); a follow-up that changes
+    only an attribute ("那省级的呢？") chooses among the previous documents' clauses."""
+    groups: dict[frozenset, str] = {}
+    for mention, regions in named.items():
+        groups.setdefault(frozenset(regions), mention)
+    if len(groups) >= 2:
+        # "泉州市和开发区": the 泉州 part leaves out the 开发区 asked about on its own
+        narrowed: dict[frozenset, str] = {}
+        for regions, label in groups.items():
+            others = set().union(*(r for r in groups if r != regions and r < regions))
+            narrowed.setdefault(frozenset(regions - others) or regions, label)
+        groups = narrowed
+        # each part searches "<its region> + the question without the regions"
+        bare = q
+        for mention in sorted(named, key=len, reverse=True):
+            bare = bare.replace(mention, "")
+        bare = re.sub(r"^[和与及、,，\s]+|(?<=^)分别|各自|分别", "", bare.strip()) or q
+        parts = [(label, search_regions(kb, f"{label}{bare}", set(regions), k))
+                 for regions, label in groups.items()]
+        # round-robin over the parts, so every region's best clause leads the list
+        retrieved, seen = [], set()
+        for i in range(max(len(rs) for _, rs in parts)):
+            for _, rs in parts:
+                if i < len(rs) and rs[i].clause.clause_id not in seen:
+                    seen.add(rs[i].clause.clause_id)
+                    retrieved.append(rs[i])
+        return retrieved, parts, retrieved
+    regions = set(next(iter(groups))) if groups else None
+    retrieved = search_regions(kb, q, regions, k)
+    if kind and kind != "topic" and "region" not in kind and topic:
+        # "那省级的呢？" is about the same policy: keep to the previous documents.
+        same = [s for s in retrieved if s.clause.doc_id in topic]
+        if same:
+            return retrieved, None, same
+    return retrieved, None, retrieved
