@@ -12,14 +12,14 @@ CLI/API entry: facts arrive as strings ("800万元") and bad input is an InputEr
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from assistant.calculator import calculate
-from assistant.calculator_facts import TEXT_FACTS, as_quantity, match_level
+from assistant.calculator_facts import TEXT_FACTS, as_quantity, bind_facts, match_level
 from assistant.errors import InputError, QuoteMismatchError
 from assistant.records import EXPIRED, NOT_YET, Calculation, Citation
 from assistant.rules import SubsidyRule, extract_rules, rules_for, stacking_principle
-from assistant.rules_facts import lookup
 from assistant.rules_units import format_money
 
 DEGREES = ("博士", "硕士", "本科")
@@ -40,15 +40,19 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
     for rule in rules:
         if _contradicted(rule, facts):
             continue
-        scored.append((_relevance(rule, facts), rule))
-    if any(score > 0 for score, _r in scored):
-        scored = [(s, r) for s, r in scored if s > 0]
+        binding = bind_facts(rule, facts)
+        scored.append((_relevance(rule, facts, binding), rule, binding))
+    if any(score > 0 for score, _r, _b in scored):
+        scored = [s for s in scored if s[0] > 0]
     # stable: document order within the same relevance and subject overlap
-    scored.sort(key=lambda sr: (-sr[0], -_overlap(sr[1].subject, question or "")))
+    scored.sort(key=lambda s: (-s[0], -_overlap(s[1].subject, question or "")))
     as_of_date = _as_of(kb, as_of)
     calcs = []
-    for score, rule in scored:
-        calc = calculate(rule, facts, _citation(kb, clause, rule, as_of_date))
+    for score, rule, binding in scored:
+        calc = calculate(rule, binding.facts, _citation(kb, clause, rule, as_of_date))
+        _conditional_amount(rule, binding.facts, calc)
+        calc.steps[:0] = [n for n in binding.notes if n.startswith("按您提供")]
+        calc.checks.extend(n for n in binding.notes if not n.startswith("按您提供"))
         if score == 0 and calc.amount_yuan and rule.subject:
             # nothing the user said was checked: the amount holds only for whoever the clause names
             calc.eligible = None
@@ -125,23 +129,33 @@ def _contradicted(rule: SubsidyRule, facts: dict) -> bool:
     return False
 
 
-def _relevance(rule: SubsidyRule, facts: dict) -> int:
-    names = [t.fact for t in rule.thresholds]
-    if rule.needs_base:
-        names.append(rule.base or "计算基数")
-    if rule.kind == "tiered":
-        names.append(rule.tier_fact)
-    if rule.kind == "per_unit":
-        names.append(rule.per_unit + "数")
-    if rule.kind == "upgrade":
-        names.append("晋升等级数")
-    score = sum(1 for n in names if lookup(facts, n) is not None)
+def _relevance(rule: SubsidyRule, facts: dict, binding) -> int:
+    """A figure met by name counts twice one placed by unit type alone."""
+    score = 2 * binding.direct + binding.bound
     if rule.levels and facts.get("级别"):
-        score += 1
+        score += 2
     degree = str(facts.get("学历") or "")
     if degree and any(d in rule.subject for d in DEGREES if d in degree):
-        score += 1
+        score += 2
     return score
+
+
+def _conditional_amount(rule: SubsidyRule, facts: dict, calc: Calculation) -> None:
+    """Only eligibility conditions are unknown ('服务20家以上中小企业' was not mentioned) but every
+    figure the amount depends on is given: state the amount on that condition, still asking for it."""
+    if calc.amount_yuan is not None or calc.eligible is False or not calc.missing_facts:
+        return
+    open_ = [th for th in rule.thresholds if th.fact in calc.missing_facts]
+    if {th.fact for th in open_} != set(calc.missing_facts):
+        return
+    ifmet = calculate(replace(rule, thresholds=tuple(th for th in rule.thresholds if th not in open_)), facts)
+    if ifmet.amount_yuan is None or ifmet.eligible is False or ifmet.missing_facts:
+        return
+    conditions = "、".join(th.describe() for th in open_)
+    calc.amount_yuan = ifmet.amount_yuan
+    calc.steps = [f"以下按满足“{conditions}”计算"] + ifmet.steps
+    calc.eligible = None
+    calc.summary = f"如满足“{conditions}”，{ifmet.summary}"
 
 
 def _overlap(subject: str, question: str) -> int:

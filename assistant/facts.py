@@ -7,6 +7,10 @@ Money is ``Decimal`` 元 ("800万" means 800万元; "1.5亿", "八百万" work),
 fractions ("增长18%" → 增速 = Decimal("0.18")), counts are ``Decimal``; 美元 amounts
 stay strings with their currency ("100万美元") because nothing is ever converted.
 Levels (国家级, 4A级 → AAAA, 一等奖, 国家标准) go to 级别, degrees (博士) to 学历.
+Areas: 平方米 / 平米 / ㎡ / 万平方米 are Decimal 平方米 ("1.5万平米" → 15000); 亩 stays text
+("20亩"), never converted. A sum spent on something ("升级花了50万") or with no telling word
+is kept as "金额（<the words before it>）" ("金额（升级花了）") so the
+calculator can place it on the one fact a rule still needs (calculator_facts.bind_facts).
 Later turns update earlier facts: pass the previous dict as ``previous``.
 """
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from assistant.rules_units import CN_NUM, NUM, parse_quantity
+from assistant.rules_units import CN_NUM, NUM, cn_to_decimal, normalize, parse_quantity, plain
 
 _NUMBER = rf"(?:{NUM}|{CN_NUM})"
 _MONEY = rf"(?P<num>{_NUMBER})\s*(?P<unit>千万|百万|万美元|亿美元|美元|万元|亿元|万|亿|元|块钱|块)"
@@ -27,8 +31,15 @@ MONEY_KEYS = (
     ("物流费", "年国际物流费用"), ("合同", "年服务合同总金额"), ("网上", "网上销售总额"), ("线上", "网上销售总额"),
     ("交易额", "年交易额"), ("营业收入", "年主营业务收入"), ("营收", "年主营业务收入"), ("主营", "年主营业务收入"),
     ("销售额", "年销售额"), ("卖了", "年销售额"), ("投入", "投入资金"), ("投资", "投资额"), ("投了", "投资额"),
-    ("花了", "投资额"),
 )
+AREA_RE = re.compile(rf"(?P<num>{NUM}|{CN_NUM})\s*(?P<wan>万)?\s*(?P<unit>平方米|平米|㎡|平方|亩|平(?![台均衡安稳价常时方]))")
+# Spent on something: '升级花了50万' → 升级费用 (the thing is in the words before the verb).
+SPENT_RE = re.compile(r"(?:花了|花费了?|用了|支出了?|开支了?)(?:大概|大约|约|共|一共|总共)?\s*$")
+# A sum said about the subsidy itself ('能补50万吗', '最高100万') is not the user's figure.
+BENEFIT_BEFORE = re.compile(r"补贴|补助|奖励|资助|奖|补|拿|最高|上限|封顶|不超过|给予|给|领")
+BENEFIT_AFTER = re.compile(r"^(?:元|的)?(?:补贴|补助|奖励|奖金|资助|吗|么|嘛|封顶)")
+_FILLER_END = re.compile(r"(?:一共|总共|合计|共|大概|大约|约|是|为|有|了|达到|达|在|就)+$")
+_FILLER_START = re.compile(r"^(?:我们|我司|我|公司|企业|今年|去年|这次|那|然后|而且|另外|其中)+")
 LEVEL_RE = re.compile(
     r"重大发明专利奖|特等奖|[一二三四五]等奖|国际标准|国家标准|行业标准|地方标准"
     r"|(?P<a>A{2,5}|[2-5]\s*A)级?|国家级|省级|市级|县级|区级|国内首台|省内首台")
@@ -57,6 +68,15 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         found[f"{noun}占比"] = Decimal(m.group("num").replace(",", "")) / 100
         used.append(m.span())
 
+    for m in AREA_RE.finditer(text):  # before money: the 万 of '1.5万平方米' is not 万元
+        num = m.group("num").replace(",", "")
+        n = normalize((Decimal(num) if num[0].isdigit() else cn_to_decimal(num)) * (10000 if m.group("wan") else 1))
+        around = text[max(0, m.start() - 8):m.end() + 8]
+        key = ("用地面积" if re.search("占地|用地|土地", around)
+               else "新建面积" if re.search("新建|仓储|仓库", around) else "建设面积")
+        found[key] = f"{plain(n)}亩" if m.group("unit") == "亩" else n
+        used.append(m.span())
+
     for m in re.finditer(_MONEY, text):
         if any(a <= m.start() < b for a, b in used):
             continue
@@ -64,14 +84,11 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
             q = parse_quantity(m.group(0))
         except ValueError:
             continue
-        before = text[max(0, m.start() - 12):m.start()]
-        before = re.split(r"[，,。；;？?！!]", before)[-1]
-        key = next((k for word, k in MONEY_KEYS if word in before), None)
-        if key is None:
-            after = text[m.end():m.end() + 8]
-            key = next((k for word, k in MONEY_KEYS if word in after), None)
+        key = _money_key(text, m.start(), m.end())
         if key is None:
             continue
+        if key in found and key.startswith("金额"):
+            key = f"{key}{sum(k.startswith('金额') for k in found) + 1}"
         found[key] = m.group(0).replace(" ", "") if q.unit == "美元" else q.value
         used.append(m.span())
 
@@ -105,6 +122,26 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         found.setdefault("采购发票口径", "不含税")
     facts.update(found)
     return facts
+
+
+def _money_key(text: str, start: int, end: int) -> str | None:
+    """The fact a sum of money is, from the words around it; None when it is about the subsidy."""
+    before = re.split(r"[，,。；;？?！!]", text[max(0, start - 12):start])[-1]
+    after = text[end:end + 8]
+    spent = SPENT_RE.search(before)
+    words = before[:spent.start()] if spent else before
+    key = next((k for word, k in MONEY_KEYS if word in words), None)
+    if key is None and spent:  # what it was spent on tells where it may go, not what it is
+        thing = _FILLER_START.sub("", re.sub(r"[^\u4e00-\u9fff]", "", words))[-4:]
+        return f"金额（{thing}{spent.group(0).strip()}）"
+    if key is None and not BENEFIT_BEFORE.search(before[-4:]):
+        key = next((k for word, k in MONEY_KEYS if word in re.split(r"[，,。；;？?！!]", after)[0]), None)
+    if key is not None:
+        return key
+    if BENEFIT_BEFORE.search(before[-4:]) or BENEFIT_AFTER.search(after):
+        return None
+    context = _FILLER_END.sub("", _FILLER_START.sub("", re.sub(r"[^\u4e00-\u9fff]", "", before)))[-6:]
+    return f"金额（{context}）" if context else "金额"
 
 
 def _count_key(unit: str, around: str, after: str) -> str | None:

@@ -80,19 +80,68 @@ def threshold_name(noun: str, unit: str, previous: str = "") -> str:
 def lookup(facts: dict, name: str):
     """The user's value for the fact ``name``: exact key, alias, then the closest key that
     one contains the other ('增速' answers '年主营业务收入增速'). None when absent."""
+    key = lookup_key(facts, name)
+    return None if key is None else facts[key]
+
+
+def lookup_key(facts: dict, name: str) -> str | None:
+    """The key of ``facts`` that ``lookup`` reads for ``name`` (None when absent)."""
     if not facts:
         return None
     if name in facts:
-        return facts[name]
-    for key, value in facts.items():
+        return name
+    for key in facts:
         if ALIASES.get(key) == name or ALIASES.get(name) == key:
-            return value
+            return key
     best = None
-    for key, value in facts.items():
+    for key in facts:
         if not isinstance(key, str) or key in ("级别", "学历") or len(key) < 2:
             continue
         if key in name or name in key:
             score = min(len(key), len(name))
             if best is None or score > best[0]:
-                best = (score, value)
+                best = (score, key)
     return best[1] if best else None
+
+
+# --- unit types: what kind of quantity a fact is, so a figure can only fill a need of its kind ---
+
+UNIT_TYPES = {"元": "元", "美元": "美元", "%": "%", "平方米": "平方米", "亩": "亩", "台": "台", "套": "台",
+              "家": "家", "人": "人", "天": "天", "年": "年", "次": "次", "个": "个", "项": "个", "件": "个",
+              "场": "场", "期": "期"}
+_NAME_TYPES = (  # name endings → unit type, for figures stored as bare Decimal
+    (("增速", "占比", "增长率", "增幅", "比例", "比重", "率"), "%"), (("面积",), "平方米"),
+    (("天数",), "天"), (("年限",), "年"), (("台套数", "台数", "套数"), "台"), (("企业数", "家数"), "家"),
+    (("人员数", "人数"), "人"), (("次数", "总量"), "次"), (("数",), "个"),
+)
+# Money falls in families; a figure labelled for one family (a cost) never fills another (a revenue).
+MONEY_FAMILIES = (
+    ("余额", ("余额", "担保", "贷款")),
+    ("收入", ("收入", "营收", "营业", "销售", "交易", "业务额", "合同", "产值", "出口", "卖")),
+    ("支出", ("投资", "投入", "费", "款", "价", "成本", "资金", "花", "支出", "购", "开发")),
+)
+
+
+def unit_type(unit: str, name: str = "") -> str | None:
+    """A rule's unit ('元', '台', '' …) → its unit type; a bare count takes the type its name implies."""
+    return UNIT_TYPES.get(unit) or (name_type(name) if name else None)
+
+
+def name_type(name: str) -> str | None:
+    """'建设面积' → '平方米', '服务企业数' → '家', '投资额' → '元'; None when the name says nothing."""
+    if name.startswith("金额"):
+        return "元"
+    for endings, kind in _NAME_TYPES:
+        if name.endswith(endings):
+            return kind
+    if name in CANONICAL or name in METRICS or name.endswith(_MONEY_END + ("费",)):
+        return "元"
+    return None
+
+
+def money_family(name: str) -> str | None:
+    """'研发升级费用' → '支出', '年主营业务收入' → '收入', '金额（一年）' → None (unlabelled)."""
+    for family, words in MONEY_FAMILIES:
+        if any(w in name for w in words):
+            return family
+    return None

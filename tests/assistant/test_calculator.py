@@ -13,6 +13,7 @@ import pytest
 from assistant.calculator import calculate, calculate_clause, calculate_for
 from assistant.calculator_select import parse_facts
 from assistant.errors import InputError
+from assistant.facts import extract_facts
 from assistant.rules import extract_rules, stacking_principle
 from assistant.rules_gold import load_gold
 from assistant.rules_units import parse_quantity
@@ -86,8 +87,10 @@ def test_worked_example(corpus_rules, ex):
 
 @pytest.mark.parametrize("ex", SELECT_EXAMPLES, ids=[e.get("note", "")[:30] for e in SELECT_EXAMPLES])
 def test_worked_example_through_selection(kb, corpus_rules, ex):
+    """With 'question', the facts are read from it (extract_facts) as in chat."""
     clause = kb.clauses[_clause(corpus_rules, ex).clause_id]
-    calcs = calculate_for(clause, parse_facts(ex["facts"]), kb, "2026-11-21")
+    facts = extract_facts(ex["question"]) if "question" in ex else parse_facts(ex["facts"])
+    calcs = calculate_for(clause, facts, kb, "2026-11-21", question=ex.get("question"))
     assert calcs
     _check(calcs[0], ex)
     c = calcs[0].citation

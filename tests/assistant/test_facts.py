@@ -37,6 +37,16 @@ CASES = [
     ("2023年服务合同金额600万", {"年服务合同总金额": D(6000000)}),
     ("网上销售额占比60%", {"网上销售额占比": D("0.6")}),
     ("能拿多少补贴？", {}),
+    # areas: 平方米 / 平米 / ㎡ / 平 / 万平方米 are 平方米; 亩 stays its own unit
+    ("新建了一个1.5万平米的仓库", {"新建面积": D(15000)}),
+    ("厂房建了2000㎡", {"建设面积": D(2000)}),
+    ("场地800平，有3个平台", {"建设面积": D(800)}),
+    ("项目占地30亩", {"用地面积": "30亩"}),
+    # sums without a telling word are kept with the words before them; sums about the subsidy are not figures
+    ("软件升级花了50万", {"金额（软件升级花了）": D(500000)}),
+    ("这一年合计1000万", {"金额（这一年）": D(10000000)}),
+    ("补贴最高100万吗", {}),
+    ("能拿50万的补助吗", {}),
 ]
 
 
@@ -61,3 +71,13 @@ def test_later_turns_update_earlier_facts():
 def test_empty_and_none():
     assert extract_facts("") == {}
     assert extract_facts(None, previous={"级别": "省级"}) == {"级别": "省级"}
+
+
+def test_several_unlabelled_sums_are_all_kept():
+    got = extract_facts("第一期花了20万，第二期花了35万")
+    assert got == {"金额（第一期花了）": D(200000), "金额（第二期花了）": D(350000)}
+
+
+def test_area_is_never_read_as_money():
+    got = extract_facts("新建1.2万平方米仓库，投资1500万")
+    assert got == {"新建面积": D(12000), "投资额": D(15000000)}
