@@ -67,6 +67,10 @@ class ForcedModeKB:
         return self._kb.search(query, k=k, mode=self._mode, **kwargs)
 
     def __getattr__(self, name):
+        # only the public API: a private handle (the store's open build, say) would let a caller
+        # search around this wrapper
+        if name.startswith("_"):
+            raise AttributeError(name)
         return getattr(self._kb, name)
 
 

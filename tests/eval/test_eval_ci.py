@@ -109,3 +109,13 @@ def test_forced_mode_kb_uses_one_retriever_only(kb):
         hits = ForcedModeKB(kb, mode).search("物流公共信息平台补助", k=5)  # the caller's mode is ignored
         assert hits and all(getattr(h, other) is None for h in hits), mode
     assert ForcedModeKB(kb, "bm25").documents is kb.documents
+
+
+def test_the_assistant_really_answers_from_one_retriever(kb, settings, tmp_path):
+    from assistant.chat import Assistant
+    from assistant.cli_eval import ForcedModeKB
+
+    question = "泉州对物流公共信息平台建设有什么补助？"
+    for mode, other in (("dense", "bm25_score"), ("bm25", "dense_score")):
+        answer = Assistant(ForcedModeKB(kb, mode), settings.with_(data_dir=tmp_path / mode)).ask(question)
+        assert answer.retrieved and all(getattr(s, other) is None for s in answer.retrieved), mode
