@@ -85,12 +85,14 @@ class BuildView:
     """
 
     def __init__(self, kb):
-        build = getattr(kb, "_build", None)
+        from index.store import KnowledgeBase
+
         self._kb = kb
-        self._build = build if hasattr(build, "dense_search") and hasattr(build, "by_doc") else None
+        # only the store's own class: a wrapper (eval's one-retriever kb) must keep its search
+        self._build = kb._build if type(kb) is KnowledgeBase else None
         src = self._build or kb
         self.version = getattr(src, "version", "") or ""
-        self.settings = kb.settings
+        self.settings = getattr(kb, "settings", None)
         self.documents = src.documents
         self.clauses = src.clauses
         self.coverage = scope_mod.Coverage.from_kb(self)
@@ -138,9 +140,10 @@ class Assistant:
         """The knowledge base's current build, fixed: one answer reads only this. Derived
         data (coverage, corpus text, rule tables) lives on the view, so a re-ingest that
         adds a region is in scope from the next question on, without a restart."""
-        self.kb.refresh()
+        if hasattr(self.kb, "refresh"):
+            self.kb.refresh()
         with self._view_lock:
-            if self._view is None or self._view.version != self.kb.version:
+            if self._view is None or self._view.version != getattr(self.kb, "version", ""):
                 self._view = BuildView(self.kb)
             return self._view
 
@@ -317,7 +320,7 @@ def get_assistant(settings: Settings) -> Assistant:
 
 
 def reset_cache() -> None:
-    """Forget cached assistants (after a re-ingest the knowledge base must be reopened)."""
+    """Forget cached assistants (tests; a re-ingest needs no reset: answers follow ``kb.version``)."""
     with _CACHE_LOCK:
         _CACHE.clear()
 
