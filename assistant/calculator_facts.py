@@ -12,7 +12,7 @@ rather than rounded, and nothing is converted between currencies.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from assistant.errors import InputError
@@ -65,10 +65,37 @@ def as_quantity(name: str, value, unit: str) -> Quantity:
 _AREA = re.compile(rf"^\s*(?P<num>{NUM})\s*(?P<wan>万)?\s*(?P<unit>平方米|平米|㎡|平方|亩)\s*$")
 
 
+# A figure the user gives as a bound ('超过60天', '60天以上'): its number, and a check that
+# holds for every value it allows ('超过60天' meets '超过60天') is met without knowing the value.
+_BOUND = re.compile(r"^\s*(?P<pre>超过|多于|大于|不少于|至少|不低于)?(?P<q>[^超多大不至]+?)(?P<post>以上)?\s*$")
+
+
+def bound_of(value) -> tuple[str, Quantity] | None:
+    """'超过60天' → ('>', 60天); '60天以上' / '至少60天' → ('>=', 60天); a plain figure → None."""
+    m = _BOUND.match(value) if isinstance(value, str) else None
+    if not m or not (m.group("pre") or m.group("post")):
+        return None
+    try:
+        q = parse_text(m.group("q"))
+    except ValueError:
+        return None
+    return (">" if m.group("pre") in ("超过", "多于", "大于") else ">="), q
+
+
+def _bound_meets(op: str, v: Decimal, th) -> bool:
+    """Every x with ``x op v`` satisfies the threshold (lower bounds only; anything else is open)."""
+    if th.op == ">=":
+        return v >= th.value
+    if th.op == ">":
+        return v > th.value or (v == th.value and op == ">")
+    return False
+
+
 def parse_text(text: str) -> Quantity:
     """parse_quantity plus the everyday area units: '1.5万平米' → 15000平方米, '20亩' stays 20亩
     (亩 and 平方米 are never converted: a policy that wants one is not given the other)."""
-    m = _AREA.match(text or "")
+    text = _BOUND.sub(lambda b: b.group("q"), text or "")
+    m = _AREA.match(text)
     if not m:
         return parse_quantity(text)
     value = Decimal(m.group("num").replace(",", "")) * (10000 if m.group("wan") else 1)
@@ -129,6 +156,8 @@ class Binding:
     notes: list[str] = field(default_factory=list)
     direct: int = 0
     bound: int = 0
+    rule: SubsidyRule | None = None  # the rule less the checks a stated bound already meets
+    checks: list[str] = field(default_factory=list)
 
 
 _GENERIC = set("额费用金资总年数量的其该增速率比占")
@@ -250,8 +279,28 @@ def bind_facts(rule: SubsidyRule, facts: dict | None) -> Binding:
         for n in names:
             out.facts[n] = facts[key]
             out.notes.append(f"按您提供的{_shown(key, facts[key], kind)}作为“{n}”计算")
+    _bounds(rule, out)
     return out
 
 
-__all__ = ["TEXT_FACTS", "Binding", "as_quantity", "bind_facts", "fact", "fact_type", "match_level",
+def _bounds(rule: SubsidyRule, out: Binding) -> None:
+    """Checks on figures the user stated as a bound: met for sure → done; otherwise ask."""
+    others = {n for n, _k in needs_of(replace(rule, thresholds=()))}
+    met = []
+    for th in rule.thresholds:
+        value = lookup(out.facts, th.fact)
+        bound = bound_of(value)
+        if bound is None or th.fact in others or (th.unit and bound[1].unit not in ("", th.unit)):
+            continue
+        if _bound_meets(bound[0], bound[1].value, th):
+            met.append(th)
+            out.checks.append(f"✓ {th.fact}：您说明“{value}”，符合条件“{th.describe()}”")
+        else:
+            out.facts[th.fact] = None
+            out.notes.append(f"您说明{th.fact}“{value}”，无法判断是否符合“{th.describe()}”，请提供具体数值")
+    if met:
+        out.rule = replace(rule, thresholds=tuple(th for th in rule.thresholds if th not in met))
+
+
+__all__ = ["TEXT_FACTS", "Binding", "as_quantity", "bind_facts", "bound_of", "fact", "fact_type", "match_level",
            "needs_of", "parse_text", "pick_level"]

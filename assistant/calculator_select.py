@@ -49,9 +49,11 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
     as_of_date = _as_of(kb, as_of)
     calcs = []
     for score, rule, binding in scored:
-        calc = calculate(rule, binding.facts, _citation(kb, clause, rule, as_of_date))
-        _conditional_amount(rule, binding.facts, calc)
+        calc = calculate(binding.rule or rule, binding.facts, _citation(kb, clause, rule, as_of_date))
+        _conditional_amount(binding.rule or rule, binding.facts, calc)
         calc.steps[:0] = [n for n in binding.notes if n.startswith("按您提供")]
+        at = next((i for i, c in enumerate(calc.checks) if not c.startswith("适用对象")), len(calc.checks))
+        calc.checks[at:at] = binding.checks
         calc.checks.extend(n for n in binding.notes if not n.startswith("按您提供"))
         if score == 0 and calc.amount_yuan and rule.subject:
             # nothing the user said was checked: the amount holds only for whoever the clause names

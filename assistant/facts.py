@@ -105,7 +105,10 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         if unit == "年" and n >= 100:
             key = None
         if key:
-            found[key] = n
+            # '超过60天' / '60天以上' is a bound, not the figure: kept as said, for the checks to judge
+            pre = re.search(r"(?:超过|多于|大于|不少于|至少|不低于)$", text[max(0, m.start() - 3):m.start()])
+            post = "以上" if text[m.end():m.end() + 2] == "以上" else ""
+            found[key] = f"{pre.group(0) if pre else ''}{plain(n)}{unit}{post}" if pre or post else n
             used.append(m.span())
 
     levels = [m for m in LEVEL_RE.finditer(text)]

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from assistant.calculator import calculate
-from assistant.calculator_facts import as_quantity, bind_facts, fact, fact_type, match_level, needs_of
+from assistant.calculator_facts import (as_quantity, bind_facts, bound_of, fact, fact_type, match_level,
+                                        needs_of)
 from assistant.errors import InputError
 from assistant.rules import SubsidyRule, Threshold
 from assistant.rules_units import Quantity
@@ -109,3 +110,13 @@ def test_one_quantity_named_twice_in_a_rule_takes_one_figure():
     assert calc.amount_yuan == Decimal(600000) and b.notes == ["按您提供的600万元（总外包费用）作为“服务外包总费用”计算"]
     at = calculate(rule, bind_facts(rule, {"金额": Decimal(5000000)}).facts)  # 超过 is strict, as written
     assert at.eligible is False and at.amount_yuan == 0
+
+
+def test_bounds_meet_a_check_only_when_every_value_they_allow_does():
+    assert bound_of("超过60天") == (">", Quantity(Decimal(60), "天")) and bound_of("60天") is None
+    days = Threshold("现场辅导天数", ">", Decimal(60), "天")
+    rule = _rule(thresholds=[days])
+    for said, met in (("超过60天", True), ("至少61天", True), ("60天以上", False), ("超过50天", False)):
+        b = bind_facts(rule, {"现场辅导天数": said, "设备购置款": Decimal(1000000)})
+        assert (b.rule is not None and not b.rule.thresholds) is met, said
+        assert (b.facts["现场辅导天数"] is None) is not met, said

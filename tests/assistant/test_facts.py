@@ -81,3 +81,12 @@ def test_several_unlabelled_sums_are_all_kept():
 def test_area_is_never_read_as_money():
     got = extract_facts("新建1.2万平方米仓库，投资1500万")
     assert got == {"新建面积": D(12000), "投资额": D(15000000)}
+
+
+@pytest.mark.parametrize("text, key, said", [
+    ("现场辅导超过60天", "现场辅导天数", "超过60天"),
+    ("现场辅导60天以上", "现场辅导天数", "60天以上"),
+    ("服务了至少300家企业", "服务企业数", "至少300家"),
+])
+def test_counts_said_as_bounds_are_kept_as_said(text, key, said):
+    assert extract_facts(text)[key] == said
