@@ -16,12 +16,12 @@ FILES = sorted((REPO / "eval" / "questions").glob("*.jsonl"))
 AS_OF = "2026-11-21"
 
 # metric → lowest acceptable value on the CI subset (default mode)
-FLOORS = {
-    "hit_at_1": 0.60,
-    "hit_at_5": 0.80,
-    "citation_accuracy": 0.70,
-    "amount_exact": 0.0,
-    "refusal_accuracy": 0.40,
+FLOORS = {  # set 2026-11-22 01:45 UTC at 83f3c1a; measured then: 0.875, 1.0, 0.938, 1.0, 0.8
+    "hit_at_1": 0.84,
+    "hit_at_5": 0.95,
+    "citation_accuracy": 0.90,
+    "amount_exact": 0.90,
+    "refusal_accuracy": 0.79,
 }
 # metric → highest acceptable value
 CEILINGS = {"false_refusal_rate": 0.05}
