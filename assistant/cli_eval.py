@@ -75,23 +75,17 @@ class ForcedModeKB:
 
 
 def open_kb(settings, extra: Path | None, progress: bool):
-    """The knowledge base for a run: the configured index (built when missing), or corpus + extra
-    in <data-dir>/eval/extra-<hash>/ so the user's own index is never touched."""
-    from assistant.errors import IndexNotBuiltError
+    """The knowledge base for a run, built (incrementally) in its own data dir under
+    <data-dir>/eval/ — corpus-<hash>/ or extra-<hash>/ — so it always reflects the current corpus
+    and parsing code, and the user's own index is never touched."""
     from index.store import KnowledgeBase, build_index
 
-    if extra is None:
-        try:
-            return KnowledgeBase.open(settings), settings
-        except IndexNotBuiltError:
-            print("no index yet: building it from the corpus first", file=sys.stderr)
-            build_index(settings, progress=progress)
-            return KnowledgeBase.open(settings), settings
-    key = hashlib.sha1(f"{Path(settings.corpus_dir).resolve()}|{extra.resolve()}".encode()).hexdigest()[:10]
-    s = settings.with_(data_dir=Path(settings.data_dir) / "eval" / f"extra-{key}")
-    report = build_index(s, paths=[extra], progress=progress)  # corpus_dir is always included
+    roots = [Path(settings.corpus_dir)] + ([extra] if extra else [])
+    key = hashlib.sha1("|".join(str(r.resolve()) for r in roots).encode()).hexdigest()[:10]
+    s = settings.with_(data_dir=Path(settings.data_dir) / "eval" / f"{'extra' if extra else 'corpus'}-{key}")
+    report = build_index(s, paths=[extra] if extra else None, progress=progress)  # corpus_dir is always in
     if report.bad:
-        print(f"corpus-extra: {len(report.bad)} file(s) could not be read and were left out", file=sys.stderr)
+        print(f"{len(report.bad)} file(s) could not be read and were left out of the eval index", file=sys.stderr)
     return KnowledgeBase.open(s), s
 
 
