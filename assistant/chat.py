@@ -114,10 +114,18 @@ class BuildView:
             raise
         except Exception as exc:
             # the build's folder went away under an unlocked reader: the live kb searches the
-            # new build; its clauses are verified against this view's documents, so at worst
-            # a citation is dropped with a warning
+            # new build, and only its clauses that read the same in this view's documents are kept
             log.warning("search on build %s failed (%s); using the live index", self.version, exc)
-            return self._kb.search(query, k=k, **filters)
+            hits = self._kb.search(query, k=k, **filters)
+            kept = [h for h in hits if self._same(h.clause)]
+            if len(kept) < len(hits):
+                log.warning("%d clause(s) of another build left out of an answer on build %s",
+                            len(hits) - len(kept), self.version)
+            return kept
+
+    def _same(self, clause) -> bool:
+        doc = self.documents.get(clause.doc_id)
+        return doc is not None and doc.text[clause.start:clause.end] == clause.text
 
 
 class Assistant:

@@ -139,6 +139,15 @@ def test_a_reingest_that_adds_a_region_is_in_scope_without_a_restart(kb, setting
     assert hits and all(h.clause.clause_id in old_view.clauses for h in hits)
     assert old_view.version == old_version != assistant.snapshot().version
 
+    def gone(*args, **kwargs):
+        raise OSError("build folder removed")
+
+    # its build unreadable: the live index answers, but only clauses that read the same here
+    old_view._build.dense_search = gone
+    hits = old_view.search("工业设计中心和智能制造示范工厂奖励多少", k=8)
+    assert hits and all(h.clause.doc_id in old_view.documents for h in hits)
+    assert any(h.clause.doc_id.startswith("weifang") for h in live.search("智能制造示范工厂奖励多少", k=8))
+
 
 def test_sessions_untouched_past_the_ttl_are_pruned(tmp_path, monkeypatch):
     import os
