@@ -84,6 +84,8 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
             q = parse_quantity(m.group(0))
         except ValueError:
             continue
+        if m.group("unit").startswith("块") and not re.search(r"[\d十百千万亿]", m.group("num")):
+            continue  # '这一块' / '两块' are parts, not money
         key = _money_key(text, m.start(), m.end())
         if key is None:
             continue
