@@ -27,16 +27,18 @@ RRF_K = 60  # the usual RRF constant: damps the weight of the very first ranks
 MAX_K = 100
 
 
-def rrf_fuse(rankings: list[list[tuple[str, float]]], rrf_k: int = RRF_K) -> list[tuple[str, float]]:
+def rrf_fuse(rankings: list[list[tuple[str, float]]], rrf_k: int = RRF_K,
+             weights: tuple[float, ...] | None = None) -> list[tuple[str, float]]:
     """Ranked lists of (id, score) → [(id, fused score)], best first.
 
-    fused = Σ 1 / (rrf_k + rank) over the lists an id appears in (rank from 1).
-    Ties break on the id, so results are deterministic.
+    fused = Σ weight / (rrf_k + rank) over the lists an id appears in (rank from 1);
+    weights default to 1 for every list. Ties break on the id, so results are deterministic.
     """
+    weights = weights or (1.0,) * len(rankings)
     fused: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights):
         for rank, (cid, _) in enumerate(ranking, start=1):
-            fused[cid] = fused.get(cid, 0.0) + 1.0 / (rrf_k + rank)
+            fused[cid] = fused.get(cid, 0.0) + weight / (rrf_k + rank)
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
 
 

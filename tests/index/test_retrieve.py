@@ -110,3 +110,10 @@ def test_hybrid_retriever_is_a_langchain_retriever_over_the_same_search(kb):
     assert set(top.metadata) >= {"clause_id", "doc_id", "display_path", "score", "dense_score", "bm25_score"}
     assert top.metadata["score"] == pytest.approx(hits[0].score)
     assert HybridRetriever(kb=kb, k=2, mode="bm25").invoke("工业设计")
+
+
+def test_rrf_weights_scale_each_list():
+    fused = dict(rrf_fuse([[("a", 0.9)], [("b", 3.0)]], rrf_k=60, weights=(1.0, 2.0)))
+    assert fused["a"] == pytest.approx(1 / 61) and fused["b"] == pytest.approx(2 / 61)
+    # without weights every list counts once
+    assert dict(rrf_fuse([[("a", 0.9)], [("b", 3.0)]], rrf_k=60))["b"] == pytest.approx(1 / 61)
