@@ -250,7 +250,7 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
 
 
 # Calibrated with m3e-small + BM25 on the shipped corpus (numbers in
-# docs/readme-parts/30-answers.md): colloquial in-scope questions vs. off-topic ones.
+# README.md, answers section): colloquial in-scope questions vs. off-topic ones.
 BENEFIT_DENSE = 0.68  # a question asking for a benefit, close in embedding space
 STRONG_DENSE = 0.74  # with a strong keyword match (BM25 ≥ STRONG_BM25) and some shared words
 STRONG_BM25 = 5.0

@@ -1,6 +1,6 @@
 """The CI-sized subset (eval/ci_subset.txt) asked for real: the session knowledge base (real
 model, real Chroma), the real Assistant, the real baseline. Floors sit just under what the system
-achieved when they were set (see docs/readme-parts/60-eval.md), so a regression fails CI; raise
+achieved when they were set (see README.md, evaluation section), so a regression fails CI; raise
 them when the system gets better, never lower them to make a change pass."""
 from __future__ import annotations
 
