@@ -30,6 +30,7 @@ from assistant.followup import ConversationState, is_followup, rewrite
 from assistant.records import Answer, Calculation, ScoredClause
 from assistant.selection import retrieve
 from assistant.sessions import SessionStore
+from index.retrieve import check_query
 
 K = 8
 log = logging.getLogger(__name__)
@@ -41,14 +42,9 @@ _AMOUNT_QUESTION = re.compile(r"多少|能拿|能补|可以拿|可获|能获得|
 def clean_question(question, max_chars: int) -> str:
     """Raw input → question text; control characters stripped. InputError when empty/too long."""
     if not isinstance(question, str):
-        raise InputError(f"question must be text, not {type(question).__name__}", zh="问题必须是文字。")
-    q = _CONTROL.sub("", question.replace("\r", " ").replace("\t", " ")).replace("\n", " ").strip()
-    if not q:
-        raise InputError("empty question", zh="请输入问题。")
-    if len(q) > max_chars:
-        raise InputError(f"question is {len(q)} characters; the limit is {max_chars}",
-                         zh=f"问题太长（{len(q)}字），请控制在{max_chars}字以内。")
-    return q
+        return check_query(question, max_chars)  # raises the one "must be text" error
+    q = _CONTROL.sub("", question.replace("\r", " ").replace("\t", " ")).replace("\n", " ")
+    return check_query(q, max_chars)
 
 
 def _load_engine():

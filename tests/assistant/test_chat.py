@@ -88,7 +88,7 @@ def test_cli_ask_json_and_session(settings, capsys):
     text = capsys.readouterr().out
     assert "理解为：嘉兴" in text and "引用（已与原文逐字核对）" in text
     assert main(["ask", "   ", *common]) == 2
-    assert "error: empty question" in capsys.readouterr().err
+    assert "error: question is empty" in capsys.readouterr().err
 
 
 def test_cli_chat_repl(settings):
