@@ -11,7 +11,7 @@ import gradio as gr
 
 from assistant.errors import PolicyAssistantError
 from assistant.records import Answer
-from assistant.web_render import answer_message, citation_card, esc, lines, mode_label, notice, user_message
+from assistant.web_render import answer_message, citation_cards, esc, lines, mode_label, notice, user_message
 from assistant.web_service import Service
 
 # Suggestions an owner can click; answered by the general pipeline like any question.
@@ -36,7 +36,9 @@ THEME_CSS = """
 .pa-unknown {background:#6b7280;}
 .pa-card {border:1px solid #d1d5db; border-radius:8px; padding:6px 10px; margin:6px 0; background:#fafafa;}
 .pa-card summary {cursor:pointer; font-weight:600;}
-.pa-preview {font-weight:normal; font-size:13px; color:#4b5563; margin:2px 0 0 20px;}
+.pa-quotes {font-weight:normal; font-size:13px; color:#4b5563; margin:2px 0 0 20px; padding-left:16px;}
+.pa-quotes li {margin:2px 0;}
+.pa-ref {color:#1d4ed8; margin-right:4px;}
 .pa-meta {display:flex; flex-wrap:wrap; gap:4px 14px; font-size:12px; color:#374151; margin:6px 0;}
 .pa-meta b {margin-right:4px; color:#6b7280; font-weight:normal;}
 .pa-clause-text {line-height:1.7; font-size:14px;}
@@ -119,10 +121,9 @@ def header_html(service: Service) -> str:
 
 
 def render_answer(service: Service, answer: Answer) -> str:
-    kb = service.kb
-    cards = [citation_card(c, kb.documents.get(c.doc_id), kb.clauses.get(c.clause_id))
-             for c in answer.citations]
-    return answer_message(answer, cards)
+    # screening is idempotent: every citation is re-verified right before it is shown
+    answer = service.screen(answer)
+    return answer_message(answer, citation_cards(answer.citations, service.kb))
 
 
 def _thinking(text: str = "") -> dict:

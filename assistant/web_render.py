@@ -40,21 +40,64 @@ def user_message(question: str) -> str:
 
 def highlighted(doc_text: str, lo: int, hi: int, start: int, end: int) -> str:
     """doc_text[lo:hi] with [start:end] wrapped in <mark>; every part escaped."""
-    start, end = max(lo, start), min(hi, end)
-    if start >= end:
-        return lines(doc_text[lo:hi])
-    return (lines(doc_text[lo:start]) + '<mark class="pa-mark">' + lines(doc_text[start:end])
-            + "</mark>" + lines(doc_text[end:hi]))
+    return highlighted_spans(doc_text, lo, hi, [(start, end)])
+
+
+def highlighted_spans(doc_text: str, lo: int, hi: int, spans: Iterable[tuple[int, int]]) -> str:
+    """doc_text[lo:hi] with every span wrapped in <mark> (overlapping or touching spans
+    become one mark, so no mark is nested); every part escaped."""
+    merged: list[list[int]] = []
+    for start, end in sorted((max(lo, s), min(hi, e)) for s, e in spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, pos = [], lo
+    for start, end in merged:
+        out.append(lines(doc_text[pos:start]) + '<mark class="pa-mark">' + lines(doc_text[start:end]) + "</mark>")
+        pos = end
+    out.append(lines(doc_text[pos:hi]))
+    return "".join(out)
+
+
+def by_clause(citations: Iterable[Citation]) -> list[tuple[int, list[Citation]]]:
+    """Citations grouped per clause as (reference number, its citations), in order of
+    first appearance: the same [n] as an answer's text and the CLI (assistant/citations.py)."""
+    from assistant.citations import reference_numbers
+
+    citations = list(citations)
+    groups: dict[str, list[Citation]] = {}
+    for c in citations:
+        groups.setdefault(c.clause_id, []).append(c)
+    return [(n, groups[cid]) for cid, n in reference_numbers(citations).items()]
+
+
+def shown_quotes(citations: Iterable[Citation]) -> list[str]:
+    """The distinct quotes of one clause; a quote inside another one (the reward part of
+    its sentence) adds nothing to read, though it is still highlighted."""
+    quotes = list(dict.fromkeys(" ".join(c.quote.split()) for c in citations))
+    return [q for q in quotes if not any(q != other and q in other for other in quotes)]
 
 
 def citation_card(c: Citation, doc=None, clause=None, opened: bool = False) -> str:
-    """A <details> card: the citation line and badge; open it for the whole clause with
-    the quoted span highlighted and the document's metadata."""
+    """A card for a single citation (see ``clause_card``)."""
+    return clause_card([c], doc, clause, opened=opened)
+
+
+def clause_card(citations: list[Citation], doc=None, clause=None, opened: bool = False,
+                number: int | None = None) -> str:
+    """One <details> card per clause: badge and citation line once, every quote listed
+    under it; open it for the whole clause with every quoted span highlighted and the
+    document's metadata. ``citations`` all name the same clause."""
+    c = citations[0]
     if doc is not None and clause is not None:
-        lo, hi = min(clause.start, c.start), max(clause.end, c.end)
-        body = highlighted(doc.text, lo, hi, c.start, c.end)
+        lo = min([clause.start] + [x.start for x in citations])
+        hi = max([clause.end] + [x.end for x in citations])
+        body = highlighted_spans(doc.text, lo, hi, [(x.start, x.end) for x in citations])
     else:
-        body = '<mark class="pa-mark">' + lines(c.quote) + "</mark>"
+        body = "<br>".join('<mark class="pa-mark">' + lines(x.quote) + "</mark>" for x in citations)
     meta = [("文件", f"《{c.title}》"), ("文号", c.doc_number or "无"), ("发布机构", c.issuer or "未注明"),
             ("条款", c.display_path)]
     if doc is not None and doc.region:
@@ -64,17 +107,21 @@ def citation_card(c: Citation, doc=None, clause=None, opened: bool = False) -> s
     if doc is not None and doc.dates:
         meta.append(("日期", "；".join(f"{k} {v}" for k, v in doc.dates.items())))
     meta_html = "".join(f"<span><b>{esc(k)}</b>{esc(v)}</span>" for k, v in meta)
-    warn = '<div class="pa-warn">注意：原文不完整，部分内容缺失。</div>' if c.incomplete else ""
+    warn = '<div class="pa-warn">注意：原文不完整，部分内容缺失。</div>' if any(x.incomplete for x in citations) else ""
+    num = f'<span class="pa-ref">[{esc(number)}]</span>' if number is not None else ""
+    quotes = "".join(f'<li class="pa-quote">“{esc(q)}”</li>' for q in shown_quotes(citations))
     return (f'<details class="pa-card"{" open" if opened else ""}>'
-            f'<summary>{badge(c.validity)}<span class="pa-line">{esc(c.line)}</span>'
-            f'<div class="pa-preview">“{esc(_preview(c.quote))}”</div></summary>'
+            f'<summary>{num}{badge(c.validity)}<span class="pa-line">{esc(c.line)}</span>'
+            f'<ul class="pa-quotes">{quotes}</ul></summary>'
             f'<div class="pa-meta">{meta_html}</div>{warn}'
             f'<div class="pa-clause-text">{body}</div></details>')
 
 
-def _preview(quote: str, n: int = 60) -> str:
-    q = " ".join(quote.split())
-    return q if len(q) <= n else q[:n] + "…"
+def citation_cards(citations: Iterable[Citation], kb) -> list[str]:
+    """An answer's citations → one numbered card per clause."""
+    return [clause_card(group, kb.documents.get(group[0].doc_id), kb.clauses.get(group[0].clause_id),
+                        number=n)
+            for n, group in by_clause(citations)]
 
 
 def calculation_html(calc: Calculation, card: str = "", compact: bool = False) -> str:

@@ -7,7 +7,8 @@ import re
 
 from assistant.citations import make_citation
 from assistant.records import Answer
-from assistant.web_render import answer_message, citation_card, document_detail, search_results, user_message
+from assistant.web_render import (answer_message, by_clause, citation_card, clause_card, document_detail,
+                                  search_results, user_message)
 from assistant.web_service import clause_tree
 
 EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&'
@@ -34,6 +35,54 @@ def test_citation_card_highlights_exactly_the_quote(kb, settings):
     marked = re.search(r'<mark class="pa-mark">(.*?)</mark>', card, re.S).group(1)
     assert html.unescape(marked.replace("<br>", "\n")) == doc.text[start:end]
     assert c.validity in card and c.line.split("·")[0][:10] in card
+
+
+MARK = re.compile(r'<mark class="pa-mark">(.*?)</mark>', re.S)
+
+
+def _marked(card: str) -> list[str]:
+    return [html.unescape(m.replace("<br>", "\n")) for m in MARK.findall(card)]
+
+
+def test_clause_card_highlights_every_span_merging_overlaps(kb, settings):
+    clause = max(kb.clauses.values(), key=lambda c: len(c.text))
+    s = clause.start
+    spans = [(s + 40, s + 60), (s + 2, s + 10), (s + 4, s + 9), (s + 8, s + 15), (s + 15, s + 20)]
+    cites = [make_citation(kb, clause, a, b, as_of=settings.as_of) for a, b in spans]
+    doc = kb.documents[clause.doc_id]
+    card = clause_card(cites, doc, clause, number=2)
+    # overlapping/touching spans become one mark; separate ones stay separate, in text order
+    assert _marked(card) == [doc.text[s + 2:s + 20], doc.text[s + 40:s + 60]]
+    assert card.count(html.escape(cites[0].line)) == 1 and "[2]" in card
+    assert card.count('<li class="pa-quote">') == 4  # a quote inside another quote is not listed twice
+    assert html.unescape(re.sub(r"<[^>]+>", "", card.split('<div class="pa-clause-text">')[1])) \
+        .replace("\n", "") == doc.text[clause.start:clause.end].replace("\n", "")
+
+
+def test_one_card_per_clause_for_an_answer_quoting_several_sentences(policy_assistant, settings):
+    from assistant.web import render_answer
+    from assistant.web_service import Service
+
+    service = Service(settings, assistant=policy_assistant)
+    answer = service.ask("我们公司建设物流公共信息平台，投资800万元，能拿到多少补助？")
+    out = render_answer(service, answer)
+    kb = service.kb
+    clause_ids = list(dict.fromkeys(c.clause_id for c in answer.citations))
+    assert len(answer.citations) > len(clause_ids)  # several quotes of one clause: the case at hand
+    cards = re.findall(r'<details class="pa-card".*?</details>', out, re.S)
+    assert len(cards) == len(clause_ids)
+    for n, (card, (num, group)) in enumerate(zip(cards, by_clause(answer.citations)), 1):
+        assert num == n and f"[{n}]" in card and group[0].clause_id == clause_ids[n - 1]
+        assert "".join(cards).count(html.escape(group[0].line)) == 1  # once among the cards, not per quote
+        doc = kb.documents[group[0].doc_id]
+        marks = _marked(card)
+        assert marks and all(m in doc.text for m in marks)
+        for c in group:
+            assert c.quote == doc.text[c.start:c.end]
+            assert any(c.quote in m for m in marks)  # every quoted span is highlighted
+            quote = " ".join(c.quote.split())
+            listed = [html.unescape(q) for q in re.findall(r'<li class="pa-quote">“(.*?)”</li>', card, re.S)]
+            assert any(quote in q for q in listed)  # and listed under the card's header
 
 
 def test_document_and_model_text_are_escaped_everywhere(kb, settings):
