@@ -66,8 +66,18 @@ def test_chat_answer_citation_card_and_follow_up(page, kb):
     assert card.get_attribute("open") is not None
     mark = card.locator("mark").first.inner_text().replace("\n", "")
     clause = next(c for c in kb.clauses.values() if "物流公共信息平台建设" in "".join(c.path) + c.text)
-    assert mark and mark in kb.documents[clause.doc_id].text.replace("\n", "")
+    doc_text = kb.documents[clause.doc_id].text.replace("\n", "")
+    assert mark and mark in doc_text
     assert re.search("有效|已失效|未注明", card.locator(".pa-badge").inner_text())
+    # one card per clause: its citation line shown once, all its quotes listed and highlighted
+    lines = [c.inner_text() for c in message.locator("details.pa-card .pa-line").all()]
+    assert len(lines) == len(set(lines)) == message.locator("details.pa-card").count()
+    quotes = [q.inner_text().strip("“”") for q in card.locator(".pa-quote").all()]
+    marks = "".join(m.inner_text() for m in card.locator("mark").all()).replace("\n", "")
+    assert quotes  # quotes inside a longer quote of the clause are not listed twice
+    for quote in quotes:
+        assert quote.replace(" ", "") in marks.replace(" ", "") and quote.replace(" ", "") in \
+            doc_text.replace(" ", "")
     page.screenshot(path=str(SHOTS / "1-chat-answer.png"), full_page=True)
     page.locator("#pa-chat .pa-q").last.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "1-chat-question.png"), full_page=True)
