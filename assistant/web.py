@@ -36,7 +36,7 @@ THEME_CSS = """
 .pa-unknown {background:#6b7280;}
 .pa-card {border:1px solid #d1d5db; border-radius:8px; padding:6px 10px; margin:6px 0; background:#fafafa;}
 .pa-card summary {cursor:pointer; font-weight:600;}
-.pa-quotes {font-weight:normal; font-size:13px; color:#4b5563; margin:2px 0 0 20px; padding-left:16px;}
+.pa-quotes {font-weight:normal; font-size:13px; color:#4b5563; margin:2px 0 0 20px; padding-left:0; list-style:none;}
 .pa-quotes li {margin:2px 0;}
 .pa-ref {color:#1d4ed8; margin-right:4px;}
 .pa-meta {display:flex; flex-wrap:wrap; gap:4px 14px; font-size:12px; color:#374151; margin:6px 0;}
