@@ -11,7 +11,8 @@ Flow of one turn: take one build (``BuildView``) → validate → follow-up rewr
 (``selection.retrieve``: per region when regions are named) → scope
 check on the retrieval → facts + calculator → default composer or LLM (falling back
 to the composer on LLMError) → session saved. ``Answer.retrieved`` holds the
-retrieval used, for hit@k in the evaluation.
+retrieval used in the pipeline's final order (cited clauses first), for hit@k in the
+evaluation.
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from assistant.config import Settings, parse_as_of
 from assistant.errors import InputError, LLMError, PolicyAssistantError
 from assistant.followup import ConversationState, is_followup, rewrite
 from assistant.records import Answer, Calculation, ScoredClause
-from assistant.selection import retrieve
+from assistant.selection import final_ranking, retrieve
 from assistant.sessions import SessionStore
 from index.retrieve import check_query
 
@@ -227,7 +228,8 @@ class Assistant:
                 answer.answer = f"提示：{note}\n{answer.answer}"
             state.facts = {k: str(v) for k, v in facts.items()}
         answer.question = q
-        answer.retrieved = retrieved
+        # hit@k reads the pipeline's final order: the clause the answer cites first leads
+        answer.retrieved = final_ranking(retrieved, [c.clause_id for c in answer.citations])
         answer.rewritten_question = standalone if standalone != q else None
         if session is not None:
             answer.session_id = session["id"]

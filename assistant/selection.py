@@ -5,6 +5,7 @@
     select_clauses(question, retrieved, max_docs=3, kb=None) -> list[ScoredClause]
     choose(question, retrieved, parts=None, kb=None) -> [(region label or "", ScoredClause)]
     retrieve(kb, question, named, topic, kind="", k=8) -> (retrieval, parts, pool)
+    final_ranking(retrieved, cited_ids) -> list[ScoredClause]
 
 The best clause (the retrieval order re-ranked by rare shared words, phrase overlap and,
 for a money question, a figure), plus the best clause of each *other* document that
@@ -14,6 +15,7 @@ names several regions: ``retrieve`` then searches once per region.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.citations import _bigrams, has_figure
 from assistant.fit import asks_validity, idf
@@ -165,3 +167,14 @@ def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str 
         if same:
             return retrieved, None, same
     return retrieved, None, retrieved
+
+
+def final_ranking(retrieved: list[ScoredClause], cited_ids: list[str]) -> list[ScoredClause]:
+    """The pipeline's final order: the clauses the answer cites (in citation order) first,
+    then the rest of the retrieval in its order; ranks renumbered from 1 on copies (the
+    retrieval's own objects are left as they were). Cited clauses that were not
+    retrieved are not added — this reports a ranking of the retrieval, nothing else."""
+    by_id = {s.clause.clause_id: s for s in retrieved}
+    order = list(dict.fromkeys(c for c in cited_ids if c in by_id))
+    order += [s.clause.clause_id for s in retrieved if s.clause.clause_id not in order]
+    return [replace(by_id[c], rank=i) for i, c in enumerate(dict.fromkeys(order), 1)]

@@ -1,0 +1,35 @@
+"""selection.final_ranking: Answer.retrieved reports the pipeline's final order."""
+from __future__ import annotations
+
+from assistant.records import Clause, ScoredClause
+from assistant.selection import final_ranking
+
+
+def _sc(cid: str, score: float, rank: int) -> ScoredClause:
+    c = Clause(clause_id=cid, doc_id=cid.split("/")[0], path=(), display_path="", text=cid, start=0, end=len(cid))
+    return ScoredClause(c, score, rank=rank)
+
+
+def test_cited_clauses_lead_in_citation_order_and_the_rest_keep_retrieval_order():
+    retrieved = [_sc("a/1", 0.9, 1), _sc("a/2", 0.8, 2), _sc("b/1", 0.7, 3), _sc("b/2", 0.6, 4)]
+    out = final_ranking(retrieved, ["b/1", "a/2", "b/1"])
+    assert [s.clause.clause_id for s in out] == ["b/1", "a/2", "a/1", "b/2"]
+    assert [s.rank for s in out] == [1, 2, 3, 4]
+    assert [s.score for s in out] == [0.7, 0.8, 0.9, 0.6]  # fused scores are kept as evidence
+    assert [s.rank for s in retrieved] == [1, 2, 3, 4]  # the retrieval's objects are untouched
+
+
+def test_nothing_cited_or_cited_outside_the_retrieval_keeps_the_retrieval():
+    retrieved = [_sc("a/1", 0.9, 1), _sc("b/1", 0.7, 2)]
+    for cited in ([], ["zz/9"]):
+        assert [s.clause.clause_id for s in final_ranking(retrieved, cited)] == ["a/1", "b/1"]
+    assert final_ranking([], ["a/1"]) == []
+
+
+def test_an_answer_ranks_the_clause_it_cites_first(policy_assistant):
+    # the answer layer may re-rank the retrieval; hit@k must read the order it answered with
+    answer = policy_assistant.ask("嘉兴的企业被认定为省级服务型制造示范企业奖励多少")
+    assert not answer.refused and answer.citations
+    assert answer.retrieved[0].clause.clause_id == answer.citations[0].clause_id
+    assert [s.rank for s in answer.retrieved] == list(range(1, len(answer.retrieved) + 1))
+    assert len({s.clause.clause_id for s in answer.retrieved}) == len(answer.retrieved)
