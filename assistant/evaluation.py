@@ -223,7 +223,8 @@ class Judge:
         if q.expected_docs_all:
             # every expected document must be covered. m documents need m clauses, so the rank
             # counts from there: rank 1 = the top m clauses cover all m documents.
-            return None if not all(per_doc) else max(min(s) for s in per_doc) + 1 - (len(per_doc) - 1)
+            # (never below 1: one clause may match several of the expected strings)
+            return None if not all(per_doc) else max(1, max(min(s) for s in per_doc) + 1 - (len(per_doc) - 1))
         found = set().union(*per_doc)
         return min(found) + 1 if found else None
 

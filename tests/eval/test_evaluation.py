@@ -86,6 +86,16 @@ def test_docs_all_needs_every_document():
     assert (o.hit_rank, o.citation_ok, o.citation_first_ok) == (None, False, True)
 
 
+def test_docs_all_rank_is_never_below_one_when_one_clause_matches_several_strings():
+    judge = Judge(DOCS, CLAUSES)
+    # both strings name the same document, so the top clause alone covers them
+    question = q(expected_doc=["泉政文", "泉州市人民政府"], expected_docs_all=True, expected_clause="国家级、省级、市级")
+    o = judge.score(question, Answer(question="问", answer="", citations=[cit("qz/4.1")],
+                                     retrieved=ret("qz/4.1", "jx/3.1")), 1)
+    assert o.hit_rank == 1
+    assert "retrieval@1" not in o.failed_checks() and "retrieval@all" not in o.failed_checks()
+
+
 def test_summary_exact_values():
     judge = Judge(DOCS, CLAUSES)
     calc = Calculation(clause_id="qz/2.4", rule_id="r", amount_yuan=Decimal("400000"))
