@@ -25,8 +25,10 @@ from typing import Iterator
 
 from assistant import scope as scope_mod
 from assistant.answer import choose, compose
+from assistant.calculator import calculate_for
 from assistant.config import Settings, parse_as_of
 from assistant.errors import InputError, LLMError, PolicyAssistantError
+from assistant.facts import extract_facts
 from assistant.followup import ConversationState, is_followup, rewrite
 from assistant.records import Answer, Calculation, ScoredClause
 from assistant.selection import final_ranking, retrieve
@@ -46,18 +48,6 @@ def clean_question(question, max_chars: int) -> str:
         return check_query(question, max_chars)  # raises the one "must be text" error
     q = _CONTROL.sub("", question.replace("\r", " ").replace("\t", " ")).replace("\n", " ")
     return check_query(q, max_chars)
-
-
-def _load_engine():
-    """The calculator and fact extractor, when that part of the build is present."""
-    try:
-        from assistant.calculator import calculate_for
-        from assistant.facts import extract_facts
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("assistant.calculator", "assistant.facts"):
-            raise
-        return None, None
-    return calculate_for, extract_facts
 
 
 def _facts_from_state(d: dict) -> dict:
@@ -139,7 +129,6 @@ class Assistant:
         self.llm = llm
         self._view: BuildView | None = None
         self._view_lock = threading.Lock()
-        self._calculate_for, self._extract_facts = _load_engine()
 
     def snapshot(self) -> "BuildView":
         """The knowledge base's current build, fixed: one answer reads only this. Derived
@@ -257,17 +246,15 @@ class Assistant:
         return sc
 
     def _facts(self, q: str, standalone: str, state: ConversationState) -> dict:
-        if self._extract_facts is None:
-            return {}
         previous = _facts_from_state(state.facts)
-        return dict(self._extract_facts(standalone, previous=previous or None) or {})
+        return dict(extract_facts(standalone, previous=previous or None) or {})
 
     def _calculations(self, kb, q, chosen, facts, day) -> list[Calculation]:
-        if self._calculate_for is None or not chosen:
+        if not chosen:
             return []
         out: list[Calculation] = []
         for _, s in chosen:
-            out.extend(self._calculate_for(s.clause, facts, kb, day) or [])
+            out.extend(calculate_for(s.clause, facts, kb, day) or [])
         if not _AMOUNT_QUESTION.search(q) and not facts:
             out = [c for c in out if c.amount_yuan is not None]
         return out

@@ -57,13 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parents = [common_options()]
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # that command group is not part of this build
-                continue
-            raise
-        module.register(sub, parents)
+        importlib.import_module(name).register(sub, parents)
     return parser
 
 
