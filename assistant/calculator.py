@@ -111,7 +111,7 @@ def _fixed(rule, facts, calc, money):
         calc.summary = f"可获{rule.benefit or '奖励'}{money(amount)}"
 
 
-def _capped(raw: Decimal, cap, money, calc, what="补助"):
+def _capped(raw: Decimal, cap, money, calc):
     if cap is not None and raw > cap:
         calc.steps.append(f"超过上限{money(cap)}，按上限计")
         return cap
