@@ -16,25 +16,13 @@ import argparse
 import json
 import os
 import re
-import resource
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-
-def rss_mb() -> tuple[float, float]:
-    """(current RSS, peak RSS) in MB."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, peak
+from common import REPO, rss_mb  # noqa: E402 - sets sys.path and offline env first
 
 
 def questions(kb, n: int) -> list[str]:

@@ -13,33 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-
-def rss_mb() -> tuple[float, float]:
-    """(current RSS, peak RSS) in MB; current needs psutil or /proc, else it is the peak."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
-    try:
-        import psutil
-
-        return psutil.Process().memory_info().rss / 2**20, peak
-    except ImportError:
-        try:
-            with open("/proc/self/statm") as fh:
-                return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, peak
-        except OSError:
-            return peak, peak
+from common import REPO, rss_mb  # noqa: E402 - sets sys.path and offline env first
 
 
 def du_mb(path: Path) -> float:

@@ -13,24 +13,13 @@ Numbers are from one run on this machine.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+from common import REPO, rss_mb  # noqa: E402 - sets sys.path and offline env first
 
 
 def ms(xs) -> str:
@@ -99,7 +88,7 @@ def main() -> int:
                 warm.append(time.perf_counter() - t)
             gc.collect()
             builds = len(list((settings.index_dir / "builds").iterdir()))
-            print(f"rebuild {i + 1}: builds on disk {builds}, RSS {rss_mb():.0f} MB")
+            print(f"rebuild {i + 1}: builds on disk {builds}, RSS {rss_mb()[0]:.0f} MB")
         print(f"incremental ingest (one clause changed): {ms(ingest)}")
         print(f"reopen a new build in place (refresh that moves): {ms(reopen)}")
         print(f"first search after a move: {ms(first)}")
