@@ -18,7 +18,9 @@ from assistant.calculator_facts import fact as _fact
 from assistant.calculator_facts import pick_level as _pick_level
 from assistant.records import Calculation, Citation
 from assistant.rules import SubsidyRule
-from assistant.rules_units import format_money, format_quantity, format_rate, normalize
+from assistant.rules_units import Quantity, format_money, format_quantity, format_rate, normalize
+
+PER_EVENT = ("场", "届", "期", "批", "次")  # counted occurrences (rules_patterns.PER_EVENT_RE)
 
 
 def calculate(rule: SubsidyRule, facts: dict, citation: Citation | None = None) -> Calculation:
@@ -144,6 +146,10 @@ def _rate(rule, facts, calc, money):
 def _per_unit(rule, facts, calc, money):
     name = rule.per_unit + "数"
     n = _fact(facts, name, "")
+    if n is None and rule.per_unit in PER_EVENT:
+        # '每场给予5万元': one event unless the user says how many; the step says so
+        n = Quantity(Decimal(1), "")
+        calc.steps.append(f"按1{rule.per_unit}计算（多{rule.per_unit}按{name}累计）")
     if n is None:
         calc.missing_facts.append(name)
         cap = f"，最高{money(rule.cap)}" if rule.cap is not None else ""
@@ -194,17 +200,44 @@ def _tiered(rule, facts, calc, money):
             # '除省上…5%予以补助外，市区再给予5%的补助，…最高不超过500万元': the first share is
             # another payer's (stated, not capped here); the cap belongs to this document's own share
             own = normalize(base.value * tier.extra_rate)
-            calc.steps.append(f"其他层级财政：{money(base.value)} × {format_rate(tier.rate)} = {money(raw)}")
-            calc.steps.append(f"本文件补助：{money(base.value)} × {format_rate(tier.extra_rate)} = {money(own)}")
-            own = _capped(own, cap, money, calc)
-            amount = raw + own
-            calc.steps.append(f"合计：{money(raw)} + {money(own)} = {money(amount)}")
+            other_name = f"{tier.payer}补助" if tier.payer else "其他层级财政"
+            own_name = f"{tier.extra_payer}补助" if tier.extra_payer else "本文件补助"
+            asked = asked_share(facts.get("出资方"), tier)
+            if asked != "own":
+                calc.steps.append(f"{other_name}：{money(base.value)} × {format_rate(tier.rate)} = {money(raw)}")
+            if asked == "other":
+                calc.steps.append(f"只计{tier.payer}部分（{tier.extra_payer or '本级'}另按{format_rate(tier.extra_rate)}补助，未计入）")
+                amount = raw
+            else:
+                calc.steps.append(f"{own_name}：{money(base.value)} × {format_rate(tier.extra_rate)} = {money(own)}")
+                own = _capped(own, cap, money, calc)
+                if asked == "own":
+                    calc.steps.append(f"只计{tier.extra_payer}部分（{tier.payer or '其他层级'}另按{format_rate(tier.rate)}补助，未计入）")
+                    amount = own
+                else:
+                    amount = raw + own
+                    calc.steps.append(f"合计：{money(raw)} + {money(own)} = {money(amount)}")
         else:
             calc.steps.append(f"{money(base.value)} × {format_rate(tier.rate)} = {money(raw)}")
             amount = _capped(raw, cap, money, calc)
     calc.amount_yuan = amount
-    calc.steps.append(f"可获{rule.benefit or '补助'}{money(amount)}")
-    calc.summary = f"可获{rule.benefit or '补助'}{money(amount)}"
+    share = ""
+    if tier.amount is None and tier.extra_rate:
+        asked = asked_share(facts.get("出资方"), tier)
+        share = {"own": tier.extra_payer, "other": tier.payer}.get(asked) or ""
+    calc.steps.append(f"{share + '部分' if share else ''}可获{rule.benefit or '补助'}{money(amount)}")
+    calc.summary = f"{share + '部分' if share else ''}可获{rule.benefit or '补助'}{money(amount)}"
+
+
+def asked_share(payer: str | None, tier) -> str | None:
+    """'市' asked of a band paid by 省上 + 市区 → 'own' (市区's share), '省' → 'other', else None (both)."""
+    if not payer:
+        return None
+    if tier.extra_payer and tier.extra_payer.startswith(payer):
+        return "own"
+    if tier.payer and tier.payer.startswith(payer):
+        return "other"
+    return None
 
 
 def _upgrade(rule, facts, calc, money):

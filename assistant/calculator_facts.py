@@ -20,7 +20,7 @@ from assistant.rules import SubsidyRule
 from assistant.rules_facts import lookup, lookup_key, money_family, name_type, unit_type
 from assistant.rules_units import NUM, Quantity, format_quantity, parse_quantity
 
-TEXT_FACTS = ("级别", "学历", "行业", "原级别")
+TEXT_FACTS = ("级别", "学历", "行业", "原级别", "出资方")
 
 
 def fact(facts: dict, name: str, unit: str) -> Quantity | None:

@@ -12,6 +12,7 @@ CLI/API entry: facts arrive as strings ("800万元") and bad input is an InputEr
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -35,6 +36,8 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
     when the clause grants no amount.
     """
     facts = dict(facts or {})
+    if payer := asked_payer(question or ""):
+        facts.setdefault("出资方", payer)
     rules = _rules_of(kb, clause)
     scored = []
     for rule in rules:
@@ -158,6 +161,22 @@ def _conditional_amount(rule: SubsidyRule, facts: dict, calc: Calculation) -> No
     calc.steps = [f"以下按满足“{conditions}”计算"] + ifmet.steps
     calc.eligible = None
     calc.summary = f"如满足“{conditions}”，{ifmet.summary}"
+
+
+# '市区这一块补多少' / '省里那部分能拿多少': one payer's share of a band two payers share
+_SHARE_ASK = re.compile(r"(?P<p>国家|中央|省|市|区|县)(?:上|里|级|区|财政)?"
+                        r"(?:这一块|这块|那一块|那块|这部分|那部分|的部分|部分|出的|给的|补的|出多少|给多少|补多少)")
+_BEFORE_OK = set("那其只光单就问算这中的，,。？?！!、 ")
+
+
+def asked_payer(question: str) -> str:
+    """The payer level a question asks about ('市区这一块' → '市'); '' when none. A payer word that
+    ends a place name ('泉州市补多少') is the place, not a share."""
+    for m in _SHARE_ASK.finditer(question):
+        before = question[m.start() - 1] if m.start() else ""
+        if not before or before in _BEFORE_OK or not ("\u4e00" <= before <= "\u9fff"):
+            return m.group("p")
+    return ""
 
 
 def _overlap(subject: str, question: str) -> int:

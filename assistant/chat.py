@@ -226,7 +226,8 @@ class Assistant:
         yield answer
 
     def _standalone(self, kb, q: str, state: ConversationState, session: dict | None) -> tuple[str, str]:
-        if session is None or not is_followup(q, state):
+        topic = kb.clauses.get(state.clause_id) if session is not None and state.clause_id else None
+        if session is None or not is_followup(q, state, topic.text if topic else ""):
             return q, ""
         if self.llm is not None:
             try:
@@ -254,7 +255,7 @@ class Assistant:
             return []
         out: list[Calculation] = []
         for _, s in chosen:
-            out.extend(calculate_for(s.clause, facts, kb, day) or [])
+            out.extend(calculate_for(s.clause, facts, kb, day, question=q) or [])
         if not _AMOUNT_QUESTION.search(q) and not facts:
             out = [c for c in out if c.amount_yuan is not None]
         return out

@@ -21,7 +21,7 @@ from decimal import Decimal
 from assistant.rules_units import CN_NUM, NUM, cn_to_decimal, normalize, parse_quantity, plain
 
 _NUMBER = rf"(?:{NUM}|{CN_NUM})"
-_MONEY = rf"(?P<num>{_NUMBER})\s*(?P<unit>千万|百万|万美元|亿美元|美元|万元|亿元|万|亿|元|块钱|块)"
+_MONEY = rf"(?P<num>{_NUMBER})\s*(?P<unit>千万|百万|万美元|亿美元|美元|万元|亿元|万|亿|元|块钱|块)(?![次台套家个人天场届项件条])"
 # Keyword in the words before a sum of money → the fact it is (first match wins).
 MONEY_KEYS = (
     ("发票", "采购发票总价"), ("担保", "担保责任余额"), ("辅导", "辅导费用"), ("研发升级", "研发升级费用"),
@@ -46,7 +46,9 @@ LEVEL_RE = re.compile(
 DEGREE_RE = re.compile(r"博士|硕士|本科")
 GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率)(?:了|为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
 SHARE_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{2,10}}?)(?:占[\u4e00-\u9fff]{{0,10}}?)?(?:占比|比重|比例)(?:为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
-COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个|人|天|平方米|㎡|次|年(?![度份]))")
+COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mul>万|亿)?\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个|人|天|平方米|㎡|次|场|届|期|批|年(?![度份]))")
+
+EVENT_UNITS = ("场", "届", "期", "批", "次")
 
 
 def extract_facts(text: str, previous: dict | None = None) -> dict:
@@ -98,8 +100,12 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         if any(a <= m.start() < b for a, b in used):
             continue
         unit = m.group("unit")
+        if unit in EVENT_UNITS and (text[max(0, m.start() - 1):m.start()] == "第"
+                                    or unit in ("期", "批") and not m.group("num")[0].isdigit()):
+            continue  # '第一次' is an order and '一期工程' a phase, not a count of events
         try:
             n = parse_quantity(m.group("num") + "个").value if not re.match(r"\d", m.group("num")) else Decimal(m.group("num"))
+            n *= {"万": 10000, "亿": 100000000}.get(m.group("mul") or "", 1)
         except ValueError:
             continue
         around = text[max(0, m.start() - 8):m.end() + 8]
@@ -170,8 +176,10 @@ def _count_key(unit: str, around: str, after: str) -> str | None:
         if re.search(r"合同|协议|服务|辅导", around):
             return "服务年限"
         return "运行年限" if re.search(r"运行|运营|经营", around) else None
-    if unit == "次":
-        return "标识解析总量" if "解析" in around else None
+    if unit == "次" and "解析" in around:
+        return "标识解析总量"
+    if unit in EVENT_UNITS:  # '办了3场' → 场数: what a '每场给予…' rule counts
+        return f"{unit}数"
     return None
 
 

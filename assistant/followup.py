@@ -61,25 +61,46 @@ class ConversationState:
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
 
 
-def is_followup(text: str, state: ConversationState) -> bool:
-    """A short elliptical turn after a previous one ("那省级的呢？", "我们投了600万元呢")."""
+def is_followup(text: str, state: ConversationState, topic_text: str = "") -> bool:
+    """A short elliptical turn after a previous one ("那省级的呢？", "我们投了600万元呢").
+
+    ``topic_text`` is the clause the previous answer cited: a turn that gives figures and
+    whose other words mostly come from that clause ("我们新建了1.2万平方米，投了1800万，能补多少？"
+    after a question on 仓储配送中心) gives the figures for that topic, however long it is.
+    """
     if not state.question:
         return False
     t = text.strip()
+    if _FIGURE.search(t) and len(t) <= MAX_FIGURE_TURN:
+        words = _topic_words(t)
+        if not words or _from_topic(words, state.question + topic_text):
+            return True  # "我们投资了800万，能补多少？": figures for the previous topic
     if len(t) > 30:
         return False
     if _ANAPHORA.search(t):
         return True
-    if _FIGURE.search(t) and not _topic_words(t):
-        return True  # "我们投资了800万，能补多少？": figures for the previous topic
     # a bare attribute ("省级的？", "600万元") or a bare intent ("能拿多少？")
     core = _core(t)
     return len(core) <= 8 and bool(_LEVEL.search(core) or _GRADE.search(core) or _FIGURE.search(core)
                                    or re.fullmatch(r"(?:能|可以)?(?:拿|补|给|奖)?多少(?:钱)?|怎么申请|要什么条件", core))
 
 
-_ACTION = re.compile(r"我们|我司|公司|企业|投资|投入|花了|花费|一共|总共|今年|去年|一年|能|可以|补|奖|拿|多少|"
+_ACTION = re.compile(r"我们|我司|公司|企业|投资|是|投入|花了|花费|一共|总共|今年|去年|一年|能|可以|补|奖|拿|多少|"
                      r"买了|采购|建了|新建|达到|超过|收入|营收|费用|大概|左右|的|了|呢|吗|，|。|？|\s")
+
+
+MAX_FIGURE_TURN = 80
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _from_topic(words: str, topic: str) -> bool:
+    """Most two-character pieces of ``words`` occur in the topic's text (at least two, or the
+    only one): the turn adds figures, not a new subject."""
+    grams = {run[i:i + 2] for run in _CJK.findall(words) for i in range(len(run) - 1)}
+    if not grams:
+        return True
+    shared = sum(1 for g in grams if g in topic)
+    return shared >= min(2, len(grams)) and shared * 3 >= len(grams)
 
 
 def _topic_words(text: str) -> str:

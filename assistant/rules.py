@@ -64,6 +64,8 @@ class Tier:
     extra_rate: Decimal | None = None
     cap: Decimal | None = None
     label: str = ""
+    payer: str = ""  # who pays ``rate`` when two shares are stated ('省上'), as written
+    extra_payer: str = ""  # who pays ``extra_rate`` ('市区')
 
     def contains(self, x: Decimal) -> bool:
         if self.low is not None and (x < self.low or (x == self.low and not self.low_inclusive)):

@@ -17,7 +17,7 @@ import re
 from assistant.rules import Level, SubsidyRule
 from assistant.rules_facts import base_name
 from assistant.rules_patterns import (
-    GRANT, GRANT_NO_LOAN, MONEY, MONEY_LIST, MONEY_RANGE_RE, PCT, PER_HEAD_RE, PER_UNIT_RE, RATE_CAP_RE, RATE_PLAIN_RE,
+    GRANT, GRANT_NO_LOAN, MONEY, MONEY_LIST, MONEY_RANGE_RE, PCT, PER_EVENT_RE, PER_HEAD_RE, PER_UNIT_RE, RATE_CAP_RE, RATE_PLAIN_RE,
     RATE_RE, REPEAT_RE, TAX_RATE_RE,
     UPGRADE_RE, UPTO, _benefit_word, _cap_after, _clause_before, _ends_with_cmp, _is_threshold_money,
     _is_threshold_pct, _level_names, _list_tiers, _money, _parts, _quantity_tiers, _rate, _subject,
@@ -160,6 +160,18 @@ def _segment(seg: str) -> list[dict]:
         out.append((m.start(), dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit") or (m.group("verb") + m.group("cl")),
                                     cap=cap[0][0], benefit=_benefit_word(seg, m.start()) or "奖励",
                                     subject=_subject(seg, m.start()))))
+
+    for m in PER_EVENT_RE.finditer(seg):  # no cap needed: the events are counted, not the enterprise
+        if not free(m):
+            continue
+        take(m.start(), m.end())
+        v, cur = _money(m.group("m"))
+        spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit"), up_to=bool(m.group("up")),
+                    benefit=_benefit_word(seg, m.end()) or "补助", subject=_subject(seg, m.start()))
+        if cap := _cap_after(seg, m.end(), free):
+            take(*cap[1])
+            spec["cap"] = cap[0][0]
+        out.append((m.start(), spec))
 
     for m in re.finditer(MONEY_LIST, seg):
         if not free(m) or _ends_with_cmp(seg[:m.start()]):

@@ -59,6 +59,9 @@ UPGRADE_RE = re.compile(rf"每晋升一个等级(?:奖励|给予)(?P<m>{MONEY})"
 PER_UNIT_RE = re.compile(
     rf"每(?P<verb>[\u4e00-\u9fff]{{0,3}}?)(?:一|1)?\s*(?P<cl>个|台（套）|台|套|项|件|人)(?P<unit>[\u4e00-\u9fff]{{0,8}}?)"
     rf"(?:奖励|给予|补助|补贴)(?P<m>{MONEY})")
+# "每场给予5万元的补助" / "每届奖励10万元": an amount per event; the count of events multiplies it
+PER_EVENT_RE = re.compile(
+    rf"每(?P<unit>场|届|期|批|次)(?:活动)?(?:给予|奖励|补助|补贴)(?P<up>最高|不超过)?(?P<m>{MONEY})")
 BENEFIT_WORD = re.compile(r"启动资金补助|风险补偿|资金扶持|资金补助|资金支持|一次性奖励|奖励|补助|补贴|资助|扶持|贷款")
 
 
@@ -189,6 +192,16 @@ def _level_names(prefix: str, n: int) -> list[str]:
     return []
 
 
+# '除省上对每台（套）按…5%予以补助外，市区再给予5%的补助': the two payers of a two-share band
+PAYER_FIRST_RE = re.compile(r"除(?P<p>[\u4e00-\u9fff]{1,4}?)(?:财政)?(?:对|按|给予)")
+PAYER_SECOND_RE = re.compile(r"[，,外](?P<p>[\u4e00-\u9fff]{1,4}?)(?:财政)?(?:再|另行|另|还)(?:给予|按|补助)")
+
+
+def _payer(seg: str, pattern) -> str:
+    m = pattern.search(seg)
+    return m.group("p") if m else ""
+
+
 def _quantity_tiers(sent: str):
     """Bands by quantity across ；-segments: '10台（套）以内…20%；11～50台（套）…15%…'."""
     bands = []
@@ -212,9 +225,12 @@ def _quantity_tiers(sent: str):
         if not base and (bm := RATE_RE.search(seg)):
             base = base_name(bm.group("base"))
         cap = CAP_RE.search(seg)
+        two = len(rates) > 1
         tiers.append(Tier(low=low, high=high, rate=_rate(rates[0].group(0)),
-                          extra_rate=_rate(rates[1].group(0)) if len(rates) > 1 else None,
-                          cap=_money(cap.group("m"))[0] if cap else None))
+                          extra_rate=_rate(rates[1].group(0)) if two else None,
+                          cap=_money(cap.group("m"))[0] if cap else None,
+                          payer=_payer(seg, PAYER_FIRST_RE) if two else "",
+                          extra_payer=_payer(seg, PAYER_SECOND_RE) if two else ""))
     unit = parse_quantity("1" + bands[0][3].group("u")).unit
     noun = re.split(r"[，,、]", bands[0][2][:bands[0][3].start()])[-1]
     spec = dict(kind="tiered", tiers=tuple(tiers), base=base, tier_unit=unit,

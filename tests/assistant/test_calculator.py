@@ -199,3 +199,17 @@ def test_amounts_nothing_was_checked_for_are_conditional(kb):
     calcs = calculate_for(kb.clauses["quanzhou-2015-service-manufacturing/2.4"], {}, kb, "2026-11-21")
     assert calcs[0].missing_facts == ["投资额"] and calcs[0].amount_yuan is None
     assert calcs[1].eligible is None and calcs[1].summary.startswith("如属于“入选省经信委物流公共信息示范平台”")
+
+
+@pytest.mark.parametrize("question, payer", [
+    ("采购60台，不含税4000万，市区这一块补多少？", "市"),
+    ("省里那部分能拿多少", "省"),
+    ("市里出多少？", "市"),
+    ("泉州市补多少？", ""),  # a place name, not a share
+    ("开发区补多少？", ""),
+    ("一共能补多少？", ""),
+])
+def test_asked_payer(question, payer):
+    from assistant.calculator_select import asked_payer
+
+    assert asked_payer(question) == payer

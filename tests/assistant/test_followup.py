@@ -38,6 +38,22 @@ def test_new_questions_are_not_followups():
     assert not is_followup("那省级的呢？", ConversationState())  # nothing to follow
 
 
+WAREHOUSE = ("对新建1万平方米以上且为3家以上(含)我市电子商务企业进行电子商务配送的标准化仓储设施、快件分拨中心,"
+             "按投资额的5%给予补助,最高不超过100万元。")
+
+
+def test_figures_for_the_topic_clause_continue_it_however_long():
+    """A long turn of figures whose other words come from the clause just cited is a follow-up;
+    the same figures for a subject the clause does not speak of start a new question."""
+    state = ConversationState(question="仓储配送中心建设有补助吗？")
+    turn = "我们去年投了2000万，新建了1.5万平方米的仓库，给5家本地电子商务企业做配送，能补多少？"
+    assert len(turn) > 30
+    assert is_followup(turn, state, WAREHOUSE)
+    assert not is_followup("我们投了800万建工业设计中心，能补多少？", state, WAREHOUSE)
+    assert not is_followup(turn, state)  # without the clause its words are a new subject
+    assert rewrite(turn, state, PLACES)[1] == "figure"
+
+
 def test_state_round_trips_through_json():
     state = ConversationState(question="q", doc_id="d", clause_id="d/1", doc_ids=["d"], regions=["泉州"],
                               facts={"投资额": "8000000"})
