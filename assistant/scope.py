@@ -79,6 +79,30 @@ def regions_in(text: str) -> list[str]:
     return out
 
 
+def region_core(name: str) -> str:
+    """A region's own name: province prefix and a final 省/市/县/区 dropped
+    (福建省泉州市 → 泉州, 嘉兴市 → 嘉兴); a zone keeps its suffix (泉州经济技术开发区)."""
+    name = name.strip()
+    level = r"(?:省|市|(?:壮族|回族|维吾尔)?自治区)"
+    for p in PROVINCES:
+        if name.startswith(p):
+            rest = name[len(p):]
+            if re.fullmatch(level + "?", rest):
+                return p
+            name = re.sub("^" + level, "", rest)
+            break
+    if re.search(r"(?:开发区|高新区|经开区|新区|园区)$", name):
+        return name
+    return re.sub(r"(?<=..)(?:自治区|[省市县区])$", "", name)
+
+
+def is_place(word: str, coverage: "Coverage | None" = None) -> bool:
+    """A place name alone ("泉州", "泉州市", "广东省", a covered region's name)."""
+    core = re.sub(r"(?<=..)[省市县区]$", "", word)
+    return core in CITIES or core in PROVINCES or bool(
+        coverage and (word in coverage.keys or core in coverage.keys))
+
+
 @dataclass
 class Coverage:
     """Which places the corpus covers: ``keys`` maps each name a user may say
@@ -129,6 +153,14 @@ class Coverage:
         if parent and parent in self.keys and parent not in PROVINCES:  # a county of a covered city
             return set(self.keys[parent])
         return set()
+
+    def primary(self, mention: str, regions: set[str] | None = None) -> set[str]:
+        """Of the regions a mention resolves to, those that *are* the place named:
+        "泉州" / "泉州市" → 泉州, not 泉州经济技术开发区 (an area inside it, which the
+        mention reaches only through the zone's base name). When none is named so
+        ("开发区"), all of them are."""
+        regions = self.resolve(mention) if regions is None else regions
+        return {r for r in regions if region_core(r) == region_core(mention)} or set(regions)
 
     def mentions(self, text: str) -> list[str]:
         """Covered names and gazetteer places in ``text`` (longest first, no overlaps)."""
@@ -205,7 +237,7 @@ def _subject_use(question: str, place: str, corpus_text: str) -> bool:
                 or (before and len(before) == 2 and (before + place) in corpus_text))
 
 
-_BENEFIT = re.compile(r"补贴|补助|奖励|奖金|政策|资助|扶持|认定|申报|优惠|补偿|给钱|奖补|支持|[补奖]多少|能[补奖]")
+_BENEFIT = re.compile(r"补贴|补助|奖励|奖金|政策|资助|扶持|认定|申报|优惠|补偿|给钱|奖补|支持|[补奖]多少|能[补奖]|[能再]拿|拿到|有钱拿")
 
 
 def _has_policy_words(q: str) -> bool:

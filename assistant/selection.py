@@ -25,15 +25,30 @@ _MAX_DOCS = 3
 _DATES = re.compile(r"有效期|施行|起实施|之日起")
 
 
-def _terms(question: str) -> list[str]:
-    from assistant.scope import content_terms
+def _terms(question: str, kb=None) -> list[str]:
+    """Content words of the question, without its place names: the place a question names
+    is where it is asked (the retrieval's region filter), so a clause that repeats
+    "嘉兴" or "泉州市" is no better an answer for it."""
+    from assistant.scope import content_terms, is_place
 
-    return content_terms(question)
+    coverage = getattr(kb, "coverage", None)
+    terms = [t for t in content_terms(question) if not is_place(t, coverage)]
+    # a quoted name (“泉州购”, “燎原计划”) is what the question is about, whole
+    quoted = [m for m in _QUOTED.findall(question) if m not in terms and not is_place(m, coverage)]
+    return terms + quoted
+
+
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
 
 
 def _overlap(terms: list[str], sc: ScoredClause) -> int:
     text = sc.clause.embed_text
     return sum(1 for t in terms if t in text)
+
+
+def _weight(terms: list[str], sc: ScoredClause, kb) -> float:
+    """The rarity-weighted share of the question's words a clause holds (Σ idf)."""
+    return sum(idf(kb, t) for t in terms if t in sc.clause.embed_text)
 
 
 _MONEY_Q = re.compile(r"多少|奖励|补助|补贴|资助|奖补|能拿|能补|给多少|标准|钱")
@@ -49,6 +64,11 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
     """How well a retrieved clause answers: content words shared (weighted by rarity when
     the kb is known: "未来工厂" outweighs "奖励"), phrase overlap, a figure for a money
     question, and the retrieval rank as the tie-breaker."""
+    validity = asks_validity(question)
+    if validity and kb is not None:
+        # "“五个优化”这个文件还有效吗": the title's words name the document, not the clause
+        title = kb.documents[sc.clause.doc_id].title
+        terms = [t for t in terms if t not in title]
     if kb is not None:
         s = sum(idf(kb, t) for t in terms if t in sc.clause.embed_text)
     else:
@@ -56,14 +76,14 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
     s += 4 * _phrase(question, sc)
     if _MONEY_Q.search(question) and has_figure(sc.clause.text):
         s += 1.5
-    if asks_validity(question) and _DATES.search(sc.clause.text):
+    if validity and _DATES.search(sc.clause.text):
         s += 4  # "有效到什么时候": the clause that states the dates
     return s - 0.3 * rank
 
 
 def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=None) -> list[ScoredClause]:
     """The retrieval's first ``window`` clauses re-ordered by ``_fit``, the rest after."""
-    terms = _terms(question)
+    terms = _terms(question, kb)
     head = sorted(enumerate(retrieved[:window]), key=lambda p: -_fit(terms, question, p[1], p[0], kb))
     return [sc for _, sc in head] + list(retrieved[window:])
 
@@ -72,7 +92,7 @@ def alternatives(question: str, retrieved: list[ScoredClause], kb=None, ratio: f
                  window: int = 8) -> list[ScoredClause]:
     """Clauses that fit the question nearly as well as the best one (``ratio`` of its fit),
     best first: where an operator looks next when the best clause does not say it."""
-    terms = _terms(question)
+    terms = _terms(question, kb)
     scored = [(_fit(terms, question, sc, i, kb), sc) for i, sc in enumerate(retrieved[:window])]
     if not scored:
         return []
@@ -86,10 +106,12 @@ def select_clauses(question: str, retrieved: list[ScoredClause], max_docs: int =
     question's content words at least as well as it does (not five chunks)."""
     if not retrieved:
         return []
-    terms = _terms(question)
+    terms = _terms(question, kb)
     ranked = rerank(question, retrieved, kb=kb)
     top = ranked[0]
     need = max(1, _overlap(terms, top))
+    # with the kb, the words must weigh as much too: "产品…一等奖" is not "德国红点奖"
+    weight = _weight(terms, top, kb) if kb is not None else 0.0
     chosen = [top]
     seen = {top.clause.doc_id}
     for sc in ranked[1:]:
@@ -98,6 +120,7 @@ def select_clauses(question: str, retrieved: list[ScoredClause], max_docs: int =
         if sc.clause.doc_id in seen:
             continue
         if (_overlap(terms, sc) >= need and has_figure(sc.clause.text) == has_figure(top.clause.text)
+                and (kb is None or _weight(terms, sc, kb) >= 0.9 * weight)
                 and _phrase(question, sc) >= 0.85 * _phrase(question, top)):
             chosen.append(sc)
             seen.add(sc.clause.doc_id)
@@ -127,6 +150,40 @@ def search_regions(kb, query: str, regions: set[str] | None, k: int = 8) -> list
     for i, s in enumerate(out, 1):
         s.rank = i
     return out
+
+
+# A sub-area's clause (泉州经济技术开发区 under "泉州") leads only when it fits this much
+# better than the best clause of the place named itself.
+SUB_AREA_MARGIN = 1.5
+
+
+def _exactly(kb, hits: list[ScoredClause], regions: set[str]) -> list[ScoredClause]:
+    """Hits of documents whose region is one of ``regions`` exactly (the search's region
+    filter is a substring match: "泉州" also lets 泉州经济技术开发区 in)."""
+    return [h for h in hits if kb.documents[h.clause.doc_id].region in regions]
+
+
+def _place_first(kb, q: str, mention: str, regions: set[str], retrieved: list[ScoredClause],
+                 k: int) -> list[ScoredClause]:
+    """"泉州市…" asks about 泉州's own documents; a zone inside it (泉州经济技术开发区)
+    answers only what the city's documents do not. The place's own retrieval leads, then
+    the sub-areas'; unless a sub-area fits ``SUB_AREA_MARGIN`` times better, when the joint
+    retrieval is kept as it was."""
+    coverage = getattr(kb, "coverage", None)
+    own = coverage.primary(mention, regions) if coverage is not None else set()
+    if not own or own == regions:
+        return retrieved
+    main = _exactly(kb, search_regions(kb, q, own, 4 * k), own)[:k]
+    rest = _exactly(kb, search_regions(kb, q, regions - own, 4 * k), regions - own)[:k]
+    if not main:
+        return retrieved
+    terms = _terms(q, kb)
+    best = max(_fit(terms, q, sc, i, kb) for i, sc in enumerate(main))
+    other = max((_fit(terms, q, sc, i, kb) for i, sc in enumerate(rest)), default=float("-inf"))
+    if other > SUB_AREA_MARGIN * max(best, 0.0) and other > best:
+        return retrieved
+    out = [replace(s, rank=i) for i, s in enumerate(main + rest, 1)]
+    return out[:2 * k]
 
 
 def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str = "", k: int = 8):
@@ -161,6 +218,8 @@ def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str 
         return retrieved, parts, retrieved
     regions = set(next(iter(groups))) if groups else None
     retrieved = search_regions(kb, q, regions, k)
+    if regions:
+        retrieved = _place_first(kb, q, next(iter(groups.values())), regions, retrieved, k)
     if kind and kind != "topic" and "region" not in kind and topic:
         # "那省级的呢？" is about the same policy: keep to the previous documents.
         same = [s for s in retrieved if s.clause.doc_id in topic]

@@ -1,0 +1,49 @@
+"""Selection against the real index: the named place's own documents first, place names
+are not topic words, a validity question cites the dates clause, colloquial "再拿".
+
+The questions here are written for these tests (not taken from eval/questions)."""
+from __future__ import annotations
+
+from assistant.selection import _terms
+
+
+def test_place_names_are_not_topic_words(kb):
+    from assistant.chat import BuildView
+
+    view = BuildView(kb)
+    terms = _terms("嘉兴对泉州市的服务型制造示范企业给多少奖励？", view)
+    assert "服务型" in terms
+    assert not {"嘉兴", "泉州", "泉州市"} & set(terms)
+    # a quoted name is one term, whole
+    assert "泉州购" in _terms("“泉州购”平台是谁建的？", view)
+
+
+def test_the_city_named_is_answered_from_its_own_documents(policy_assistant):
+    # both the 泉州 city document and the 开发区 document reward B2C+O2O platforms
+    answer = policy_assistant.ask("泉州市对B2C+O2O定制平台有什么奖励条件？")
+    assert not answer.refused
+    first = answer.citations[0]
+    assert first.doc_id == "quanzhou-2015-service-manufacturing"
+    assert answer.retrieved[0].clause.doc_id == "quanzhou-2015-service-manufacturing"
+
+
+def test_a_topic_only_the_zone_holds_is_still_answered_from_the_zone(policy_assistant):
+    # only the 开发区 document subsidises 众创空间 investment: "泉州" reaches it
+    answer = policy_assistant.ask("泉州对企业建众创空间的投入补贴多少比例？")
+    assert not answer.refused
+    assert answer.citations[0].doc_id == "quanzhou-kfq-smart-manufacturing-quality"
+    assert "30%" in answer.answer
+
+
+def test_a_validity_question_cites_the_clause_stating_the_dates(policy_assistant):
+    answer = policy_assistant.ask("嘉兴“两业融合”这个实施方案现在还有效吗？")
+    assert not answer.refused
+    assert "有效期至2026年12月31日" in answer.citations[0].quote
+    assert answer.retrieved[0].clause.clause_id == answer.citations[0].clause_id
+
+
+def test_colloquial_can_i_get_it_again_is_in_scope(policy_assistant):
+    for q in ("嘉兴评上省级示范企业拿了一回，以后还能再拿吗？", "潍坊的企业去年升规拿过一次，今年还能再拿吗？"):
+        answer = policy_assistant.ask(q)
+        assert not answer.refused, q
+        assert answer.citations
