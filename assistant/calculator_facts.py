@@ -19,6 +19,7 @@ from assistant.errors import InputError
 from assistant.rules import SubsidyRule
 from assistant.rules_facts import lookup, lookup_key, money_family, name_type, unit_type
 from assistant.rules_units import NUM, Quantity, format_quantity, parse_quantity
+from assistant.vocab import norm_level as _norm_level
 
 TEXT_FACTS = ("级别", "学历", "行业", "原级别", "出资方")
 
@@ -121,14 +122,6 @@ def pick_level(rule: SubsidyRule, facts: dict):
     if not wanted:
         return None
     return match_level([lv.name for lv in rule.levels], str(wanted), rule.levels)
-
-
-def _norm_level(s: str) -> str:
-    s = s.upper().replace("Ａ", "A")
-    for n, a in (("5A", "AAAAA"), ("4A", "AAAA"), ("3A", "AAA"), ("2A", "AA")):
-        s = s.replace(n, a)
-    s = s.replace("级", "").replace("“", "").replace("”", "")
-    return s
 
 
 def match_level(names: list[str], wanted: str, items=None):

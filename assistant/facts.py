@@ -19,6 +19,7 @@ import re
 from decimal import Decimal
 
 from assistant.rules_units import CN_NUM, NUM, cn_to_decimal, normalize, parse_quantity, plain
+from assistant.vocab import ADMIN_LEVEL, FIRSTS, GRADE, PRIZE, STANDARDS, grade_letters
 
 _NUMBER = rf"(?:{NUM}|{CN_NUM})"
 _MONEY = rf"(?P<num>{_NUMBER})\s*(?P<unit>千万|百万|万美元|亿美元|美元|万元|亿元|万|亿|元|块钱|块)(?![次台套家个人天场届项件条])"
@@ -41,8 +42,7 @@ BENEFIT_AFTER = re.compile(r"^(?:元|的)?(?:补贴|补助|奖励|奖金|资助|
 _FILLER_END = re.compile(r"(?:一共|总共|合计|共|大概|大约|约|是|为|有|了|达到|达|在|就)+$")
 _FILLER_START = re.compile(r"^(?:我们|我司|我|公司|企业|今年|去年|这次|那|然后|而且|另外|其中)+")
 LEVEL_RE = re.compile(
-    r"重大发明专利奖|特等奖|[一二三四五]等奖|国际标准|国家标准|行业标准|地方标准"
-    r"|(?P<a>A{2,5}|[2-5]\s*A)级?|国家级|省级|市级|县级|区级|国内首台|省内首台")
+    rf"{PRIZE}|{'|'.join(STANDARDS)}|(?<![A-Za-z])(?P<a>{GRADE})(?![A-Za-z])级?|{ADMIN_LEVEL}|{'|'.join(FIRSTS)}")
 DEGREE_RE = re.compile(r"博士|硕士|本科")
 GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率)(?:了|为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
 SHARE_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{2,10}}?)(?:占[\u4e00-\u9fff]{{0,10}}?)?(?:占比|比重|比例)(?:为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
@@ -124,8 +124,7 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         m = levels[-1]  # the last one named is the one the user settled on
         level = m.group(0)
         if m.group("a"):
-            a = m.group("a").replace(" ", "")
-            level = "A" * int(a[0]) if a[0].isdigit() else a
+            level = grade_letters(m.group("a"))
         found["级别"] = level
     if dm := DEGREE_RE.search(text):
         found["学历"] = dm.group(0)

@@ -16,9 +16,11 @@ from __future__ import annotations
 import math
 import re
 
+from assistant.vocab import ADMIN_LEVEL, GRADE, NOT_A_TIER, grade_letters
+
 # "市级财政给予…" names who pays, not a tier of the benefit
-_LEVEL = re.compile(r"(?:国家级|省级|市级|区级|县级)(?!财政|政府|部门|人民政府|以上|及以上)")
-_GRADE = re.compile(r"(?<![A-Za-z])(A{2,5}|[2-5]A)(?![A-Za-z])")
+_LEVEL = re.compile(rf"(?:{ADMIN_LEVEL}){NOT_A_TIER}")
+_GRADE = re.compile(rf"(?<![A-Za-z])(?:{GRADE})(?![A-Za-z])")
 _PRIZE = re.compile(r"[一二三]等奖|优秀奖|金奖|银奖|铜奖|重大发明专利奖")
 _CLASSES = {"级别": _LEVEL, "等级": _GRADE, "奖项": _PRIZE}
 
@@ -40,7 +42,7 @@ def _tiers(pattern, text: str) -> list[str]:
     """Tier words of one class in order of appearance, normalised (5A → AAAAA)."""
     found = [m.group() for m in pattern.finditer(text)]
     if pattern is _GRADE:
-        found = ["A" * int(g[0]) if g[0].isdigit() else g for g in found]
+        found = [grade_letters(g) for g in found]
     return list(dict.fromkeys(found))
 
 

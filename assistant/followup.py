@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-_LEVEL = re.compile(r"国家级|省级|市级|区级|县级")
+from assistant.vocab import ADMIN_LEVEL, GRADE, grade_letters
+
+_LEVEL = re.compile(ADMIN_LEVEL)
 _LEVEL_ALIASES = {"国家": "国家级", "国家的": "国家级", "省里": "省级", "省": "省级", "市里": "市级", "市": "市级",
                   "区里": "区级", "区": "区级", "县里": "县级", "县": "县级"}
-_GRADE = re.compile(r"(?<![A-Za-z])(A{1,5}|[1-5]A)(?![A-Za-z])级?", re.IGNORECASE)
+_GRADE = re.compile(rf"(?<![A-Za-z])({GRADE})(?![A-Za-z])级?", re.IGNORECASE)
 _PRIZE = re.compile(r"[一二三]等奖")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|万美元|元|万|亿|台（套）|台套|台|套|%|平方米|家|人)")
 _LEAD = re.compile(r"^(?:那么|那如果|那要是|那|如果是|如果|要是|假如|换成|改成|换作|若是|若)\s*")
@@ -36,9 +38,7 @@ def _put(pattern: re.Pattern, word: str, question: str) -> str:
 
 
 def norm_grade(g: str) -> str:
-    g = g.upper().rstrip("级")
-    n = int(g[0]) if g[0].isdigit() else len(g)
-    return "A" * n + "级"
+    return grade_letters(g) + "级"
 
 
 @dataclass

@@ -14,6 +14,7 @@ from decimal import Decimal
 from assistant.rules import Threshold, Tier
 from assistant.rules_facts import base_name, threshold_name
 from assistant.rules_units import CN_NUM, NUM, parse_quantity, to_decimal
+from assistant.vocab import ADMIN_LEVEL, FIRSTS, GRADE, PRIZE, STANDARDS
 
 CUR = r"(?:美元|元)"
 MONEY = rf"(?:{NUM})\s*(?:万|亿)?{CUR}"
@@ -43,9 +44,8 @@ PER_HEAD_RE = re.compile(
     rf"(?:\s*[／/](?P<u2>人|户|家|个|件|台|辆|项|名)(?![／/]))?的?(?:标准)?")
 LIST_SEP = re.compile(r"\s*[、和及]\s*|”“|\"\"")
 LEVEL_TOKEN = re.compile(
-    r"重大发明专利奖|特等奖|[一二三四五]等奖|(?P<ranks>[一二三四五](?:、[一二三四五])+)等奖"
-    r"|国际标准|国家标准|行业标准|地方标准|团体标准|联盟标准"
-    r"|国家级|省级|市级(?!财政)|县级|区级|A{3,5}|[3-5]A级?|国内首台|省内首台"
+    rf"{PRIZE}|(?P<ranks>[一二三四五](?:、[一二三四五])+)等奖|{'|'.join(STANDARDS)}"
+    rf"|(?:{ADMIN_LEVEL})(?!财政)|(?<![A-Za-z])(?:{GRADE})(?![A-Za-z])级?|{'|'.join(FIRSTS)}"
     r"|国家(?=[、和及与])|(?<=[、和及与])省(?!级)(?=[\u4e00-\u9fff])")
 VERB_PREFIX = re.compile(
     r"^(?:并|且)?(?:经)?(?:新|首次|成功)?(?:入选|认定为?|获评|获得|获批|成为|被认定为|被授予|评定为|评为|创建为|通过)?(?:为)?")

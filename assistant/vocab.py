@@ -1,0 +1,45 @@
+"""The tier vocabulary shared by every stage that reads levels, grades and prizes.
+
+    ADMIN_LEVELS, ADMIN_LEVEL, GRADE, PRIZE, STANDARDS, FIRSTS   regex sources / tuples
+    grade_letters("4A级") -> "AAAA"        norm_level("4A级") -> "AAAA", norm_level("省级") -> "省"
+
+One list, so that what the question reader (facts), the follow-up rewriter (followup), the
+fit check (fit), the rule reader (rules_patterns) and the calculator (calculator_facts)
+call a level is the same thing. Each stage adds only its own context (a lookahead that
+tells a payer '市级财政' from a tier '市级') around these sources.
+"""
+from __future__ import annotations
+
+import re
+
+ADMIN_LEVELS = ("国家级", "省级", "市级", "区级", "县级")
+ADMIN_LEVEL = "|".join(ADMIN_LEVELS)
+# '市级财政给予…' / '省级以上' name a payer or a range, not a tier
+NOT_A_TIER = r"(?!财政|政府|部门|人民政府|以上|及以上)"
+# 物流企业 grades as people write them: AAAAA, 5A, '5 A'; a single A only as 'A级'
+GRADE = r"A{2,5}|[1-5]\s*A|A(?=级)"
+PRIZE = r"重大发明专利奖|特等奖|[一二三四五]等奖"
+STANDARDS = ("国际标准", "国家标准", "行业标准", "地方标准", "团体标准", "联盟标准")
+FIRSTS = ("国内首台", "省内首台")
+
+_GRADE_RE = re.compile(rf"^\s*(?:{GRADE})\s*级?\s*$", re.IGNORECASE)
+
+
+def grade_letters(text: str) -> str:
+    """'4A' / '4A级' / 'aaaa' / 'AAAA级' → 'AAAA'; anything else unchanged."""
+    t = text.strip().upper().replace("Ａ", "A")
+    if not _GRADE_RE.match(t):
+        return text
+    t = t.replace(" ", "").rstrip("级")
+    return "A" * int(t[0]) if t[0].isdigit() else t
+
+
+def norm_level(text: str) -> str:
+    """A level name for comparison: grades as letters, no '级' or quotes ('省级' → '省')."""
+    s = text.upper().replace("Ａ", "A")
+    s = re.sub(r"([1-5])\s*A", lambda m: "A" * int(m.group(1)), s)
+    return s.replace("级", "").replace("“", "").replace("”", "")
+
+
+__all__ = ["ADMIN_LEVELS", "ADMIN_LEVEL", "NOT_A_TIER", "GRADE", "PRIZE", "STANDARDS", "FIRSTS",
+           "grade_letters", "norm_level"]

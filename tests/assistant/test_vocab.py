@@ -1,0 +1,41 @@
+"""One tier vocabulary for every stage: the question reader, the follow-up rewriter, the fit
+check, the rule reader and the calculator agree on what a level or grade is."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.calculator_facts import match_level
+from assistant.facts import extract_facts
+from assistant.fit import tier_gap
+from assistant.followup import ConversationState, rewrite
+from assistant.vocab import grade_letters, norm_level
+
+
+@pytest.mark.parametrize("written, letters", [
+    ("5A", "AAAAA"), ("4A级", "AAAA"), ("3 A", "AAA"), ("aaaa", "AAAA"), ("AA级", "AA"), ("1A", "A"),
+    ("国家级", "国家级"),  # not a grade: unchanged
+])
+def test_grade_letters(written, letters):
+    assert grade_letters(written) == letters
+
+
+@pytest.mark.parametrize("said", ["4A", "4A级", "AAAA级", "4 A"])
+def test_every_stage_reads_a_grade_the_same_way(said):
+    # the question reader, the follow-up rewriter and the calculator's level match agree
+    assert extract_facts(f"我们评上了{said}物流企业")["级别"] == "AAAA"
+    out, kind = rewrite(f"那{said}的呢？", ConversationState(question="首次评上5A级物流企业奖励多少"))
+    assert (out, kind) == ("首次评上AAAA级物流企业奖励多少", "grade")
+    assert match_level(["AAAAA", "AAAA", "AAA"], said) == "AAAA"
+    assert norm_level(said) == "AAAA"
+
+
+def test_a_grade_not_offered_is_a_gap_everywhere():
+    text = "首次评为AAAAA、AAAA、AAA级物流企业的，分别给予50万元、30万元、10万元奖励"
+    assert tier_gap("我们是2A级物流企业，奖励多少？", text) == ("AA", "AAAAA、AAAA、AAA")
+    assert match_level(["AAAAA", "AAAA", "AAA"], "2A") is None
+
+
+def test_a_payer_is_not_a_level():
+    # '市级财政' names who pays; '市级' alone is a tier
+    assert tier_gap("县级示范企业奖励多少？", "对国家级、省级、市级示范企业分别给予…") is not None
+    assert tier_gap("县级示范企业奖励多少？", "由市级财政给予补助") is None
