@@ -186,6 +186,16 @@ def _place_first(kb, q: str, mention: str, regions: set[str], retrieved: list[Sc
     return out[:2 * k]
 
 
+def conversation_search(kb, q: str, topic: set[str], k: int) -> list[ScoredClause]:
+    """The search restricted to the regions of the documents the conversation has cited."""
+    places = {kb.documents[d].region for d in topic if d in kb.documents}
+    places.discard("")
+    if not places:
+        return []
+    hits = _exactly(kb, search_regions(kb, q, places, 4 * k), places)[:k]
+    return [replace(s, rank=i) for i, s in enumerate(hits, 1)]
+
+
 def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str = "", k: int = 8):
     """Question (+ named covered regions: mention → document regions; the previous turn's
     documents; the follow-up kind) → (retrieval, parts, pool to choose from).
@@ -217,7 +227,12 @@ def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str 
                     retrieved.append(rs[i])
         return retrieved, parts, retrieved
     regions = set(next(iter(groups))) if groups else None
-    retrieved = search_regions(kb, q, regions, k)
+    retrieved = []
+    if regions is None and kind and topic:
+        # a follow-up that names no place stays where the conversation is: "嘉兴…？ → 那这个
+        # 方案到什么时候截止？" asks about 嘉兴, not whichever region's wording fits best
+        retrieved = conversation_search(kb, q, topic, k)
+    retrieved = retrieved or search_regions(kb, q, regions, k)
     if regions:
         retrieved = _place_first(kb, q, next(iter(groups.values())), regions, retrieved, k)
     if kind and kind != "topic" and "region" not in kind and topic:

@@ -47,3 +47,13 @@ def test_colloquial_can_i_get_it_again_is_in_scope(policy_assistant):
         answer = policy_assistant.ask(q)
         assert not answer.refused, q
         assert answer.citations
+
+
+def test_a_follow_up_naming_no_place_stays_in_the_conversations_region(policy_assistant):
+    sid = policy_assistant.new_session()
+    first = policy_assistant.ask("潍坊对企业技术改造买设备有补贴吗？", session_id=sid)
+    assert first.citations and first.citations[0].doc_id.startswith("weifang")
+    answer = policy_assistant.ask("那这个文件什么时候到期？", session_id=sid)
+    assert not answer.refused
+    assert {s.clause.doc_id for s in answer.retrieved} == {first.citations[0].doc_id}
+    assert "2025年12月31日" in answer.citations[0].quote
