@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 
-from assistant.vocab import ADMIN_LEVEL, GRADE, NOT_A_TIER, grade_letters
+from assistant.vocab import ADMIN_LEVEL, GRADE, NOT_A_TIER, expand_prize_ranks, grade_letters
 
 # "市级财政给予…" names who pays, not a tier of the benefit
 _LEVEL = re.compile(rf"(?:{ADMIN_LEVEL}){NOT_A_TIER}")
@@ -40,7 +40,7 @@ _NATIONAL = re.compile(r"^(?:国家|全国|中央)(?!级|标准|等级|[A“\"])
 
 def _tiers(pattern, text: str) -> list[str]:
     """Tier words of one class in order of appearance, normalised (5A → AAAAA)."""
-    found = [m.group() for m in pattern.finditer(text)]
+    found = [m.group() for m in pattern.finditer(expand_prize_ranks(text) if pattern is _PRIZE else text)]
     if pattern is _GRADE:
         found = [grade_letters(g) for g in found]
     return list(dict.fromkeys(found))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from assistant.rules import Threshold, Tier
 from assistant.rules_facts import base_name, threshold_name
 from assistant.rules_units import CN_NUM, NUM, parse_quantity, to_decimal
-from assistant.vocab import ADMIN_LEVEL, FIRSTS, GRADE, PRIZE, STANDARDS
+from assistant.vocab import ADMIN_LEVEL, FIRSTS, GRADE, PRIZE, PRIZE_RANKS, STANDARDS
 
 CUR = r"(?:美元|元)"
 MONEY = rf"(?:{NUM})\s*(?:万|亿)?{CUR}"
@@ -44,7 +44,7 @@ PER_HEAD_RE = re.compile(
     rf"(?:\s*[／/](?P<u2>人|户|家|个|件|台|辆|项|名)(?![／/]))?的?(?:标准)?")
 LIST_SEP = re.compile(r"\s*[、和及]\s*|”“|\"\"")
 LEVEL_TOKEN = re.compile(
-    rf"{PRIZE}|(?P<ranks>[一二三四五](?:、[一二三四五])+)等奖|{'|'.join(STANDARDS)}"
+    rf"{PRIZE}|{PRIZE_RANKS}|{'|'.join(STANDARDS)}"
     rf"|(?:{ADMIN_LEVEL})(?!财政)|(?<![A-Za-z])(?:{GRADE})(?![A-Za-z])级?|{'|'.join(FIRSTS)}"
     r"|国家(?=[、和及与])|(?<=[、和及与])省(?!级)(?=[\u4e00-\u9fff])")
 VERB_PREFIX = re.compile(

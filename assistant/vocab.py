@@ -16,11 +16,22 @@ ADMIN_LEVELS = ("国家级", "省级", "市级", "区级", "县级")
 ADMIN_LEVEL = "|".join(ADMIN_LEVELS)
 # '市级财政给予…' / '省级以上' name a payer or a range, not a tier
 NOT_A_TIER = r"(?!财政|政府|部门|人民政府|以上|及以上)"
-# 物流企业 grades as people write them: AAAAA, 5A, '5 A'; a single A only as 'A级'
-GRADE = r"A{2,5}|[1-5]\s*A|A(?=级)"
+# 物流企业 grades as people write them: AAAAA, 5A, '5 A'. A lone 'A级' is left out: '国家A级物流企业'
+# is the name of the whole rating scheme, not its lowest grade
+GRADE = r"A{2,5}|[1-5]\s*A"
 PRIZE = r"重大发明专利奖|特等奖|[一二三四五]等奖"
 STANDARDS = ("国际标准", "国家标准", "行业标准", "地方标准", "团体标准", "联盟标准")
 FIRSTS = ("国内首台", "省内首台")
+
+# '获得一、二、三等奖的' lists three prizes under one 等奖
+PRIZE_RANKS = r"(?P<ranks>[一二三四五](?:、[一二三四五])+)等奖"
+_PRIZE_RANKS_RE = re.compile(PRIZE_RANKS)
+
+
+def expand_prize_ranks(text: str) -> str:
+    """'一、二、三等奖' → '一等奖、二等奖、三等奖'; for matching tiers, never for quoting."""
+    return _PRIZE_RANKS_RE.sub(lambda m: "、".join(f"{r}等奖" for r in m.group("ranks").split("、")), text)
+
 
 _GRADE_RE = re.compile(rf"^\s*(?:{GRADE})\s*级?\s*$", re.IGNORECASE)
 
@@ -41,5 +52,5 @@ def norm_level(text: str) -> str:
     return s.replace("级", "").replace("“", "").replace("”", "")
 
 
-__all__ = ["ADMIN_LEVELS", "ADMIN_LEVEL", "NOT_A_TIER", "GRADE", "PRIZE", "STANDARDS", "FIRSTS",
-           "grade_letters", "norm_level"]
+__all__ = ["ADMIN_LEVELS", "ADMIN_LEVEL", "NOT_A_TIER", "GRADE", "PRIZE", "PRIZE_RANKS", "STANDARDS", "FIRSTS",
+           "expand_prize_ranks", "grade_letters", "norm_level"]

@@ -13,6 +13,7 @@ from assistant.vocab import grade_letters, norm_level
 
 @pytest.mark.parametrize("written, letters", [
     ("5A", "AAAAA"), ("4A级", "AAAA"), ("3 A", "AAA"), ("aaaa", "AAAA"), ("AA级", "AA"), ("1A", "A"),
+    ("A级", "A级"),  # the scheme (国家A级物流企业), not a grade
     ("国家级", "国家级"),  # not a grade: unchanged
 ])
 def test_grade_letters(written, letters):
@@ -39,3 +40,15 @@ def test_a_payer_is_not_a_level():
     # '市级财政' names who pays; '市级' alone is a tier
     assert tier_gap("县级示范企业奖励多少？", "对国家级、省级、市级示范企业分别给予…") is not None
     assert tier_gap("县级示范企业奖励多少？", "由市级财政给予补助") is None
+
+
+def test_the_rating_scheme_is_not_a_grade():
+    assert "级别" not in extract_facts("物流企业评上国家A级之后再升级，还有奖励吗？")
+    assert tier_gap("评上国家A级物流企业之后还有奖励吗？", "首次评为AAAAA、AAAA、AAA级物流企业的…") is None
+
+
+def test_a_prize_list_under_one_word_names_every_prize():
+    text = "获得一、二、三等奖的项目,分别给予30万元、20万元、10万元的奖励"
+    assert tier_gap("拿了一等奖，奖多少？", text) is None
+    assert tier_gap("拿了三等奖，奖多少？", text) is None
+    assert tier_gap("拿了三等奖，奖多少？", "获得一、二等奖的项目,分别给予30万元、20万元的奖励") is not None
