@@ -154,9 +154,17 @@ def key_span(clause: Clause, question: str, prefer: Iterable[str] = ()) -> tuple
     # whose thresholds they are measured against
     units = {_UNIT_ALIASES.get(u, u) for u in _UNIT.findall(question)}
 
+    texts = {sp: clause.text[sp[0] - clause.start:sp[1] - clause.start] for sp in spans}
+    # a question word every sentence of the clause repeats tells them apart less than one only a
+    # single sentence has ('联席会议' throughout vs '办公室设在' once)
+    df: dict[str, int] = {}
+    for t in texts.values():
+        for g in qgrams & _bigrams(t):
+            df[g] = df.get(g, 0) + 1
+
     def score(span: tuple[int, int]) -> float:
-        text = clause.text[span[0] - clause.start:span[1] - clause.start]
-        s = len(qgrams & _bigrams(text))
+        text = texts[span]
+        s = sum(1 / df[g] for g in qgrams & _bigrams(text))
         s += 3 if has_figure(text) else 0
         s += sum(4 for p in prefer if p in text)
         s += sum(2 for u in units if u in text)

@@ -100,3 +100,19 @@ def test_every_citation_over_generated_questions_round_trips(kb, policy_assistan
         if answer.refused and "最接近的条款原文" not in answer.answer:
             assert not answer.citations  # a refusal quotes nothing, unless it shows the nearest clause
     assert shown >= len(questions)  # most questions are answered with at least one citation
+
+
+def test_the_sentence_quoted_is_the_one_that_answers_not_the_one_that_repeats_the_topic():
+    """Words every sentence of a clause repeats ('联席会议', '统筹协调创新发展') weigh less than
+    the words only one sentence has ('办公室设在')."""
+    from assistant.records import Clause
+
+    sentences = ["联席会议统筹协调全市创新发展工作，研究解决重大问题，督促各项任务落实到位，形成工作合力。",
+                 "联席会议办公室设在市商务局，负责日常联络和信息报送，承担会议组织与材料准备等具体事务。",
+                 "联席会议每季度统筹协调一次创新发展重大事项，必要时可临时召开专题会议，会议纪要印发各成员单位。"]
+    text = "".join(sentences)
+    text = text + "成员单位按职责分工抓好落实，定期报送工作进展情况，确保各项政策措施落地见效。" * 2
+    assert len(text) > 200  # long enough to be quoted by sentence
+    clause = Clause(clause_id="x/1", doc_id="x", path=("一",), display_path="一、", text=text, start=0, end=len(text))
+    s, e = key_span(clause, "统筹协调创新发展的联席会议，它的办公室设在哪？")
+    assert text[s:e] == sentences[1]
