@@ -17,10 +17,8 @@ from assistant.calculator_facts import TEXT_FACTS, as_quantity, match_level  # n
 from assistant.calculator_facts import fact as _fact
 from assistant.calculator_facts import pick_level as _pick_level
 from assistant.records import Calculation, Citation
-from assistant.rules import SubsidyRule
+from assistant.rules import EVENT_COUNT, EVENT_UNITS, SubsidyRule
 from assistant.rules_units import Quantity, format_money, format_quantity, format_rate, normalize
-
-PER_EVENT = ("场", "届", "期", "批", "次")  # counted occurrences (rules_patterns.PER_EVENT_RE)
 
 
 def calculate(rule: SubsidyRule, facts: dict, citation: Citation | None = None) -> Calculation:
@@ -144,12 +142,12 @@ def _rate(rule, facts, calc, money):
 
 
 def _per_unit(rule, facts, calc, money):
-    name = rule.per_unit + "数"
+    name = EVENT_COUNT if rule.per_unit in EVENT_UNITS else rule.per_unit + "数"
     n = _fact(facts, name, "")
-    if n is None and rule.per_unit in PER_EVENT:
+    if n is None and rule.per_unit in EVENT_UNITS:
         # '每场给予5万元': one event unless the user says how many; the step says so
         n = Quantity(Decimal(1), "")
-        calc.steps.append(f"按1{rule.per_unit}计算（多{rule.per_unit}按{name}累计）")
+        calc.steps.append(f"按1{rule.per_unit}计算（多{rule.per_unit}按{rule.per_unit}数累计）")
     if n is None:
         calc.missing_facts.append(name)
         cap = f"，最高{money(rule.cap)}" if rule.cap is not None else ""
@@ -161,8 +159,9 @@ def _per_unit(rule, facts, calc, money):
                       + ("（按每单位最高标准计）" if rule.up_to else ""))
     amount = _capped(raw, rule.cap, money, calc)
     calc.amount_yuan = amount
-    calc.steps.append(f"可获{rule.benefit or '奖励'}{money(amount)}")
-    calc.summary = f"可获{rule.benefit or '奖励'}{money(amount)}"
+    most = "最高" if rule.up_to else ""  # '每场给予最高20万元': a ceiling per event, not a promise
+    calc.steps.append(f"{most}可获{rule.benefit or '奖励'}{money(amount)}")
+    calc.summary = f"{most}可获{rule.benefit or '奖励'}{money(amount)}"
 
 
 def _tiered(rule, facts, calc, money):

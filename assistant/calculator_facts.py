@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from assistant.errors import InputError
-from assistant.rules import SubsidyRule
+from assistant.rules import EVENT_COUNT, EVENT_UNITS, SubsidyRule
 from assistant.rules_facts import lookup, lookup_key, money_family, name_type, unit_type
 from assistant.rules_units import NUM, Quantity, format_quantity, parse_quantity
 from assistant.vocab import norm_level as _norm_level
@@ -167,7 +167,9 @@ def needs_of(rule: SubsidyRule) -> list[tuple[str, str | None]]:
         out.append((rule.base or "计算基数", unit_type(rule.currency)))
     if rule.kind == "tax_deduction":
         out.append((rule.base or "研发费用", "元"))
-    if rule.kind == "per_unit":
+    if rule.kind == "per_unit" and rule.per_unit in EVENT_UNITS:
+        out.append((EVENT_COUNT, name_type(EVENT_COUNT)))
+    elif rule.kind == "per_unit":
         out.append((rule.per_unit + "数", name_type(rule.per_unit + "数") or "个"))
     if rule.kind == "upgrade":
         out.append(("晋升等级数", "个"))

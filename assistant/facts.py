@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from assistant.rules import EVENT_COUNT, EVENT_UNITS
 from assistant.rules_units import CN_NUM, NUM, cn_to_decimal, normalize, parse_quantity, plain
 from assistant.vocab import ADMIN_LEVEL, FIRSTS, GRADE, PRIZE, STANDARDS, grade_letters
 
@@ -47,8 +48,6 @@ DEGREE_RE = re.compile(r"博士|硕士|本科")
 GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率)(?:了|为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
 SHARE_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{2,10}}?)(?:占[\u4e00-\u9fff]{{0,10}}?)?(?:占比|比重|比例)(?:为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
 COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mul>万|亿)?\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个|人|天|平方米|㎡|次|场|届|期|批|年(?![度份]))")
-
-EVENT_UNITS = ("场", "届", "期", "批", "次")
 
 
 def extract_facts(text: str, previous: dict | None = None) -> dict:
@@ -177,8 +176,8 @@ def _count_key(unit: str, around: str, after: str) -> str | None:
         return "运行年限" if re.search(r"运行|运营|经营", around) else None
     if unit == "次" and "解析" in around:
         return "标识解析总量"
-    if unit in EVENT_UNITS:  # '办了3场' → 场数: what a '每场给予…' rule counts
-        return f"{unit}数"
+    if unit in EVENT_UNITS:  # '办了3场' / '两届': what a '每场给予…' rule counts
+        return EVENT_COUNT
     return None
 
 

@@ -19,6 +19,11 @@ from assistant.rules_units import format_money, format_quantity, format_rate, Qu
 KINDS = ("fixed", "rate", "per_unit", "tiered", "permille", "upgrade", "tax_deduction",
          "tax_rate", "loan")
 
+# '每场/每届/每期/每批/每次给予…': counted occurrences; whatever the word, the user's count of them
+# ('办了3场', '两届') is one fact
+EVENT_UNITS = ("场", "届", "期", "批", "次")
+EVENT_COUNT = "场次数"
+
 OP_TEXT = {">=": "达到", ">": "超过", "<=": "不超过", "<": "低于"}
 
 
@@ -225,4 +230,4 @@ def rules_for(kb) -> dict[str, list[SubsidyRule]]:
 
 
 __all__ = ["SubsidyRule", "Threshold", "Level", "Tier", "extract_rules", "rules_for",
-           "stacking_principle", "KINDS"]
+           "stacking_principle", "KINDS", "EVENT_UNITS", "EVENT_COUNT"]
