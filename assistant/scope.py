@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from assistant.fit import national_subject, rare_phrase
+from assistant.fit import asks_validity, national_subject, rare_phrase
 
 PROVINCES = (
     "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
@@ -68,6 +68,7 @@ OTHER_REGION = "other-region"
 CHITCHAT = "chitchat"
 WEAK = "weak-retrieval"
 EMPTY_CORPUS = "empty-corpus"
+NO_MONEY = "no-money"  # money asked; the clause found grants none
 
 
 def regions_in(text: str) -> list[str]:
@@ -77,6 +78,9 @@ def regions_in(text: str) -> list[str]:
         if m.group() not in out:
             out.append(m.group())
     return out
+
+
+_ZONE = re.compile(r"(?:经济技术开发区|高新技术产业开发区|开发区|高新区|经开区)")
 
 
 def region_core(name: str) -> str:
@@ -123,6 +127,8 @@ class Coverage:
                 if stripped.startswith(p):
                     stripped = re.sub(r"^(?:省|自治区|市)", "", stripped[len(p):]) or stripped
                     break
+            if _ZONE.fullmatch(stripped):  # 北京经济技术开发区 is not "the" 经济技术开发区
+                stripped = region
             names.add(stripped)
             base = re.sub(r"(?:市|区|县|经济技术开发区|开发区|高新区)$", "", stripped)
             if len(base) >= 2:
@@ -130,15 +136,17 @@ class Coverage:
             names.update(regions_in(stripped))
             for n in names:
                 cov.keys.setdefault(n, set()).add(region)
-        # "开发区" alone names the one development zone the corpus holds (ambiguous → unused).
+        # "开发区" alone names a development zone the corpus holds: the one, or, when there
+        # are several, any of them (the question is about a zone's rules; which zone it does
+        # not say, so each zone's answer is labelled with its region).
         zones: dict[str, set[str]] = {}
         for region in {r for rs in cov.keys.values() for r in rs}:
-            m = re.search(r"(经济技术开发区|高新技术产业开发区|开发区|高新区|经开区)$", region)
+            m = re.search(_ZONE.pattern + "$", region)
             if m:
-                for short in {m.group(1), "开发区"}:
+                for short in {m.group(), "开发区"}:
                     zones.setdefault(short, set()).add(region)
         for short, regions in zones.items():
-            if len(regions) == 1 and short not in cov.keys:
+            if short not in cov.keys:
                 cov.keys[short] = regions
         return cov
 
@@ -264,21 +272,52 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
     taxes = [t for t in TAX_TERMS if t in question]
     if taxes:
         specific = [t for t in taxes if t not in ("税", "税率", "免税", "减税", "税收优惠", "所得税")] or taxes
-        if not any(t in corpus for t in specific) or (_NATIONAL.search(question) and not scope.regions):
+        # every tax the question names must be spoken of (增值税 in some document does not
+        # make the 起征点 covered), and by the clauses found, not just somewhere
+        found = "".join(s.clause.embed_text for s in retrieved[:3])
+        if (not all(t in corpus for t in _outer(specific)) or not any(t in found for t in specific)
+                or (_NATIONAL.search(question) and not scope.regions)):
             return Scope(covered=False, reason=NATIONAL_TAX, detail="、".join(specific))
     if not retrieved:
         return Scope(covered=False, reason=WEAK)
     top_text = "".join(s.clause.embed_text for s in retrieved[:3])
+    coverage = getattr(kb, "coverage", None)
     places = set(regions_in(question)) | set(scope.regions)
-    terms = [t for t in content_terms(question) if t not in places]
+    terms = [t for t in content_terms(question) if t not in places and not is_place(t, coverage)]
     overlap = [t for t in terms if t in top_text]
     best = max((s.dense_score for s in retrieved if s.dense_score is not None), default=0.0)
     bm25 = max((s.bm25_score for s in retrieved if s.bm25_score is not None), default=0.0)
     shared = len(overlap) / len(terms) if terms else 0.0
-    if not on_topic(shared, best, bm25, bool(_BENEFIT.search(question)), min_dense) \
-            and not rare_phrase(question, top_text, kb):
+    window = "".join(s.clause.embed_text for s in retrieved[:8])
+    # a benefit question close in embedding space still needs one of its words found
+    # (莆田's 众创空间 asked of a document that never mentions it)
+    asks = bool(_BENEFIT.search(question)) and (
+        not terms or any(t in window for t in terms) or asks_validity(question))
+    if not on_topic(shared, best, bm25, asks, min_dense) and not rare_phrase(question, top_text, kb):
         return Scope(covered=False, reason=WEAK, detail="、".join(terms[:5]))
+    if _MONEY_ASKED.search(question) and not asks_validity(question) and not _offers_money(question, retrieved, kb):
+        return Scope(covered=False, reason=NO_MONEY, detail="、".join(terms[:5]))
     return scope
+
+
+# A question asking for money, and what a clause that grants some says.
+_MONEY_ASKED = re.compile(r"补助|补贴|奖励|资助|奖补|奖金|贴息|补偿|给钱|多少钱|有钱拿")
+_MONEY_GIVEN = re.compile(r"补助|补贴|奖励|资助|奖补|奖金|贴息|补偿|扶持资金|专项资金|资金支持|资金扶持|"
+                          r"\d[\d.]*\s*(?:万元|亿元|元)|[减免]征|退税|减按|加计扣除|免费")
+
+
+def _offers_money(question: str, retrieved, kb) -> bool:
+    """Does the clause an answer would lead with grant any money (a subsidy, award, figure
+    in 元, tax relief)? "厦门有物流费补助吗" answered by "大力拓展跨境电商新模式" is not an answer."""
+    from assistant.selection import rerank
+
+    best = rerank(question, retrieved, kb=kb)[0]
+    return bool(_MONEY_GIVEN.search(best.clause.text))
+
+
+def _outer(terms: list[str]) -> list[str]:
+    """Drop terms contained in a longer one also asked ("个人所得税" holds "所得税")."""
+    return [t for t in terms if not any(t != o and t in o for o in terms)]
 
 
 # Calibrated with m3e-small + BM25 on the shipped corpus (numbers in
@@ -342,6 +381,9 @@ def refusal_text(scope: Scope, kb, as_of: dt.date) -> str:
     elif scope.reason == NATIONAL_RULE:
         head = ("抱歉，已收录的都是地方政策文件，没有国家层面（部委）的认定标准或补助规定，无法据此答复；"
                 "请以国家主管部门公布的文件为准。")
+    elif scope.reason == NO_MONEY:
+        head = ("抱歉，已收录的政策文件中没有找到对此给予补助、奖励等资金支持的条款，无法给出有依据的答复；"
+                "为避免误导，也不会套用其他事项的标准。")
     elif scope.reason == EMPTY_CORPUS:
         head = "知识库中还没有任何政策文件，请先导入文件。"
     else:
