@@ -1,9 +1,11 @@
 """Answer benchmark (not a test): warm answer latency of the default (no-LLM) answerer,
 process RSS, and the numbers behind the on-topic calibration in assistant/scope.py.
 
-    .venv/bin/python benchmarks/bench_answer.py [--n 120] [--data-dir DIR]
+    .venv/bin/python benchmarks/bench_answer.py [--n 120] [--data-dir DIR | --corpus-extra DIR]
 
-Builds (or reuses, with --data-dir) an index of corpus/ in a temp folder, warms the
+Builds (or reuses, with --data-dir) an index of corpus/ in a temp folder — or, with
+--corpus-extra, uses the eval's index of corpus/ + DIR under data/eval/ (built incrementally,
+as ``policy-assistant eval --corpus-extra`` does; the first build embeds every clause) — warms the
 assistant with one question, then answers N questions — the single-turn questions of
 eval/questions/*.jsonl and tests/data/answer_cases.jsonl, topped up with questions
 generated from clause headings — and prints p50/p95/mean/max latency per answer, the
@@ -67,7 +69,9 @@ def calibrate(kb) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=120, help="questions to answer (default 120)")
-    ap.add_argument("--data-dir", help="reuse an index here instead of building one in a temp folder")
+    src = ap.add_mutually_exclusive_group()
+    src.add_argument("--data-dir", help="reuse an index here instead of building one in a temp folder")
+    src.add_argument("--corpus-extra", metavar="DIR", help="answer over corpus/ + DIR (the eval's index)")
     ap.add_argument("--calibrate", action="store_true", help="print the on-topic calibration figures")
     args = ap.parse_args()
 
@@ -75,16 +79,25 @@ def main() -> int:
     from assistant.config import Settings
     from index.store import KnowledgeBase, build_index
 
-    data = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="bench-answer-"))
-    settings = Settings(data_dir=data, corpus_dir=REPO / "corpus", as_of_text="2026-11-21", chroma_url="",
-                        llm_base_url="", llm_model="")
     t0 = time.perf_counter()
-    if not (data / "index" / "CURRENT").exists():
-        build_index(settings, progress=False)
-    kb = KnowledgeBase.open(settings)
+    if args.corpus_extra:
+        from assistant.cli_eval import open_kb
+
+        settings = Settings(data_dir=(REPO / "data").resolve(), corpus_dir=REPO / "corpus", as_of_text="2026-11-21",
+                            chroma_url="", llm_base_url="", llm_model="")
+        kb, settings = open_kb(settings, Path(args.corpus_extra).resolve(), progress=False)
+        settings = settings.with_(data_dir=Path(tempfile.mkdtemp(prefix="bench-answer-sessions-")))
+    else:
+        data = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="bench-answer-"))
+        settings = Settings(data_dir=data, corpus_dir=REPO / "corpus", as_of_text="2026-11-21", chroma_url="",
+                            llm_base_url="", llm_model="")
+        if not (data / "index" / "CURRENT").exists():
+            build_index(settings, progress=False)
+        kb = KnowledgeBase.open(settings)
     assistant = Assistant(kb, settings)
     assistant.ask("物流公共信息平台投资了800万，能补助多少？")  # warm: model, index, calculator
-    print(f"index + warm-up: {time.perf_counter() - t0:.1f}s; RSS after warm-up {rss_mb()[0]:.0f} MB")
+    print(f"index + warm-up: {time.perf_counter() - t0:.1f}s ({len(kb.documents)} documents, {len(kb.clauses)} "
+          f"clauses); RSS after warm-up {rss_mb()[0]:.0f} MB")
     if args.calibrate:
         calibrate(kb)
         return 0

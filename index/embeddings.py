@@ -143,9 +143,10 @@ def torch_threads(n: int):
             torch.set_num_threads(before)
 
 
-def embed_query(embedder, text: str, threads: int = QUERY_THREADS) -> list[float]:
-    """One question → its vector (``embedder.embed_query``) computed on ``threads`` torch threads."""
-    with torch_threads(threads):
+def embed_query(embedder, text: str, threads: int | None = None) -> list[float]:
+    """One question → its vector (``embedder.embed_query``) computed on ``threads`` torch threads
+    (default QUERY_THREADS)."""
+    with torch_threads(QUERY_THREADS if threads is None else threads):
         return embedder.embed_query(text)
 
 
