@@ -199,6 +199,9 @@ def _calc_lines(kb, calcs: list[Calculation], chosen, payable, spans) -> list[st
             if (c.clause_id == sc.clause.clause_id and c.amount_yuan is None and c.missing_facts and c.summary
                     and _overlaps(c, spans[sc.clause.clause_id])):
                 lines.append(f"计算器：{c.summary}")
+                # what the figures given already settle ('台套数60台，属于…档') and the band's standard
+                lines.extend(f"  {x}" for x in c.checks if x.startswith("✓"))
+                lines.extend(f"  {x}" for x in c.steps if x.startswith("该档"))
     missing = sorted({m for c in calcs if c.amount_yuan is None and c.clause_id in spans
                       and _overlaps(c, spans[c.clause_id]) for m in c.missing_facts})
     if missing:

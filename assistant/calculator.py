@@ -15,9 +15,11 @@ from decimal import Decimal
 
 from assistant.calculator_facts import TEXT_FACTS, as_quantity, match_level  # noqa: F401 - re-exported
 from assistant.calculator_facts import fact as _fact
+from assistant.calculator_facts import bound_of
 from assistant.calculator_facts import pick_level as _pick_level
 from assistant.records import Calculation, Citation
 from assistant.rules import EVENT_COUNT, EVENT_UNITS, SubsidyRule
+from assistant.rules_facts import lookup
 from assistant.rules_units import Quantity, format_money, format_quantity, format_rate, normalize
 
 
@@ -164,8 +166,20 @@ def _per_unit(rule, facts, calc, money):
     calc.summary = f"{most}可获{rule.benefit or '奖励'}{money(amount)}"
 
 
+def _bound_tier(rule, facts):
+    """A figure said as a bound ('过了1亿') → the one band holding every value it allows, else None."""
+    b = bound_of(lookup(facts, rule.tier_fact))
+    if b is None:
+        return None
+    op, q = b
+    fits = [t for t in rule.tiers if t.high is None and t.low is not None
+            and (t.low < q.value or (t.low == q.value and (op == ">" or t.low_inclusive)))]
+    return (op, q, fits[0]) if len(fits) == 1 else None
+
+
 def _tiered(rule, facts, calc, money):
     x = _fact(facts, rule.tier_fact, rule.tier_unit)
+    bound = _bound_tier(rule, facts)
     bands = "；".join(f"{t.describe(rule.tier_unit)}→"
                       + (money(t.amount) if t.amount is not None else format_rate(t.rate)
                          + (f"+{format_rate(t.extra_rate)}" if t.extra_rate else ""))
@@ -174,7 +188,7 @@ def _tiered(rule, facts, calc, money):
         calc.missing_facts.append(rule.tier_fact)
         calc.steps.append(f"按{rule.tier_fact}分档：{bands}")
         return
-    tier = next((t for t in rule.tiers if t.contains(x.value)), None)
+    tier = bound[2] if bound else next((t for t in rule.tiers if t.contains(x.value)), None)
     if tier is None:
         calc.eligible = False
         calc.amount_yuan = Decimal(0)
@@ -182,7 +196,8 @@ def _tiered(rule, facts, calc, money):
         calc.steps.append("不在政策规定的档次内，不能获得此项支持")
         calc.summary = f"{rule.tier_fact}{format_quantity(x)}不在政策规定的档次内，可获金额为0"
         return
-    calc.checks.append(f"✓ {rule.tier_fact}{format_quantity(x)}，属于“{tier.describe(rule.tier_unit)}”档")
+    said = f"{'超过' if bound and bound[0] == '>' else '至少' if bound else ''}{format_quantity(x)}"
+    calc.checks.append(f"✓ {rule.tier_fact}{said}，属于“{tier.describe(rule.tier_unit)}”档")
     if tier.amount is not None:
         amount = tier.amount
         calc.steps.append(f"该档给予{money(amount)}")
@@ -191,7 +206,10 @@ def _tiered(rule, facts, calc, money):
         base = _fact(facts, name, rule.currency)
         if base is None:
             calc.missing_facts.append(name)
-            calc.steps.append(f"该档按{name}的{format_rate(tier.rate)}计算")
+            extra = f"+{format_rate(tier.extra_rate)}" if tier.extra_rate else ""
+            cap = tier.cap if tier.cap is not None else rule.cap
+            calc.steps.append(f"该档按{name}的{format_rate(tier.rate)}{extra}计算"
+                              + (f"（最高{money(cap)}）" if cap is not None else ""))
             return
         raw = normalize(base.value * tier.rate)
         cap = tier.cap if tier.cap is not None else rule.cap

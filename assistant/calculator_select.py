@@ -139,6 +139,8 @@ def _relevance(rule: SubsidyRule, facts: dict, binding) -> int:
     score = 2 * binding.direct + binding.bound
     if rule.levels and facts.get("级别"):
         score += 2
+    if rule.kind == "upgrade" and facts.get("原级别"):
+        score += 3  # the user told of a step up from a grade already held: the upgrade award
     degree = str(facts.get("学历") or "")
     if degree and any(d in rule.subject for d in DEGREES if d in degree):
         score += 2

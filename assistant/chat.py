@@ -201,6 +201,8 @@ class Assistant:
         else:
             facts = self._facts(q, standalone, state)
             chosen = choose(standalone, pool, parts, kb=kb)
+            if "figure" in kind and not parts and (kept := _topic_takes(kb, state, retrieved, q)):
+                chosen = [("", kept)]  # '要是一次买60台呢？': the same clause, with the new figure
             calcs = self._calculations(kb, standalone, chosen, facts, day)
             if self.llm is not None:
                 answer = yield from self._llm_answer(kb, standalone, retrieved, parts, calcs, facts, day, session)
@@ -291,6 +293,22 @@ class Assistant:
             "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         })
         self.sessions.save(session)
+
+
+def _topic_takes(kb, state: ConversationState, retrieved: list[ScoredClause], turn: str) -> ScoredClause | None:
+    """The previous answer's clause, when a figure the follow-up gives is one its rules take."""
+    from assistant.calculator_facts import needs_of
+    from assistant.rules import rules_for
+    from assistant.rules_facts import lookup
+
+    clause = kb.clauses.get(state.clause_id) if state.clause_id else None
+    given = extract_facts(turn)
+    if clause is None or not given:
+        return None
+    needs = {name for rule in rules_for(kb).get(clause.clause_id, []) for name, _kind in needs_of(rule)}
+    if not any(lookup(given, name) is not None for name in needs):
+        return None
+    return next((s for s in retrieved if s.clause.clause_id == clause.clause_id), None) or ScoredClause(clause, 0.0, rank=0)
 
 
 def _chunks(text: str) -> Iterator[str]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Iterable
 
 from assistant.errors import QuoteMismatchError
@@ -141,6 +142,27 @@ def _bigrams(text: str) -> set[str]:
     return {chars[i:i + 2] for i in range(len(chars) - 1)}
 
 
+_COUNT = re.compile(r"(\d+)\s*(台|套|家|人|个|项|天)")
+
+
+def _in_band(counts: list[tuple[Decimal, str]], text: str) -> bool:
+    """The sentence states a band ('51～100台（套）', '10台（套）以内') holding a count the user gave."""
+    from assistant.rules_patterns import RANGE_RE  # the rule reader's own band syntax
+
+    for m in RANGE_RE.finditer(text):
+        unit = m.group("u")[0]
+        for n, u in counts:
+            if u != unit:
+                continue
+            if m.group("a") and Decimal(m.group("a")) <= n <= Decimal(m.group("b")):
+                return True
+            if m.group("c") and m.group("sfx") in ("以内", "以下") and n <= Decimal(m.group("c")):
+                return True
+            if m.group("c") and m.group("sfx") == "以上" and n >= Decimal(m.group("c")):
+                return True
+    return False
+
+
 def key_span(clause: Clause, question: str, prefer: Iterable[str] = ()) -> tuple[int, int]:
     """The span (document coordinates) of the sentence that best answers ``question``:
     most character-bigram overlap with it, a figure preferred, ``prefer`` words
@@ -153,6 +175,7 @@ def key_span(clause: Clause, question: str, prefer: Iterable[str] = ()) -> tuple
     # the units of the user's own figures ("400平米", "500万") point at the sentence
     # whose thresholds they are measured against
     units = {_UNIT_ALIASES.get(u, u) for u in _UNIT.findall(question)}
+    counts = [(Decimal(n), u) for n, u in _COUNT.findall(question)]
 
     texts = {sp: clause.text[sp[0] - clause.start:sp[1] - clause.start] for sp in spans}
     # a question word every sentence of the clause repeats tells them apart less than one only a
@@ -168,6 +191,7 @@ def key_span(clause: Clause, question: str, prefer: Iterable[str] = ()) -> tuple
         s += 3 if has_figure(text) else 0
         s += sum(4 for p in prefer if p in text)
         s += sum(2 for u in units if u in text)
+        s += 50 * _in_band(counts, text)  # the band the user is in decides: the sentence that applies
         return s
 
     best = max(spans, key=score)

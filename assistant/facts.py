@@ -23,7 +23,7 @@ from assistant.rules_units import CN_NUM, NUM, cn_to_decimal, normalize, parse_q
 from assistant.vocab import ADMIN_LEVEL, FIRSTS, GRADE, PRIZE, STANDARDS, grade_letters
 
 _NUMBER = rf"(?:{NUM}|{CN_NUM})"
-_MONEY = rf"(?P<num>{_NUMBER})\s*(?P<unit>千万|百万|万美元|亿美元|美元|万元|亿元|万|亿|元|块钱|块)(?![次台套家个人天场届项件条])"
+_MONEY = rf"(?P<num>{_NUMBER})\s*个?\s*(?P<unit>千万|百万|万美元|亿美元|美元|万元|亿元|万|亿|元|块钱|块)(?![次台套家个人天场届项件条])"
 # Keyword in the words before a sum of money → the fact it is (first match wins).
 MONEY_KEYS = (
     ("发票", "采购发票总价"), ("担保", "担保责任余额"), ("辅导", "辅导费用"), ("研发升级", "研发升级费用"),
@@ -82,7 +82,7 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         if any(a <= m.start() < b for a, b in used):
             continue
         try:
-            q = parse_quantity(m.group(0))
+            q = parse_quantity(m.group(0).replace("个", ""))  # '12个亿'
         except ValueError:
             continue
         if m.group("unit").startswith("块") and not re.search(r"[\d十百千万亿]", m.group("num")):
@@ -93,6 +93,9 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         if key in found and key.startswith("金额"):
             key = f"{key}{sum(k.startswith('金额') for k in found) + 1}"
         found[key] = m.group(0).replace(" ", "") if q.unit == "美元" else q.value
+        if q.unit == "元" and (bound := MONEY_BOUND.search(text[max(0, m.start() - 4):m.start()])):
+            # '收入第一次过了1亿': more than 1亿, kept as said so a tier can be judged from it
+            found[key] = f"{'至少' if bound.group('ge') else '超过'}{plain(q.value)}元"
         used.append(m.span())
 
     for m in COUNT_RE.finditer(text):
@@ -125,12 +128,29 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         if m.group("a"):
             level = grade_letters(m.group("a"))
         found["级别"] = level
+        found.update(_upgrade(text, levels))
     if dm := DEGREE_RE.search(text):
         found["学历"] = dm.group(0)
     if re.search(r"不含税", text) and "采购发票总价" in found:
         found.setdefault("采购发票口径", "不含税")
     facts.update(found)
     return facts
+
+
+# a figure said as a bound: '过了1亿', '突破5000万', '至少800万'; never after a negation ('没过过10个亿')
+MONEY_BOUND = re.compile(r"(?<![没未不])(?:超过了?|超了|(?<![通经])过了|突破了?|破了|多于|大于|高于|(?P<ge>不少于|至少|不低于))$")
+UPGRADE_RE = re.compile(r"升到|升为|升级为|升级到|升级成|晋升为|晋升到|晋级|升至|提升到|提升为|变成")
+
+
+def _upgrade(text: str, levels: list) -> dict:
+    """'第一次评上AAA级…今年升到AAAA级': the grade before, the grade now and how many steps up."""
+    grades = [(m, grade_letters(m.group("a"))) for m in levels if m.group("a")]
+    if len(grades) < 2:
+        return {}
+    (first, low), (last, high) = grades[0], grades[-1]
+    if len(high) <= len(low) or not UPGRADE_RE.search(text[first.end():last.start()]):
+        return {}
+    return {"原级别": low, "晋升等级数": Decimal(len(high) - len(low))}
 
 
 def _money_key(text: str, start: int, end: int) -> str | None:

@@ -221,3 +221,15 @@ def test_cli_groups_quotes_per_clause(settings, capsys):
     for c in data["citations"]:  # every quote is shown, unless it is part of a longer one shown
         q = " ".join(c["quote"].split())
         assert any(q in shown for shown in quotes), q
+
+
+def test_a_count_follow_up_stays_on_the_clause_and_quotes_its_band(policy_assistant):
+    """'那要是买80台呢？' after a question on the 数控一代 purchase clause: the same clause, the
+    sentence of the band 80 falls in, and the band the calculator placed it in."""
+    session = policy_assistant.new_session()
+    first = policy_assistant.ask("开发区的企业采购数控一代示范产品，政府怎么补贴？", session_id=session)
+    assert first.citations[0].clause_id.endswith("/2.1.11")
+    answer = policy_assistant.ask("那要是买了80台呢？", session_id=session)
+    assert answer.citations[0].clause_id.endswith("/2.1.11")
+    assert "51～100台（套）" in answer.citations[0].quote
+    assert "属于“≥51台且≤100台”档" in answer.answer and "请补充：采购发票总价" in answer.answer

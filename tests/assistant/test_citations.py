@@ -116,3 +116,11 @@ def test_the_sentence_quoted_is_the_one_that_answers_not_the_one_that_repeats_th
     clause = Clause(clause_id="x/1", doc_id="x", path=("一",), display_path="一、", text=text, start=0, end=len(text))
     s, e = key_span(clause, "统筹协调创新发展的联席会议，它的办公室设在哪？")
     assert text[s:e] == sentences[1]
+
+
+def test_a_count_the_user_gave_picks_the_sentence_of_its_band(kb):
+    clause = next(c for c in kb.clauses.values() if "购买数量为51～100台（套）" in c.text)
+    doc = kb.documents[clause.doc_id]
+    for count, band in (("8台", "10台（套）以内"), ("30台", "11～50台（套）"), ("75台", "51～100台（套）")):
+        s, e = key_span(clause, f"一次采购{count}数控一代示范产品补多少")
+        assert band in doc.text[s:e], (count, doc.text[s:e])

@@ -42,6 +42,14 @@ CASES = [
     ("比赛已经举办两届了", {"场次数": D(2)}),
     ("第一次申请", {}),
     ("一期工程投了800万", {"投资额": D(8000000)}),
+    # '个' between a number and 亿; a sum said as a bound ('过了', '突破') is kept as said; a negated one is not a bound
+    ("去年营收做到了12个亿", {"年主营业务收入": D(1200000000)}),
+    ("主营业务收入第一次过了1亿", {"年主营业务收入": "超过100000000元"}),
+    ("年交易额突破3亿元", {"年交易额": "超过300000000元"}),
+    ("营业收入从来没过过5个亿", {"年主营业务收入": D(500000000)}),
+    # an upgrade between two grades: the grade before and the steps up
+    ("前年评上AAA级，今年升到AAAAA级", {"级别": "AAAAA", "原级别": "AAA", "晋升等级数": D(2)}),
+    ("我们是AAAA级，想问AAA级的标准", {"级别": "AAA"}),
     # '万次' is a count, not money
     ("标识解析量达到3000万次", {"标识解析总量": D(30000000)}),
     # areas: 平方米 / 平米 / ㎡ / 平 / 万平方米 are 平方米; 亩 stays its own unit
