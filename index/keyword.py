@@ -93,6 +93,7 @@ class KeywordIndex:
     def __init__(self, ids: list[str], model):
         self.ids = list(ids)
         self._model = model
+        self._positions = {cid: i for i, cid in enumerate(self.ids)}
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> "KeywordIndex":
@@ -122,21 +123,45 @@ class KeywordIndex:
         model = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0) if ids else None
         return cls(ids, model)
 
-    def scores(self, query: str) -> dict[str, float]:
-        """Query text → {clause_id: BM25 score} for clauses sharing at least one token."""
+    def _raw(self, query: str):
+        """Query text → BM25 score per indexed clause (numpy array, ids order), or None."""
         tokens = expand_query(tokenize(query))
         if not self.ids or not tokens:
-            return {}
+            return None
         vocab = self._model.vocab_dict
         known = [t for t in tokens if t in vocab]
         if not known:
+            return None
+        return self._model.get_scores(known)
+
+    def scores(self, query: str) -> dict[str, float]:
+        """Query text → {clause_id: BM25 score} for clauses sharing at least one token."""
+        import numpy as np
+
+        raw = self._raw(query)
+        if raw is None:
             return {}
-        raw = self._model.get_scores(known)
-        return {self.ids[i]: float(s) for i, s in enumerate(raw) if s > 0}
+        return {self.ids[i]: float(raw[i]) for i in np.flatnonzero(raw > 0)}
 
     def search(self, query: str, top_n: int = 30, allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """Query → up to ``top_n`` (clause_id, score), best first, within ``allowed`` ids if given."""
-        hits = self.scores(query)
+        """Query → up to ``top_n`` (clause_id, score), best first (ties by id), within ``allowed`` ids if given.
+
+        Selects in numpy: a common word gives thousands of clauses a positive score on a large
+        corpus, and building and sorting them all in Python cost more than the scoring.
+        """
+        import numpy as np
+
+        raw = self._raw(query)
+        if raw is None or top_n <= 0:
+            return []
+        idx = np.flatnonzero(raw > 0)
         if allowed is not None:
-            hits = {cid: s for cid, s in hits.items() if cid in allowed}
-        return sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:top_n]
+            keep = np.fromiter((self._positions[c] for c in allowed if c in self._positions), dtype=np.int64)
+            idx = np.intersect1d(idx, keep)
+        if len(idx) > top_n:
+            # everything scoring at least the top_n-th best: the sort below breaks its ties by id
+            values = raw[idx]
+            cut = np.partition(values, len(values) - top_n)[len(values) - top_n]
+            idx = idx[values >= cut]
+        hits = [(self.ids[i], float(raw[i])) for i in idx]
+        return sorted(hits, key=lambda kv: (-kv[1], kv[0]))[:top_n]
