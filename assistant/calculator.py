@@ -109,7 +109,7 @@ def _fixed(rule, facts, calc, money):
         calc.steps.append(f"给予不少于{money(amount)}（具体金额以认定结果为准）")
         calc.summary = f"可获不少于{money(amount)}的{rule.benefit or '支持'}"
     else:
-        calc.steps.append(f"一次性给予{money(amount)}")
+        calc.steps.append(f"{'每年' if rule.max_repeats else '一次性'}给予{money(amount)}")
         calc.summary = f"可获{rule.benefit or '奖励'}{money(amount)}"
 
 

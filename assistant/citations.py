@@ -24,6 +24,7 @@ from typing import Iterable
 
 from assistant.errors import QuoteMismatchError
 from assistant.records import Citation, Clause
+from assistant.vocab import document_words
 
 # Sentence ends in policy prose; the delimiter stays with its sentence.
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
@@ -170,7 +171,7 @@ def key_span(clause: Clause, question: str, prefer: Iterable[str] = ()) -> tuple
     spans = sentence_spans(clause)
     if len(spans) == 1 or (spans[-1][1] - spans[0][0]) <= WHOLE_CLAUSE_CHARS:
         return spans[0][0], spans[-1][1]
-    qgrams = _bigrams(question)
+    qgrams = _bigrams(document_words(question))
     prefer = [p for p in prefer if p]
     # the units of the user's own figures ("400平米", "500万") point at the sentence
     # whose thresholds they are measured against

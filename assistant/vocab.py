@@ -33,6 +33,25 @@ def expand_prize_ranks(text: str) -> str:
     return _PRIZE_RANKS_RE.sub(lambda m: "、".join(f"{r}等奖" for r in m.group("ranks").split("、")), text)
 
 
+# Everyday words → the words policy documents use for the same thing. Used to match a question
+# against a document's sentences (never to rewrite what is quoted or shown).
+DOCUMENT_WORDS = {
+    "营收": "营业收入主营业务收入", "收入涨": "收入增速增长", "涨": "增长增速", "增幅": "增速增长",
+    "过亿": "超过1亿元", "破亿": "超过1亿元", "贷款": "融资贷款", "借钱": "融资贷款", "缺钱": "融资资金",
+    "国外": "境外海外国外", "海外": "境外海外国外", "之后": "次年以后", "后面几年": "次年连续",
+    "补钱": "补助补贴", "给钱": "补助奖励", "拿钱": "补助奖励", "老板": "企业", "厂子": "企业工厂",
+    "开店": "设立", "办厂": "设立企业", "买设备": "设备购置", "买了": "购买采购", "招人": "引进人才",
+    "上市": "上市挂牌", "到期": "有效期", "截止": "有效期至", "还管用": "有效", "还有效": "有效期",
+    "谁负责": "责任单位负责", "哪个部门": "负责部门单位", "找谁": "负责部门",
+}
+
+
+def document_words(question: str) -> str:
+    """The question followed by the document words its everyday words stand for."""
+    extra = [words for said, words in DOCUMENT_WORDS.items() if said in question]
+    return question + ("，" + "，".join(extra) if extra else "")
+
+
 _GRADE_RE = re.compile(rf"^\s*(?:{GRADE})\s*级?\s*$", re.IGNORECASE)
 
 
@@ -53,4 +72,4 @@ def norm_level(text: str) -> str:
 
 
 __all__ = ["ADMIN_LEVELS", "ADMIN_LEVEL", "NOT_A_TIER", "GRADE", "PRIZE", "PRIZE_RANKS", "STANDARDS", "FIRSTS",
-           "expand_prize_ranks", "grade_letters", "norm_level"]
+           "DOCUMENT_WORDS", "document_words", "expand_prize_ranks", "grade_letters", "norm_level"]

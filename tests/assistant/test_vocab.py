@@ -52,3 +52,18 @@ def test_a_prize_list_under_one_word_names_every_prize():
     assert tier_gap("拿了一等奖，奖多少？", text) is None
     assert tier_gap("拿了三等奖，奖多少？", text) is None
     assert tier_gap("拿了三等奖，奖多少？", "获得一、二等奖的项目,分别给予30万元、20万元的奖励") is not None
+
+
+def test_everyday_words_find_the_documents_words():
+    from assistant.vocab import document_words
+
+    assert "营业收入" in document_words("营收涨了还有奖励吗")
+    assert document_words("物流平台补多少") == "物流平台补多少"  # nothing to add
+
+
+def test_the_sentence_quoted_follows_everyday_words(kb):
+    from assistant.citations import key_span
+
+    clause = next(c for c in kb.clauses.values() if "连续奖励三年" in c.text)
+    s, e = key_span(clause, "拿过营收首次过亿的奖，之后营收一直在涨，还能再拿吗")
+    assert "连续奖励三年" in kb.documents[clause.doc_id].text[s:e]
