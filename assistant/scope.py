@@ -252,6 +252,14 @@ def _has_policy_words(q: str) -> bool:
     return bool(re.search(r"补贴|补助|奖励|政策|资助|扶持|认定|申报|税|万元|企业|平台|中心", q))
 
 
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
+
+
+def quoted_names(question: str) -> list[str]:
+    """Names the question puts in quotes (“泉州购”, “五小”): what it is about, whole."""
+    return _QUOTED.findall(question)
+
+
 def content_terms(question: str) -> list[str]:
     """Question words that could show a topic match (jieba tokens minus generic words)."""
     import jieba
@@ -293,7 +301,8 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
     # (莆田's 众创空间 asked of a document that never mentions it)
     asks = bool(_BENEFIT.search(question)) and (
         not terms or any(t in window for t in terms) or asks_validity(question))
-    if not on_topic(shared, best, bm25, asks, min_dense) and not rare_phrase(question, top_text, kb):
+    named = any(n in top_text for n in quoted_names(question))  # “五小”: the user cites a name
+    if not on_topic(shared, best, bm25, asks, min_dense) and not named and not rare_phrase(question, top_text, kb):
         return Scope(covered=False, reason=WEAK, detail="、".join(terms[:5]))
     if _MONEY_ASKED.search(question) and not asks_validity(question) and not _offers_money(question, retrieved, kb):
         return Scope(covered=False, reason=NO_MONEY, detail="、".join(terms[:5]))

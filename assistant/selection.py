@@ -29,16 +29,13 @@ def _terms(question: str, kb=None) -> list[str]:
     """Content words of the question, without its place names: the place a question names
     is where it is asked (the retrieval's region filter), so a clause that repeats
     "嘉兴" or "泉州市" is no better an answer for it."""
-    from assistant.scope import content_terms, is_place
+    from assistant.scope import content_terms, is_place, quoted_names
 
     coverage = getattr(kb, "coverage", None)
     terms = [t for t in content_terms(question) if not is_place(t, coverage)]
     # a quoted name (“泉州购”, “燎原计划”) is what the question is about, whole
-    quoted = [m for m in _QUOTED.findall(question) if m not in terms and not is_place(m, coverage)]
+    quoted = [m for m in quoted_names(question) if m not in terms and not is_place(m, coverage)]
     return terms + quoted
-
-
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
 
 
 def _overlap(terms: list[str], sc: ScoredClause) -> int:
@@ -67,6 +64,7 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
     validity = asks_validity(question)
     if validity and kb is not None:
         # "“五个优化”这个文件还有效吗": the title's words name the document, not the clause
+        # (for other questions they may be the clause's topic: halving them lost on the dev half)
         title = kb.documents[sc.clause.doc_id].title
         terms = [t for t in terms if t not in title]
     if kb is not None:
@@ -228,8 +226,8 @@ def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str 
         return retrieved, parts, retrieved
     regions = set(next(iter(groups))) if groups else None
     retrieved = []
-    if regions is None and kind and topic:
-        # a follow-up that names no place stays where the conversation is: "嘉兴…？ → 那这个
+    if regions is None and topic:
+        # a turn that names no place stays where the conversation is: "嘉兴…？ → 那这个
         # 方案到什么时候截止？" asks about 嘉兴, not whichever region's wording fits best
         retrieved = conversation_search(kb, q, topic, k)
     retrieved = retrieved or search_regions(kb, q, regions, k)

@@ -56,3 +56,29 @@ def test_every_tax_a_question_names_must_be_in_the_corpus(kb):
     scope = _check(kb, "研发费用加计扣除的起征点是多少？")
     assert not scope.covered and scope.reason == NATIONAL_TAX
     assert _check(kb, "嘉兴企业研发费用加计扣除比例是多少？").covered
+
+
+def test_a_quoted_name_found_in_the_clauses_is_on_topic():
+    from types import SimpleNamespace
+
+    from assistant.records import Clause, ScoredClause
+    from assistant.scope import Scope, quoted_names
+
+    assert quoted_names("“泉州购”和\"三小\"是什么？") == ["泉州购", "三小"]
+    text = "广泛开展“三小”活动，提升一线员工技能。"
+    clause = Clause(clause_id="d/1", doc_id="d", path=(), display_path="", text=text, start=0, end=len(text))
+    weak = [ScoredClause(clause, 0.03, rank=1, dense_score=0.60, bm25_score=3.0)]
+    fake = SimpleNamespace(documents={}, clauses={"d/1": clause}, version="", corpus_text=text)
+    # a two-character name is too short for the rare-phrase test; quoted, the user cites it
+    assert check_retrieval("园区说的“三小”具体指哪三样？", weak, fake, Scope()).covered
+    assert not check_retrieval("园区说的三小具体指哪三样？", weak, fake, Scope()).covered
+
+
+def test_a_turn_naming_no_place_searches_the_conversations_regions(kb):
+    view = BuildView(kb)
+    topic = {"jiaxing-2024-two-industries-integration"}
+    for kind in ("", "topic"):  # also a turn the follow-up rules do not recognise
+        retrieved, _, _ = retrieve(view, "营业收入增速要达到多少？", {}, topic, kind, k=8)
+        assert retrieved and {s.clause.doc_id for s in retrieved} == topic
+    retrieved, _, _ = retrieve(view, "营业收入增速要达到多少？", {}, set(), "", k=8)
+    assert len({s.clause.doc_id for s in retrieved}) > 1  # no conversation: the whole corpus
