@@ -137,11 +137,17 @@ class _Build:
                 "re-ingest with the current model",
                 zh="向量模型与知识库不一致，请重新运行 policy-assistant ingest。",
             )
-        where = {"doc_id": {"$in": sorted(allowed)}} if allowed is not None else None
+        ids = None
+        if allowed is not None:
+            # the allowed documents' clause ids: Chroma finds these faster than it evaluates a
+            # doc_id metadata filter (3.7 vs 5.9 ms on corpus+extra), with the same result
+            ids = sorted(c.clause_id for d in allowed for c in self.by_doc.get(d, []))
+            if not ids:
+                return []
         n = min(top_n, len(self.clauses))
         # ids and distances only: the clauses' text and metadata are in memory already, and
         # fetching them from Chroma's SQLite cost 3-4x the search itself
-        res = self.collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
+        res = self.collection.query(query_embeddings=[vector], n_results=n, ids=ids, include=["distances"])
         # the collection uses cosine distance; report similarity
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0])]
 
