@@ -226,8 +226,18 @@ def _corpus_text(kb) -> str:
     return _CORPUS_CACHE[version]
 
 
+LISTING_MAX = 12  # above this many documents a refusal lists regions, not every title
+
+
 def corpus_listing(kb, as_of: dt.date) -> str:
-    """One line per shipped document: title, 文号, region, validity at ``as_of``."""
+    """One line per shipped document: title, 文号, region, validity at ``as_of``; for a big
+    corpus one line of regions with their document counts (a refusal is not a catalogue)."""
+    if len(kb.documents) > LISTING_MAX:
+        counts: dict[str, int] = {}
+        for doc in kb.documents.values():
+            counts[doc.region or "地区未注明"] = counts.get(doc.region or "地区未注明", 0) + 1
+        regions = "、".join(f"{r}（{n}份）" for r, n in sorted(counts.items(), key=lambda p: (-p[1], p[0])))
+        return f"- 共{len(kb.documents)}份文件，涉及地区：{regions}（全部文件及有效期见网页“文件库”或命令 policy-assistant docs）"
     lines = []
     for doc in sorted(kb.documents.values(), key=lambda d: (d.region, d.title)):
         status = doc.validity(as_of)

@@ -47,3 +47,18 @@ def test_place_words():
         assert is_place(word, cov), word
     for word in ("服务型", "泉州购", "市场", "开发", "工业区"):
         assert not is_place(word, cov), word
+
+
+def test_a_big_corpus_is_listed_by_region_not_title_by_title():
+    import datetime as dt
+
+    from assistant.scope import LISTING_MAX, corpus_listing
+
+    big = _kb(*(["广安"] * 9 + ["上海"] * 5 + ["泉州", ""]))
+    assert len(big.documents) > LISTING_MAX
+    text = corpus_listing(big, dt.date(2026, 11, 21))
+    assert text.count("\n") == 0 and "共16份文件" in text
+    assert text.index("广安（9份）") < text.index("上海（5份）") < text.index("泉州（1份）")
+    assert "地区未注明（1份）" in text
+    small = corpus_listing(_kb("泉州", "嘉兴"), dt.date(2026, 11, 21))
+    assert small.count("\n") == 1 and "《文件0》" in small  # a small corpus: every title
