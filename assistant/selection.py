@@ -82,8 +82,16 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
 def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=None) -> list[ScoredClause]:
     """The retrieval's first ``window`` clauses re-ordered by ``_fit``, the rest after."""
     terms = _terms(question, kb)
-    head = sorted(enumerate(retrieved[:window]), key=lambda p: -_fit(terms, question, p[1], p[0], kb))
-    return [sc for _, sc in head] + list(retrieved[window:])
+    head = [sc for _, sc in sorted(enumerate(retrieved[:window]),
+                                   key=lambda p: -_fit(terms, question, p[1], p[0], kb))]
+    if head and asks_validity(question):
+        # the best fit says which document; its dates answer "什么时候施行 / 还有效吗"
+        doc = head[0].clause.doc_id
+        dates = next((sc for sc in head if sc.clause.doc_id == doc and _DATES.search(sc.clause.text)), None)
+        if dates is not None:
+            head.remove(dates)
+            head.insert(0, dates)
+    return head + list(retrieved[window:])
 
 
 def alternatives(question: str, retrieved: list[ScoredClause], kb=None, ratio: float = 0.9,

@@ -57,3 +57,23 @@ def test_a_follow_up_naming_no_place_stays_in_the_conversations_region(policy_as
     assert not answer.refused
     assert {s.clause.doc_id for s in answer.retrieved} == {first.citations[0].doc_id}
     assert "2025年12月31日" in answer.citations[0].quote
+
+
+def test_a_validity_question_leads_with_the_dates_of_the_best_fitting_document():
+    from assistant.records import Clause, ScoredClause
+    from assistant.selection import rerank
+
+    def sc(cid, text, rank):
+        c = Clause(clause_id=cid, doc_id=cid.split("/")[0], path=(), display_path="", text=text,
+                   start=0, end=len(text))
+        return ScoredClause(c, 1.0 / rank, rank=rank)
+
+    topic = sc("a/4.4", "建立两业融合试点工作专班，两业融合试点方案由专班统筹推进，开展两业融合发展评估。", 1)
+    other = sc("b/end", "本办法自2023年1月1日起施行，有效期至2025年12月31日。", 2)
+    filler = [sc(f"a/2.{i}", f"两业融合方案第{i}项任务。", 3 + i) for i in range(4)]
+    dates = sc("a/5", "本实施方案自2024年5月20日起正式施行，有效期至2026年12月31日。", 8)
+    ranked = rerank("这个两业融合试点方案从哪天开始施行？", [topic, other, *filler, dates])
+    # the document is the one the question's words fit (a); the answer is its dates clause
+    assert ranked[0].clause.clause_id == "a/5"
+    # an ordinary question keeps the best-fitting clause first
+    assert rerank("两业融合试点工作专班做什么？", [topic, other, *filler, dates])[0].clause.clause_id == "a/4.4"
