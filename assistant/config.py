@@ -13,6 +13,7 @@ Every setting has an environment variable of the same meaning as its CLI flag:
     POLICY_LLM_TIMEOUT   seconds (default 30)
     POLICY_MAX_QUESTION_CHARS  longest question accepted (default 2000)
     POLICY_SESSION_TTL_DAYS    sessions untouched this long are deleted (default 30)
+    POLICY_QUERY_THREADS       torch threads that embed one question (default 1: fastest on busy cores)
 
 No secret is ever written anywhere but read from the environment.
 """
@@ -62,6 +63,7 @@ class Settings:
     session_ttl_days: float = field(
         default_factory=lambda: float(_env("POLICY_SESSION_TTL_DAYS", "30") or 30)
     )
+    query_threads: int = field(default_factory=lambda: max(1, int(_env("POLICY_QUERY_THREADS", "1") or 1)))
 
     @property
     def as_of(self) -> dt.date:

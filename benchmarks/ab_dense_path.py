@@ -48,7 +48,7 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0)
     args = ap.parse_args()
 
-    import index.embeddings as embeddings
+    import index.embeddings as embeddings  # noqa: F401 - QueryVectors below
     from assistant.chat import Assistant
     from assistant.evaluation import load_questions
     from index.store import _Build
@@ -61,8 +61,8 @@ def main() -> int:
     def variant(name):
         """Patch the store for one variant (the vector cache is emptied between variants)."""
         kb._model.queries = embeddings.QueryVectors()
+        kb._model.settings = settings.with_(query_threads=1 if name == "fast" else _default_threads())
         _Build.dense_search = old_dense if name == "old" else new_dense
-        embeddings.QUERY_THREADS = 1 if name == "fast" else _default_threads()
 
     names = ("old", "direct", "fast")
     runs: dict[str, list[dict]] = {n: [] for n in names}

@@ -97,7 +97,7 @@ def install(timer: StageTimer) -> None:
     timer.wrap(chat, "choose", "selection")
     timer.wrap(chat, "final_ranking", "selection")
     timer.wrap(selection, "rerank", "selection")
-    timer.wrap(fit, "clause_count", "selection")  # idf / rare-phrase scans over the clauses
+    timer.wrap(fit, "clause_count", "clause scans (fit)")  # idf / rare-phrase: a scan of every clause per new word
     timer.wrap(chat, "extract_facts", "facts")
     timer.wrap(chat, "calculate_for", "rules + calculator")
     timer.wrap(calc_select, "rules_for", "rules + calculator")

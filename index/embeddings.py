@@ -30,7 +30,8 @@ _lock = threading.Lock()
 # A question is ~10-40 tokens: splitting it over torch's intra-op threads gains little on a
 # quiet machine, and when the cores are busy (an ingest, other requests) every op waits for the
 # slowest thread, so one thread answered 4x faster at load 4.5 (benchmarks/profile_answer.py).
-# Batches of clauses during ingest keep torch's default.
+# Batches of clauses during ingest keep torch's default. A knowledge base uses
+# settings.query_threads (POLICY_QUERY_THREADS), whose default this is.
 QUERY_THREADS = 1
 QUERY_CACHE = 512  # question vectors kept per open knowledge base
 
@@ -165,7 +166,8 @@ class QueryVectors:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get(self, embedder, text: str) -> list[float]:
+    def get(self, embedder, text: str, threads: int | None = None) -> list[float]:
+        """The vector of ``text`` (embedded on ``threads`` torch threads when not cached)."""
         key = (id(embedder), text)
         with self._lock:
             row = self._rows.get(key)
@@ -174,7 +176,7 @@ class QueryVectors:
                 self.hits += 1
                 return list(row)
             self.misses += 1
-        row = tuple(embed_query(embedder, text))
+        row = tuple(embed_query(embedder, text, threads))
         with self._lock:
             self._rows[key] = row
             self._rows.move_to_end(key)

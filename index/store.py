@@ -52,8 +52,8 @@ class _Model:
             return self.embedder
 
     def query(self, text: str) -> list[float]:
-        """Question → its vector (cached; one torch thread, see index.embeddings.QUERY_THREADS)."""
-        return self.queries.get(self.get(), text)
+        """Question → its vector (cached; on settings.query_threads torch threads, default 1)."""
+        return self.queries.get(self.get(), text, getattr(self.settings, "query_threads", None))
 
 
 def _release(resources: dict) -> None:

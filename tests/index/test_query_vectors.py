@@ -140,3 +140,38 @@ def test_a_second_search_of_the_same_question_reuses_its_vector(kb):
     again = kb.search(q, k=3)
     assert queries.hits == hits + 1
     assert again and [s.clause.clause_id for s in again] == [s.clause.clause_id for s in kb.search(q, k=3)]
+
+
+class ThreadsSeen:
+    """The real embedder, noting how many torch threads each question was embedded on."""
+
+    def __init__(self, inner):
+        self.inner, self.threads = inner, []
+
+    def embed_query(self, text):
+        import torch
+
+        self.threads.append(torch.get_num_threads())
+        return self.inner.embed_query(text)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_kb_embeds_questions_on_the_configured_threads(kb, settings, threads):
+    import torch
+
+    from index.store import KnowledgeBase
+
+    seen = ThreadsSeen(kb.embedder)
+    other = KnowledgeBase.open(settings.with_(query_threads=threads), embedder=seen)
+    before = torch.get_num_threads()
+    assert other.search("工业机器人购置补助", k=3)
+    assert seen.threads == [threads]
+    assert torch.get_num_threads() == before
+
+
+def test_query_threads_come_from_the_environment(monkeypatch):
+    from assistant.config import Settings
+
+    assert Settings().query_threads == 1
+    monkeypatch.setenv("POLICY_QUERY_THREADS", "2")
+    assert Settings().query_threads == 2
