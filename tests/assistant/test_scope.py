@@ -67,6 +67,9 @@ def test_answer_fit_checks():
     assert answer_type_gap("优惠期限是几年", "减按15%的税率征收企业所得税") == "期限"
     assert national_subject("工信部专精特新小巨人的认定标准") and national_subject("国家对首台套保险补偿的比例")
     assert not national_subject("国家级专精特新小巨人奖多少") and not national_subject("主导制定国家标准有资助吗")
+    # a request verb before the national program does not make it local
+    assert national_subject("办理国家技术创新示范企业认定要准备什么材料") and national_subject("请问全国统一的研发费用加计扣除比例是多少")
+    assert not national_subject("申请国家级示范企业奖励要什么材料")
 
 
 def test_a_rare_name_the_user_cites_counts_as_on_topic(kb):
