@@ -120,3 +120,11 @@ def test_a_place_the_clause_itself_names_is_not_a_jurisdiction(policy_assistant)
     answer = policy_assistant.ask("引进台湾设计公司跟我们厂对接搞成了示范项目，有补助吗")
     assert not answer.refused
     assert answer.citations[0].clause_id == "quanzhou-2015-service-manufacturing/4.4"
+
+
+def test_how_a_comparison_is_asked_is_not_its_topic():
+    from assistant.scope import content_terms
+
+    terms = content_terms("嘉兴和泉州对省级工业设计中心的奖励分别是多少？两边有区别吗？")
+    assert not {"分别", "两边", "区别"} & set(terms)
+    assert {"工业", "设计", "中心"} <= set(terms)
