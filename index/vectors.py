@@ -97,8 +97,15 @@ def write_chroma(settings, build, version, docs, clauses, vectors) -> None:
     client = None
     try:
         client = chroma_client(settings, build)
-        col = client.create_collection(collection_name(version), configuration={"hnsw": {"space": "cosine"}},
-                                       embedding_function=None)
+        # Chroma writes its HNSW graph to disk every sync_threshold records (default 1000) and
+        # replays the rest from its log, in parallel, each time a process opens the collection:
+        # the top-30 of the same vector then differed between processes (8,684 clauses: 684
+        # replayed). One batch of all the clauses is built and written once, so every reader of
+        # a build gets the same results.
+        whole = max(len(clauses), 2)
+        col = client.create_collection(
+            collection_name(version), embedding_function=None,
+            configuration={"hnsw": {"space": "cosine", "batch_size": whole, "sync_threshold": whole}})
         step = min(client.get_max_batch_size(), 1000)
         for i in range(0, len(clauses), step):
             part = clauses[i:i + step]
