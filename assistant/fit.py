@@ -13,6 +13,7 @@ clause quoted. Classes and patterns are about the question's *form*, not its top
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 
@@ -78,27 +79,59 @@ def national_subject(question: str) -> bool:
     return bool(_NATIONAL.search(question.strip()))
 
 
-_DF: dict[object, tuple[int, dict[str, int]]] = {}
+_DF: dict[object, tuple[int, dict[str, int], "_Joined"]] = {}
+_SEP = "\x00"  # never in a question (chat strips control characters) nor in a term
 
 
-def _df_table(kb) -> tuple[int, dict[str, int]]:
-    """(clause count, term → clause count) of kb's build, cached per ``kb.version``
+class _Joined:
+    """Every clause's index text in one string, separated by _SEP, with each clause's start:
+    a term is found by str.find over the whole corpus (C speed) instead of one ``in`` per clause."""
+
+    def __init__(self, kb):
+        texts = [c.embed_text for c in kb.clauses.values()]
+        self.text = _SEP.join(texts)
+        self.starts, pos = [], 0
+        for t in texts:
+            self.starts.append(pos)
+            pos += len(t) + 1
+
+    def count(self, term: str) -> int:
+        """Number of clauses whose text contains ``term`` (each clause counted once)."""
+        if not term or _SEP in term:
+            return 0 if term else len(self.starts)
+        n, i, text, starts = 0, 0, self.text, self.starts
+        while True:
+            i = text.find(term, i)
+            if i < 0:
+                return n
+            n += 1
+            k = bisect.bisect_right(starts, i)  # the clause after the one holding this hit
+            if k >= len(starts):
+                return n
+            i = starts[k]
+
+
+def _df_table(kb) -> tuple[int, dict[str, int], "_Joined | None"]:
+    """(clause count, term → clause count, joined texts) of kb's build, cached per ``kb.version``
     (a re-ingest changes it); a kb without a version is not cached (ids are reused)."""
     version = getattr(kb, "version", "")
     if not version:
-        return len(kb.clauses), {}
+        return len(kb.clauses), {}, None
     if version not in _DF:
         if len(_DF) >= 4:
             _DF.clear()
-        _DF[version] = (len(kb.clauses), {})
+        _DF[version] = (len(kb.clauses), {}, _Joined(kb))
     return _DF[version]
 
 
 def clause_count(kb, term: str) -> int:
     """In how many clauses' index text ``term`` occurs (cached per build)."""
-    cache = _df_table(kb)[1]
+    _, cache, joined = _df_table(kb)
     if term not in cache:
-        cache[term] = sum(1 for c in kb.clauses.values() if term in c.embed_text)
+        if joined is None:
+            cache[term] = sum(1 for c in kb.clauses.values() if term in c.embed_text)
+        else:
+            cache[term] = joined.count(term)
     return cache[term]
 
 

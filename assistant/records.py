@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 VALID = "有效"
@@ -81,7 +82,7 @@ class Clause:
     part: int = 0  # index of this part when a long clause was split by sentence
     n_parts: int = 1
 
-    @property
+    @cached_property  # read millions of times per eval run (fit, selection); the clause never changes
     def embed_text(self) -> str:
         """What is embedded and keyword-indexed: the heading chain, then the text."""
         return " › ".join(self.path) + "\n" + self.text
