@@ -22,6 +22,7 @@ from assistant.errors import InputError, QuoteMismatchError
 from assistant.records import EXPIRED, NOT_YET, Calculation, Citation
 from assistant.rules import SubsidyRule, extract_rules, rules_for, stacking_principle
 from assistant.rules_units import format_money
+from assistant.vocab import document_words
 
 DEGREES = ("博士", "硕士", "本科")
 
@@ -48,7 +49,13 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
     if any(score > 0 for score, _r, _b in scored):
         scored = [s for s in scored if s[0] > 0]
     # stable: document order within the same relevance and subject overlap
-    scored.sort(key=lambda s: (-s[0], -_overlap(s[1].subject, question or "")))
+    asked = document_words(question or "")  # '批发零售' also meets a rule for '批零贸易类企业'
+    fit = {id(r): (s, _overlap(r.subject, asked)) for s, r, _b in scored}
+    scored.sort(key=lambda s: (-fit[id(s[1])][0], -fit[id(s[1])][1]))
+    # 就高不重复 chooses among rules the user fits equally well: a 零售 firm's revenue also meets
+    # the figure of the 生产性服务业 rule, but that rule is not about it
+    best_fit = fit[id(scored[0][1])] if scored else None
+    equal = {r.rule_id for _s, r, _b in scored if fit[id(r)] == best_fit}
     as_of_date = _as_of(kb, as_of)
     calcs = []
     for score, rule, binding in scored:
@@ -64,7 +71,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
             calc.summary = f"如属于“{rule.subject}”，{calc.summary}"
         _validity_note(kb, rule, calc, as_of_date)
         calcs.append(calc)
-    return _apply_stacking(rules, calcs)
+    return _apply_stacking(rules, calcs, equal)
 
 
 def calculate_clause(kb, clause_id: str, facts: dict | None, as_of=None) -> list[Calculation]:
@@ -169,6 +176,8 @@ def _conditional_amount(rule: SubsidyRule, facts: dict, calc: Calculation) -> No
 _SHARE_ASK = re.compile(r"(?P<p>国家|中央|省|市|区|县)(?:上|里|级|区|财政)?"
                         r"(?:这一块|这块|那一块|那块|这部分|那部分|的部分|部分|出的|给的|补的|出多少|给多少|补多少)")
 _BEFORE_OK = set("那其只光单就问算这中的，,。？?！!、 ")
+# '那开发区这边给多少？' / '本级能补多少': the issuing government's own share (本级)
+_OWN_ASK = re.compile(r"(?:这边|本级|本地|当地)(?:这一块|这块|这部分|部分)?(?:能|可以)?(?:给|出|补|奖|拿)多少")
 
 
 def asked_payer(question: str) -> str:
@@ -178,7 +187,7 @@ def asked_payer(question: str) -> str:
         before = question[m.start() - 1] if m.start() else ""
         if not before or before in _BEFORE_OK or not ("\u4e00" <= before <= "\u9fff"):
             return m.group("p")
-    return ""
+    return "本级" if _OWN_ASK.search(question) else ""
 
 
 def _overlap(subject: str, question: str) -> int:
@@ -222,9 +231,9 @@ def _validity_note(kb, rule: SubsidyRule, calc: Calculation, as_of) -> None:
         calc.checks.append(f"⚠ 该文件自{doc.valid_from}起施行，按{as_of.isoformat()}判断尚未施行")
 
 
-def _apply_stacking(rules: list[SubsidyRule], calcs: list[Calculation]) -> list[Calculation]:
+def _apply_stacking(rules: list[SubsidyRule], calcs: list[Calculation], among: set[str]) -> list[Calculation]:
     principle = next((r.stacking for r in rules if r.stacking), "")
-    cash = {r.rule_id for r in rules if r.kind not in ("tax_deduction", "tax_rate", "loan")}
+    cash = {r.rule_id for r in rules if r.kind not in ("tax_deduction", "tax_rate", "loan")} & among
     paid = [c for c in calcs if c.amount_yuan and c.eligible and c.rule_id in cash]
     if not principle or len(paid) < 2:
         return calcs

@@ -203,7 +203,9 @@ class Assistant:
             chosen = choose(standalone, pool, parts, kb=kb)
             if "figure" in kind and not parts and (kept := _topic_takes(kb, state, retrieved, q)):
                 chosen = [("", kept)]  # '要是一次买60台呢？': the same clause, with the new figure
-            calcs = self._calculations(kb, standalone, chosen, facts, day)
+            # the rewrite keeps the topic; the turn itself may say whose share ('那开发区这边给多少？')
+            asked = standalone if standalone == q else f"{standalone}，{q}"
+            calcs = self._calculations(kb, asked, chosen, facts, day)
             if self.llm is not None:
                 answer = yield from self._llm_answer(kb, standalone, retrieved, parts, calcs, facts, day, session)
             if answer is None:

@@ -105,6 +105,8 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         if unit in EVENT_UNITS and (text[max(0, m.start() - 1):m.start()] == "第"
                                     or unit in ("期", "批") and not m.group("num")[0].isdigit()):
             continue  # '第一次' is an order and '一期工程' a phase, not a count of events
+        if m.group("num") == "一" and unit in ("家", "个") and re.match(r"[\u4e00-\u9fff]", text[m.end():m.end() + 1]):
+            continue  # '一家软件企业' / '一个项目' names the subject; it counts nothing
         try:
             n = parse_quantity(m.group("num") + "个").value if not re.match(r"\d", m.group("num")) else Decimal(m.group("num"))
             n *= {"万": 10000, "亿": 100000000}.get(m.group("mul") or "", 1)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from assistant.rules_units import CN_NUM
 from assistant.vocab import ADMIN_LEVEL, GRADE, grade_letters
 
 _LEVEL = re.compile(ADMIN_LEVEL)
@@ -22,7 +23,7 @@ _LEVEL_ALIASES = {"国家": "国家级", "国家的": "国家级", "省里": "�
                   "区里": "区级", "区": "区级", "县里": "县级", "县": "县级"}
 _GRADE = re.compile(rf"(?<![A-Za-z])({GRADE})(?![A-Za-z])级?", re.IGNORECASE)
 _PRIZE = re.compile(r"[一二三]等奖")
-_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|万美元|元|万|亿|台（套）|台套|台|套|%|平方米|家|人)")
+_FIGURE = re.compile(rf"(?:\d+(?:\.\d+)?|{CN_NUM})\s*(?:万元|亿元|万美元|元|万|亿|台（套）|台套|台|套|%|平方米|家|人)")
 _LEAD = re.compile(r"^(?:那么|那如果|那要是|那|如果是|如果|要是|假如|换成|改成|换作|若是|若)\s*")
 _TAIL = re.compile(r"(?:的话)?(?:的)?(?:呢|怎么样|怎么算|如何|又如何)?[？?。!！\s]*$")
 _INTENT = re.compile(r"(?:有什么|有哪些|有没有|能拿|可以拿|能获得|可获|能补|可以补|补多少|奖励|补助|补贴|资助|支持|怎么|如何|多少|标准|条件|吗)")
@@ -85,7 +86,7 @@ def is_followup(text: str, state: ConversationState, topic_text: str = "") -> bo
                                    or re.fullmatch(r"(?:能|可以)?(?:拿|补|给|奖)?多少(?:钱)?|怎么申请|要什么条件", core))
 
 
-_ACTION = re.compile(r"我们|我司|公司|企业|投资|是|投入|花了|花费|一共|总共|今年|去年|一年|能|可以|补|奖|拿|多少|"
+_ACTION = re.compile(r"我们|我司|公司|企业|投资|投了|是|投入|花了|花费|一共|总共|今年|去年|一年|能|可以|补|奖|拿|多少|"
                      r"买了|采购|建了|新建|达到|超过|收入|营收|费用|大概|左右|的|了|呢|吗|，|。|？|\s")
 
 

@@ -23,7 +23,7 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
              "六": 6, "七": 7, "八": 8, "九": 9}
 CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 CN_BIG = {"万": 10000, "亿": 100000000}
-CN_NUM = r"[零〇一二两三四五六七八九十百千]+(?:[万亿][零〇一二两三四五六七八九十百千]*)*"
+CN_NUM = r"[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?(?:[万亿][零〇一二两三四五六七八九十百千]*)*"
 
 MONEY_UNITS = ("亿美元", "万美元", "美元", "亿元", "万元", "元")
 COUNT_UNITS = ("平方米", "台（套）", "台(套)", "台套", "台", "套", "家", "个", "人", "天", "次",
@@ -51,7 +51,14 @@ def to_decimal(text: str) -> Decimal:
 
 
 def cn_to_decimal(text: str) -> Decimal:
-    """Chinese numerals → Decimal: '八百万' → 8000000, '一千五百' → 1500, '十五' → 15."""
+    """Chinese numerals → Decimal: '八百万' → 8000000, '一千五百' → 1500, '十五' → 15,
+    '一点五亿' → 150000000."""
+    if m := re.fullmatch(r"(.+?)点([零〇一二三四五六七八九]+)([万亿]*)", text or ""):
+        digits = "".join(str(CN_DIGITS[c]) for c in m.group(2))
+        value = cn_to_decimal(m.group(1)) + Decimal("0." + digits)
+        for big in m.group(3):
+            value *= CN_BIG[big]
+        return value
     total = Decimal(0)  # completed 万/亿 sections
     section = 0  # current section below 万
     digit = None

@@ -213,3 +213,14 @@ def test_asked_payer(question, payer):
     from assistant.calculator_select import asked_payer
 
     assert asked_payer(question) == payer
+
+
+@pytest.mark.parametrize("question, payer", [
+    ("那开发区这边给多少？", "本级"),
+    ("本级能补多少", "本级"),
+    ("省里那部分呢", "省"),
+])
+def test_own_share_asked(question, payer):
+    from assistant.calculator_select import asked_payer
+
+    assert asked_payer(question) == payer

@@ -50,6 +50,10 @@ CASES = [
     # an upgrade between two grades: the grade before and the steps up
     ("前年评上AAA级，今年升到AAAAA级", {"级别": "AAAAA", "原级别": "AAA", "晋升等级数": D(2)}),
     ("我们是AAAA级，想问AAA级的标准", {"级别": "AAA"}),
+    # Chinese decimals; '一家企业' names the subject and counts nothing
+    ("担保余额一点五亿", {"担保责任余额": D(150000000)}),
+    ("嘉兴一家做软件的企业", {}),
+    ("给一家企业做了配送", {}),
     # '万次' is a count, not money
     ("标识解析量达到3000万次", {"标识解析总量": D(30000000)}),
     # areas: 平方米 / 平米 / ㎡ / 平 / 万平方米 are 平方米; 亩 stays its own unit

@@ -87,3 +87,9 @@ def test_followup_after_a_the_document_does_not_say_answer(policy_assistant):
     answer = policy_assistant.ask("那省级的呢？", session_id=session)
     assert "省级" in answer.rewritten_question and "嘉兴" in answer.rewritten_question
     assert not answer.refused and "50万元" in answer.answer
+
+
+def test_figures_in_chinese_numerals_are_figures():
+    state = ConversationState(question="泉州对物流公共信息平台有什么补助？")
+    assert is_followup("我们平台一共投了一千二百万", state)
+    assert rewrite("我们平台一共投了一千二百万", state, PLACES)[1] == "figure"
