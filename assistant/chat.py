@@ -26,11 +26,14 @@ from typing import Iterator
 from assistant import scope as scope_mod
 from assistant.answer import choose, compose
 from assistant.calculator import calculate_for
+from assistant.calculator_facts import needs_of
 from assistant.config import Settings, parse_as_of
 from assistant.errors import InputError, LLMError, PolicyAssistantError
 from assistant.facts import extract_facts
 from assistant.followup import ConversationState, is_followup, rewrite
 from assistant.records import Answer, Calculation, ScoredClause
+from assistant.rules import rules_for
+from assistant.rules_facts import lookup
 from assistant.selection import final_ranking, retrieve
 from assistant.sessions import SessionStore
 from index.retrieve import check_query
@@ -299,10 +302,6 @@ class Assistant:
 
 def _topic_takes(kb, state: ConversationState, retrieved: list[ScoredClause], turn: str) -> ScoredClause | None:
     """The previous answer's clause, when a figure the follow-up gives is one its rules take."""
-    from assistant.calculator_facts import needs_of
-    from assistant.rules import rules_for
-    from assistant.rules_facts import lookup
-
     clause = kb.clauses.get(state.clause_id) if state.clause_id else None
     given = extract_facts(turn)
     if clause is None or not given:

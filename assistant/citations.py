@@ -24,6 +24,7 @@ from typing import Iterable
 
 from assistant.errors import QuoteMismatchError
 from assistant.records import Citation, Clause
+from assistant.rules_patterns import RANGE_RE  # the rule reader's own band syntax ('51～100台（套）')
 from assistant.vocab import document_words
 
 # Sentence ends in policy prose; the delimiter stays with its sentence.
@@ -148,8 +149,6 @@ _COUNT = re.compile(r"(\d+)\s*(台|套|家|人|个|项|天)")
 
 def _in_band(counts: list[tuple[Decimal, str]], text: str) -> bool:
     """The sentence states a band ('51～100台（套）', '10台（套）以内') holding a count the user gave."""
-    from assistant.rules_patterns import RANGE_RE  # the rule reader's own band syntax
-
     for m in RANGE_RE.finditer(text):
         unit = m.group("u")[0]
         for n, u in counts:
