@@ -35,7 +35,9 @@ _ASKS = {
            re.compile(r"\d+\s*(?:年|个月|日|天)|[一二三四五六七八九十两]+(?:年|个月|天)|年限|期限|至\d{4}|日起|"
                       r"每[年月季周日天]|一[年月季周]一|[年月季]度|定期")),
 }
-_VALIDITY = re.compile(r"有效|失效|过期|截止|到期|施行|实施.*(?:时候|日期|哪天)|什么时候.*(?:结束|开始)")
+_VALIDITY = re.compile(r"有效|失效|过期|截止|到期|施行|实施.*(?:时候|日期|哪天)|什么时候.*(?:结束|开始)|"
+                       # "还能按这个文件申报吗": whether the document itself still applies
+                       r"还(?:能|可以)(?:再)?(?:按|依|照)(?:照|据)?(?:这个|这份|该|原来的?)?(?:文件|政策|规定|意见|方案)")
 _NATIONAL = re.compile(r"^(?:申请|办理|请问|想问|咨询|问一下)?(?:国家|全国|中央)(?!级|标准|等级|[A“\"])|工信部|工业和信息化部|国务院|财政部|科技部|商务部|"
                        r"税务总局|国家发改委|国家发展改革委|人社部")
 
@@ -153,3 +155,53 @@ def idf(kb, term: str) -> float:
     but a word in no clause cannot show a match anyway."""
     df = clause_count(kb, term)
     return math.log((_df_table(kb)[0] + 1) / (df + 1))
+
+
+# A benefit or share named by what it is for: "安家补贴", "研发人员占比"
+_QUALIFIED = re.compile(r"(补贴|补助|奖励|资助|奖金|补偿|贴息|占比|比例|比重)")
+
+
+def unknown_qualifier(question: str, corpus_text: str, generic: set[str]) -> str:
+    """The word that names a benefit's purpose ("安家" in 安家补贴) when the corpus never
+    uses it, not even abbreviated (技改 ⊂ 技术改造 counts as used): the documents grant
+    nothing of that kind, so a clause about another benefit is no answer."""
+    import jieba.posseg
+
+    ends, pos = {}, 0
+    for w in jieba.posseg.cut(question):
+        pos += len(w.word)
+        ends[pos] = (w.word, w.flag)
+    for m in _QUALIFIED.finditer(question):
+        word, flag = ends.get(m.start(), ("", ""))
+        # a noun or verb names a purpose; "额外 / 其他 / 更多" only qualify the amount
+        if (len(word) < 2 or word in generic or flag[:1] not in ("n", "v", "j", "l")
+                or not re.fullmatch(r"[\u4e00-\u9fff]+", word)):
+            continue
+        if not re.search(".?".join(map(re.escape, word)), corpus_text):
+            return word
+    return ""
+
+
+def absent_name(question: str, kb, region_text: str, skip: list[str], max_clauses: int = 3) -> str:
+    """A rare name of the question (a run of 3+ characters found in at most ``max_clauses``
+    clauses: "专精特新") that the corpus holds only in documents of *other* regions than the
+    ones asked about, none of whose two-character pieces the named place's documents use:
+    they do not speak of it."""
+    import jieba
+
+    q = question
+    for s in skip:
+        q = q.replace(s, "|" * len(s))
+    q = re.sub(r"[\s\d，。？！、；：“”\"'（）()《》,.?!;:]", "|", q)
+    bounds = {0} | {end for _, _, end in jieba.tokenize(question)}  # whole words only
+    for n in (5, 4, 3):
+        for i in sorted(bounds):
+            gram = q[i:i + n]
+            if len(gram) < n or "|" in gram or (i + n) not in bounds:
+                continue
+            # not even one two-character piece in the place's documents: a name foreign
+            # to them, not a phrasing of theirs ("年营业收入" vs 年主营业务收入)
+            if (1 <= clause_count(kb, gram) <= max_clauses
+                    and not any(gram[j:j + 2] in region_text for j in range(n - 1))):
+                return gram
+    return ""

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from assistant.fit import asks_validity, national_subject, rare_phrase
+from assistant.fit import absent_name, asks_validity, national_subject, rare_phrase, unknown_qualifier
 from assistant.scope_regions import (CITIES, PROVINCES, Coverage, is_place, region_core,  # noqa: F401 - re-exported
                                      regions_in)
 
@@ -37,8 +37,12 @@ _GENERIC = set(
     "标准 规定 条件 一下 请问 哪些 有没有 能不能 最高 万元 元 的 了 吗 呢 么 是 有 在 和 与 及 或 对 按 "
     "市级 省级 国家级 区级 县级 一次性 情况 方面 相关 文件 这个 那个 知道 需要 要求 办理 现在 今年 还有 "
     # how a comparison is asked ('分别是多少？两边有区别吗？'), not what it is about
-    "分别 各自 两边 两地 区别 差别 差异 不同 对比 比较 相比 一样".split()
+    "分别 各自 两边 两地 区别 差别 差异 不同 对比 比较 相比 一样 "
+    # when the asker speaks from ('当年搞…', '以前'), not what the rule is about
+    "当年 当时 那时 那年 那会 以前 之前 目前 如今 眼下 去年 前年 最近".split()
 )
+# "怎么处理 / 如何办": the form of a how-question; its verb is not a topic word
+_HOW = re.compile(r"(?:怎么|怎样|如何|咋)(?:处理|处置|办|弄|搞|做|管)")
 
 NATIONAL_TAX = "national-tax"
 NATIONAL_RULE = "national-rule"
@@ -129,7 +133,7 @@ def content_terms(question: str) -> list[str]:
     import jieba
 
     terms = []
-    for t in jieba.lcut(question):
+    for t in jieba.lcut(_HOW.sub("，", question)):
         t = t.strip()
         if len(t) >= 2 and t not in _GENERIC and not re.fullmatch(r"[\d.]+|[A-Za-z]", t):
             terms.append(t)
@@ -168,6 +172,9 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
     named = any(n in top_text for n in quoted_names(question))  # “五小”: the user cites a name
     if not on_topic(shared, best, bm25, asks, min_dense) and not named and not rare_phrase(question, top_text, kb):
         return Scope(covered=False, reason=WEAK, detail="、".join(terms[:5]))
+    if (near := _near_miss(question, kb, scope, corpus)):
+        reason = NO_MONEY if _MONEY_ASKED.search(question) else WEAK
+        return Scope(covered=False, reason=reason, detail=near)
     if _MONEY_ASKED.search(question) and not asks_validity(question) and not _offers_money(question, retrieved, kb):
         return Scope(covered=False, reason=NO_MONEY, detail="、".join(terms[:5]))
     return scope
@@ -186,6 +193,20 @@ def _offers_money(question: str, retrieved, kb) -> bool:
 
     best = rerank(question, retrieved, kb=kb)[0]
     return bool(_MONEY_GIVEN.search(best.clause.text))
+
+
+def _near_miss(question: str, kb, scope: Scope, corpus: str) -> str:
+    """What the question asks about that the documents it is asked of never name: a benefit's
+    purpose no document uses (安家补贴), or, asked of one place, a rare name only other places'
+    documents hold. A clause about something else found near it is no answer."""
+    if asks_validity(question):
+        return ""
+    word = unknown_qualifier(question, corpus, _GENERIC)
+    if word or not _MONEY_ASKED.search(question) or len({frozenset(r) for r in scope.regions.values()}) != 1:
+        return word
+    regions = next(iter(scope.regions.values()))
+    text = "\n".join(d.text for d in kb.documents.values() if d.region in regions)
+    return absent_name(question, kb, text, list(scope.regions) + regions_in(question)) if text else ""
 
 
 def _outer(terms: list[str]) -> list[str]:

@@ -222,7 +222,9 @@ def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str 
         for mention in sorted(named, key=len, reverse=True):
             bare = bare.replace(mention, "")
         bare = re.sub(r"^[和与及、,，\s]+|(?<=^)分别|各自|分别", "", bare.strip()) or q
-        parts = [(label, search_regions(kb, f"{label}{bare}", set(regions), k))
+        # within a part, as for one named place: "泉州" is the city's own documents first
+        parts = [(label, _place_first(kb, f"{label}{bare}", label, set(regions),
+                                      search_regions(kb, f"{label}{bare}", set(regions), k), k))
                  for regions, label in groups.items()]
         # round-robin over the parts, so every region's best clause leads the list
         retrieved, seen = [], set()

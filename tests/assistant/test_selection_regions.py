@@ -77,3 +77,11 @@ def test_a_validity_question_leads_with_the_dates_of_the_best_fitting_document()
     assert ranked[0].clause.clause_id == "a/5"
     # an ordinary question keeps the best-fitting clause first
     assert rerank("两业融合试点工作专班做什么？", [topic, other, *filler, dates])[0].clause.clause_id == "a/4.4"
+
+
+def test_each_part_of_a_two_region_question_prefers_the_city_s_own_document(policy_assistant):
+    # 泉州's city document and its 开发区's both reward 工业设计中心: "泉州" means the city's
+    answer = policy_assistant.ask("省级工业设计中心，泉州和潍坊分别奖励多少？")
+    assert not answer.refused
+    quanzhou = [c for c in answer.citations if c.doc_id.startswith("quanzhou")]
+    assert quanzhou and quanzhou[0].doc_id == "quanzhou-2015-service-manufacturing"
