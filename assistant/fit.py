@@ -137,11 +137,11 @@ def clause_count(kb, term: str) -> int:
     return cache[term]
 
 
-def rare_phrase(question: str, text: str, kb, max_clauses: int = 3) -> str:
+def rare_phrase(question: str, text: str, kb, max_clauses: int = 3, shortest: int = 3) -> str:
     """A run of 3+ characters of the question that occurs in ``text`` and in at most
     ``max_clauses`` clauses — a name the user cites ("市长杯", "泉州购"), not a common word."""
     q = re.sub(r"[\s\d，。？！、；：“”\"'（）()《》,.?!;:]", "|", question)
-    for n in (5, 4, 3):
+    for n in range(5, shortest - 1, -1):
         for piece in q.split("|"):
             for i in range(len(piece) - n + 1):
                 gram = piece[i:i + n]

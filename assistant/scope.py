@@ -170,7 +170,9 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
     asks = bool(_BENEFIT.search(question)) and (
         not terms or any(t in window for t in terms) or asks_validity(question))
     named = any(n in top_text for n in quoted_names(question))  # “五小”: the user cites a name
-    if not on_topic(shared, best, bm25, asks, min_dense) and not named and not rare_phrase(question, top_text, kb):
+    # a two-character name only one clause holds ("五小") shows the topic as well
+    rare = rare_phrase(question, top_text, kb) or rare_phrase(question, window, kb, max_clauses=1, shortest=2)
+    if not on_topic(shared, best, bm25, asks, min_dense) and not named and not rare:
         return Scope(covered=False, reason=WEAK, detail="、".join(terms[:5]))
     if (near := _near_miss(question, kb, scope, corpus)):
         reason = NO_MONEY if _MONEY_ASKED.search(question) else WEAK

@@ -35,7 +35,21 @@ def _terms(question: str, kb=None) -> list[str]:
     terms = [t for t in content_terms(question) if not is_place(t, coverage)]
     # a quoted name (“泉州购”, “燎原计划”) is what the question is about, whole
     quoted = [m for m in quoted_names(question) if m not in terms and not is_place(m, coverage)]
-    return terms + quoted
+    return terms + quoted + _known_pieces(terms, kb)
+
+
+def _known_pieces(terms: list[str], kb) -> list[str]:
+    """A word no clause holds ("哪五小": jieba's cut of 是哪五小) may wrap a name the documents
+    do use: its two-character pieces that only one or two clauses hold ("五小")."""
+    if kb is None:
+        return []
+    from assistant.fit import clause_count
+
+    out = []
+    for t in terms:
+        if len(t) >= 3 and clause_count(kb, t) == 0:
+            out += [t[i:i + 2] for i in range(len(t) - 1) if 1 <= clause_count(kb, t[i:i + 2]) <= 2]
+    return [p for p in dict.fromkeys(out) if p not in terms]
 
 
 def _overlap(terms: list[str], sc: ScoredClause) -> int:

@@ -57,3 +57,10 @@ def test_a_validity_question_naming_the_document_leads_with_its_dates(policy_ass
     assert not answer.refused
     assert "2025年12月31日" in answer.answer.split("\n")[0]
     assert "有效期" in answer.citations[0].quote
+
+
+def test_an_unquoted_short_name_one_clause_holds_is_answered_from_it(policy_assistant):
+    # the document writes “五新” in quotes; jieba reads the question's 哪五新 as one word
+    answer = policy_assistant.ask("五新推广说的是哪五新")
+    assert not answer.refused
+    assert "“五新”" in answer.citations[0].quote or "五新" in answer.citations[0].quote

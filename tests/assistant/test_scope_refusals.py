@@ -69,9 +69,15 @@ def test_a_quoted_name_found_in_the_clauses_is_on_topic():
     clause = Clause(clause_id="d/1", doc_id="d", path=(), display_path="", text=text, start=0, end=len(text))
     weak = [ScoredClause(clause, 0.03, rank=1, dense_score=0.60, bm25_score=3.0)]
     fake = SimpleNamespace(documents={}, clauses={"d/1": clause}, version="", corpus_text=text)
-    # a two-character name is too short for the rare-phrase test; quoted, the user cites it
+    # quoted, the user cites it
     assert check_retrieval("园区说的“三小”具体指哪三样？", weak, fake, Scope()).covered
-    assert not check_retrieval("园区说的三小具体指哪三样？", weak, fake, Scope()).covered
+    # unquoted, a two-character name still shows the topic when only one clause holds it ...
+    assert check_retrieval("园区说的三小具体指哪三样？", weak, fake, Scope()).covered
+    # ... not when it is a common piece of several clauses
+    other = Clause(clause_id="d/2", doc_id="d", path=(), display_path="", text="三小企业", start=0, end=4)
+    common = SimpleNamespace(documents={}, clauses={"d/1": clause, "d/2": other}, version="",
+                             corpus_text=text + "三小企业")
+    assert not check_retrieval("园区说的三小具体指哪三样？", weak, common, Scope()).covered
 
 
 def test_a_turn_naming_no_place_searches_the_conversations_regions(kb):
