@@ -193,11 +193,17 @@ def absent_name(question: str, kb, region_text: str, skip: list[str], max_clause
     for s in skip:
         q = q.replace(s, "|" * len(s))
     q = re.sub(r"[\s\d，。？！、；：“”\"'（）()《》,.?!;:]", "|", q)
-    bounds = {0} | {end for _, _, end in jieba.tokenize(question)}  # whole words only
+    # whole words of two or more characters only: "被评为" / "占比要" hold a function word
+    short = set()
+    bounds = {0}
+    for word, start, end in jieba.tokenize(question):
+        bounds.add(end)
+        if len(word) < 2:
+            short.update(range(start, end))
     for n in (5, 4, 3):
         for i in sorted(bounds):
             gram = q[i:i + n]
-            if len(gram) < n or "|" in gram or (i + n) not in bounds:
+            if len(gram) < n or "|" in gram or (i + n) not in bounds or short & set(range(i, i + n)):
                 continue
             # not even one two-character piece in the place's documents: a name foreign
             # to them, not a phrasing of theirs ("年营业收入" vs 年主营业务收入)

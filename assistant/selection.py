@@ -257,12 +257,37 @@ def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str 
     retrieved = retrieved or search_regions(kb, q, regions, k)
     if regions:
         retrieved = _place_first(kb, q, next(iter(groups.values())), regions, retrieved, k)
+    if (docs := named_documents(kb, q, regions)):
+        own = [s for s in search_regions(kb, q, {kb.documents[d].region for d in docs}, 4 * k)
+               if s.clause.doc_id in docs][:k]
+        retrieved = [replace(s, rank=i) for i, s in enumerate(own, 1)] or retrieved
     if kind and kind != "topic" and "region" not in kind and topic:
         # "那省级的呢？" is about the same policy: keep to the previous documents.
         same = [s for s in retrieved if s.clause.doc_id in topic]
         if same:
             return retrieved, None, same
     return retrieved, None, retrieved
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|〔|\]|】)")
+
+
+def named_documents(kb, q: str, regions: set[str] | None) -> set[str]:
+    """"泉州2015年那个服务型制造文件": a year and words of one document's title name that
+    document — the answer keeps to it, not to a later document on the same subject.
+    Empty unless exactly one document has both the year (文号, dates, title) and a title word."""
+    years = set(_YEAR.findall(q))
+    if not years:
+        return set()
+    terms = [t for t in _terms(q, kb) if len(t) >= 2]
+    hits = set()
+    for doc in kb.documents.values():
+        if regions and not any(r in doc.region for r in regions):
+            continue
+        own = set(re.findall(r"(?:19|20)\d{2}", " ".join([doc.doc_number, doc.title, *doc.dates.values()])))
+        if years & own and any(t in doc.title for t in terms):
+            hits.add(doc.doc_id)
+    return hits if len(hits) == 1 else set()
 
 
 def final_ranking(retrieved: list[ScoredClause], cited_ids: list[str]) -> list[ScoredClause]:
