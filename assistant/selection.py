@@ -291,11 +291,20 @@ def named_documents(kb, q: str, regions: set[str] | None) -> set[str]:
 
 
 def final_ranking(retrieved: list[ScoredClause], cited_ids: list[str]) -> list[ScoredClause]:
-    """The pipeline's final order: the clauses the answer cites (in citation order) first,
-    then the rest of the retrieval in its order; ranks renumbered from 1 on copies (the
-    retrieval's own objects are left as they were). Cited clauses that were not
-    retrieved are not added — this reports a ranking of the retrieval, nothing else."""
+    """The pipeline's final order: the clauses the answer cites (in citation order, each
+    document's first clause before the others) first, then the rest of the retrieval in its
+    order; ranks renumbered from 1 on copies (the retrieval's own objects are left as they
+    were). Cited clauses that were not retrieved are not added — this reports a ranking of
+    the retrieval, nothing else."""
     by_id = {s.clause.clause_id: s for s in retrieved}
     order = list(dict.fromkeys(c for c in cited_ids if c in by_id))
+    # each cited document's first clause before a second clause of one already listed (a
+    # document-wide rule cited beside the main clause): a two-region answer's regions lead
+    firsts, docs = [], set()
+    for c in order:
+        if by_id[c].clause.doc_id not in docs:
+            docs.add(by_id[c].clause.doc_id)
+            firsts.append(c)
+    order = firsts + [c for c in order if c not in firsts]
     order += [s.clause.clause_id for s in retrieved if s.clause.clause_id not in order]
     return [replace(by_id[c], rank=i) for i, c in enumerate(dict.fromkeys(order), 1)]

@@ -33,3 +33,13 @@ def test_an_answer_ranks_the_clause_it_cites_first(policy_assistant):
     assert answer.retrieved[0].clause.clause_id == answer.citations[0].clause_id
     assert [s.rank for s in answer.retrieved] == list(range(1, len(answer.retrieved) + 1))
     assert len({s.clause.clause_id for s in answer.retrieved}) == len(answer.retrieved)
+
+
+def test_each_cited_document_s_first_clause_leads_its_second_clauses():
+    # a two-document answer citing a's main clause, a's document-wide rule, then b's clause
+    retrieved = [_sc("a/1", 0.9, 1), _sc("b/1", 0.8, 2), _sc("a/end", 0.5, 3), _sc("c/1", 0.4, 4)]
+    out = final_ranking(retrieved, ["a/1", "a/end", "b/1"])
+    assert [s.clause.clause_id for s in out] == ["a/1", "b/1", "a/end", "c/1"]
+    # one document: citation order unchanged
+    out = final_ranking(retrieved, ["a/end", "a/1"])
+    assert [s.clause.clause_id for s in out][:2] == ["a/end", "a/1"]
