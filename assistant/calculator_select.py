@@ -17,11 +17,12 @@ from dataclasses import replace
 from decimal import Decimal
 
 from assistant.calculator import calculate
-from assistant.calculator_facts import TEXT_FACTS, as_quantity, bind_facts, match_level
+from assistant.calculator_facts import TEXT_FACTS, as_quantity, bind_facts, match_level, parse_text
 from assistant.errors import InputError, QuoteMismatchError
 from assistant.records import EXPIRED, NOT_YET, Calculation, Citation
 from assistant.rules import SubsidyRule, extract_rules, rules_for, stacking_principle
-from assistant.rules_units import format_money
+from assistant.facts import YEARLY
+from assistant.rules_units import format_money, format_quantity
 from assistant.vocab import document_words
 
 DEGREES = ("博士", "硕士", "本科")
@@ -61,6 +62,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
     for score, rule, binding in scored:
         calc = calculate(binding.rule or rule, binding.facts, _citation(kb, clause, rule, as_of_date))
         _conditional_amount(binding.rule or rule, binding.facts, calc)
+        _year_by_year(binding.rule or rule, binding.facts, calc)
         calc.steps[:0] = [n for n in binding.notes if n.startswith("按您提供")]
         at = next((i for i, c in enumerate(calc.checks) if not c.startswith("适用对象")), len(calc.checks))
         calc.checks[at:at] = binding.checks
@@ -188,6 +190,40 @@ def asked_payer(question: str) -> str:
         if not before or before in _BEFORE_OK or not ("\u4e00" <= before <= "\u9fff"):
             return m.group("p")
     return "本级" if _OWN_ASK.search(question) else ""
+
+
+def _year_by_year(rule: SubsidyRule, facts: dict, calc: Calculation) -> None:
+    """'连续奖励三年' and one figure a year ('增速分别是18%、22%、25%'): each year judged on its own,
+    the years that qualify added up (at most the years the document allows)."""
+    th = next((t for t in rule.thresholds if isinstance(facts.get(t.fact + YEARLY), str)), None)
+    if not rule.max_repeats or th is None or calc.eligible is False and not calc.missing_facts:
+        return
+    try:
+        values = [parse_text(v) for v in facts[th.fact + YEARLY].split("、")]
+    except ValueError:
+        return
+    once = replace(rule, max_repeats=None)
+    steps, total, met = [], Decimal(0), 0
+    for year, q in enumerate(values[:rule.max_repeats], 1):
+        c = calculate(once, {**facts, th.fact: q.value})
+        ok = bool(c.eligible) and c.amount_yuan is not None
+        if c.amount_yuan is None and not c.eligible is False:
+            return  # another figure is missing: leave the single-year calculation as it is
+        total += c.amount_yuan if ok else 0
+        met += ok
+        steps.append(f"第{year}年：{th.fact}{format_quantity(q)}，{'✓ 符合' if ok else '✗ 不符合'}“{th.describe()}”，"
+                     f"{format_money(c.amount_yuan if ok else Decimal(0))}")
+    if len(values) > rule.max_repeats:
+        steps.append(f"文件规定最多连续{rule.max_repeats}年，只计前{rule.max_repeats}年")
+    if met < min(len(values), rule.max_repeats):
+        steps.append("文件写的是“连续”奖励：中间某年未达标是否中断后续奖励，请向主管部门确认")
+    steps.append(f"合计：{met}年，共{format_money(total)}")
+    calc.steps = steps
+    calc.amount_yuan = total
+    calc.eligible = total > 0
+    calc.missing_facts = [m for m in calc.missing_facts if m != th.fact]
+    calc.checks = [c for c in calc.checks if c.startswith("适用对象") or th.fact not in c]
+    calc.summary = f"{met}年合计可获{rule.benefit or '奖励'}{format_money(total)}"
 
 
 def _overlap(subject: str, question: str) -> int:

@@ -45,6 +45,11 @@ _FILLER_START = re.compile(r"^(?:我们|我司|我|公司|企业|今年|去年|�
 LEVEL_RE = re.compile(
     rf"{PRIZE}|{'|'.join(STANDARDS)}|(?<![A-Za-z])(?P<a>{GRADE})(?![A-Za-z])级?|{ADMIN_LEVEL}|{'|'.join(FIRSTS)}")
 DEGREE_RE = re.compile(r"博士|硕士|本科")
+# '之后三年增速分别是18%、22%、25%': one figure a year, for an award repeated year by year
+GROWTH_LIST_RE = re.compile(
+    rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率)(?:分别|依次)(?:是|为|达到|达)?\s*"
+    rf"(?P<nums>{NUM}\s*[%％](?:\s*[、，,和及]\s*{NUM}\s*[%％])+)")
+YEARLY = "（逐年）"  # suffix of a fact holding one value per year, as text: '18%、22%、25%'
 GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率)(?:了|为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
 SHARE_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{2,10}}?)(?:占[\u4e00-\u9fff]{{0,10}}?)?(?:占比|比重|比例)(?:为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
 COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mul>万|亿)?\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个|人|天|平方米|㎡|次|场|届|期|批|年(?![度份]))")
@@ -58,9 +63,17 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
     found: dict = {}
     used: list[tuple[int, int]] = []
 
+    for m in GROWTH_LIST_RE.finditer(text):
+        key = _growth_key(m.group("noun"))
+        values = re.findall(rf"{NUM}\s*[%％]", m.group("nums"))
+        found[key] = Decimal(values[0].rstrip("%％ ").replace(",", "")) / 100
+        found[key + YEARLY] = "、".join(v.replace(" ", "").replace("％", "%") for v in values)
+        used.append(m.span())
+
     for m in GROWTH_RE.finditer(text):
-        noun = m.group("noun")
-        key = "进出口额增速" if "进出口" in noun else ("年主营业务收入增速" if re.search("营业|营收|收入", noun) else "增速")
+        if any(a <= m.start() < b for a, b in used):
+            continue
+        key = _growth_key(m.group("noun"))
         found[key] = Decimal(m.group("num").replace(",", "")) / 100
         used.append(m.span())
 
@@ -153,6 +166,10 @@ def _upgrade(text: str, levels: list) -> dict:
     if len(high) <= len(low) or not UPGRADE_RE.search(text[first.end():last.start()]):
         return {}
     return {"原级别": low, "晋升等级数": Decimal(len(high) - len(low))}
+
+
+def _growth_key(noun: str) -> str:
+    return "进出口额增速" if "进出口" in noun else ("年主营业务收入增速" if re.search("营业|营收|收入", noun) else "增速")
 
 
 def _money_key(text: str, start: int, end: int) -> str | None:
