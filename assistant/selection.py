@@ -52,6 +52,20 @@ def _known_pieces(terms: list[str], kb) -> list[str]:
     return [p for p in dict.fromkeys(out) if p not in terms]
 
 
+def _compounds(question: str, terms: list[str]) -> list[str]:
+    """Runs of adjacent content words of 4+ characters, whole ("工业设计中心" from
+    工业/设计/中心)."""
+    out, i = [], 0
+    while i < len(terms):
+        run, j = terms[i], i + 1
+        while j < len(terms) and run + terms[j] in question:
+            run, j = run + terms[j], j + 1
+        if j - i >= 2 and len(run) >= 4:
+            out.append(run)
+        i = j
+    return out
+
+
 def _overlap(terms: list[str], sc: ScoredClause) -> int:
     text = sc.clause.embed_text
     return sum(1 for t in terms if t in text)
@@ -86,6 +100,8 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
     else:
         s = _overlap(terms, sc)
     s += 4 * _phrase(question, sc)
+    if any(c in sc.clause.embed_text for c in _compounds(question, terms)):
+        s += 1.0  # the name in one piece ("工业设计中心"), not its words apart
     if _MONEY_Q.search(question) and has_figure(sc.clause.text):
         s += 1.5
     if validity and _DATES.search(sc.clause.text):

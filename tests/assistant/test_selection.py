@@ -43,3 +43,17 @@ def test_each_cited_document_s_first_clause_leads_its_second_clauses():
     # one document: citation order unchanged
     out = final_ranking(retrieved, ["a/end", "a/1"])
     assert [s.clause.clause_id for s in out][:2] == ["a/end", "a/1"]
+
+
+def test_a_name_in_one_piece_beats_its_words_apart():
+    from assistant.selection import _compounds, rerank
+
+    def clause(cid, text):
+        return ScoredClause(Clause(clause_id=cid, doc_id="d", path=(), display_path="", text=text,
+                                   start=0, end=len(text)), 0.5)
+
+    apart = clause("d/1", "对国家级设计中心、工业设计领域突出的机构来泉创办分支机构的，给予补助。")
+    whole = clause("d/2", "对新认定的工业设计中心，分别给予奖励。")
+    q = "省级的工业设计中心，能奖多少钱？"
+    assert _compounds(q, ["工业", "设计", "中心", "能奖"]) == ["工业设计中心"]
+    assert rerank(q, [apart, whole])[0].clause.clause_id == "d/2"
