@@ -211,3 +211,17 @@ def absent_name(question: str, kb, region_text: str, skip: list[str], max_clause
                     and not any(gram[j:j + 2] in region_text for j in range(n - 1))):
                 return gram
     return ""
+
+
+def compounds(question: str, terms: list[str]) -> list[str]:
+    """Runs of adjacent content words of 4+ characters, whole ("工业设计中心" from
+    工业/设计/中心)."""
+    out, i = [], 0
+    while i < len(terms):
+        run, j = terms[i], i + 1
+        while j < len(terms) and run + terms[j] in question:
+            run, j = run + terms[j], j + 1
+        if j - i >= 2 and len(run) >= 4:
+            out.append(run)
+        i = j
+    return out

@@ -6,6 +6,7 @@
     Coverage.from_kb(kb)                    covered regions, derived from kb.documents:
         .resolve(mention) -> set[str]       the document regions a mention refers to
         .primary(mention) -> set[str]       of those, the place named itself (not an area inside it)
+    named_documents(kb, q, regions, terms) -> set[str]   the one document a year + title words name
 
 The covered regions are read from the documents' ``region`` fields, never listed here; the
 gazetteer only lets us *detect* place names.
@@ -151,3 +152,24 @@ class Coverage:
                     continue
                 taken.append((m.start(), m.end(), n))
         return sorted(taken)
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|〔|\]|】)")
+
+
+def named_documents(kb, q: str, regions: set[str] | None, terms: list[str]) -> set[str]:
+    """"泉州2015年那个服务型制造文件": a year and words of one document's title name that
+    document — the answer keeps to it, not to a later document on the same subject.
+    Empty unless exactly one document has both the year (文号, dates, title) and a title word."""
+    years = set(_YEAR.findall(q))
+    if not years:
+        return set()
+    terms = [t for t in terms if len(t) >= 2]
+    hits = set()
+    for doc in kb.documents.values():
+        if regions and not any(r in doc.region for r in regions):
+            continue
+        own = set(re.findall(r"(?:19|20)\d{2}", " ".join([doc.doc_number, doc.title, *doc.dates.values()])))
+        if years & own and any(t in doc.title for t in terms):
+            hits.add(doc.doc_id)
+    return hits if len(hits) == 1 else set()

@@ -18,8 +18,9 @@ import re
 from dataclasses import replace
 
 from assistant.citations import _bigrams, has_figure
-from assistant.fit import asks_validity, idf
+from assistant.fit import asks_validity, compounds, idf
 from assistant.records import ScoredClause
+from assistant.scope_regions import named_documents  # noqa: F401 - re-exported
 
 _MAX_DOCS = 3
 _DATES = re.compile(r"有效期|施行|起实施|之日起")
@@ -50,20 +51,6 @@ def _known_pieces(terms: list[str], kb) -> list[str]:
         if len(t) >= 3 and clause_count(kb, t) == 0:
             out += [t[i:i + 2] for i in range(len(t) - 1) if 1 <= clause_count(kb, t[i:i + 2]) <= 2]
     return [p for p in dict.fromkeys(out) if p not in terms]
-
-
-def _compounds(question: str, terms: list[str]) -> list[str]:
-    """Runs of adjacent content words of 4+ characters, whole ("工业设计中心" from
-    工业/设计/中心)."""
-    out, i = [], 0
-    while i < len(terms):
-        run, j = terms[i], i + 1
-        while j < len(terms) and run + terms[j] in question:
-            run, j = run + terms[j], j + 1
-        if j - i >= 2 and len(run) >= 4:
-            out.append(run)
-        i = j
-    return out
 
 
 def _overlap(terms: list[str], sc: ScoredClause) -> int:
@@ -100,7 +87,7 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
     else:
         s = _overlap(terms, sc)
     s += 4 * _phrase(question, sc)
-    if any(c in sc.clause.embed_text for c in _compounds(question, terms)):
+    if any(c in sc.clause.embed_text for c in compounds(question, terms)):
         s += 1.0  # the name in one piece ("工业设计中心"), not its words apart
     if _MONEY_Q.search(question) and has_figure(sc.clause.text):
         s += 1.5
@@ -273,7 +260,7 @@ def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str 
     retrieved = retrieved or search_regions(kb, q, regions, k)
     if regions:
         retrieved = _place_first(kb, q, next(iter(groups.values())), regions, retrieved, k)
-    if (docs := named_documents(kb, q, regions)):
+    if (docs := named_documents(kb, q, regions, _terms(q, kb))):
         own = [s for s in search_regions(kb, q, {kb.documents[d].region for d in docs}, 4 * k)
                if s.clause.doc_id in docs][:k]
         retrieved = [replace(s, rank=i) for i, s in enumerate(own, 1)] or retrieved
@@ -283,27 +270,6 @@ def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str 
         if same:
             return retrieved, None, same
     return retrieved, None, retrieved
-
-
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|〔|\]|】)")
-
-
-def named_documents(kb, q: str, regions: set[str] | None) -> set[str]:
-    """"泉州2015年那个服务型制造文件": a year and words of one document's title name that
-    document — the answer keeps to it, not to a later document on the same subject.
-    Empty unless exactly one document has both the year (文号, dates, title) and a title word."""
-    years = set(_YEAR.findall(q))
-    if not years:
-        return set()
-    terms = [t for t in _terms(q, kb) if len(t) >= 2]
-    hits = set()
-    for doc in kb.documents.values():
-        if regions and not any(r in doc.region for r in regions):
-            continue
-        own = set(re.findall(r"(?:19|20)\d{2}", " ".join([doc.doc_number, doc.title, *doc.dates.values()])))
-        if years & own and any(t in doc.title for t in terms):
-            hits.add(doc.doc_id)
-    return hits if len(hits) == 1 else set()
 
 
 def final_ranking(retrieved: list[ScoredClause], cited_ids: list[str]) -> list[ScoredClause]:

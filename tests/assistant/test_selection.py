@@ -46,7 +46,8 @@ def test_each_cited_document_s_first_clause_leads_its_second_clauses():
 
 
 def test_a_name_in_one_piece_beats_its_words_apart():
-    from assistant.selection import _compounds, rerank
+    from assistant.fit import compounds as _compounds
+    from assistant.selection import rerank
 
     def clause(cid, text):
         return ScoredClause(Clause(clause_id=cid, doc_id="d", path=(), display_path="", text=text,

@@ -89,13 +89,17 @@ def test_each_part_of_a_two_region_question_prefers_the_city_s_own_document(poli
 
 def test_a_document_named_by_year_and_title_words_is_kept_to(policy_assistant, kb):
     from assistant.chat import BuildView
-    from assistant.selection import named_documents
+    from assistant.scope_regions import named_documents
 
     view = BuildView(kb)
-    assert named_documents(view, "2016年那个创新驱动的方案里讲了什么？", None) == {"quanzhou-2016-innovation-driven"}
+
+    def named(q):
+        return named_documents(view, q, None, _terms(q, view))
+
+    assert named("2016年那个创新驱动的方案里讲了什么？") == {"quanzhou-2016-innovation-driven"}
     # a year alone, or title words alone, name no document
-    assert named_documents(view, "2016年有什么补助？", None) == set()
-    assert named_documents(view, "创新驱动方案里讲了什么？", None) == set()
+    assert named("2016年有什么补助？") == set()
+    assert named("创新驱动方案里讲了什么？") == set()
     # both 泉州 documents support 跨境电商; the one named by its year answers, not the zone's
     answer = policy_assistant.ask("泉州2015年发的服务型制造那份文件，对跨境电商企业怎么补助？")
     assert not answer.refused
