@@ -161,6 +161,11 @@ def idf(kb, term: str) -> float:
 _QUALIFIED = re.compile(r"(补贴|补助|奖励|资助|奖金|补偿|贴息|占比|比例|比重)")
 
 
+# 'still / again / also + give / get' before a benefit word qualify the asking, not the purpose
+_AUXILIARY = {"还给", "再给", "又给", "也给", "另给", "多给", "还有", "还能", "能给", "会给", "可给", "再拿", "还拿",
+              "能拿", "还发", "再发", "照给", "另外"}
+
+
 def unknown_qualifier(question: str, corpus_text: str, generic: set[str]) -> str:
     """The word that names a benefit's purpose ("安家" in 安家补贴) when the corpus never
     uses it, not even abbreviated (技改 ⊂ 技术改造 counts as used): the documents grant
@@ -174,7 +179,7 @@ def unknown_qualifier(question: str, corpus_text: str, generic: set[str]) -> str
     for m in _QUALIFIED.finditer(question):
         word, flag = ends.get(m.start(), ("", ""))
         # a noun or verb names a purpose; "额外 / 其他 / 更多" only qualify the amount
-        if (len(word) < 2 or word in generic or flag[:1] not in ("n", "v", "j", "l")
+        if (len(word) < 2 or word in generic or word in _AUXILIARY or flag[:1] not in ("n", "v", "j", "l")
                 or not re.fullmatch(r"[\u4e00-\u9fff]+", word)):
             continue
         if not re.search(".?".join(map(re.escape, word)), corpus_text):

@@ -128,3 +128,11 @@ def test_how_a_comparison_is_asked_is_not_its_topic():
     terms = content_terms("嘉兴和泉州对省级工业设计中心的奖励分别是多少？两边有区别吗？")
     assert not {"分别", "两边", "区别"} & set(terms)
     assert {"工业", "设计", "中心"} <= set(terms)
+
+
+def test_still_gives_is_not_a_purpose():
+    from assistant.fit import unknown_qualifier
+
+    corpus = "对新认定为国家级制造业单项冠军的企业,市级财政给予最高80万元奖励"
+    assert unknown_qualifier("单项冠军复核通过了，市里还给奖励吗？", corpus, set()) == ""
+    assert unknown_qualifier("市里给安家补贴吗？", corpus, set()) == "安家"
