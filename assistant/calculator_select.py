@@ -177,7 +177,8 @@ def _conditional_amount(rule: SubsidyRule, facts: dict, calc: Calculation) -> No
 # '市区这一块补多少' / '省里那部分能拿多少': one payer's share of a band two payers share
 _SHARE_ASK = re.compile(r"(?P<p>国家|中央|省|市|区|县)(?:上|里|级|区|财政)?"
                         r"(?:这一块|这块|那一块|那块|这部分|那部分|的部分|部分|出的|给的|补的|出多少|给多少|补多少)")
-_BEFORE_OK = set("那其只光单就问算这中的，,。？?！!、 ")
+_EXCEPT = re.compile(r"除了?|除去|不算|刨去|扣除")
+_BEFORE_OK = set("那其只光单就问算这中的了去除，,。？?！!、 ")
 # '那开发区这边给多少？' / '本级能补多少': the issuing government's own share (本级)
 _OWN_ASK = re.compile(r"(?:这边|本级|本地|当地)(?:这一块|这块|这部分|部分)?(?:能|可以)?(?:给|出|补|奖|拿)多少")
 
@@ -188,7 +189,8 @@ def asked_payer(question: str) -> str:
     for m in _SHARE_ASK.finditer(question):
         before = question[m.start() - 1] if m.start() else ""
         if not before or before in _BEFORE_OK or not ("\u4e00" <= before <= "\u9fff"):
-            return m.group("p")
+            # '除了省里那部分，开发区再补多少': the share asked is the one not named
+            return ("非" if _EXCEPT.search(question[max(0, m.start() - 3):m.start()]) else "") + m.group("p")
     return "本级" if _OWN_ASK.search(question) else ""
 
 

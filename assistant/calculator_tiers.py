@@ -109,6 +109,9 @@ def asked_share(payer: str | None, tier) -> str | None:
     """'市' asked of a band paid by 省上 + 市区 → 'own' (市区's share), '省' → 'other', else None (both)."""
     if not payer:
         return None
+    if payer.startswith("非") and tier.extra_rate:  # every share but the one named
+        named = asked_share(payer[1:], tier)
+        return {"other": "own", "own": "other"}.get(named or "")
     if payer == "本级" and tier.extra_rate:
         return "own"  # the document's own government: the share it adds ('市区再给予5%')
     if tier.extra_payer and tier.extra_payer.startswith(payer):

@@ -218,6 +218,8 @@ def test_asked_payer(question, payer):
 @pytest.mark.parametrize("question, payer", [
     ("那开发区这边给多少？", "本级"),
     ("本级能补多少", "本级"),
+    ("除了省里那部分，开发区再补多少？", "非省"),  # every share but the one named
+    ("不算市区这一块，省上给多少", "非市"),
     ("省里那部分呢", "省"),
 ])
 def test_own_share_asked(question, payer):
