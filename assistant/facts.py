@@ -50,7 +50,9 @@ GROWTH_LIST_RE = re.compile(
     rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率)(?:分别|依次)(?:是|为|达到|达)?\s*"
     rf"(?P<nums>{NUM}\s*[%％](?:\s*[、，,和及]\s*{NUM}\s*[%％])+)")
 YEARLY = "（逐年）"  # suffix of a fact holding one value per year, as text: '18%、22%、25%'
-GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率)(?:了|为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
+# '增长18%', and as people say it: '又涨了二十个点', '增速20个百分点'
+GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率|涨|上涨)(?:了|为|是|达到|达)?\s*"
+                       rf"(?:(?P<num>{NUM})\s*[%％]|(?P<pts>{NUM})\s*个?(?:百分)?点|(?P<cpts>{CN_NUM})\s*(?:个|个百分|百分)点)")
 SHARE_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{2,10}}?)(?:占[\u4e00-\u9fff]{{0,10}}?)?(?:占比|比重|比例)(?:为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
 COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mul>万|亿)?\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个|人|天|平方米|㎡|次|场|届|期|批|年(?![度份]))")
 
@@ -74,7 +76,10 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         if any(a <= m.start() < b for a, b in used):
             continue
         key = _growth_key(m.group("noun"))
-        found[key] = Decimal(m.group("num").replace(",", "")) / 100
+        # '涨了一点' is 'a little', so a Chinese numeral needs 个 or 百分 before 点
+        value = (Decimal(m.group("num").replace(",", "")) if m.group("num")
+                 else Decimal(m.group("pts")) if m.group("pts") else cn_to_decimal(m.group("cpts")))
+        found[key] = value / 100
         used.append(m.span())
 
     for m in SHARE_RE.finditer(text):  # '网上销售额占比60%' → 网上销售额占比 = 0.6
