@@ -19,6 +19,7 @@ from assistant.errors import InputError
 from assistant.rules import EVENT_COUNT, EVENT_UNITS, SubsidyRule
 from assistant.rules_facts import lookup, lookup_key, money_family, name_type, unit_type
 from assistant.rules_units import NUM, Quantity, format_quantity, parse_quantity
+from assistant.vocab import BOUND_AT_LEAST, BOUND_MORE
 from assistant.vocab import norm_level as _norm_level
 
 TEXT_FACTS = ("级别", "学历", "行业", "原级别", "出资方")
@@ -68,7 +69,7 @@ _AREA = re.compile(rf"^\s*(?P<num>{NUM})\s*(?P<wan>万)?\s*(?P<unit>平方米|�
 
 # A figure the user gives as a bound ('超过60天', '60天以上'): its number, and a check that
 # holds for every value it allows ('超过60天' meets '超过60天') is met without knowing the value.
-_BOUND = re.compile(r"^\s*(?P<pre>超过|多于|大于|不少于|至少|不低于)?(?P<q>[^超多大不至]+?)(?P<post>以上)?\s*$")
+_BOUND = re.compile(rf"^\s*(?P<pre>{BOUND_MORE}|{BOUND_AT_LEAST})?(?P<q>[^超多大不至过突破高]+?)(?P<post>以上)?\s*$")
 
 
 def bound_of(value) -> tuple[str, Quantity] | None:
@@ -80,7 +81,7 @@ def bound_of(value) -> tuple[str, Quantity] | None:
         q = parse_text(m.group("q"))
     except ValueError:
         return None
-    return (">" if m.group("pre") in ("超过", "多于", "大于") else ">="), q
+    return (">" if m.group("pre") and re.fullmatch(BOUND_MORE, m.group("pre")) else ">="), q
 
 
 def _bound_meets(op: str, v: Decimal, th) -> bool:

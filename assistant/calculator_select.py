@@ -209,7 +209,7 @@ def _year_by_year(rule: SubsidyRule, facts: dict, calc: Calculation) -> None:
     for year, q in enumerate(values[:rule.max_repeats], 1):
         c = calculate(once, {**facts, th.fact: q.value})
         ok = bool(c.eligible) and c.amount_yuan is not None
-        if c.amount_yuan is None and not c.eligible is False:
+        if c.amount_yuan is None and c.eligible is not False:
             return  # another figure is missing: leave the single-year calculation as it is
         total += c.amount_yuan if ok else 0
         met += ok

@@ -20,7 +20,8 @@ from decimal import Decimal
 
 from assistant.rules import EVENT_COUNT, EVENT_UNITS
 from assistant.rules_units import CN_NUM, NUM, cn_to_decimal, normalize, parse_quantity, plain
-from assistant.vocab import ADMIN_LEVEL, FIRSTS, GRADE, PRIZE, STANDARDS, grade_letters
+from assistant.vocab import (ADMIN_LEVEL, BOUND_AT_LEAST, BOUND_MORE, FIRSTS, GRADE, PRIZE, STANDARDS,
+                             grade_letters)
 
 _NUMBER = rf"(?:{NUM}|{CN_NUM})"
 _MONEY = rf"(?P<num>{_NUMBER})\s*个?\s*(?P<unit>千万|百万|万美元|亿美元|美元|万元|亿元|万|亿|元|块钱|块)(?![次台套家个人天场届项件条])"
@@ -111,7 +112,7 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         if key in found and key.startswith("金额"):
             key = f"{key}{sum(k.startswith('金额') for k in found) + 1}"
         found[key] = m.group(0).replace(" ", "") if q.unit == "美元" else q.value
-        if q.unit == "元" and (bound := MONEY_BOUND.search(text[max(0, m.start() - 4):m.start()])):
+        if q.unit == "元" and (bound := BOUND_BEFORE.search(text[max(0, m.start() - 4):m.start()])):
             # '收入第一次过了1亿': more than 1亿, kept as said so a tier can be judged from it
             found[key] = f"{'至少' if bound.group('ge') else '超过'}{plain(q.value)}元"
         used.append(m.span())
@@ -136,9 +137,10 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
             key = None
         if key:
             # '超过60天' / '60天以上' is a bound, not the figure: kept as said, for the checks to judge
-            pre = re.search(r"(?:超过|多于|大于|不少于|至少|不低于)$", text[max(0, m.start() - 3):m.start()])
+            bound = BOUND_BEFORE.search(text[max(0, m.start() - 4):m.start()])
+            pre = ("至少" if bound.group("ge") else "超过") if bound else ""
             post = "以上" if text[m.end():m.end() + 2] == "以上" else ""
-            found[key] = f"{pre.group(0) if pre else ''}{plain(n)}{unit}{post}" if pre or post else n
+            found[key] = f"{pre}{plain(n)}{unit}{post}" if pre or post else n
             used.append(m.span())
 
     levels = [m for m in LEVEL_RE.finditer(text)]
@@ -158,7 +160,7 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
 
 
 # a figure said as a bound: '过了1亿', '突破5000万', '至少800万'; never after a negation ('没过过10个亿')
-MONEY_BOUND = re.compile(r"(?<![没未不])(?:超过了?|超了|(?<![通经])过了|突破了?|破了|多于|大于|高于|(?P<ge>不少于|至少|不低于))$")
+BOUND_BEFORE = re.compile(rf"(?<![没未不])(?:{BOUND_MORE}|(?P<ge>{BOUND_AT_LEAST}))$")
 UPGRADE_RE = re.compile(r"升到|升为|升级为|升级到|升级成|晋升为|晋升到|晋级|升至|提升到|提升为|变成")
 
 

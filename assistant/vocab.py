@@ -53,6 +53,13 @@ def document_words(question: str) -> str:
     return question + ("，" + "，".join(extra) if extra else "")
 
 
+# A figure said as a bound, and how it is written back for the calculator: '过了1亿' / '突破300家'
+# → '超过…' (more than), '至少800万' → '至少…' (at least). One list for the question reader (facts)
+# and the calculator's reading of a stated bound (calculator_facts.bound_of).
+BOUND_MORE = r"超过了?|超了|(?<![通经])过了|突破了?|破了|多于|大于|高于"
+BOUND_AT_LEAST = r"不少于|至少|不低于"
+
+
 _GRADE_RE = re.compile(rf"^\s*(?:{GRADE})\s*级?\s*$", re.IGNORECASE)
 
 
@@ -72,5 +79,5 @@ def norm_level(text: str) -> str:
     return s.replace("级", "").replace("“", "").replace("”", "")
 
 
-__all__ = ["ADMIN_LEVELS", "ADMIN_LEVEL", "NOT_A_TIER", "GRADE", "PRIZE", "PRIZE_RANKS", "STANDARDS", "FIRSTS",
+__all__ = ["ADMIN_LEVELS", "ADMIN_LEVEL", "BOUND_MORE", "BOUND_AT_LEAST", "NOT_A_TIER", "GRADE", "PRIZE", "PRIZE_RANKS", "STANDARDS", "FIRSTS",
            "DOCUMENT_WORDS", "document_words", "expand_prize_ranks", "grade_letters", "norm_level"]
