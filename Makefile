@@ -10,13 +10,17 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test install index system-deps bench eval clean
+.PHONY: run test test-fast install index system-deps bench eval clean
 
 run: install index
 	$(BIN)/policy-assistant serve
 
 test: install system-deps
 	$(BIN)/python -m pytest -q
+
+# The tests that need no model, index, server or browser (seconds; `make test` runs everything).
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
 
 install: $(STAMP)
 

@@ -30,7 +30,7 @@ from profile_answer import open_kb, outcome
 
 
 def old_dense(build, query, top_n, allowed):
-    """index.store's dense search before the change (commit ee10269), verbatim in effect."""
+    """index.store.knowledge's dense search before the change (commit ee10269), verbatim in effect."""
     if allowed is not None and not allowed:
         return []
     vector = build.model.get().embed_query(query)
@@ -48,10 +48,10 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0)
     args = ap.parse_args()
 
-    import index.embeddings as embeddings  # noqa: F401 - QueryVectors below
-    from assistant.chat import Assistant
-    from assistant.evaluation import load_questions
-    from index.store import _Build
+    import index.store.embeddings as embeddings  # noqa: F401 - QueryVectors below
+    from assistant.chat.assistant import Assistant
+    from assistant.evaluation.questions import load_questions
+    from index.store.knowledge import _Build
 
     kb, settings = open_kb(args)
     new_dense = _Build.dense_search

@@ -50,7 +50,9 @@ def pct(values: list[float], p: float) -> float:
 
 
 def calibrate(kb) -> None:
-    from assistant.scope import _BENEFIT, content_terms, regions_in
+    from assistant.answer.scope import _BENEFIT
+    from assistant.question.terms import content_terms
+    from assistant.lexicon.places import regions_in
 
     cases = [json.loads(x) for x in (REPO / "tests/data/answer_cases.jsonl").read_text(encoding="utf-8").splitlines() if x]
     print(f"{'kind':8} {'dense':>6} {'bm25':>6} {'shared':>6} benefit question")
@@ -75,13 +77,14 @@ def main() -> int:
     ap.add_argument("--calibrate", action="store_true", help="print the on-topic calibration figures")
     args = ap.parse_args()
 
-    from assistant.chat import Assistant
-    from assistant.config import Settings
-    from index.store import KnowledgeBase, build_index
+    from assistant.chat.assistant import Assistant
+    from index.config import Settings
+    from index.store.knowledge import KnowledgeBase
+    from index.ingest.pipeline import build_index
 
     t0 = time.perf_counter()
     if args.corpus_extra:
-        from assistant.cli_eval import open_kb
+        from assistant.cli.evaluate import open_kb
 
         settings = Settings(data_dir=(REPO / "data").resolve(), corpus_dir=REPO / "corpus", as_of_text="2026-11-21",
                             chroma_url="", llm_base_url="", llm_model="")

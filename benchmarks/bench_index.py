@@ -62,7 +62,8 @@ def search_latency(kb, qs: list[str]) -> dict[str, tuple[float, float]]:
 
 
 def phase(title: str, settings, paths, embedder) -> None:
-    from index.store import KnowledgeBase, build_index
+    from index.store.knowledge import KnowledgeBase
+    from index.ingest.pipeline import build_index
 
     t = time.perf_counter()
     report = build_index(settings, paths=paths, progress=False, embedder=embedder)
@@ -87,8 +88,8 @@ def phase(title: str, settings, paths, embedder) -> None:
 
 
 def main() -> None:
-    from assistant.config import Settings
-    from index.embeddings import get_embedder
+    from index.config import Settings
+    from index.store.embeddings import get_embedder
 
     extra = Path(args.extra) if args.extra else REPO.parent / "shared" / "corpus-extra"
     with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:

@@ -36,10 +36,11 @@ def main() -> int:
 
     import gc
 
-    from assistant.config import Settings
-    from index import store
-    from index.embeddings import get_embedder
-    from index.store import KnowledgeBase, build_index
+    from index.config import Settings
+    from index.store import knowledge as store
+    from index.store.embeddings import get_embedder
+    from index.store.knowledge import KnowledgeBase
+    from index.ingest.pipeline import build_index
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-refresh-"))
     try:

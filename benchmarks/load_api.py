@@ -67,11 +67,11 @@ def start_server(data_dir: Path | None) -> tuple[subprocess.Popen, str, Path | N
         tmp = Path(tempfile.mkdtemp(prefix="load-api-"))
         data_dir = tmp
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "--data-dir", str(data_dir)],
+        subprocess.run([sys.executable, "-m", "assistant.cli.main", "ingest", "--data-dir", str(data_dir)],
                        cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
         print(f"index built in {time.perf_counter() - t0:.1f} s ({data_dir})")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli.main", "serve", "--port", str(port),
                              "--data-dir", str(data_dir)], cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"

@@ -72,15 +72,15 @@ def install(timer: StageTimer) -> None:
     from chromadb.api.models.Collection import Collection
     from langchain_huggingface import HuggingFaceEmbeddings
 
-    import assistant.answer as answer
-    import assistant.calculator_select as calc_select
-    import assistant.chat as chat
-    import assistant.citations as citations
-    import assistant.fit as fit
-    import assistant.scope as scope
-    import assistant.selection as selection
-    import index.retrieve as retrieve
-    from index.keyword import KeywordIndex
+    import assistant.answer.compose as answer
+    import assistant.calculator.select as calc_select
+    import assistant.chat.assistant as chat
+    import assistant.answer.citations as citations
+    import assistant.answer.fit as fit
+    import assistant.answer.scope as scope
+    import assistant.answer.select as selection
+    import index.store.retrieve as retrieve
+    from index.store.keyword import KeywordIndex
 
     timer.wrap(HuggingFaceEmbeddings, "embed_query", "query embedding")
     timer.wrap(langchain_chroma.Chroma, "similarity_search_by_vector_with_relevance_scores", "chroma query")
@@ -132,9 +132,9 @@ def pct(values: list[float], p: float) -> float:
 
 
 def open_kb(args):
-    from assistant.cli_eval import open_kb as eval_kb
-    from assistant.config import Settings
-    from index.store import KnowledgeBase
+    from assistant.cli.evaluate import open_kb as eval_kb
+    from index.config import Settings
+    from index.store.knowledge import KnowledgeBase
 
     base = dict(corpus_dir=REPO / "corpus", as_of_text="2026-11-21", chroma_url="", llm_base_url="", llm_model="")
     if args.data_dir:
@@ -155,8 +155,8 @@ def main() -> int:
     ap.add_argument("--cprofile", type=int, default=0, metavar="N", help="also print cProfile's top N")
     args = ap.parse_args()
 
-    from assistant.chat import Assistant
-    from assistant.evaluation import load_questions
+    from assistant.chat.assistant import Assistant
+    from assistant.evaluation.questions import load_questions
 
     t0 = time.perf_counter()
     kb, settings = open_kb(args)

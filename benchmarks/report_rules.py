@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assistant.calculator import calculate  # noqa: E402
-from assistant.rules import extract_rules, stacking_principle  # noqa: E402
-from assistant.rules_gold import load_gold, score  # noqa: E402
-from index.clauses import split_clauses  # noqa: E402
-from index.documents import load_corpus, load_document  # noqa: E402
+from assistant.calculator.calculate import calculate  # noqa: E402
+from assistant.rules.catalog import extract_rules, stacking_principle  # noqa: E402
+from assistant.evaluation.rules_gold import load_gold, score  # noqa: E402
+from index.ingest.clauses import split_clauses  # noqa: E402
+from index.ingest.documents import load_corpus, load_document  # noqa: E402
 
 
 def main() -> int:

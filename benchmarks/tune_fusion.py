@@ -15,10 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assistant.config import Settings  # noqa: E402
-from assistant.evaluation import Judge, load_questions  # noqa: E402
-from index.retrieve import CANDIDATES, rrf_fuse  # noqa: E402
-from index.store import KnowledgeBase  # noqa: E402
+from index.config import Settings  # noqa: E402
+from assistant.evaluation.judge import Judge  # noqa: E402
+from assistant.evaluation.questions import load_questions
+from index.store.retrieve import CANDIDATES, rrf_fuse  # noqa: E402
+from index.store.knowledge import KnowledgeBase  # noqa: E402
 
 WEIGHTS = (0.5, 1.0, 1.5, 2.0, 3.0, 5.0)
 

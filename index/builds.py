@@ -4,7 +4,7 @@
     swap_current(root, version)               make a finished build live, atomically
     build_lock(root)                          one writer at a time (context manager)
     hold_build(build) -> file | None          a reader's shared lock on one build
-    clean_builds(root, keep, settings)        remove builds nobody needs any more
+    clean_builds(root, keep, drop=None)       remove builds nobody needs any more
     load_records(build) -> (documents, clauses)
 
 Layout::
@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 
-from assistant.records import Clause, Document
+from index.records import Clause, Document
 
 FORMAT = 1
 MANIFEST, DOCS, CLAUSES = "manifest.json", "documents.json", "clauses.json"
@@ -111,10 +111,11 @@ def _in_use(folder: Path):
     return False, fh
 
 
-def clean_builds(root: Path, keep, settings) -> list[str]:
+def clean_builds(root: Path, keep, drop=None) -> list[str]:
     """Remove build folders (and their server collections) that are neither kept nor read.
 
-    ``keep``: folders to leave whatever happens (the live build, the one before it).
+    ``keep``: folders to leave whatever happens (the live build, the one before it). ``drop(folder)``,
+    when given, removes what a build holds outside its folder (a Chroma server's collection).
     Also removes pointer files left by a swap cut short. Returns the removed names.
     """
     keep = {Path(k).resolve() for k in keep if k is not None}
@@ -126,10 +127,8 @@ def clean_builds(root: Path, keep, settings) -> list[str]:
         if busy:
             continue
         try:
-            if settings.chroma_url:
-                from index.vectors import drop_collection
-
-                drop_collection(settings, folder)
+            if drop is not None:
+                drop(folder)
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder.name)
         finally:

@@ -61,7 +61,7 @@ def corpus_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory):
-    from assistant.config import Settings
+    from index.config import Settings
 
     return Settings(
         data_dir=tmp_path_factory.mktemp("data"),
@@ -77,7 +77,7 @@ def settings(tmp_path_factory):
 @pytest.fixture(scope="session")
 def documents():
     """doc_id → Document for the shipped corpus."""
-    from index.documents import load_corpus
+    from index.ingest.documents import load_corpus
 
     docs, bad = load_corpus(CORPUS)
     assert not bad, bad
@@ -87,7 +87,7 @@ def documents():
 @pytest.fixture(scope="session")
 def extra_documents():
     """(documents, bad files) of ../shared/corpus-extra, loaded once; skips when it is absent."""
-    from index.documents import load_corpus
+    from index.ingest.documents import load_corpus
 
     if not (SHARED / "corpus-extra").is_dir():
         pytest.skip("../shared/corpus-extra is not present")
@@ -97,7 +97,8 @@ def extra_documents():
 @pytest.fixture(scope="session")
 def kb(settings):
     """The real knowledge base over the shipped corpus, built once in a temp dir."""
-    from index.store import KnowledgeBase, build_index
+    from index.store.knowledge import KnowledgeBase
+    from index.ingest.pipeline import build_index
 
     report = build_index(settings, progress=False)
     assert report.ok and not report.bad, report  # a broken corpus must fail loudly here
@@ -106,6 +107,18 @@ def kb(settings):
 
 @pytest.fixture(scope="session")
 def policy_assistant(kb, settings):
-    from assistant.chat import Assistant
+    from assistant.chat.assistant import Assistant
 
     return Assistant(kb, settings)
+
+
+# Fixtures that load the real embedding model, build a real index or start a real server: a test
+# using any of them (or driving the browser) is `slow`. `make test-fast` runs the rest; `make test`
+# and CI run everything.
+HEAVY_FIXTURES = {"kb", "policy_assistant", "extra_documents", "live_url", "auth_url", "http", "embedder"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)

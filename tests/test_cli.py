@@ -2,13 +2,13 @@
 import subprocess
 import sys
 
-from assistant.cli import main
+from assistant.cli.main import main
 
 
 def test_help_lists_subcommands_without_loading_models():
     code = (
         "import sys\n"
-        "from assistant.cli import build_parser\n"
+        "from assistant.cli.main import build_parser\n"
         "build_parser().format_help()\n"
         "heavy = [m for m in ('torch', 'chromadb', 'sentence_transformers', 'gradio') if m in sys.modules]\n"
         "print(heavy)\n"
@@ -18,7 +18,7 @@ def test_help_lists_subcommands_without_loading_models():
 
 
 def test_every_command_group_is_present():
-    from assistant.cli import build_parser
+    from assistant.cli.main import build_parser
 
     help_text = build_parser().format_help()
     for command in ("ingest", "docs", "search", "ask", "chat", "calc", "rules", "serve", "eval"):

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from assistant.records import EXPIRED, NOT_STATED, NOT_YET, VALID, Citation, Document, format_wan
+from index.records import EXPIRED, NOT_STATED, NOT_YET, VALID, Document
+from assistant.records import Citation, format_wan
 
 
 @pytest.mark.parametrize(

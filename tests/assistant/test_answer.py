@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import compose, select_clauses, validity_line
-from assistant.citations import verify
+from assistant.answer.compose import compose, validity_line
+from assistant.answer.select import select_clauses
+from assistant.answer.citations import verify
 
 CASES = [json.loads(line) for line in (Path(__file__).parents[1] / "data" / "answer_cases.jsonl").open(encoding="utf-8")]
 ANSWERS = [c for c in CASES if c["kind"] == "answer"]

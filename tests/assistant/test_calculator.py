@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.calculator import calculate, calculate_clause, calculate_for
-from assistant.calculator_select import parse_facts
-from assistant.errors import InputError
-from assistant.facts import extract_facts
-from assistant.rules import extract_rules, stacking_principle
-from assistant.rules_gold import load_gold
-from assistant.rules_units import parse_quantity
+from assistant.calculator.calculate import calculate
+from assistant.calculator.select import calculate_clause, calculate_for
+from assistant.calculator.select import parse_facts
+from index.errors import InputError
+from assistant.question.facts import extract_facts
+from assistant.rules.catalog import extract_rules, stacking_principle
+from assistant.evaluation.rules_gold import load_gold
+from assistant.lexicon.numbers import parse_quantity
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "calc_examples.jsonl"
 EXAMPLES = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -24,7 +25,7 @@ EXAMPLES = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitl
 
 @pytest.fixture(scope="module")
 def corpus_rules(documents):
-    from index.clauses import split_clauses
+    from index.ingest.clauses import split_clauses
 
     out = {}
     for doc_id, doc in documents.items():
@@ -105,7 +106,7 @@ def test_every_amount_bearing_clause_has_an_example(corpus_rules):
             covered.add(_rule(corpus_rules, ex).clause_id)
         else:
             covered.add(_clause(corpus_rules, ex).clause_id)
-    for entry in load_gold():
+    for entry in load_gold(DATA.parents[2] / "eval" / "rules_gold.jsonl"):
         if not entry["rules"]:
             continue
         doc, _c, rules = corpus_rules[entry["doc_id"]]
@@ -214,6 +215,6 @@ def test_amounts_nothing_was_checked_for_are_conditional(kb):
     ("不算市区这一块，省上给多少", "非市"),
 ])
 def test_asked_payer(question, payer):
-    from assistant.calculator_select import asked_payer
+    from assistant.calculator.select import asked_payer
 
     assert asked_payer(question) == payer

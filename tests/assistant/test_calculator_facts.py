@@ -5,12 +5,19 @@ from decimal import Decimal
 
 import pytest
 
-from assistant.calculator import calculate
-from assistant.calculator_facts import (as_quantity, bind_facts, bound_of, fact, fact_type, match_level,
-                                        needs_of)
-from assistant.errors import InputError
-from assistant.rules import SubsidyRule, Threshold
-from assistant.rules_units import Quantity
+from assistant.calculator.calculate import calculate
+from assistant.calculator.bind import (
+    as_quantity,
+    bind_facts,
+    bound_of,
+    fact,
+    fact_type,
+    match_level,
+    needs_of,
+)
+from index.errors import InputError
+from assistant.rules.model import SubsidyRule, Threshold
+from assistant.lexicon.numbers import Quantity
 
 
 @pytest.mark.parametrize("name, value, unit, expected", [

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from assistant.calculator import calculate
+from assistant.calculator.calculate import calculate
 from assistant.records import format_wan
-from assistant.rules import extract_rules, stacking_principle
-from assistant.rules_units import format_money, parse_quantity
+from assistant.rules.catalog import extract_rules, stacking_principle
+from assistant.lexicon.numbers import format_money, parse_quantity
 
 YUAN = st.decimals(min_value=0, max_value=Decimal("1e11"), places=2, allow_nan=False, allow_infinity=False)
 FAST = settings(max_examples=60, deadline=None)
@@ -19,7 +19,7 @@ FAST = settings(max_examples=60, deadline=None)
 
 @pytest.fixture(scope="module")
 def all_rules(documents):
-    from index.clauses import split_clauses
+    from index.ingest.clauses import split_clauses
 
     return [r for d in documents.values() for c in split_clauses(d)
             for r in extract_rules(c, stacking_principle(d.text))]

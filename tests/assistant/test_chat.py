@@ -7,8 +7,8 @@ from argparse import Namespace
 
 import pytest
 
-from assistant.chat import Assistant, clean_question
-from assistant.errors import InputError
+from assistant.chat.assistant import Assistant, clean_question
+from index.errors import InputError
 from assistant.records import Answer
 
 
@@ -74,7 +74,7 @@ def test_a_damaged_session_file_starts_over(kb, settings):
 
 
 def test_cli_ask_json_and_session(settings, capsys):
-    from assistant.cli import main
+    from assistant.cli.main import main
 
     common = ["--data-dir", str(settings.data_dir), "--corpus", str(settings.corpus_dir), "--as-of", "2026-11-21"]
     assert main(["ask", "物流公共信息平台投资了800万，能补助多少？", "--json", *common]) == 0
@@ -92,7 +92,7 @@ def test_cli_ask_json_and_session(settings, capsys):
 
 
 def test_cli_chat_repl(settings):
-    from assistant.cli_answer import chat_command
+    from assistant.cli.answer import chat_command
 
     stdin = io.StringIO("你好\n\n嘉兴对国家级工业设计中心奖励多少\n那省级的呢？\n/new\n" + "补" * 3000 + "\n")
     stdout = io.StringIO()
@@ -109,8 +109,9 @@ def test_a_reingest_that_adds_a_region_is_in_scope_without_a_restart(kb, setting
     """The Assistant follows kb rebuilds: coverage, corpus text and rule caches are per build."""
     import shutil
 
-    from assistant import scope
-    from index.store import KnowledgeBase, build_index
+    from assistant.answer import scope
+    from index.store.knowledge import KnowledgeBase
+    from index.ingest.pipeline import build_index
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -153,9 +154,9 @@ def test_sessions_untouched_past_the_ttl_are_pruned(tmp_path, monkeypatch):
     import os
     import time
 
-    from assistant import sessions as sessions_mod
-    from assistant.config import Settings
-    from assistant.sessions import SessionStore
+    from assistant.chat import sessions as sessions_mod
+    from index.config import Settings
+    from assistant.chat.sessions import SessionStore
 
     monkeypatch.setenv("POLICY_SESSION_TTL_DAYS", "7")
     assert Settings().session_ttl_days == 7
@@ -182,7 +183,7 @@ def test_sessions_untouched_past_the_ttl_are_pruned(tmp_path, monkeypatch):
 
 
 def test_a_session_keeps_its_last_turns(tmp_path):
-    from assistant.sessions import MAX_TURNS, SessionStore
+    from assistant.chat.sessions import MAX_TURNS, SessionStore
 
     store = SessionStore(tmp_path)
     session = store.load("long-talk")
@@ -195,9 +196,9 @@ def test_a_session_keeps_its_last_turns(tmp_path):
 
 def test_cli_groups_quotes_per_clause(settings, capsys):
     """Several quotes of one clause: one numbered line, the quotes under it; JSON keeps all."""
-    from assistant.citations import verify
-    from assistant.cli import main
-    from assistant.chat import get_assistant
+    from assistant.answer.citations import verify
+    from assistant.cli.main import main
+    from assistant.chat.assistant import get_assistant
 
     common = ["--data-dir", str(settings.data_dir), "--corpus", str(settings.corpus_dir), "--as-of", "2026-11-21"]
     question = "我们投了800万建物流信息平台，能补多少？"

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from assistant.answer import compose
-from assistant.citations import key_span, keep_verified, make_citation, sentence_spans, verify
+from assistant.answer.compose import compose
+from assistant.answer.citations import key_span, keep_verified, make_citation, sentence_spans, verify
 from assistant.errors import QuoteMismatchError
-from assistant.records import ScoredClause
+from index.records import ScoredClause
 
 PLATFORM = "quanzhou-2015-service-manufacturing/2.4"
 
@@ -105,7 +105,7 @@ def test_every_citation_over_generated_questions_round_trips(kb, policy_assistan
 def test_the_sentence_quoted_is_the_one_that_answers_not_the_one_that_repeats_the_topic():
     """Words every sentence of a clause repeats ('联席会议', '统筹协调创新发展') weigh less than
     the words only one sentence has ('办公室设在')."""
-    from assistant.records import Clause
+    from index.records import Clause
 
     sentences = ["联席会议统筹协调全市创新发展工作，研究解决重大问题，督促各项任务落实到位，形成工作合力。",
                  "联席会议办公室设在市商务局，负责日常联络和信息报送，承担会议组织与材料准备等具体事务。",

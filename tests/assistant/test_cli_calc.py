@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from assistant.cli import main
+from assistant.cli.main import main
 
 CLAUSE = "quanzhou-2015-service-manufacturing/2.4"
 
@@ -64,7 +64,7 @@ def test_rules_lists_plain_chinese_with_quotes(argv, capsys, kb):
 
 
 def test_langchain_tool(kb):
-    from assistant.calc_tool import make_calculate_tool
+    from assistant.calculator.tool import make_calculate_tool
 
     tool = make_calculate_tool(kb, "2026-11-21")
     assert tool.name == "calculate_subsidy"

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from assistant.facts import extract_facts
+from assistant.question.facts import extract_facts
 
 CASES = [
     ("我们公司投资800万元建了物流信息平台", {"投资额": D(8000000)}),

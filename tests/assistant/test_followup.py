@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.followup import ConversationState, is_followup, rewrite
+from assistant.question.followup import ConversationState, is_followup, rewrite
 
 CASES = [json.loads(line) for line in (Path(__file__).parents[1] / "data" / "answer_cases.jsonl").open(encoding="utf-8")]
 FOLLOWUPS = [c for c in CASES if c["kind"] == "followup"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chat import Assistant
-from assistant.llm import check_text
+from assistant.chat.assistant import Assistant
+from assistant.answer.llm import check_text
 from assistant.records import Answer
 from tests.llm_standin import StandInLLM
 

@@ -7,10 +7,17 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.citations import verify
-from assistant.records import Document
-from assistant.scope import (CHITCHAT, NATIONAL_TAX, OTHER_REGION, Coverage, check_question, on_topic,
-                             refusal_text, regions_in)
+from assistant.answer.citations import verify
+from index.records import Document
+from assistant.answer.scope import (
+    CHITCHAT,
+    NATIONAL_TAX,
+    OTHER_REGION,
+    check_question,
+    on_topic,
+    refusal_text,
+)
+from assistant.lexicon.places import Coverage, regions_in
 
 CASES = [json.loads(line) for line in (Path(__file__).parents[1] / "data" / "answer_cases.jsonl").open(encoding="utf-8")]
 REFUSALS = [c for c in CASES if c["kind"] == "refuse"]
@@ -55,7 +62,7 @@ def test_question_checks(kb):
 
 
 def test_answer_fit_checks():
-    from assistant.fit import answer_type_gap, national_subject, tier_gap
+    from assistant.answer.fit import answer_type_gap, national_subject, tier_gap
 
     text = "对经认定的国家级、省级、市级服务型制造示范企业(平台、项目),分别给予150万元、50万元、20万元奖励。"
     assert tier_gap("县级示范企业奖多少", text) == ("县级", "国家级、省级、市级")
@@ -73,7 +80,7 @@ def test_answer_fit_checks():
 
 
 def test_a_rare_name_the_user_cites_counts_as_on_topic(kb):
-    from assistant.fit import rare_phrase
+    from assistant.answer.fit import rare_phrase
 
     top = "".join(s.clause.embed_text for s in kb.search("“燎原计划”是干什么的", k=3))
     assert rare_phrase("“燎原计划”是干什么的", top, kb) in ("燎原计划", "燎原计", "原计划")
@@ -110,7 +117,7 @@ def test_refusal_text_names_the_place_and_invents_nothing(kb, settings):
     cov = Coverage.from_kb(kb)
     text = refusal_text(check_question("深圳的企业评上国家级服务型制造示范奖多少", cov), kb, settings.as_of)
     assert "没有深圳的政策" in text and "万元" not in text
-    from assistant.scope import Scope
+    from assistant.answer.scope import Scope
 
     tax = refusal_text(Scope(covered=False, reason=NATIONAL_TAX, detail="增值税"), kb, settings.as_of)
     assert "增值税" in tax and "万元" not in tax
@@ -123,7 +130,7 @@ def test_a_place_the_clause_itself_names_is_not_a_jurisdiction(policy_assistant)
 
 
 def test_how_a_comparison_is_asked_is_not_its_topic():
-    from assistant.scope import content_terms
+    from assistant.question.terms import content_terms
 
     terms = content_terms("嘉兴和泉州对省级工业设计中心的奖励分别是多少？两边有区别吗？")
     assert not {"分别", "两边", "区别"} & set(terms)
@@ -131,7 +138,7 @@ def test_how_a_comparison_is_asked_is_not_its_topic():
 
 
 def test_still_gives_is_not_a_purpose():
-    from assistant.fit import unknown_qualifier
+    from assistant.answer.fit import unknown_qualifier
 
     corpus = "对新认定为国家级制造业单项冠军的企业,市级财政给予最高80万元奖励"
     assert unknown_qualifier("单项冠军复核通过了，市里还给奖励吗？", corpus, set()) == ""

@@ -3,8 +3,9 @@ documents hold, how-question verbs and time words that are not topic words, vali
 as "还能按这个文件…吗". The questions are written for these tests (not from any eval set)."""
 from __future__ import annotations
 
-from assistant.fit import asks_validity, unknown_qualifier
-from assistant.scope import _GENERIC, content_terms
+from assistant.answer.fit import asks_validity, unknown_qualifier
+from assistant.question.terms import GENERIC as _GENERIC
+from assistant.question.terms import content_terms
 
 
 def test_a_benefit_purpose_the_corpus_never_names_is_found():

@@ -4,9 +4,9 @@ none, a benefit question none of whose words the clauses found use, every tax na
 The questions here are written for these tests (not taken from eval/questions)."""
 from __future__ import annotations
 
-from assistant.chat import BuildView
-from assistant.scope import NATIONAL_TAX, NO_MONEY, WEAK, check_question, check_retrieval, refusal_text
-from assistant.selection import retrieve
+from assistant.answer.view import BuildView
+from assistant.answer.scope import NATIONAL_TAX, NO_MONEY, WEAK, check_question, check_retrieval, refusal_text
+from assistant.answer.select import retrieve
 
 
 def _check(kb, question):
@@ -40,7 +40,7 @@ def test_a_validity_question_is_not_a_money_question(policy_assistant):
 def test_a_benefit_question_needs_one_of_its_words_in_the_clauses_found(kb):
     from types import SimpleNamespace
 
-    from assistant.records import Clause, ScoredClause
+    from index.records import Clause, ScoredClause
 
     clause = Clause(clause_id="d/1", doc_id="d", path=(), display_path="", text="政府性融资担保费率降至1.5%以下。",
                     start=0, end=17)
@@ -61,8 +61,9 @@ def test_every_tax_a_question_names_must_be_in_the_corpus(kb):
 def test_a_quoted_name_found_in_the_clauses_is_on_topic():
     from types import SimpleNamespace
 
-    from assistant.records import Clause, ScoredClause
-    from assistant.scope import Scope, quoted_names
+    from index.records import Clause, ScoredClause
+    from assistant.answer.scope import Scope
+    from assistant.question.terms import quoted_names
 
     assert quoted_names("“泉州购”和\"三小\"是什么？") == ["泉州购", "三小"]
     text = "广泛开展“三小”活动，提升一线员工技能。"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from assistant.records import Document
-from assistant.scope import Coverage, is_place, region_core
+from index.records import Document
+from assistant.lexicon.places import Coverage, is_place, region_core
 
 
 def _kb(*regions):
@@ -52,7 +52,7 @@ def test_place_words():
 def test_a_big_corpus_is_listed_by_region_not_title_by_title():
     import datetime as dt
 
-    from assistant.scope import LISTING_MAX, corpus_listing
+    from assistant.answer.scope import LISTING_MAX, corpus_listing
 
     big = _kb(*(["广安"] * 9 + ["上海"] * 5 + ["泉州", ""]))
     assert len(big.documents) > LISTING_MAX

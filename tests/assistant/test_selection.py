@@ -1,8 +1,8 @@
 """selection.final_ranking: Answer.retrieved reports the pipeline's final order."""
 from __future__ import annotations
 
-from assistant.records import Clause, ScoredClause
-from assistant.selection import final_ranking
+from index.records import Clause, ScoredClause
+from assistant.answer.select import final_ranking
 
 
 def _sc(cid: str, score: float, rank: int) -> ScoredClause:
@@ -46,8 +46,8 @@ def test_each_cited_document_s_first_clause_leads_its_second_clauses():
 
 
 def test_a_name_in_one_piece_beats_its_words_apart():
-    from assistant.fit import compounds as _compounds
-    from assistant.selection import rerank
+    from assistant.answer.fit import compounds as _compounds
+    from assistant.answer.select import rerank
 
     def clause(cid, text):
         return ScoredClause(Clause(clause_id=cid, doc_id="d", path=(), display_path="", text=text,

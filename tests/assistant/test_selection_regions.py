@@ -4,11 +4,11 @@ are not topic words, a validity question cites the dates clause, colloquial "再
 The questions here are written for these tests (not taken from eval/questions)."""
 from __future__ import annotations
 
-from assistant.selection import _terms
+from assistant.answer.select import _terms
 
 
 def test_place_names_are_not_topic_words(kb):
-    from assistant.chat import BuildView
+    from assistant.answer.view import BuildView
 
     view = BuildView(kb)
     terms = _terms("嘉兴对泉州市的服务型制造示范企业给多少奖励？", view)
@@ -60,8 +60,8 @@ def test_a_follow_up_naming_no_place_stays_in_the_conversations_region(policy_as
 
 
 def test_a_validity_question_leads_with_the_dates_of_the_best_fitting_document():
-    from assistant.records import Clause, ScoredClause
-    from assistant.selection import rerank
+    from index.records import Clause, ScoredClause
+    from assistant.answer.select import rerank
 
     def sc(cid, text, rank):
         c = Clause(clause_id=cid, doc_id=cid.split("/")[0], path=(), display_path="", text=text,
@@ -88,8 +88,8 @@ def test_each_part_of_a_two_region_question_prefers_the_city_s_own_document(poli
 
 
 def test_a_document_named_by_year_and_title_words_is_kept_to(policy_assistant, kb):
-    from assistant.chat import BuildView
-    from assistant.scope_regions import named_documents
+    from assistant.answer.view import BuildView
+    from assistant.lexicon.places import named_documents
 
     view = BuildView(kb)
 

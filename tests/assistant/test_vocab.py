@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.calculator_facts import match_level
-from assistant.facts import extract_facts
-from assistant.fit import tier_gap
-from assistant.followup import ConversationState, rewrite
-from assistant.vocab import grade_letters, norm_level
+from assistant.calculator.bind import match_level
+from assistant.question.facts import extract_facts
+from assistant.answer.fit import tier_gap
+from assistant.question.followup import ConversationState, rewrite
+from assistant.lexicon.vocab import grade_letters, norm_level
 
 
 @pytest.mark.parametrize("written, letters", [
@@ -55,14 +55,14 @@ def test_a_prize_list_under_one_word_names_every_prize():
 
 
 def test_everyday_words_find_the_documents_words():
-    from assistant.vocab import document_words
+    from assistant.lexicon.vocab import document_words
 
     assert "营业收入" in document_words("营收涨了还有奖励吗")
     assert document_words("物流平台补多少") == "物流平台补多少"  # nothing to add
 
 
 def test_the_sentence_quoted_follows_everyday_words(kb):
-    from assistant.citations import key_span
+    from assistant.answer.citations import key_span
 
     clause = next(c for c in kb.clauses.values() if "连续奖励三年" in c.text)
     s, e = key_span(clause, "拿过营收首次过亿的奖，之后营收一直在涨，还能再拿吗")

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli_eval import read_ids
-from assistant.evaluation import Judge, evaluate, load_questions
+from assistant.cli.evaluate import read_ids
+from assistant.evaluation.judge import Judge, evaluate
+from assistant.evaluation.questions import load_questions
 
 REPO = Path(__file__).resolve().parents[2]
 FILES = sorted((REPO / "eval" / "questions").glob("*.jsonl"))
@@ -44,8 +45,8 @@ def default_report(policy_assistant, kb, questions):
 
 @pytest.fixture(scope="module")
 def baseline_report(kb, settings, questions, tmp_path_factory):
-    from assistant.baseline import NaiveRAG, source_files
-    from index.embeddings import get_embedder
+    from assistant.evaluation.baseline import NaiveRAG, source_files
+    from index.store.embeddings import get_embedder
 
     files = source_files(kb.documents, [settings.corpus_dir])
     assert len(files) == len(kb.documents)
@@ -85,7 +86,7 @@ def test_every_category_is_measured(default_report, questions):
 
 
 def test_single_retriever_modes_run_through_the_cli_runner(kb, settings, questions, monkeypatch):
-    from assistant import cli_eval
+    from assistant.cli import evaluate as cli_eval
 
     monkeypatch.setattr(cli_eval, "open_kb", lambda s, extra, progress: (kb, s))
     few = [q for q in questions if q.category in ("lookup", "unanswerable")][:4]
@@ -95,7 +96,7 @@ def test_single_retriever_modes_run_through_the_cli_runner(kb, settings, questio
 
 
 def test_bad_question_file_is_a_clean_cli_error(tmp_path, capsys):
-    from assistant.cli import main
+    from assistant.cli.main import main
 
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "category": "x", "question": "q"}\n', encoding="utf-8")
@@ -105,7 +106,7 @@ def test_bad_question_file_is_a_clean_cli_error(tmp_path, capsys):
 
 
 def test_forced_mode_kb_uses_one_retriever_only(kb):
-    from assistant.cli_eval import ForcedModeKB
+    from assistant.cli.evaluate import ForcedModeKB
 
     for mode, other in (("dense", "bm25_score"), ("bm25", "dense_score")):
         hits = ForcedModeKB(kb, mode).search("物流公共信息平台补助", k=5)  # the caller's mode is ignored
@@ -114,8 +115,8 @@ def test_forced_mode_kb_uses_one_retriever_only(kb):
 
 
 def test_the_assistant_really_answers_from_one_retriever(kb, settings, tmp_path):
-    from assistant.chat import Assistant
-    from assistant.cli_eval import ForcedModeKB
+    from assistant.chat.assistant import Assistant
+    from assistant.cli.evaluate import ForcedModeKB
 
     question = "泉州对物流公共信息平台建设有什么补助？"
     for mode, other in (("dense", "bm25_score"), ("bm25", "dense_score")):

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import QuestionSetError
-from assistant.eval_report import render_markdown, summary_table, write_report
-from assistant.evaluation import Judge, evaluate, load_questions, norm, parse_question, summarize
-from assistant.records import Answer, Calculation, Citation, Clause, Document, ScoredClause
+from assistant.evaluation.report import render_markdown, summary_table, write_report
+from assistant.evaluation.judge import Judge, evaluate, summarize
+from assistant.evaluation.questions import load_questions, norm, parse_question
+from assistant.records import Answer, Calculation, Citation
+from index.records import Clause, Document, ScoredClause
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTION_FILES = sorted((REPO / "eval" / "questions").glob("*.jsonl"))
@@ -210,7 +212,7 @@ def test_shipped_question_sets_cover_what_the_issue_asks(documents):
 
 
 def test_ci_subset_ids_exist_and_span_categories():
-    from assistant.cli_eval import read_ids
+    from assistant.cli.evaluate import read_ids
 
     ids = read_ids(CI_IDS)
     subset = load_questions(QUESTION_FILES, ids=ids)
@@ -242,7 +244,7 @@ def test_report_markdown_chart_and_summary(tmp_path):
 
 
 def test_json_keys_are_the_documented_ones():
-    from assistant.evaluation import METRIC_KEYS, report
+    from assistant.evaluation.judge import METRIC_KEYS, report
 
     rep = report([], "default", "2026-11-21")
     assert set(rep) == {"mode", "as_of", "overall", "by_category", "failures"}
@@ -251,7 +253,7 @@ def test_json_keys_are_the_documented_ones():
 
 
 def test_cli_rerenders_earlier_runs_without_asking_anything(tmp_path, capsys):
-    from assistant.cli import main
+    from assistant.cli.main import main
 
     saved = tmp_path / "runs.json"
     saved.write_text(json.dumps({"runs": [_run("default", 0.9), _run("bm25", 0.5)]}), encoding="utf-8")

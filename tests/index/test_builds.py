@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.config import Settings
+from index.config import Settings
 from index import builds
 
 
@@ -39,12 +39,12 @@ def test_cleanup_keeps_what_is_kept_or_held_and_removes_the_rest(tmp_path):
     (root / "CURRENT.123.tmp").write_text("x")
     reader = builds.hold_build(held)
     assert reader is not None
-    removed = builds.clean_builds(root, keep=[live, prev], settings=_settings(tmp_path))
+    removed = builds.clean_builds(root, keep=[live, prev])
     assert sorted(removed) == ["1-old", "5-killed"]
     assert sorted(p.name for p in (root / "builds").iterdir()) == ["2-held", "3-prev", "4-live"]
     assert not (root / "CURRENT.123.tmp").exists()
     reader.close()  # the reader moved on: the next cleanup takes its build
-    assert builds.clean_builds(root, keep=[live, prev], settings=_settings(tmp_path)) == ["2-held"]
+    assert builds.clean_builds(root, keep=[live, prev]) == ["2-held"]
 
 
 def test_two_readers_share_a_build_and_a_removed_build_cannot_be_held(tmp_path):
@@ -53,7 +53,7 @@ def test_two_readers_share_a_build_and_a_removed_build_cannot_be_held(tmp_path):
     first, second = builds.hold_build(build), builds.hold_build(build)
     assert first is not None and second is not None  # shared locks
     first.close()
-    assert builds.clean_builds(root, keep=[], settings=_settings(tmp_path)) == []  # one still reads
+    assert builds.clean_builds(root, keep=[]) == []  # one still reads
     second.close()
-    assert builds.clean_builds(root, keep=[], settings=_settings(tmp_path)) == ["a"]
+    assert builds.clean_builds(root, keep=[]) == ["a"]
     assert builds.hold_build(build) is None

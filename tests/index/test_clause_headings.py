@@ -1,7 +1,7 @@
 """index/clause_headings.py: which markers open a clause (plain strings, no model)."""
 from __future__ import annotations
 
-from index.clause_headings import find_headings
+from index.ingest.headings import find_headings
 
 
 def _marks(text: str) -> list[tuple[str, int, int, str]]:

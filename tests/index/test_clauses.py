@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.records import Document
-from index.clauses import MAX_CHARS, responsible_units, split_clauses
-from index.metadata import cn_to_int, int_to_cn
+from index.records import Document
+from index.ingest.clauses import MAX_CHARS, responsible_units, split_clauses
+from index.ingest.metadata import cn_to_int, int_to_cn
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 EXPECTED_DOCS = {k: v for k, v in json.loads((DATA / "documents_expected.json").read_text("utf-8")).items()

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from index.cleaning import clean_text, noise_kind, should_join
+from index.ingest.cleaning import clean_text, noise_kind, should_join
 
 NOISE_LINES = [
     "您当前的位置:首页>政务公开>政府信息公开专栏>规划计划方案意见",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from assistant.cli.main import main
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -29,7 +29,7 @@ def data_copy(kb, settings, tmp_path):
 
 
 def test_help_is_instant_and_loads_no_heavy_library():
-    code = ("import sys; from assistant.cli import build_parser; build_parser();"
+    code = ("import sys; from assistant.cli.main import build_parser; build_parser();"
             "print(sorted(m for m in ('torch','chromadb','sentence_transformers','jieba','langchain_core')"
             " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)

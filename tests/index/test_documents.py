@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import DocumentError
-from index.documents import corpus_files, load_corpus, load_document
+from index.errors import DocumentError
+from index.ingest.documents import corpus_files, load_corpus, load_document
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 EXTRA = Path(__file__).resolve().parents[3] / "shared" / "corpus-extra"
@@ -115,7 +115,7 @@ def test_extra_corpus_loads_without_bad_files(extra_documents):
 
 def test_titles_are_written_in_the_documents_themselves(documents, corpus_dir, extra_documents):
     """A title shown in 《》 must be the document's own words (spaces aside), never assembled."""
-    from index.loaders import read_text
+    from index.ingest.loaders import read_text
 
     def squash(s: str) -> str:
         return re.sub(r"\s+", "", s)

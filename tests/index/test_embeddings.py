@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import ConfigError
-from index import embeddings
+from index.errors import ConfigError
+from index.store import embeddings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -40,7 +40,7 @@ def test_unknown_model_is_a_config_error_offline():
 
 def test_importing_the_index_modules_loads_no_model_library():
     code = (
-        "import sys, index.embeddings, index.keyword, index.store, assistant.cli_index;"
+        "import sys, index.store.embeddings, index.store.keyword, index.store.knowledge, assistant.cli.library;"
         "print(sorted(m for m in ('torch','sentence_transformers','chromadb','jieba','bm25s') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.keyword import KeywordIndex, expand_query, tokenize
+from index.store.keyword import KeywordIndex, expand_query, tokenize
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -63,7 +63,7 @@ def test_empty_index_answers_nothing(tmp_path):
 
 
 def test_jieba_initialisation_is_silent():
-    code = "from index.keyword import tokenize; print(len(tokenize('泉州市工业设计中心奖励')))"
+    code = "from index.store.keyword import tokenize; print(len(tokenize('泉州市工业设计中心奖励')))"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stderr == ""
     assert int(out.stdout) > 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index.keyword import KeywordIndex
+from index.store.keyword import KeywordIndex
 
 REPO = Path(__file__).resolve().parents[2]
 

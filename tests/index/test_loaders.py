@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import DocumentError
-from index.documents import load_document
-from index.loaders import read_text
+from index.errors import DocumentError
+from index.ingest.documents import load_document
+from index.ingest.loaders import read_text
 
 TEXT = "泉州市人民政府关于发展服务型制造的实施意见\n一、总体要求\n对企业投资500万元以上的物流公共信息平台，按投资额的5%给予补助。\n"
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.metadata import apply_sidecar, find_doc_number, find_region, parse_date, read_metadata
+from index.ingest.metadata import apply_sidecar, find_doc_number, find_region, parse_date, read_metadata
 
 
 @pytest.mark.parametrize(("raw", "iso"), [

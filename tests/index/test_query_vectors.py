@@ -7,8 +7,8 @@ import threading
 import numpy as np
 import pytest
 
-from index import embeddings
-from index.embeddings import QueryVectors, embed_query, torch_threads
+from index.store import embeddings
+from index.store.embeddings import QueryVectors, embed_query, torch_threads
 
 QUESTIONS = ["物流公共信息平台投资了800万，能补助多少？", "首台套装备有什么奖励", "泉州开发区引进人才有补贴吗"]
 
@@ -159,7 +159,7 @@ class ThreadsSeen:
 def test_a_kb_embeds_questions_on_the_configured_threads(kb, settings, threads):
     import torch
 
-    from index.store import KnowledgeBase
+    from index.store.knowledge import KnowledgeBase
 
     seen = ThreadsSeen(kb.embedder)
     other = KnowledgeBase.open(settings.with_(query_threads=threads), embedder=seen)
@@ -170,7 +170,7 @@ def test_a_kb_embeds_questions_on_the_configured_threads(kb, settings, threads):
 
 
 def test_query_threads_come_from_the_environment(monkeypatch):
-    from assistant.config import Settings
+    from index.config import Settings
 
     assert Settings().query_threads == 1
     monkeypatch.setenv("POLICY_QUERY_THREADS", "2")

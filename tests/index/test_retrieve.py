@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import InputError
-from index.retrieve import HybridRetriever, rrf_fuse
+from index.errors import InputError
+from index.store.retrieve import HybridRetriever, rrf_fuse
 
 QUESTIONS = [json.loads(line) for line in
              (Path(__file__).resolve().parents[1] / "data" / "retrieval_questions.jsonl").read_text("utf-8").splitlines()

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
-from assistant.errors import ConfigError, IndexNotBuiltError
-from index.store import KnowledgeBase, build_index
+from index.config import Settings
+from index.errors import ConfigError, IndexNotBuiltError
+from index.store.knowledge import KnowledgeBase
+from index.ingest.pipeline import build_index
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = ("jiaxing-2024-two-industries-integration.txt", "quanzhou-kfq-smart-manufacturing-quality.txt")
@@ -42,7 +43,7 @@ class CountingEmbedder:
 
 @pytest.fixture(scope="module")
 def real_embedder():
-    from index.embeddings import get_embedder
+    from index.store.embeddings import get_embedder
 
     return get_embedder("m3e-small")
 
@@ -201,8 +202,8 @@ def test_model_mismatch_is_refused(kb, settings, tmp_path):
 KILLED_BUILD = """
 import os, sys, time
 from pathlib import Path
-from assistant.config import Settings
-from index.store import build_index
+from index.config import Settings
+from index.ingest.pipeline import build_index
 
 class Stalls:
     # test-only embedder: signals that the new build is being written, then stalls
@@ -329,8 +330,8 @@ def _rewrite(corpus: Path, amount: str) -> None:
 def test_open_kb_keeps_its_build_through_two_ingests_then_moves_in_place(small, real_embedder, monkeypatch):
     import gc
 
-    from assistant.rules import rules_for
-    from index import store
+    from assistant.rules.catalog import rules_for
+    from index.store import knowledge as store
 
     settings, corpus = small
     kb = KnowledgeBase.open(settings, embedder=real_embedder)
@@ -364,7 +365,7 @@ def test_open_kb_keeps_its_build_through_two_ingests_then_moves_in_place(small, 
 def test_searching_while_ingests_run_never_errors(small, real_embedder, monkeypatch):
     import threading
 
-    from index import store
+    from index.store import knowledge as store
 
     settings, corpus = small
     monkeypatch.setattr(store, "REFRESH_SECONDS", 0.0)  # look on every call: the most swaps

@@ -11,10 +11,10 @@ import sqlite3
 
 import numpy as np
 
-from assistant.config import Settings
-from assistant.records import Clause, Document
+from index.config import Settings
+from index.records import Clause, Document
 from index.builds import CHROMA_DIR
-from index.vectors import chroma_client, close_client, collection_name, write_chroma
+from index.store.vectors import chroma_client, close_client, collection_name, write_chroma
 
 N, DIM = 1300, 32  # more than Chroma's default sync threshold (1000), not a multiple of it
 

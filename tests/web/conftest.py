@@ -42,7 +42,7 @@ def serve(app):
 
 @pytest.fixture(scope="session")
 def live_url(settings, policy_assistant):
-    from assistant.api import create_app
+    from assistant.web.api import create_app
 
     with serve(create_app(settings, assistant=policy_assistant)) as url:
         yield url
@@ -50,7 +50,7 @@ def live_url(settings, policy_assistant):
 
 @pytest.fixture(scope="session")
 def auth_url(settings, policy_assistant):
-    from assistant.api import create_app
+    from assistant.web.api import create_app
 
     with serve(create_app(settings, assistant=policy_assistant, auth=AUTH)) as url:
         yield url

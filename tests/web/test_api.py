@@ -221,7 +221,7 @@ def test_auth_protects_api_and_ui_but_not_health(auth_url):
 
 
 def test_a_server_without_an_index_says_how_to_build_it(tmp_path, settings):
-    from assistant.api import create_app
+    from assistant.web.api import create_app
     from tests.web.conftest import serve
 
     empty = settings.with_(data_dir=tmp_path)
@@ -235,8 +235,8 @@ def test_a_server_without_an_index_says_how_to_build_it(tmp_path, settings):
 
 def test_llm_mode_is_reported_and_an_endpoint_failure_falls_back(kb, settings):
     """LLM mode through the API, the remote model stood in for by a loopback server."""
-    from assistant.api import create_app
-    from assistant.chat import Assistant
+    from assistant.web.api import create_app
+    from assistant.chat.assistant import Assistant
     from tests.llm_standin import StandInLLM
     from tests.web.conftest import serve
 

@@ -5,9 +5,9 @@ import socket
 
 import pytest
 
-from assistant.cli import main
-from assistant.cli_web import parse_auth
-from assistant.errors import ConfigError
+from assistant.cli.main import main
+from assistant.cli.serve import parse_auth
+from index.errors import ConfigError
 
 
 def test_parse_auth():

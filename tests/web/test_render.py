@@ -5,11 +5,18 @@ import dataclasses
 import html
 import re
 
-from assistant.citations import make_citation
+from assistant.answer.citations import make_citation
 from assistant.records import Answer
-from assistant.web_render import (answer_message, by_clause, citation_card, clause_card, document_detail,
-                                  search_results, user_message)
-from assistant.web_service import clause_tree
+from assistant.web.render import (
+    answer_message,
+    by_clause,
+    citation_card,
+    clause_card,
+    document_detail,
+    search_results,
+    user_message,
+)
+from assistant.web.service import clause_tree
 
 EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&'
 
@@ -60,8 +67,8 @@ def test_clause_card_highlights_every_span_merging_overlaps(kb, settings):
 
 
 def test_one_card_per_clause_for_an_answer_quoting_several_sentences(policy_assistant, settings):
-    from assistant.web import render_answer
-    from assistant.web_service import Service
+    from assistant.web.ui import render_answer
+    from assistant.web.service import Service
 
     service = Service(settings, assistant=policy_assistant)
     answer = service.ask("我们公司建设物流公共信息平台，投资800万元，能拿到多少补助？")
@@ -116,8 +123,8 @@ def test_clause_tree_keeps_document_order_and_every_clause(kb):
 
 
 def test_header_explains_a_missing_index(tmp_path, settings):
-    from assistant.web import header_html
-    from assistant.web_service import Service
+    from assistant.web.ui import header_html
+    from assistant.web.service import Service
 
     out = header_html(Service(settings.with_(data_dir=tmp_path)))
     assert "知识库尚未建立" in out and "policy-assistant ingest" in out

@@ -1,0 +1,344 @@
+"""The default answerer (no LLM): retrieved clauses (+ calculations) → ``Answer``.
+
+    compose(kb, question, retrieved, as_of, calculations=(), parts=None, chosen=None) -> Answer
+    validity_line(doc, as_of) -> str;  validity_status(doc, as_of) -> str
+
+Which clauses to cite is decided in assistant/selection.py; whether the quoted sentence
+answers the question at all in assistant/fit.py (if not, the answer says so and quotes
+the nearest clause).
+
+An answer reads like a hotline reply: a one-line conclusion with the key figure (an
+amount only when the calculator produced it; otherwise the figure is quoted from the
+clause), the quoted basis with its 《title》（文号）issuer · clause path line, the
+conditions found in the clause and in its document ("就高不重复"), the validity at the
+as-of date, and the source. Every quote is a verified ``Citation``; the text shows only
+quotes that passed ``citations.keep_verified``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from assistant.answer.citations import (
+    has_figure,
+    in_reference_order,
+    keep_verified,
+    key_span,
+    make_citation,
+    sentence_spans,
+)
+from assistant.errors import QuoteMismatchError
+from assistant.answer.fit import answer_type_gap, asks_validity, tier_gap
+from index.records import EXPIRED, NOT_STATED, NOT_YET, ScoredClause
+from assistant.records import Answer, Calculation, Citation
+from assistant.answer.select import alternatives, choose
+
+# Document-level rules that bind every benefit of the document.
+_DOC_RULES = re.compile(r"就高不重复|不重复享受|不得重复|从高不重复|就高原则")
+_CONDITION = re.compile(r"对([^，。；,;]{4,}?)的[，,]")
+_CAP = re.compile(r"最高(?:不超过|不高于|给予)?[^，。；,;]{0,12}?\d+(?:\.\d+)?万元")
+_LEVEL_WORDS = re.compile(r"国家级|省级|市级|区级|县级|A{3,5}级?|[一二三]等奖|首台（套）|首台\(套\)")
+
+
+def _cite(kb, clause, span, as_of, warnings) -> Citation | None:
+    try:
+        return make_citation(kb, clause, span[0], span[1], as_of=as_of)
+    except QuoteMismatchError:
+        warnings.append(f"一处引用未通过原文核对，已隐去（{clause.clause_id}）。")
+        return None
+
+
+def _reward_span(clause, span) -> tuple[int, int] | None:
+    """Within the key sentence, the part from the first figure on (“按…5%给予补助,最高不超过50万元”)."""
+    text = clause.text[span[0] - clause.start:span[1] - clause.start]
+    pieces = list(re.finditer(r"[^，,；;。]+", text))
+    verb = re.compile(r"给予|奖励|补助|补贴|资助|奖补|补偿|贷款|扣除|税率|支持")
+    hits = [i for i, p in enumerate(pieces) if has_figure(p.group()) and verb.search(p.group())]
+    hits = hits or [i for i, p in enumerate(pieces) if has_figure(p.group()) and verb.search(text[p.start():])]
+    if not hits:
+        return None
+    i = hits[0]
+    s = pieces[i].start()
+    e = len(text.rstrip("。；;"))
+    if e - s > 80:  # a long tail is not a one-line conclusion
+        e = pieces[min(i + 1, len(pieces) - 1)].end()
+    return span[0] + s, span[0] + e
+
+
+def _doc_rule(kb, doc_id, as_of, warnings) -> Citation | None:
+    for clause in kb.clauses_of(doc_id):
+        m = _DOC_RULES.search(clause.text)
+        if m:
+            at = clause.start + m.start()
+            span = next((sp for sp in sentence_spans(clause) if sp[0] <= at < sp[1]), (clause.start, clause.end))
+            return _cite(kb, clause, span, as_of, warnings)
+    return None
+
+
+def validity_line(doc, as_of: dt.date) -> str:
+    status = doc.validity(as_of)
+    day = as_of.isoformat()
+    if status == EXPIRED:
+        return (f"⚠ 有效性：该文件有效期至{_zh_date(doc.valid_until)}，按{day}判断已失效，上述标准可能已停止执行；"
+                "请向发文机关或主管部门确认是否有接续政策。")
+    if status == NOT_YET:
+        return f"有效性：该文件自{_zh_date(doc.valid_from)}起施行，按{day}判断尚未施行。"
+    if status == NOT_STATED:
+        issued = next(iter(doc.dates.values()), "") if doc.dates else ""
+        when = f"（发布于{_zh_date(issued)}）" if issued else ""
+        return f"有效性：文件未注明有效期{when}，是否仍在执行请向发文机关确认。"
+    if doc.valid_until:
+        return f"有效性：现行有效，有效期至{_zh_date(doc.valid_until)}（按{day}判断）。"
+    note = f"来源标注“{doc.validity_note}”，" if doc.validity_note else ""
+    return f"有效性：{note}文件未写明截止日期（按{day}判断视为有效），年代较早的请向发文机关确认是否仍执行。"
+
+
+def validity_status(doc, as_of: dt.date) -> str:
+    """Short status for a conclusion: 已于2025年12月31日失效 / 有效期至… / 未注明有效期."""
+    status = doc.validity(as_of)
+    if status == EXPIRED:
+        return f"该文件已于{_zh_date(doc.valid_until)}到期失效（按{as_of.isoformat()}判断）"
+    if status == NOT_YET:
+        return f"该文件自{_zh_date(doc.valid_from)}起施行，目前尚未施行"
+    if status == NOT_STATED:
+        return "该文件未注明有效期，是否仍在执行请向发文机关确认"
+    start = doc.dates.get("施行") or doc.valid_from
+    since = f"自{_zh_date(start)}起施行，" if start else ""
+    until = f"有效期至{_zh_date(doc.valid_until)}" if doc.valid_until else "未写明截止日期"
+    return f"该文件现行有效，{since}{until}"
+
+
+def _zh_date(iso: str) -> str:
+    parts = iso.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
+    if len(parts) == 2:
+        return f"{int(parts[0])}年{int(parts[1])}月"
+    return iso
+
+
+_COND_MARK = re.compile(r"以上|以内|超过|达到|不低于|不少于|首次|认定|且|结算地|注册地|总部|入选|获评|列入|新增")
+
+
+def _conditions(clause, span, rspan, rule: Citation | None) -> list[str]:
+    """Conditions as verbatim pieces: the key sentence's segments before the benefit that
+    read as conditions ("…的", thresholds, 认定), the cap, and document-wide rules."""
+    text = clause.text[span[0] - clause.start:span[1] - clause.start]
+    cut = (rspan[0] - span[0]) if rspan else len(text)
+    out = []
+    for m in re.finditer(r"[^，,；;。]+", text[:cut]):
+        seg = m.group().strip()
+        if len(seg) >= 4 and (seg.endswith("的") or _COND_MARK.search(seg)):
+            out.append(f"“{seg}”")
+    if re.search(r"认定|评估", text) and not any("认定" in c for c in out):
+        out.append("须先经主管部门认定或评估。")
+    if "首次" in text:
+        out.append("仅限“首次”达到或获评。")
+    cap = _CAP.search(text)
+    if cap:
+        out.append(f"设有上限：“{cap.group()}”。")
+    if rule is not None:
+        out.append(f"同一文件规定：“{rule.quote.strip()}”（{rule.display_path}）。")
+    return out
+
+
+def _section(kb, sc: ScoredClause, question: str, as_of: dt.date, warnings: list[str],
+             label: str = "", span: tuple[int, int] | None = None) -> tuple[list[str], list[Citation], str]:
+    """One document's part: basis line, quote, conditions, validity. Returns its lines,
+    its citations and the short reward quote for the conclusion."""
+    clause = sc.clause
+    doc = kb.documents[clause.doc_id]
+    span = span or key_span(clause, question, prefer=_LEVEL_WORDS.findall(question))
+    cites: list[Citation] = []
+    main = _cite(kb, clause, span, as_of, warnings)
+    lines: list[str] = []
+    reward = ""
+    if main is None:
+        return lines, cites, reward
+    cites.append(main)
+    rspan = _reward_span(clause, span)
+    if rspan:
+        rc = _cite(kb, clause, rspan, as_of, warnings)
+        if rc is not None:
+            cites.append(rc)
+            reward = rc.quote
+    rule = _doc_rule(kb, doc.doc_id, as_of, warnings)
+    if rule is not None:
+        cites.append(rule)
+    head = f"【{label}】" if label else ""
+    lines.append(f"{head}依据：{main.line}")
+    lines.append(f"原文：“{main.quote}”")
+    conds = _conditions(clause, span, rspan, rule)
+    if conds:
+        lines.append("需满足的条件：")
+        lines.extend(f"· {c}" for c in conds)
+    lines.append(validity_line(doc, as_of))
+    if doc.validity(as_of) == EXPIRED:
+        warnings.append(f"《{doc.title}》已于{_zh_date(doc.valid_until)}失效。")
+    if doc.incomplete:
+        warnings.append(f"《{doc.title}》来源文本不完整。")
+        lines.append("注意：该文件的来源文本不完整（原文未全部收录），可能还有未收录的条款。")
+    return lines, cites, reward
+
+
+def _payable(calcs: list[Calculation]) -> dict[str, Calculation]:
+    """clause_id → the first calculation that produced an amount the user is eligible for."""
+    out: dict[str, Calculation] = {}
+    for c in calcs:
+        if c.amount_yuan is not None and c.eligible is not False:
+            out.setdefault(c.clause_id, c)
+    return out
+
+
+def _calc_lines(kb, calcs: list[Calculation], chosen, payable, spans) -> list[str]:
+    """The 测算 part: the calculator's steps per cited clause, or what facts it still needs."""
+    lines: list[str] = []
+    for label, sc in chosen:
+        c = payable.get(sc.clause.clause_id)
+        if c is None:
+            continue
+        where = f"{label or kb.documents[sc.clause.doc_id].region} {sc.clause.display_path}"
+        lines.append(f"测算（{where}，由计算器按原文标准计算）：")
+        lines.extend(f"  {x}" for x in c.steps)
+        lines.extend(f"  {x}" for x in c.checks)
+    for label, sc in chosen:
+        for c in calcs:
+            if (c.clause_id == sc.clause.clause_id and c.amount_yuan is None and c.missing_facts and c.summary
+                    and _overlaps(c, spans[sc.clause.clause_id])):
+                lines.append(f"计算器：{c.summary}")
+                # what the figures given already settle ('台套数60台，属于…档') and the band's standard
+                lines.extend(f"  {x}" for x in c.checks if x.startswith("✓"))
+                lines.extend(f"  {x}" for x in c.steps if x.startswith("该档"))
+    missing = sorted({m for c in calcs if c.amount_yuan is None and c.clause_id in spans
+                      and _overlaps(c, spans[c.clause_id]) for m in c.missing_facts})
+    if missing:
+        lines.append(f"如需{'按其他标准' if payable else ''}测算具体金额，请补充：{'、'.join(missing)}。")
+    if not payable:
+        failed = [c for c in calcs if c.eligible is False]
+        if failed:
+            lines.append("按您提供的情况，测算发现不满足条件：")
+            lines.extend(f"  {x}" for c in failed[:1] for x in c.checks)
+    return lines
+
+
+def _span_text(clause, span) -> str:
+    return clause.text[span[0] - clause.start:span[1] - clause.start]
+
+
+def _overlaps(calc: Calculation, span) -> bool:
+    c = calc.citation
+    return c is None or (c.start < span[1] and span[0] < c.end)
+
+
+def _gap(question: str, text: str) -> str:
+    """Why the quoted sentence does not answer the question ("" when it does)."""
+    tier = tier_gap(question, text)
+    if tier:
+        return f"{tier[0]}的标准（该条只列出{tier[1]}）"
+    kind = answer_type_gap(question, text)
+    return f"{kind}（该条没有写明）" if kind else ""
+
+
+def _gap_answer(kb, question, sc, span, gap, retrieved, as_of) -> Answer:
+    """The closest clause does not say what was asked: say so, quote what it does say."""
+    warnings: list[str] = []
+    doc = kb.documents[sc.clause.doc_id]
+    cite = _cite(kb, sc.clause, span, as_of, warnings)
+    lines = [f"抱歉，已收录的政策文件没有规定{gap}，无法给出确切答复；为避免误导，不会套用其他标准。"]
+    citations = []
+    if cite is not None:
+        citations.append(cite)
+        lines += ["", "最接近的条款原文如下，供参考：", f"依据：{cite.line}", f"原文：“{cite.quote}”",
+                  validity_line(doc, as_of)]
+    lines.append("如需确认，请咨询发文机关或主管部门。")
+    citations, dropped = keep_verified(kb, citations)
+    return Answer(question=question, answer="\n".join(lines + [f"提示：{w}" for w in warnings + dropped]),
+                  citations=citations, refused=True, warnings=warnings + dropped,
+                  retrieved=list(retrieved), as_of=as_of.isoformat())
+
+
+def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
+            calculations: list[Calculation] | tuple = (),
+            parts: list[tuple[str, list[ScoredClause]]] | None = None,
+            chosen: list[tuple[str, ScoredClause]] | None = None) -> Answer:
+    """Retrieved clauses → hotline answer. ``parts`` = [(region label, its retrieval)]
+    when the question names several regions: one part per region, each cited.
+    ``chosen`` (from ``choose``) skips the selection when the caller already made it."""
+    warnings: list[str] = []
+    citations: list[Citation] = []
+    body: list[str] = []
+    calcs = [c for c in calculations if c is not None]
+    chosen = chosen if chosen is not None else choose(question, retrieved, parts, kb=kb)
+    spans = {sc.clause.clause_id: key_span(sc.clause, question, prefer=_LEVEL_WORDS.findall(question))
+             for _, sc in chosen}
+    gaps = {cid: _gap(question, _span_text(sc.clause, spans[cid]))
+            for _, sc in chosen for cid in [sc.clause.clause_id]}
+    answered = [(label, sc) for label, sc in chosen if not gaps[sc.clause.clause_id]]
+    if chosen and not answered and not parts:
+        # the best clause does not say it: a close runner-up that does is the answer
+        for alt in alternatives(question, retrieved, kb=kb):
+            span = key_span(alt.clause, question, prefer=_LEVEL_WORDS.findall(question))
+            if alt.clause.clause_id not in gaps and not _gap(question, _span_text(alt.clause, span)):
+                spans[alt.clause.clause_id] = span
+                answered = [("", alt)]
+                break
+    if chosen and not answered:
+        label, sc = chosen[0]
+        return _gap_answer(kb, question, sc, spans[sc.clause.clause_id], gaps[sc.clause.clause_id],
+                           retrieved, as_of)
+    chosen = answered
+    several = len(chosen) > 1
+    # a calculation is shown for a clause only when its rule is the sentence quoted
+    payable = _payable([c for c in calcs if c.clause_id in spans and _overlaps(c, spans[c.clause_id])])
+    items: list[tuple[str, str, ScoredClause]] = []  # (label, reward quote, clause)
+    for label, sc in chosen:
+        region = label or kb.documents[sc.clause.doc_id].region
+        lines, cites, reward = _section(kb, sc, question, as_of, warnings, label=region if several else "",
+                                        span=spans[sc.clause.clause_id])
+        if not lines:
+            continue
+        body.extend(lines)
+        body.append("")
+        citations.extend(cites)
+        items.append((region, reward, sc))
+    calc_lines = _calc_lines(kb, calcs, chosen, payable, spans)
+    for c in calcs:
+        if c.citation is not None:
+            citations.append(c.citation)
+    citations, dropped = keep_verified(kb, citations)
+    citations = in_reference_order(citations)
+    warnings.extend(dropped)
+    shown = {c.quote for c in citations}
+
+    def finding(region: str, reward: str, sc: ScoredClause) -> str:
+        doc = kb.documents[sc.clause.doc_id]
+        gone = "（文件已失效）" if doc.validity(as_of) == EXPIRED else ""
+        if asks_validity(question):  # "还有效吗": the answer is the document's own dates
+            return validity_status(doc, as_of)
+        c = payable.get(sc.clause.clause_id)
+        if c is not None:
+            return f"{c.summary or '见测算'}{gone}"
+        if reward and reward in shown:
+            return f"{'曾' if gone else ''}规定“{reward}”{gone}"
+        return f"有相关规定，见下方原文{gone}"
+
+    if not items:
+        conclusion = "结论：检索到的条款未能通过原文核对，暂无法给出有依据的答复，请换个说法再问。"
+    elif len(items) == 1:
+        region, reward, sc = items[0]
+        conclusion = f"结论：{finding(region, reward, sc)}（{region or '该文件'} · {sc.clause.display_path}）。"
+    else:
+        names = "、".join(dict.fromkeys(r for r, _, _ in items))
+        conclusion = (f"结论：{len(items)}份已收录文件（{names}）分别有规定，标准不同，"
+                      "请以企业所在地的文件为准：")
+        for region, reward, sc in items:
+            doc = kb.documents[sc.clause.doc_id]
+            conclusion += f"\n· {region}（《{doc.title}》{sc.clause.display_path}）：{finding(region, reward, sc)}"
+    text_lines = [conclusion, ""] + body + calc_lines
+    if warnings:
+        text_lines.extend(f"提示：{w}" for w in dict.fromkeys(warnings))
+    return Answer(question=question, answer="\n".join(text_lines).strip(), citations=citations,
+                  calculation=next(iter(payable.values()), None) or next(
+                      (c for c in calcs if c.amount_yuan is not None), None),
+                  calculations=calcs, warnings=list(dict.fromkeys(warnings)),
+                  retrieved=list(retrieved), as_of=as_of.isoformat())

@@ -1,0 +1,293 @@
+"""Which retrieved clauses an answer cites: retrieval (+ parts) → [(label, ScoredClause)].
+
+    rerank(question, retrieved, window=8, kb=None) -> list[ScoredClause]
+    alternatives(question, retrieved, kb=None, ratio=0.9) -> list[ScoredClause]
+    select_clauses(question, retrieved, max_docs=3, kb=None) -> list[ScoredClause]
+    choose(question, retrieved, parts=None, kb=None) -> [(region label or "", ScoredClause)]
+    retrieve(kb, question, named, topic, kind="", k=8) -> (retrieval, parts, pool)
+    final_ranking(retrieved, cited_ids) -> list[ScoredClause]
+
+The best clause (the retrieval order re-ranked by rare shared words, phrase overlap and,
+for a money question, a figure), plus the best clause of each *other* document that
+matches as well — never a dump of every chunk. One clause per region when the question
+names several regions: ``retrieve`` then searches once per region.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.answer.citations import _bigrams, has_figure
+from assistant.answer.fit import asks_validity, compounds, idf
+from index.records import ScoredClause
+from assistant.lexicon.places import named_documents
+
+_MAX_DOCS = 3
+_DATES = re.compile(r"有效期|施行|起实施|之日起")
+
+
+def _terms(question: str, kb=None) -> list[str]:
+    """Content words of the question, without its place names: the place a question names
+    is where it is asked (the retrieval's region filter), so a clause that repeats
+    "嘉兴" or "泉州市" is no better an answer for it."""
+    from assistant.question.terms import content_terms, quoted_names
+    from assistant.lexicon.places import is_place
+
+    coverage = getattr(kb, "coverage", None)
+    terms = [t for t in content_terms(question) if not is_place(t, coverage)]
+    # a quoted name (“泉州购”, “燎原计划”) is what the question is about, whole
+    quoted = [m for m in quoted_names(question) if m not in terms and not is_place(m, coverage)]
+    return terms + quoted + _known_pieces(terms, kb)
+
+
+def _known_pieces(terms: list[str], kb) -> list[str]:
+    """A word no clause holds ("哪五小": jieba's cut of 是哪五小) may wrap a name the documents
+    do use: its two-character pieces that only one or two clauses hold ("五小")."""
+    if kb is None:
+        return []
+    from assistant.answer.fit import clause_count
+
+    out = []
+    for t in terms:
+        if len(t) >= 3 and clause_count(kb, t) == 0:
+            out += [t[i:i + 2] for i in range(len(t) - 1) if 1 <= clause_count(kb, t[i:i + 2]) <= 2]
+    return [p for p in dict.fromkeys(out) if p not in terms]
+
+
+def _overlap(terms: list[str], sc: ScoredClause) -> int:
+    text = sc.clause.embed_text
+    return sum(1 for t in terms if t in text)
+
+
+def _weight(terms: list[str], sc: ScoredClause, kb) -> float:
+    """The rarity-weighted share of the question's words a clause holds (Σ idf)."""
+    return sum(idf(kb, t) for t in terms if t in sc.clause.embed_text)
+
+
+_MONEY_Q = re.compile(r"多少|奖励|补助|补贴|资助|奖补|能拿|能补|给多少|标准|钱")
+
+
+def _phrase(question: str, sc: ScoredClause) -> float:
+    """Share of the question's character bigrams found in the clause."""
+    q = _bigrams(question)
+    return len(q & _bigrams(sc.clause.embed_text)) / len(q) if q else 0.0
+
+
+def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) -> float:
+    """How well a retrieved clause answers: content words shared (weighted by rarity when
+    the kb is known: "未来工厂" outweighs "奖励"), phrase overlap, a figure for a money
+    question, and the retrieval rank as the tie-breaker."""
+    validity = asks_validity(question)
+    if validity and kb is not None:
+        # "“五个优化”这个文件还有效吗": the title's words name the document, not the clause
+        # (for other questions they may be the clause's topic: halving them lost on the dev half)
+        title = kb.documents[sc.clause.doc_id].title
+        terms = [t for t in terms if t not in title]
+    if kb is not None:
+        s = sum(idf(kb, t) for t in terms if t in sc.clause.embed_text)
+    else:
+        s = _overlap(terms, sc)
+    s += 4 * _phrase(question, sc)
+    if any(c in sc.clause.embed_text for c in compounds(question, terms)):
+        s += 1.0  # the name in one piece ("工业设计中心"), not its words apart
+    if _MONEY_Q.search(question) and has_figure(sc.clause.text):
+        s += 1.5
+    if validity and _DATES.search(sc.clause.text):
+        s += 4  # "有效到什么时候": the clause that states the dates
+    return s - 0.3 * rank
+
+
+def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=None) -> list[ScoredClause]:
+    """The retrieval's first ``window`` clauses re-ordered by ``_fit``, the rest after."""
+    terms = _terms(question, kb)
+    head = [sc for _, sc in sorted(enumerate(retrieved[:window]),
+                                   key=lambda p: -_fit(terms, question, p[1], p[0], kb))]
+    if head and asks_validity(question):
+        # the best fit says which document; its dates answer "什么时候施行 / 还有效吗"
+        doc = head[0].clause.doc_id
+        dates = next((sc for sc in head if sc.clause.doc_id == doc and _DATES.search(sc.clause.text)), None)
+        if dates is not None:
+            head.remove(dates)
+            head.insert(0, dates)
+    return head + list(retrieved[window:])
+
+
+def alternatives(question: str, retrieved: list[ScoredClause], kb=None, ratio: float = 0.9,
+                 window: int = 8) -> list[ScoredClause]:
+    """Clauses that fit the question nearly as well as the best one (``ratio`` of its fit),
+    best first: where an operator looks next when the best clause does not say it."""
+    terms = _terms(question, kb)
+    scored = [(_fit(terms, question, sc, i, kb), sc) for i, sc in enumerate(retrieved[:window])]
+    if not scored:
+        return []
+    best = max(f for f, _ in scored)
+    return [sc for f, sc in sorted(scored, key=lambda p: -p[0]) if best > 0 and f >= ratio * best]
+
+
+def select_clauses(question: str, retrieved: list[ScoredClause], max_docs: int = _MAX_DOCS,
+                   kb=None) -> list[ScoredClause]:
+    """The best clause, plus the best clause of each other document that matches the
+    question's content words at least as well as it does (not five chunks)."""
+    if not retrieved:
+        return []
+    terms = _terms(question, kb)
+    ranked = rerank(question, retrieved, kb=kb)
+    top = ranked[0]
+    need = max(1, _overlap(terms, top))
+    # with the kb, the words must weigh as much too: "产品…一等奖" is not "德国红点奖"
+    weight = _weight(terms, top, kb) if kb is not None else 0.0
+    chosen = [top]
+    seen = {top.clause.doc_id}
+    for sc in ranked[1:]:
+        if len(chosen) >= max_docs:
+            break
+        if sc.clause.doc_id in seen:
+            continue
+        if (_overlap(terms, sc) >= need and has_figure(sc.clause.text) == has_figure(top.clause.text)
+                and (kb is None or _weight(terms, sc, kb) >= 0.9 * weight)
+                and _phrase(question, sc) >= 0.85 * _phrase(question, top)):
+            chosen.append(sc)
+            seen.add(sc.clause.doc_id)
+    return chosen
+
+
+def choose(question: str, retrieved: list[ScoredClause],
+           parts: list[tuple[str, list[ScoredClause]]] | None = None, kb=None) -> list[tuple[str, ScoredClause]]:
+    """The clauses an answer cites: [(region label or "", clause)] — one per named region
+    when ``parts`` is given, else ``select_clauses`` (labelled when several documents)."""
+    if parts:
+        return [(label, rerank(question, rs, kb=kb)[0]) for label, rs in parts if rs]
+    sel = select_clauses(question, retrieved, kb=kb)
+    return [("", sel[0])] if len(sel) == 1 else [("", s) for s in sel]
+
+
+def search_regions(kb, query: str, regions: set[str] | None, k: int = 8) -> list[ScoredClause]:
+    """One search, or one per region (filtered) merged by score and re-ranked."""
+    if not regions:
+        return kb.search(query, k=k)
+    merged: dict[str, ScoredClause] = {}
+    for r in sorted(regions):
+        for s in kb.search(query, k=k, region=r):
+            if s.clause.clause_id not in merged or merged[s.clause.clause_id].score < s.score:
+                merged[s.clause.clause_id] = s
+    out = sorted(merged.values(), key=lambda s: -s.score)[:k]
+    for i, s in enumerate(out, 1):
+        s.rank = i
+    return out
+
+
+# A sub-area's clause (泉州经济技术开发区 under "泉州") leads only when it fits this much
+# better than the best clause of the place named itself.
+SUB_AREA_MARGIN = 1.5
+
+
+def _exactly(kb, hits: list[ScoredClause], regions: set[str]) -> list[ScoredClause]:
+    """Hits of documents whose region is one of ``regions`` exactly (the search's region
+    filter is a substring match: "泉州" also lets 泉州经济技术开发区 in)."""
+    return [h for h in hits if kb.documents[h.clause.doc_id].region in regions]
+
+
+def _place_first(kb, q: str, mention: str, regions: set[str], retrieved: list[ScoredClause],
+                 k: int) -> list[ScoredClause]:
+    """"泉州市…" asks about 泉州's own documents; a zone inside it (泉州经济技术开发区)
+    answers only what the city's documents do not. The place's own retrieval leads, then
+    the sub-areas'; unless a sub-area fits ``SUB_AREA_MARGIN`` times better, when the joint
+    retrieval is kept as it was."""
+    coverage = getattr(kb, "coverage", None)
+    own = coverage.primary(mention, regions) if coverage is not None else set()
+    if not own or own == regions:
+        return retrieved
+    main = _exactly(kb, search_regions(kb, q, own, 4 * k), own)[:k]
+    rest = _exactly(kb, search_regions(kb, q, regions - own, 4 * k), regions - own)[:k]
+    if not main:
+        return retrieved
+    terms = _terms(q, kb)
+    best = max(_fit(terms, q, sc, i, kb) for i, sc in enumerate(main))
+    other = max((_fit(terms, q, sc, i, kb) for i, sc in enumerate(rest)), default=float("-inf"))
+    if other > SUB_AREA_MARGIN * max(best, 0.0) and other > best:
+        return retrieved
+    out = [replace(s, rank=i) for i, s in enumerate(main + rest, 1)]
+    return out[:2 * k]
+
+
+def conversation_search(kb, q: str, topic: set[str], k: int) -> list[ScoredClause]:
+    """The search restricted to the regions of the documents the conversation has cited."""
+    places = {kb.documents[d].region for d in topic if d in kb.documents}
+    places.discard("")
+    if not places:
+        return []
+    hits = _exactly(kb, search_regions(kb, q, places, 4 * k), places)[:k]
+    return [replace(s, rank=i) for i, s in enumerate(hits, 1)]
+
+
+def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str = "", k: int = 8):
+    """Question (+ named covered regions: mention → document regions; the previous turn's
+    documents; the follow-up kind) → (retrieval, parts, pool to choose from).
+    Several named regions → one retrieval each (``parts``); a follow-up that changes
+    only an attribute ("那省级的呢？") chooses among the previous documents' clauses."""
+    groups: dict[frozenset, str] = {}
+    for mention, regions in named.items():
+        groups.setdefault(frozenset(regions), mention)
+    if len(groups) >= 2:
+        # "泉州市和开发区": the 泉州 part leaves out the 开发区 asked about on its own
+        narrowed: dict[frozenset, str] = {}
+        for regions, label in groups.items():
+            others = set().union(*(r for r in groups if r != regions and r < regions))
+            narrowed.setdefault(frozenset(regions - others) or regions, label)
+        groups = narrowed
+        # each part searches "<its region> + the question without the regions"
+        bare = q
+        for mention in sorted(named, key=len, reverse=True):
+            bare = bare.replace(mention, "")
+        bare = re.sub(r"^[和与及、,，\s]+|(?<=^)分别|各自|分别", "", bare.strip()) or q
+        # within a part, as for one named place: "泉州" is the city's own documents first
+        parts = [(label, _place_first(kb, f"{label}{bare}", label, set(regions),
+                                      search_regions(kb, f"{label}{bare}", set(regions), k), k))
+                 for regions, label in groups.items()]
+        # round-robin over the parts, so every region's best clause leads the list
+        retrieved, seen = [], set()
+        for i in range(max(len(rs) for _, rs in parts)):
+            for _, rs in parts:
+                if i < len(rs) and rs[i].clause.clause_id not in seen:
+                    seen.add(rs[i].clause.clause_id)
+                    retrieved.append(rs[i])
+        return retrieved, parts, retrieved
+    regions = set(next(iter(groups))) if groups else None
+    retrieved = []
+    if regions is None and topic:
+        # a turn that names no place stays where the conversation is: "嘉兴…？ → 那这个
+        # 方案到什么时候截止？" asks about 嘉兴, not whichever region's wording fits best
+        retrieved = conversation_search(kb, q, topic, k)
+    retrieved = retrieved or search_regions(kb, q, regions, k)
+    if regions:
+        retrieved = _place_first(kb, q, next(iter(groups.values())), regions, retrieved, k)
+    if (docs := named_documents(kb, q, regions, _terms(q, kb))):
+        own = [s for s in search_regions(kb, q, {kb.documents[d].region for d in docs}, 4 * k)
+               if s.clause.doc_id in docs][:k]
+        retrieved = [replace(s, rank=i) for i, s in enumerate(own, 1)] or retrieved
+    if kind and kind != "topic" and "region" not in kind and topic:
+        # "那省级的呢？" is about the same policy: keep to the previous documents.
+        same = [s for s in retrieved if s.clause.doc_id in topic]
+        if same:
+            return retrieved, None, same
+    return retrieved, None, retrieved
+
+
+def final_ranking(retrieved: list[ScoredClause], cited_ids: list[str]) -> list[ScoredClause]:
+    """The pipeline's final order: the clauses the answer cites (in citation order, each
+    document's first clause before the others) first, then the rest of the retrieval in its
+    order; ranks renumbered from 1 on copies (the retrieval's own objects are left as they
+    were). Cited clauses that were not retrieved are not added — this reports a ranking of
+    the retrieval, nothing else."""
+    by_id = {s.clause.clause_id: s for s in retrieved}
+    order = list(dict.fromkeys(c for c in cited_ids if c in by_id))
+    # each cited document's first clause before a second clause of one already listed (a
+    # document-wide rule cited beside the main clause): a two-region answer's regions lead
+    firsts, docs = [], set()
+    for c in order:
+        if by_id[c].clause.doc_id not in docs:
+            docs.add(by_id[c].clause.doc_id)
+            firsts.append(c)
+    order = firsts + [c for c in order if c not in firsts]
+    order += [s.clause.clause_id for s in retrieved if s.clause.clause_id not in order]
+    return [replace(by_id[c], rank=i) for i, c in enumerate(dict.fromkeys(order), 1)]

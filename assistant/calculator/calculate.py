@@ -1,0 +1,200 @@
+"""The deterministic subsidy calculator: a rule and a user's facts → an exact amount.
+
+    calculate(rule, facts, citation=None) -> Calculation
+    (which rules of a clause apply: calculator/select.py; facts → quantities and levels: calculator/bind.py)
+
+Plain arithmetic over ``Decimal``; no language model does any of it. Every step is
+written out in Chinese, every eligibility check states its outcome, and a missing fact
+is named instead of guessed.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from assistant.calculator.bind import fact as _fact
+from assistant.calculator.bind import pick_level as _pick_level
+from assistant.calculator.tiers import _capped, _tiered
+from assistant.records import Calculation, Citation
+from assistant.rules.model import EVENT_COUNT, EVENT_UNITS, SubsidyRule
+from assistant.lexicon.numbers import Quantity, format_money, format_quantity, format_rate, normalize
+
+
+def calculate(rule: SubsidyRule, facts: dict, citation: Citation | None = None) -> Calculation:
+    """Compute what one subsidy rule grants for the given facts.
+
+    Input: ``rule`` (a SubsidyRule from a policy clause) and ``facts``: a dict of the
+    applicant's figures, values as Decimal (元 for money, fractions for rates: 18% →
+    0.18, plain counts) or strings with units ("800万元", "18%", "20台"), and text
+    facts such as 级别 ("国家级", "AAAA", "一等奖") or 学历 ("博士").
+    Output: a Calculation with ``amount_yuan`` (Decimal 元; None when a fact is missing
+    or the benefit has no amount, e.g. a tax rate; for a tax deduction it is the deduction
+    from taxable income, for a loan the loan ceiling — the summary names which), Chinese ``steps``
+    ("800万元 × 5% = 40万元；未超过上限50万元；可获补助40万元"), eligibility ``checks``
+    (a threshold not met → amount 0 and why), ``missing_facts`` (what to ask for) and
+    a one-sentence ``summary``. Caps are never exceeded; thresholds are applied exactly
+    as written (以上/达到 → ≥, 超过 → >).
+    """
+    calc = Calculation(clause_id=rule.clause_id, rule_id=rule.rule_id, amount_yuan=None,
+                       citation=citation)
+    money = lambda v: format_money(v, rule.currency)  # noqa: E731
+    if rule.subject:
+        calc.checks.append(f"适用对象：{rule.subject}")
+
+    eligible = True
+    for th in rule.thresholds:
+        q = _fact(facts, th.fact, th.unit)
+        if q is None:
+            calc.missing_facts.append(th.fact)
+            calc.checks.append(f"？需要{th.fact}：条件为{th.describe()}")
+            continue
+        ok = th.holds(q.value)
+        mark = "✓" if ok else "✗"
+        verdict = "符合" if ok else "不符合"
+        calc.checks.append(f"{mark} {th.fact}{format_quantity(q)}，{verdict}条件“{th.describe()}”")
+        eligible &= ok
+    if not eligible:
+        calc.eligible = False
+        calc.amount_yuan = Decimal(0)
+        calc.steps.append("未达到该条款的门槛条件，不能获得此项支持")
+        calc.summary = "不符合条件，可获金额为0：" + "；".join(c for c in calc.checks if c.startswith("✗"))
+        return calc
+
+    handler = _KINDS.get(rule.kind, _fixed)
+    handler(rule, facts, calc, money)
+    if calc.eligible is False:  # the facts rule it out (another level, outside every tier)
+        pass
+    elif calc.missing_facts:
+        calc.amount_yuan = None if rule.kind not in ("tax_rate",) else calc.amount_yuan
+        calc.eligible = None
+        need = "、".join(dict.fromkeys(calc.missing_facts))
+        calc.summary = (f"还需要提供：{need}；如符合条件，{calc.summary}" if calc.summary
+                        else f"还需要提供：{need}，才能算出金额")
+    elif calc.eligible is None:
+        calc.eligible = True
+    if rule.max_repeats and calc.amount_yuan:
+        calc.steps.append(f"每年{money(calc.amount_yuan)}，最多连续{rule.max_repeats}年，"
+                          f"合计最多{money(calc.amount_yuan * rule.max_repeats)}")
+    calc.missing_facts = list(dict.fromkeys(calc.missing_facts))
+    return calc
+
+
+# --- per kind -----------------------------------------------------------------------------
+
+def _fixed(rule, facts, calc, money):
+    amount = rule.amount
+    if rule.levels:
+        level = _pick_level(rule, facts)
+        listing = "；".join(f"{lv.name}{money(lv.amount)}" for lv in rule.levels if lv.amount is not None)
+        if level is None and facts and facts.get("级别"):
+            calc.eligible = False
+            calc.amount_yuan = Decimal(0)
+            calc.checks.append(f"✗ 级别“{facts['级别']}”不在本条款所列级别内（{listing}）")
+            calc.summary = f"本条款不对“{facts['级别']}”给予奖励，可获金额为0"
+            return
+        if level is None:
+            calc.missing_facts.append("级别")
+            calc.steps.append(f"按级别{'最高' if rule.up_to else ''}给予：{listing}")
+            return
+        calc.checks.append(f"✓ 级别：{level.name}")
+        amount = level.amount
+    calc.amount_yuan = amount
+    if rule.up_to:
+        calc.steps.append(f"最高给予{money(amount)}（具体金额以认定结果为准）")
+        calc.summary = f"最高可获{rule.benefit or '支持'}{money(amount)}"
+    elif rule.at_least:
+        calc.steps.append(f"给予不少于{money(amount)}（具体金额以认定结果为准）")
+        calc.summary = f"可获不少于{money(amount)}的{rule.benefit or '支持'}"
+    else:
+        calc.steps.append(f"{'每年' if rule.max_repeats else '一次性'}给予{money(amount)}")
+        calc.summary = f"可获{rule.benefit or '奖励'}{money(amount)}"
+
+
+def _rate(rule, facts, calc, money):
+    name = rule.base or "计算基数"
+    base = _fact(facts, name, rule.currency)
+    if base is None:
+        calc.missing_facts.append(name)
+        cap = f"，最高{money(rule.cap)}" if rule.cap is not None else ""
+        calc.steps.append(f"按{name}的{'不高于' if rule.rate_up_to else ''}{format_rate(rule.rate)}计算{cap}")
+        return
+    raw = normalize(base.value * rule.rate)
+    calc.steps.append(f"{money(base.value)} × {format_rate(rule.rate)} = {money(raw)}")
+    amount = _capped(raw, rule.cap, money, calc)
+    calc.amount_yuan = amount
+    word = rule.benefit or "补助"
+    if rule.rate_up_to:
+        calc.steps.append(f"比例为“不高于{format_rate(rule.rate)}”，最多可获{word}{money(amount)}")
+        calc.summary = f"最多可获{word}{money(amount)}"
+    else:
+        calc.steps.append(f"可获{word}{money(amount)}")
+        calc.summary = f"可获{word}{money(amount)}"
+
+
+def _per_unit(rule, facts, calc, money):
+    name = EVENT_COUNT if rule.per_unit in EVENT_UNITS else rule.per_unit + "数"
+    n = _fact(facts, name, "")
+    if n is None and rule.per_unit in EVENT_UNITS:
+        # '每场给予5万元': one event unless the user says how many; the step says so
+        n = Quantity(Decimal(1), "")
+        calc.steps.append(f"按1{rule.per_unit}计算（多{rule.per_unit}按{rule.per_unit}数累计）")
+    if n is None:
+        calc.missing_facts.append(name)
+        cap = f"，最高{money(rule.cap)}" if rule.cap is not None else ""
+        calc.steps.append(f"每{rule.per_unit}{money(rule.amount)}{cap}")
+        return
+    raw = normalize(rule.amount * n.value)
+    count = f"{format_quantity(n)}{'个' if len(rule.per_unit) > 1 else ''}{rule.per_unit}"
+    calc.steps.append(f"{money(rule.amount)} × {count} = {money(raw)}"
+                      + ("（按每单位最高标准计）" if rule.up_to else ""))
+    amount = _capped(raw, rule.cap, money, calc)
+    calc.amount_yuan = amount
+    most = "最高" if rule.up_to else ""  # '每场给予最高20万元': a ceiling per event, not a promise
+    calc.steps.append(f"{most}可获{rule.benefit or '奖励'}{money(amount)}")
+    calc.summary = f"{most}可获{rule.benefit or '奖励'}{money(amount)}"
+
+
+def _upgrade(rule, facts, calc, money):
+    n = _fact(facts, "晋升等级数", "")
+    if n is None:
+        calc.missing_facts.append("晋升等级数")
+        calc.steps.append(f"首次获评之后，每晋升一个等级奖励{money(rule.amount)}")
+        return
+    amount = normalize(rule.amount * n.value)
+    calc.amount_yuan = amount
+    calc.steps.append(f"{money(rule.amount)} × 晋升{format_quantity(n)}个等级 = {money(amount)}")
+    calc.summary = f"晋升奖励{money(amount)}"
+
+
+def _tax_deduction(rule, facts, calc, money):
+    name = rule.base or "研发费用"
+    word = rule.benefit or "加计扣除"
+    reduces = "应纳税额" if "抵减应纳税额" in word else "应纳税所得额"
+    calc.steps.append(f"{name}按{format_rate(rule.rate)}{word}，减少的是{reduces}，不是直接发放的资金")
+    base = _fact(facts, name, "元")
+    if base is None:
+        calc.missing_facts.append(name)
+        return
+    ded = normalize(base.value * rule.rate)
+    label = "加计抵减额" if reduces == "应纳税额" else f"{word}额"
+    calc.steps.append(f"{label} = {money(base.value)} × {format_rate(rule.rate)} = {money(ded)}")
+    calc.amount_yuan = ded  # an amount of taxable income, not cash: the summary says so
+    calc.summary = (f"{word}额为{money(ded)}（减少的是{reduces}；实际少缴的税额取决于企业自身情况，这里不做推算）"
+                    if reduces == "应纳税所得额" else f"可{word}{money(ded)}（直接抵减应纳税额，不是直接发放的资金）")
+    calc.eligible = True
+
+
+def _tax_rate(rule, facts, calc, money):
+    calc.steps.append(f"企业所得税减按{format_rate(rule.rate)}的税率征收（法定税率为25%）")
+    calc.summary = f"符合条件的企业减按{format_rate(rule.rate)}的税率缴纳企业所得税；应纳税额取决于企业自身的应纳税所得额，这里不做推算"
+    calc.eligible = True
+
+
+def _loan(rule, facts, calc, money):
+    calc.steps.append(f"{'最高' if rule.up_to else ''}可申请{money(rule.amount)}的{rule.benefit or '贷款'}（是贷款，需要归还，不是补助）")
+    calc.amount_yuan = rule.amount  # the loan ceiling; the summary says it is a loan
+    calc.summary = f"可申请{'最高' if rule.up_to else ''}{money(rule.amount)}的{rule.benefit or '贷款'}（需归还，不是补助）"
+    calc.eligible = True
+
+
+_KINDS = {"fixed": _fixed, "rate": _rate, "permille": _rate, "per_unit": _per_unit, "tiered": _tiered,
+          "upgrade": _upgrade, "tax_deduction": _tax_deduction, "tax_rate": _tax_rate, "loan": _loan}

@@ -1,0 +1,288 @@
+"""Choosing and running the rules of a clause for a user's facts.
+
+    calculate_for(clause, facts, kb, as_of=None) -> list[Calculation]
+    calculate_clause(kb, clause_id, facts, as_of=None) -> list[Calculation]
+
+``calculate_for`` keeps the rules the facts speak to (the level the user named, the
+figure the user gave), drops the ones the facts contradict (another level, another
+degree), runs ``calculator.calculate`` on each with a verified citation of the
+granting sentence, and applies the document's stacking principle ("就高不重复":
+the highest amount is taken, and the answer says so). ``calculate_clause`` is the
+CLI/API entry: facts arrive as strings ("800万元") and bad input is an InputError.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal
+
+from assistant.calculator.calculate import calculate
+from assistant.calculator.bind import TEXT_FACTS, as_quantity, bind_facts, match_level, parse_text
+from index.errors import InputError
+from assistant.errors import QuoteMismatchError
+from index.records import EXPIRED, NOT_YET
+from assistant.records import Calculation, Citation
+from assistant.rules.model import SubsidyRule
+from assistant.rules.catalog import extract_rules, rules_for, stacking_principle
+from assistant.question.facts import YEARLY
+from assistant.lexicon.numbers import format_money, format_quantity
+from assistant.lexicon.vocab import document_words
+
+DEGREES = ("博士", "硕士", "本科")
+
+
+def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | None = None) -> list[Calculation]:
+    """A retrieved clause + the user's facts → calculations of its applicable rules.
+
+    Most relevant first: rules that use a fact the user gave come before rules that
+    need none; rules contradicted by the facts (a different 级别 or 学历) are left out.
+    When the facts speak to some rules, only those are returned; ties are broken by
+    how much of the rule's subject the ``question`` (if given) mentions. Empty list
+    when the clause grants no amount.
+    """
+    facts = dict(facts or {})
+    if payer := asked_payer(question or ""):
+        facts.setdefault("出资方", payer)
+    rules = _rules_of(kb, clause)
+    scored = []
+    for rule in rules:
+        if _contradicted(rule, facts):
+            continue
+        binding = bind_facts(rule, facts)
+        scored.append((_relevance(rule, facts, binding), rule, binding))
+    if any(score > 0 for score, _r, _b in scored):
+        scored = [s for s in scored if s[0] > 0]
+    # stable: document order within the same relevance and subject overlap
+    asked = document_words(question or "")  # '批发零售' also meets a rule for '批零贸易类企业'
+    fit = {id(r): (s, _overlap(r.subject, asked)) for s, r, _b in scored}
+    scored.sort(key=lambda s: (-fit[id(s[1])][0], -fit[id(s[1])][1]))
+    # 就高不重复 chooses among rules the user fits equally well: a 零售 firm's revenue also meets
+    # the figure of the 生产性服务业 rule, but that rule is not about it
+    best_fit = fit[id(scored[0][1])] if scored else None
+    equal = {r.rule_id for _s, r, _b in scored if fit[id(r)] == best_fit}
+    as_of_date = _as_of(kb, as_of)
+    calcs = []
+    for score, rule, binding in scored:
+        calc = calculate(binding.rule or rule, binding.facts, _citation(kb, clause, rule, as_of_date))
+        _conditional_amount(binding.rule or rule, binding.facts, calc)
+        _year_by_year(binding.rule or rule, binding.facts, calc)
+        calc.steps[:0] = [n for n in binding.notes if n.startswith("按您提供")]
+        at = next((i for i, c in enumerate(calc.checks) if not c.startswith("适用对象")), len(calc.checks))
+        calc.checks[at:at] = binding.checks
+        calc.checks.extend(n for n in binding.notes if not n.startswith("按您提供"))
+        if score == 0 and calc.amount_yuan and rule.subject:
+            # nothing the user said was checked: the amount holds only for whoever the clause names
+            calc.eligible = None
+            calc.summary = f"如属于“{rule.subject}”，{calc.summary}"
+        _validity_note(kb, rule, calc, as_of_date)
+        calcs.append(calc)
+    return _apply_stacking(rules, calcs, equal)
+
+
+def calculate_clause(kb, clause_id: str, facts: dict | None, as_of=None) -> list[Calculation]:
+    """Clause id + facts as strings ({'投资额': '800万元', '级别': '国家级'}) → calculations.
+
+    Unknown clause id, a clause without an amount, or a fact that is not a figure
+    raises InputError with an English message and a Chinese ``zh``.
+    """
+    if not isinstance(clause_id, str) or not clause_id.strip():
+        raise InputError("clause id is empty", zh="请提供条款编号")
+    clause = kb.clauses.get(clause_id.strip())
+    if clause is None:
+        raise InputError(f"unknown clause id {clause_id!r} (see `policy-assistant rules` for clauses with amounts)",
+                         zh=f"未找到条款“{clause_id}”，请先查看可计算的条款列表")
+    if not _rules_of(kb, clause):
+        raise InputError(f"clause {clause_id} grants no amount that can be calculated",
+                         zh=f"条款“{clause_id}”没有可计算的金额")
+    return calculate_for(clause, parse_facts(facts or {}), kb, as_of)
+
+
+def parse_facts(facts: dict) -> dict:
+    """{'投资额': '800万元', '级别': '国家级'} → checked values; InputError names the bad one."""
+    if not isinstance(facts, dict):
+        raise InputError("facts must be a mapping of name to value", zh="事实数据格式有误")
+    out = {}
+    for key, value in facts.items():
+        key = str(key).strip()
+        if not key:
+            raise InputError("a fact has an empty name", zh="有一项事实缺少名称")
+        if value is None or str(value).strip() == "":
+            raise InputError(f"fact {key} has no value", zh=f"“{key}”没有填写数值")
+        if key in TEXT_FACTS:
+            out[key] = str(value).strip()
+            continue
+        if isinstance(value, str):
+            as_quantity(key, value.strip(), "")  # raises InputError on anything but a figure
+            out[key] = value.strip()
+        elif isinstance(value, (int, Decimal)):
+            out[key] = Decimal(value)
+        else:
+            raise InputError(f"fact {key}={value!r} must be text such as 800万元",
+                             zh=f"“{key}”的值格式有误，请写成如 800万元 的形式")
+    return out
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _rules_of(kb, clause) -> list[SubsidyRule]:
+    try:
+        by_clause = rules_for(kb)
+    except AttributeError:  # a bare object without .clauses: read the clause directly
+        by_clause = {}
+    if clause.clause_id in by_clause:
+        return by_clause[clause.clause_id]
+    doc = getattr(kb, "documents", {}).get(clause.doc_id) if kb is not None else None
+    return extract_rules(clause, stacking_principle(doc.text) if doc else "")
+
+
+def _contradicted(rule: SubsidyRule, facts: dict) -> bool:
+    level = facts.get("级别")
+    if level and rule.levels and match_level([lv.name for lv in rule.levels], str(level)) is None:
+        return True
+    degree = str(facts.get("学历") or "")
+    mentioned = [d for d in DEGREES if d in rule.subject]
+    if degree and mentioned and not any(d in degree for d in mentioned):
+        return True
+    return False
+
+
+def _relevance(rule: SubsidyRule, facts: dict, binding) -> int:
+    """A figure met by name counts twice one placed by unit type alone."""
+    score = 2 * binding.direct + binding.bound
+    if rule.levels and facts.get("级别"):
+        score += 2
+    if rule.kind == "upgrade" and facts.get("原级别"):
+        score += 3  # the user told of a step up from a grade already held: the upgrade award
+    degree = str(facts.get("学历") or "")
+    if degree and any(d in rule.subject for d in DEGREES if d in degree):
+        score += 2
+    return score
+
+
+def _conditional_amount(rule: SubsidyRule, facts: dict, calc: Calculation) -> None:
+    """Only eligibility conditions are unknown ('服务20家以上中小企业' was not mentioned) but every
+    figure the amount depends on is given: state the amount on that condition, still asking for it."""
+    if calc.amount_yuan is not None or calc.eligible is False or not calc.missing_facts:
+        return
+    open_ = [th for th in rule.thresholds if th.fact in calc.missing_facts]
+    if {th.fact for th in open_} != set(calc.missing_facts):
+        return
+    ifmet = calculate(replace(rule, thresholds=tuple(th for th in rule.thresholds if th not in open_)), facts)
+    if ifmet.amount_yuan is None or ifmet.eligible is False or ifmet.missing_facts:
+        return
+    conditions = "、".join(th.describe() for th in open_)
+    calc.amount_yuan = ifmet.amount_yuan
+    calc.steps = [f"以下按满足“{conditions}”计算"] + ifmet.steps
+    calc.eligible = None
+    calc.summary = f"如满足“{conditions}”，{ifmet.summary}"
+
+
+# '市区这一块补多少' / '省里那部分能拿多少': one payer's share of a band two payers share
+_SHARE_ASK = re.compile(r"(?P<p>国家|中央|省|市|区|县)(?:上|里|级|区|财政)?"
+                        r"(?:这一块|这块|那一块|那块|这部分|那部分|的部分|部分|出的|给的|补的|出多少|给多少|补多少)")
+_EXCEPT = re.compile(r"除了?|除去|不算|刨去|扣除")
+_BEFORE_OK = set("那其只光单就问算这中的了去除，,。？?！!、 ")
+# '那开发区这边给多少？' / '本级能补多少': the issuing government's own share (本级)
+_OWN_ASK = re.compile(r"(?:这边|本级|本地|当地)(?:这一块|这块|这部分|部分)?(?:能|可以)?(?:给|出|补|奖|拿)多少")
+
+
+def asked_payer(question: str) -> str:
+    """The payer level a question asks about ('市区这一块' → '市'); '' when none. A payer word that
+    ends a place name ('泉州市补多少') is the place, not a share."""
+    for m in _SHARE_ASK.finditer(question):
+        before = question[m.start() - 1] if m.start() else ""
+        if not before or before in _BEFORE_OK or not ("\u4e00" <= before <= "\u9fff"):
+            # '除了省里那部分，开发区再补多少': the share asked is the one not named
+            return ("非" if _EXCEPT.search(question[max(0, m.start() - 3):m.start()]) else "") + m.group("p")
+    return "本级" if _OWN_ASK.search(question) else ""
+
+
+def _year_by_year(rule: SubsidyRule, facts: dict, calc: Calculation) -> None:
+    """'连续奖励三年' and one figure a year ('增速分别是18%、22%、25%'): each year judged on its own,
+    the years that qualify added up (at most the years the document allows)."""
+    th = next((t for t in rule.thresholds if isinstance(facts.get(t.fact + YEARLY), str)), None)
+    if not rule.max_repeats or th is None or calc.eligible is False and not calc.missing_facts:
+        return
+    try:
+        values = [parse_text(v) for v in facts[th.fact + YEARLY].split("、")]
+    except ValueError:
+        return
+    once = replace(rule, max_repeats=None)
+    steps, total, met = [], Decimal(0), 0
+    for year, q in enumerate(values[:rule.max_repeats], 1):
+        c = calculate(once, {**facts, th.fact: q.value})
+        ok = bool(c.eligible) and c.amount_yuan is not None
+        if c.amount_yuan is None and c.eligible is not False:
+            return  # another figure is missing: leave the single-year calculation as it is
+        total += c.amount_yuan if ok else 0
+        met += ok
+        steps.append(f"第{year}年：{th.fact}{format_quantity(q)}，{'✓ 符合' if ok else '✗ 不符合'}“{th.describe()}”，"
+                     f"{format_money(c.amount_yuan if ok else Decimal(0))}")
+    if len(values) > rule.max_repeats:
+        steps.append(f"文件规定最多连续{rule.max_repeats}年，只计前{rule.max_repeats}年")
+    if met < min(len(values), rule.max_repeats):
+        steps.append("文件写的是“连续”奖励：中间某年未达标是否中断后续奖励，请向主管部门确认")
+    steps.append(f"合计：{met}年，共{format_money(total)}")
+    calc.steps = steps
+    calc.amount_yuan = total
+    calc.eligible = total > 0
+    calc.missing_facts = [m for m in calc.missing_facts if m != th.fact]
+    calc.checks = [c for c in calc.checks if c.startswith("适用对象") or th.fact not in c]
+    calc.summary = f"{met}年合计可获{rule.benefit or '奖励'}{format_money(total)}"
+
+
+def _overlap(subject: str, question: str) -> int:
+    """How many two-character pieces of the rule's subject the question contains."""
+    if not subject or not question:
+        return 0
+    grams = {subject[i:i + 2] for i in range(len(subject) - 1)}
+    return sum(1 for g in grams if g in question and not g[0] in "的、和及或等")
+
+
+def _as_of(kb, as_of):
+    from index.config import parse_as_of
+
+    if as_of is not None:
+        return parse_as_of(as_of)
+    settings = getattr(kb, "settings", None)
+    return settings.as_of if settings is not None else parse_as_of(None)
+
+
+def _citation(kb, clause, rule: SubsidyRule, as_of) -> Citation | None:
+    if kb is None or not hasattr(kb, "documents"):
+        return None
+    try:
+        from assistant.answer.citations import make_citation
+    except ImportError:  # pragma: no cover - citations ship with the answer module
+        return None
+    try:
+        return make_citation(kb, clause, rule.start, rule.end, as_of)
+    except QuoteMismatchError:
+        return None  # never shown unverified; the calculation stands without a quote
+
+
+def _validity_note(kb, rule: SubsidyRule, calc: Calculation, as_of) -> None:
+    doc = getattr(kb, "documents", {}).get(rule.doc_id) if kb is not None else None
+    if doc is None:
+        return
+    state = doc.validity(as_of)
+    if state == EXPIRED:
+        calc.checks.append(f"⚠ 该文件有效期至{doc.valid_until}，按{as_of.isoformat()}判断已失效，以上金额仅供参考")
+    elif state == NOT_YET:
+        calc.checks.append(f"⚠ 该文件自{doc.valid_from}起施行，按{as_of.isoformat()}判断尚未施行")
+
+
+def _apply_stacking(rules: list[SubsidyRule], calcs: list[Calculation], among: set[str]) -> list[Calculation]:
+    principle = next((r.stacking for r in rules if r.stacking), "")
+    cash = {r.rule_id for r in rules if r.kind not in ("tax_deduction", "tax_rate", "loan")} & among
+    paid = [c for c in calcs if c.amount_yuan and c.eligible and c.rule_id in cash]
+    if not principle or len(paid) < 2:
+        return calcs
+    best = max(paid, key=lambda c: c.amount_yuan)
+    for c in paid:
+        if c is best:
+            c.checks.append(f"文件规定同一事项满足多个奖补政策的按“{principle}”原则实施：以上各项如属同一事项，"
+                            f"只取最高一项{format_money(c.amount_yuan)}")
+        else:
+            c.checks.append(f"如与最高一项（{format_money(best.amount_yuan)}）属同一事项，按“{principle}”原则不重复享受")
+    return [best] + [c for c in calcs if c is not best]

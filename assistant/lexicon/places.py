@@ -1,0 +1,159 @@
+"""Places: detect them in a question, and which of the corpus's document regions they name.
+
+    regions_in(text) -> list[str]           place names (gazetteer) a text mentions
+    region_core(name) -> str                a region's own name (福建省泉州市 → 泉州)
+    is_place(word, coverage=None) -> bool   a word that is only a place name
+    Coverage.from_kb(kb)                    covered regions, derived from kb.documents:
+        .resolve(mention) -> set[str]       the document regions a mention refers to
+        .primary(mention) -> set[str]       of those, the place named itself (not an area inside it)
+    named_documents(kb, q, regions, terms) -> set[str]   the one document a year + title words name
+
+The covered regions are read from the documents' ``region`` fields, never listed here; the
+gazetteer only lets us *detect* place names.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.lexicon.data import rows, words
+
+PROVINCES = words("places", "province", kind_column=2)
+# city → province; county-level units → their city (so 晋江 counts as 泉州); data/places.tsv
+CITIES = {e.columns[0]: e.columns[1] for e in rows("places") if e.columns[2] in ("city", "county")}
+_PLACE_NAMES = sorted(set(PROVINCES) | set(CITIES), key=len, reverse=True)
+_PLACE_RE = re.compile("|".join(map(re.escape, _PLACE_NAMES)))
+
+def regions_in(text: str) -> list[str]:
+    """Place names (gazetteer) mentioned in ``text``, in order, longest match first."""
+    out: list[str] = []
+    for m in _PLACE_RE.finditer(text):
+        if m.group() not in out:
+            out.append(m.group())
+    return out
+
+
+_ZONE = re.compile(r"(?:经济技术开发区|高新技术产业开发区|开发区|高新区|经开区)")
+
+
+def region_core(name: str) -> str:
+    """A region's own name: province prefix and a final 省/市/县/区 dropped
+    (福建省泉州市 → 泉州, 嘉兴市 → 嘉兴); a zone keeps its suffix (泉州经济技术开发区)."""
+    name = name.strip()
+    level = r"(?:省|市|(?:壮族|回族|维吾尔)?自治区)"
+    for p in PROVINCES:
+        if name.startswith(p):
+            rest = name[len(p):]
+            if re.fullmatch(level + "?", rest):
+                return p
+            name = re.sub("^" + level, "", rest)
+            break
+    if re.search(r"(?:开发区|高新区|经开区|新区|园区)$", name):
+        return name
+    return re.sub(r"(?<=..)(?:自治区|[省市县区])$", "", name)
+
+
+def is_place(word: str, coverage: "Coverage | None" = None) -> bool:
+    """A place name alone ("泉州", "泉州市", "广东省", a covered region's name)."""
+    core = re.sub(r"(?<=..)[省市县区]$", "", word)
+    return core in CITIES or core in PROVINCES or bool(
+        coverage and (word in coverage.keys or core in coverage.keys))
+
+
+@dataclass
+class Coverage:
+    """Which places the corpus covers: ``keys`` maps each name a user may say
+    (泉州, 泉州经济技术开发区, 嘉兴 …) to the documents' exact region values."""
+
+    keys: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_kb(cls, kb) -> "Coverage":
+        cov = cls()
+        for doc in kb.documents.values():
+            region = (doc.region or "").strip()
+            if not region:
+                continue
+            names = {region}
+            stripped = region
+            for p in PROVINCES:
+                if stripped.startswith(p):
+                    stripped = re.sub(r"^(?:省|自治区|市)", "", stripped[len(p):]) or stripped
+                    break
+            if _ZONE.fullmatch(stripped):  # 北京经济技术开发区 is not "the" 经济技术开发区
+                stripped = region
+            names.add(stripped)
+            base = re.sub(r"(?:市|区|县|经济技术开发区|开发区|高新区)$", "", stripped)
+            if len(base) >= 2:
+                names.add(base)
+            names.update(regions_in(stripped))
+            for n in names:
+                cov.keys.setdefault(n, set()).add(region)
+        # "开发区" alone names a development zone the corpus holds: the one, or, when there
+        # are several, any of them (the question is about a zone's rules; which zone it does
+        # not say, so each zone's answer is labelled with its region).
+        zones: dict[str, set[str]] = {}
+        for region in {r for rs in cov.keys.values() for r in rs}:
+            m = re.search(_ZONE.pattern + "$", region)
+            if m:
+                for short in {m.group(), "开发区"}:
+                    zones.setdefault(short, set()).add(region)
+        for short, regions in zones.items():
+            if short not in cov.keys:
+                cov.keys[short] = regions
+        return cov
+
+    def covered_names(self) -> list[str]:
+        return sorted(self.keys, key=len, reverse=True)
+
+    def resolve(self, mention: str) -> set[str]:
+        """Exact document region values a mention refers to ("" set when not covered)."""
+        if mention in self.keys:
+            return set(self.keys[mention])
+        parent = CITIES.get(mention)
+        if parent and parent in self.keys and parent not in PROVINCES:  # a county of a covered city
+            return set(self.keys[parent])
+        return set()
+
+    def primary(self, mention: str, regions: set[str] | None = None) -> set[str]:
+        """Of the regions a mention resolves to, those that *are* the place named:
+        "泉州" / "泉州市" → 泉州, not 泉州经济技术开发区 (an area inside it, which the
+        mention reaches only through the zone's base name). When none is named so
+        ("开发区"), all of them are."""
+        regions = self.resolve(mention) if regions is None else regions
+        return {r for r in regions if region_core(r) == region_core(mention)} or set(regions)
+
+    def mentions(self, text: str) -> list[str]:
+        """Covered names and gazetteer places in ``text`` (longest first, no overlaps)."""
+        return [n for _, _, n in self.mention_spans(text)]
+
+    def mention_spans(self, text: str) -> list[tuple[int, int, str]]:
+        names = sorted(set(self.covered_names()) | set(_PLACE_NAMES), key=len, reverse=True)
+        taken: list[tuple[int, int, str]] = []
+        for n in names:
+            for m in re.finditer(re.escape(n), text):
+                if any(s < m.end() and m.start() < e for s, e, _ in taken):
+                    continue
+                taken.append((m.start(), m.end(), n))
+        return sorted(taken)
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|〔|\]|】)")
+
+
+def named_documents(kb, q: str, regions: set[str] | None, terms: list[str]) -> set[str]:
+    """"泉州2015年那个服务型制造文件": a year and words of one document's title name that
+    document — the answer keeps to it, not to a later document on the same subject.
+    Empty unless exactly one document has both the year (文号, dates, title) and a title word."""
+    years = set(_YEAR.findall(q))
+    if not years:
+        return set()
+    terms = [t for t in terms if len(t) >= 2]
+    hits = set()
+    for doc in kb.documents.values():
+        if regions and not any(r in doc.region for r in regions):
+            continue
+        own = set(re.findall(r"(?:19|20)\d{2}", " ".join([doc.doc_number, doc.title, *doc.dates.values()])))
+        if years & own and any(t in doc.title for t in terms):
+            hits.add(doc.doc_id)
+    return hits if len(hits) == 1 else set()

@@ -1,0 +1,308 @@
+"""Clause text → SubsidyRule records, by reading Chinese amount language.
+
+    extract(clause, stacking) -> list[SubsidyRule]
+
+The clause is cut into sentences (。) and segments (；); each segment is read for the
+forms policy documents use: tiers by quantity ("10台（套）以内…20%；11～50台（套）…15%"),
+tiers by threshold lists ("增速达到15%、20%以上的，按照…70%、100%"), rates with a
+base and a cap, permille, tax deductions and rates, per-unit awards with a cap,
+amount lists aligned to the levels named before them, upgrades, loans and fixed
+amounts; the remaining comparisons ("投资500万元以上", "超过2亿元") become thresholds.
+Every rule keeps the verbatim span of its segment.
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.rules.model import Level, SubsidyRule
+from assistant.rules.fact_names import base_name
+from assistant.rules.patterns import (
+    GRANT,
+    GRANT_NO_LOAN,
+    MONEY,
+    MONEY_LIST,
+    MONEY_RANGE_RE,
+    PCT,
+    PER_EVENT_RE,
+    PER_HEAD_RE,
+    PER_UNIT_RE,
+    RATE_CAP_RE,
+    RATE_PLAIN_RE,
+    RATE_RE,
+    REPEAT_RE,
+    TAX_RATE_RE,
+    UPGRADE_RE,
+    UPTO,
+    _benefit_word,
+    _cap_after,
+    _clause_before,
+    _ends_with_cmp,
+    _is_threshold_money,
+    _is_threshold_pct,
+    _level_names,
+    _list_tiers,
+    _money,
+    _parts,
+    _quantity_tiers,
+    _rate,
+    _subject,
+    _thresholds,
+    _trim,
+    _base_before,
+)
+from assistant.lexicon.numbers import cn_to_decimal
+
+
+def extract(clause, stacking: str = "") -> list[SubsidyRule]:
+    text = clause.text
+    specs: list[tuple[int, int, dict]] = []
+    for ss, se in _parts(text, "。\n"):
+        ss, se = _trim(text, ss, se)
+        sent = text[ss:se]
+        if not GRANT.search(sent):
+            continue
+        tiered = _quantity_tiers(sent)
+        if tiered:
+            ts, te, spec = tiered
+            specs.append((ss + ts, ss + te, spec))
+            sent_rest = [(a, b) for a, b in _parts(sent, "；;") if b <= ts or a >= te]
+        else:
+            sent_rest = list(_parts(sent, "；;"))
+        for gs, ge in sent_rest:
+            gs, ge = _trim(sent, gs, ge)
+            seg = sent[gs:ge]
+            if GRANT.search(seg):
+                for spec in _segment(seg):
+                    specs.append((ss + gs, ss + ge, spec))
+    rules = []
+    for i, (s, e, spec) in enumerate(specs, 1):
+        rules.append(SubsidyRule(
+            rule_id=f"{clause.clause_id}#r{i}", clause_id=clause.clause_id, doc_id=clause.doc_id,
+            start=clause.start + s, end=clause.start + e, text=text[s:e], stacking=stacking, **spec))
+    return rules
+
+
+# --- one segment -------------------------------------------------------------------------
+
+def _segment(seg: str) -> list[dict]:
+    used: list[tuple[int, int]] = []
+    out: list[tuple[int, dict]] = []  # (position of the benefit, spec)
+
+    def free(m) -> bool:
+        return not any(m.start() < b and a < m.end() for a, b in used)
+
+    def take(a: int, b: int):
+        used.append((a, b))
+
+    repeats = None
+    if m := REPEAT_RE.search(seg):
+        n = m.group("n")
+        repeats = int(n) if n.isdigit() else int(cn_to_decimal(n))
+        take(m.start(), m.end())
+
+    # tax rate ("减按15%的税率")
+    for m in TAX_RATE_RE.finditer(seg):
+        take(m.start(), m.end())
+        out.append((m.start(), dict(kind="tax_rate", rate=_rate(m.group("rate")), benefit="企业所得税税率",
+                                    subject=_subject(seg, m.start()))))
+
+    # threshold list + benefit list of the same length → tiers ("超过1亿元、5000万元…分别给予50万元、20万元…")
+    tiers = _list_tiers(seg)
+    if tiers:
+        (a, b), spec = tiers
+        take(a, b)
+        out.append((a, spec))
+
+    def is_tax(m) -> bool:  # the tax words follow the rate; before it they are a condition
+        return bool(re.search(r"加计扣除|应纳税所得额|税前摊销|抵减应纳税额", seg[m.start():]))
+
+    floor = 0
+    n_rates = len(RATE_RE.findall(seg))
+    for m in list(RATE_RE.finditer(seg)) + list(RATE_PLAIN_RE.finditer(seg)):
+        if not free(m):
+            continue
+        rates = [_rate(x) for x in re.findall(PCT, m.group("rates"))]
+        if len(rates) != 1 or _is_threshold_pct(seg, m) or re.match(r"\s*计入", seg[m.end():]):
+            continue  # '减按25%计入应纳税所得额' scales the taxable income; it is not a deduction rate
+        take(m.start(), m.end())
+        base = m.groupdict().get("base") or (_base_before(seg, m.start()) if is_tax(m) and seg[m.start()] == "按" else "")
+        spec = dict(rate=rates[0], base=base_name(base) if base else "",
+                    rate_up_to=bool(m.groupdict().get("up") or m.groupdict().get("up2")),
+                    subject=_subject(seg, m.start(), floor) if n_rates < 2 else
+                    re.sub(r"的$", "", re.split(r"[，,、对]", seg[floor:m.start()])[-1]))
+        floor = m.end()
+        if is_tax(m):
+            spec.update(kind="tax_deduction",
+                        benefit="加计扣除" if "加计扣除" in seg else ("税前摊销" if "摊销" in seg[m.end():] else
+                                                                  "加计抵减应纳税额" if "抵减应纳税额" in seg[m.end():]
+                                                                  else "抵扣应纳税所得额"))
+        else:
+            spec.update(kind="permille" if "‰" in m.group("rates") else "rate",
+                        benefit=_benefit_word(seg, m.end()) or m.groupdict().get("benefit") or "补助")
+            cap = _cap_after(seg, m.end(), free)
+            if cap:  # left unconsumed: two rates before one cap share it
+                spec["cap"], spec["currency"] = cap[0]
+        out.append((m.start(), spec))
+
+    if not any(sp.get("kind") in ("rate", "permille", "tax_deduction") for _p, sp in out):
+        for m in RATE_CAP_RE.finditer(seg):
+            if not free(m) or _is_threshold_pct(seg, m) or GRANT.search(m.group("base")) is None and \
+                    not GRANT.search(seg[:m.start()]):
+                continue
+            take(m.start(), m.end())
+            base = re.sub(r"^(?:给予|对|其)+|(?:补助|奖励|补贴|奖补)$", "", m.group("base"))
+            spec = dict(kind="rate", rate=_rate(m.group("rates")), base=base_name(base),
+                        subject=_subject(seg, m.start()), benefit=_benefit_word(seg, m.end()) or "补助")
+            cap = _cap_after(seg, m.end(), free)
+            if cap:
+                spec["cap"], spec["currency"] = cap[0]
+            out.append((m.start(), spec))
+
+    for m in PER_HEAD_RE.finditer(seg):
+        unit = m.group("u1") or m.group("u2")
+        if not free(m) or not unit:
+            continue
+        take(m.start(), m.end())
+        v, cur = _money(m.group("m"))
+        spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=unit, up_to=bool(UPTO.search(m.group(0))),
+                    benefit=_benefit_word(seg, m.end()) or "补助", subject=_subject(seg, m.start()))
+        if cap := _cap_after(seg, m.end(), free):
+            take(*cap[1])
+            spec["cap"] = cap[0][0]
+        out.append((m.start(), spec))
+
+    if m := UPGRADE_RE.search(seg):
+        take(m.start(), m.end())
+        v, cur = _money(m.group("m"))
+        out.append((m.start(), dict(kind="upgrade", amount=v, currency=cur, benefit="奖励",
+                                    subject=_subject(seg, m.start()))))
+
+    for m in PER_UNIT_RE.finditer(seg):
+        cap = _cap_after(seg, m.end(), free)
+        if not free(m) or not cap:
+            continue
+        take(m.start(), m.end())
+        take(*cap[1])
+        v, cur = _money(m.group("m"))
+        out.append((m.start(), dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit") or (m.group("verb") + m.group("cl")),
+                                    cap=cap[0][0], benefit=_benefit_word(seg, m.start()) or "奖励",
+                                    subject=_subject(seg, m.start()))))
+
+    for m in PER_EVENT_RE.finditer(seg):  # no cap needed: the events are counted, not the enterprise
+        if not free(m):
+            continue
+        take(m.start(), m.end())
+        v, cur = _money(m.group("m"))
+        spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit"), up_to=bool(m.group("up")),
+                    benefit=_benefit_word(seg, m.end()) or "补助", subject=_subject(seg, m.start()))
+        if cap := _cap_after(seg, m.end(), free):
+            take(*cap[1])
+            spec["cap"] = cap[0][0]
+        out.append((m.start(), spec))
+
+    for m in re.finditer(MONEY_LIST, seg):
+        if not free(m) or _ends_with_cmp(seg[:m.start()]):
+            continue
+        take(m.start(), m.end())
+        amounts = [_money(x) for x in re.findall(rf"(?:最高)?{MONEY}", m.group(0))]
+        names = _level_names(seg[:m.start()], len(amounts))
+        pre = _clause_before(seg, m.start())
+        up_to = bool(UPTO.search(pre) or m.group(0).startswith("最高"))
+        spec = dict(kind="fixed", up_to=up_to, currency=amounts[0][1], subject=_subject(seg, m.start()),
+                    benefit=_benefit_word(seg, m.end()) or "奖励",
+                    levels=tuple(Level(n, a) for n, (a, _c) in zip(names, amounts)) if names else ())
+        if not names:  # amounts we cannot pin to levels: keep them, marked, never guessed
+            spec["levels"] = tuple(Level(f"第{i}档", a) for i, (a, _c) in enumerate(amounts, 1))
+        out.append((m.start(), spec))
+
+    for m in MONEY_RANGE_RE.finditer(seg):
+        if not free(m) or not GRANT.search(seg[m.end():m.end() + 20] + seg[max(0, m.start() - 6):m.start()]):
+            continue
+        take(m.start(), m.end())
+        v, cur = _money(m.group("m"))
+        post = re.split(r"[，,；;]", seg[m.end():], maxsplit=1)[0]
+        loan = "贷款" in post
+        out.append((m.start(), dict(kind="loan" if loan else "fixed", amount=v, currency=cur, up_to=True,
+                                    benefit=(re.search(r"[\u4e00-\u9fff]*贷款", post).group(0).split("的")[-1]
+                                             if loan else _benefit_word(seg, m.end()) or "奖励"),
+                                    subject=_subject(seg, m.start()), notes=(m.group(0),))))
+
+    inline = _inline_levels(seg, free)
+    if inline:
+        (a, b), spec = inline
+        take(a, b)
+        out.append((a, spec))
+
+    has_rate = any(s.get("kind") in ("rate", "permille", "per_unit") for _p, s in out)
+    last_end = 0
+    for m in re.finditer(MONEY, seg):
+        if not free(m) or _is_threshold_money(seg, m):
+            continue
+        pre = _clause_before(seg, m.start())
+        post = re.split(r"[，,；;]", seg[m.end():], maxsplit=1)[0]
+        post_grant = GRANT.search(post)
+        if post_grant and post_grant.group(0) == "贷款" and not re.search(r"提供|给予|发放|最高", pre):
+            post_grant = None  # '投放贷款110亿元' is a lending target, not a loan offered to the applicant
+        if not (GRANT_NO_LOAN.search(seg[:m.start()]) or post_grant) or re.search(r"设立|安排|筹集|投放|出资", pre):
+            continue
+        take(m.start(), m.end())
+        v, cur = _money(m.group(0))
+        capword = re.search(r"(最高|最多|不超过|不高于|限额)[^，,；;。]{0,6}$", pre)
+        if capword and has_rate:
+            continue  # a cap of a rate handled above
+        # a second award in the same segment ('…给予30万元,工作站给予10万元') names its own subject
+        subject = (_subject(seg, m.start(), last_end) if last_end else "") or _subject(seg, m.start())
+        last_end = m.end()
+        spec = dict(amount=v, currency=cur, subject=subject,
+                    up_to=bool(UPTO.search(pre)), at_least=pre.endswith("不少于"))
+        if "贷款" in post:
+            spec.update(kind="loan", benefit=re.search(r"[\u4e00-\u9fff]*贷款", post).group(0).split("的")[-1])
+        else:
+            spec.update(kind="fixed", benefit=_benefit_word(seg, m.end()) or _benefit_word(pre, 0) or "奖励")
+        out.append((m.start(), spec))
+
+    if not out:
+        return []
+    out.sort(key=lambda x: x[0])
+    thresholds = _thresholds(seg, free)
+    result = []
+    prev_pos = 0
+    for pos, spec in out:
+        spec.setdefault("thresholds", tuple(t for p, t in thresholds if p < pos))
+        if repeats and pos >= prev_pos:
+            spec.setdefault("max_repeats", repeats)
+        result.append(spec)
+        prev_pos = pos
+    return result
+
+
+_NAME_BEFORE = re.compile(r"(?:^|[、，,：:；;])(?P<name>[\u4e00-\u9fff（）()“”]{2,14}?)(?:资助|补助|奖励|补贴|给予)?$")
+
+
+def _inline_levels(seg: str, free):
+    """'一般项目20万元、重大项目50万元、特别重大项目100万元' → levels named right before each amount."""
+    group: list[tuple[str, object]] = []
+    best = None
+    prev_end = None
+    for m in re.finditer(MONEY, seg):
+        head = seg[(prev_end if prev_end is not None else 0):m.start()]
+        nm = _NAME_BEFORE.search(head)
+        joined = bool(group) and nm is not None and re.match(r"^(?:及以上)?[、，,；;]", head)
+        if nm is not None and re.search(r"给予|一次性|奖励|补助|资助|补贴|最高|不超过", nm.group("name")):
+            nm, joined = None, False  # a clause with its own verb is a separate award, not a level name
+        if not free(m) or (_is_threshold_money(seg, m) and not joined) or nm is None:
+            group, prev_end = [], m.end()
+            continue
+        name = re.sub(r"^(?:或|和|及|并|参照|按照|对)+", "", nm.group("name"))
+        group = (group if joined else []) + [(name, m)]
+        prev_end = m.end()
+        if len(group) >= 2 and GRANT.search(seg[:group[0][1].start()] + seg[m.end():m.end() + 12]):
+            best = list(group)
+    if not best:
+        return None
+    names = [re.sub(r"[“”]", "", n) for n, _m in best]
+    amounts = [_money(m.group(0)) for _n, m in best]
+    spec = dict(kind="fixed", currency=amounts[0][1], levels=tuple(Level(n, a) for n, (a, _c) in zip(names, amounts)),
+                subject=_subject(seg, best[0][1].start()), benefit=_benefit_word(seg, best[-1][1].end()) or "奖励",
+                up_to=bool(re.search(r"最高|不超过", seg[:best[0][1].start()].split("，")[-1])))
+    return (best[0][1].start() - len(best[0][0]), best[-1][1].end()), spec

@@ -1,0 +1,305 @@
+"""The reading vocabulary of rule extraction: regular expressions for Chinese amount
+language and the helpers that read one piece of a segment (level names, tiers,
+thresholds, caps, the subject a benefit is for).
+
+Used by rules_extract.py; kept apart so each file stays readable. Everything here is
+general wording of policy documents (分别给予…, 最高不超过…, …以上, 超过…), never a
+particular sentence.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from assistant.rules.model import Threshold, Tier
+from assistant.rules.fact_names import base_name, threshold_name
+from assistant.lexicon.numbers import CN_NUM, NUM, parse_quantity, to_decimal
+from assistant.lexicon.vocab import ADMIN_LEVEL, FIRSTS, GRADE, PRIZE, PRIZE_RANKS, STANDARDS
+
+CUR = r"(?:美元|元)"
+MONEY = rf"(?:{NUM})\s*(?:万|亿)?{CUR}"
+MONEY_LIST = rf"(?:最高)?{MONEY}(?:\s*[、和及]\s*(?:最高)?{MONEY})+"
+PCT = rf"(?:{NUM})\s*[%％‰]"
+COUNT_UNIT = r"(?:平方米|台（套）|台\(套\)|台|套|家|个|人|天|次|项|年)"
+QTY = rf"(?:{NUM}|{CN_NUM})\s*(?:万|亿)?(?:{CUR}|[%％‰]|{COUNT_UNIT})"
+GRANT = re.compile(r"给予|予以|奖励|奖补|补助|补贴|资助|扶持|补偿|贷款|抵扣|加计扣除|摊销|税率|资金支持")
+GRANT_NO_LOAN = re.compile(r"给予|予以|奖励|奖补|补助|补贴|资助|扶持|补偿|抵扣|加计扣除|摊销|税率|资金支持")
+CMP = r"首次超过|首次突破|超过|突破|达到|不低于|高于|低于|不足|达"
+UPTO = re.compile(r"(最高|最多|不超过|不高于)")
+CAP_RE = re.compile(rf"(?:最高|最多|不超过|不高于|限额)[^，,；;。\d]{{0,8}}?(?P<m>{MONEY})")
+RATE_RE = re.compile(
+    rf"(?:按照?|给予)(?P<up>(?:最高)?(?:不超过|不高于))?(?:其|该)?(?P<base>(?!{NUM}\s*[%％‰])[^，,。；;按照的]{{1,30}}?)的?(?P<up2>不超过|不高于)?"
+    rf"(?P<rates>{PCT}(?:\s*[、和]\s*{PCT})*)(?:的比例)?")
+RATE_PLAIN_RE = re.compile(rf"(?:给予|按照?)(?P<rates>{PCT})(?:比例)?(?:的(?P<benefit>[\u4e00-\u9fff]{{2,8}}))?")
+TAX_RATE_RE = re.compile(rf"(?:减按|按)(?P<rate>{PCT})的?税率")
+# "研发投入5%、最高50万元" / "投资补助30%，单体补助不超过100万元": a rate written without 按, tied to a cap
+RATE_CAP_RE = re.compile(
+    rf"(?P<base>[^，,。；;、\d按]{{2,20}}?)的?(?P<rates>{PCT})"
+    rf"(?=、?(?:最高|单体|单户|单个|每家)|[，,](?:单体|单户|单个|每家)?[^，,。；;]{{0,6}}?(?:最高|不超过))")
+# "按每人1500元标准" / "按1000元／人的标准": an amount per head (or per item) without a count cap
+# "给予5万元至30万元奖励" / "3万—10万元": a range; the upper end is the most one can get
+MONEY_RANGE_RE = re.compile(rf"(?P<lo>{NUM})\s*(?:万|亿)?元?\s*(?:至|到|—|－|-|～|~)\s*(?P<m>{MONEY})")
+PER_HEAD_RE = re.compile(
+    rf"按(?:不超过|不高于|最高)?(?:每(?P<u1>人|户|家|个|件|台|辆|项|名))?(?P<m>{MONEY})"
+    rf"(?:\s*[／/](?P<u2>人|户|家|个|件|台|辆|项|名)(?![／/]))?的?(?:标准)?")
+LIST_SEP = re.compile(r"\s*[、和及]\s*|”“|\"\"")
+LEVEL_TOKEN = re.compile(
+    rf"{PRIZE}|{PRIZE_RANKS}|{'|'.join(STANDARDS)}"
+    rf"|(?:{ADMIN_LEVEL})(?!财政)|(?<![A-Za-z])(?:{GRADE})(?![A-Za-z])级?|{'|'.join(FIRSTS)}"
+    r"|国家(?=[、和及与])|(?<=[、和及与])省(?!级)(?=[\u4e00-\u9fff])")
+VERB_PREFIX = re.compile(
+    r"^(?:并|且)?(?:经)?(?:新|首次|成功)?(?:入选|认定为?|获评|获得|获批|成为|被认定为|被授予|评定为|评为|创建为|通过)?(?:为)?")
+RANGE_RE = re.compile(
+    rf"(?:(?P<a>{NUM})\s*[～~\-—至到]\s*(?P<b>{NUM})|(?P<c>{NUM}))\s*(?P<u>{COUNT_UNIT})"
+    rf"(?P<sfx>以内|以下|以上)?")
+THRESH_RE = re.compile(
+    rf"(?P<cmp>{CMP})?(?P<q>{QTY})(?P<sfx>及以上|以上|以下|以内)?(?P<incl>\s*[(（]含[)）])?")
+REPEAT_RE = re.compile(rf"连续(?:奖励|支持|补助|给予)?(?P<n>\d+|{CN_NUM})年")
+UPGRADE_RE = re.compile(rf"每晋升一个等级(?:奖励|给予)(?P<m>{MONEY})")
+PER_UNIT_RE = re.compile(
+    rf"每(?P<verb>[\u4e00-\u9fff]{{0,3}}?)(?:一|1)?\s*(?P<cl>个|台（套）|台|套|项|件|人)(?P<unit>[\u4e00-\u9fff]{{0,8}}?)"
+    rf"(?:奖励|给予|补助|补贴)(?P<m>{MONEY})")
+# "每场给予5万元的补助" / "每届奖励10万元": an amount per event; the count of events multiplies it
+PER_EVENT_RE = re.compile(
+    rf"每(?P<unit>场|届|期|批|次)(?:活动)?(?:给予|奖励|补助|补贴)(?P<up>最高|不超过)?(?P<m>{MONEY})")
+BENEFIT_WORD = re.compile(r"启动资金补助|风险补偿|资金扶持|资金补助|资金支持|一次性奖励|奖励|补助|补贴|资助|扶持|贷款")
+
+
+def _money(text: str):
+    q = parse_quantity(re.sub(r"^最高", "", text.strip()))
+    return q.value, q.unit
+
+
+def _rate(text: str) -> Decimal:
+    return parse_quantity(text.strip()).value
+
+
+def _parts(text: str, seps: str):
+    """Yield (start, end) of the pieces of text split after each separator character."""
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in seps:
+            yield start, i
+            start = i + 1
+    if start < len(text):
+        yield start, len(text)
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in " \u3000\t\r\n，,":
+        s += 1
+    while e > s and text[e - 1] in " \u3000\t\r\n，,":
+        e -= 1
+    return s, e
+
+
+def _clause_before(seg: str, pos: int) -> str:
+    return re.split(r"[，,；;]", seg[:pos])[-1]
+
+
+def _subject(seg: str, pos: int, floor: int = 0) -> str:
+    """The '对…的' phrase that names who qualifies, nearest before pos (short)."""
+    head = seg[floor:pos]
+    starts = [m.end() for m in re.finditer(r"(?:^|[，,；;、])对", head)]
+    if starts:
+        subj = head[starts[-1]:]
+    elif floor:
+        subj = re.split(r"[，,、]", head.strip("，,、"))[-1]
+    elif re.search(r"[，,]", head):
+        # no '对…': the opening clause says who or what it is for ('支持…开展“大学生工业设计坊”，每场…')
+        subj = re.sub(r"^\s*\d+[、.．]\s*", "", re.split(r"[，,]", head)[0])
+        if len(subj) < 4 or re.search(r"\d\s*(?:万|亿)?元", subj):
+            return ""
+    else:
+        return ""
+    subj = re.split(r"[，,]", subj)[0]
+    subj = re.split(r"的?(?:一次性|每家|每个|分别|市区)*(?:给予|奖励|补助|按)", subj)[0]
+    subj = re.sub(r"的$", "", subj.strip())
+    return subj if len(subj) <= 40 else subj[:39] + "…"
+
+
+def _benefit_word(seg: str, pos: int) -> str:
+    m = BENEFIT_WORD.search(seg, pos, min(len(seg), pos + 16))
+    return m.group(0).replace("一次性", "") if m else ""
+
+
+def _base_before(seg: str, pos: int) -> str:
+    """'…等研发费用，按照100%比例加计扣除' → the noun phrase ending before the rate."""
+    head = re.split(r"[，,]", seg[:pos].rstrip("，, "))
+    cand = head[-1] if head[-1].strip() else (head[-2] if len(head) > 1 else "")
+    if not cand.strip() and len(head) > 1:
+        cand = head[-2]
+    cand = re.split(r"等|的", cand)[-1]
+    return cand.strip()
+
+
+def _cap_after(seg: str, pos: int, free):
+    end = seg.find("；", pos)
+    for m in CAP_RE.finditer(seg, pos, len(seg) if end < 0 else end):
+        if free(m):
+            v, cur = _money(m.group("m"))
+            return (v, cur), (m.start(), m.end())
+    return None
+
+
+def _is_threshold_pct(seg: str, m) -> bool:
+    return _ends_with_cmp(seg[:m.start()]) or seg[m.end():m.end() + 3].startswith(("以上", "及以上"))
+
+
+def _ends_with_cmp(text: str) -> bool:
+    """'…超过' / '…达到' end a comparison; '不超过' / '不高于' end a cap, not a threshold."""
+    if text.endswith(("不超过", "不高于", "最高")):
+        return False
+    return bool(re.search(rf"(?:{CMP})$", text))
+
+
+def _is_threshold_money(seg: str, m) -> bool:
+    before = seg[max(0, m.start() - 4):m.start()]
+    after = seg[m.end():m.end() + 3]
+    if re.search(r"(?:不|最高|最多)(?:超过|高于)$", before):
+        return False
+    return bool(re.search(rf"(?:{CMP})$", before)) or after.startswith(("以上", "以内", "以下", "及以上"))
+
+
+def _level_names(prefix: str, n: int) -> list[str]:
+    """The n level names listed before an amount list (国家级、省级、市级 / AAAAA… / 一、二、三等奖)."""
+    starts = [m.start() for m in re.finditer(r"(?:^|[，,；;])对", prefix)]
+    scope = prefix[starts[-1]:] if starts else prefix
+    # runs of level words joined by list separators ('国家级、省级和市级'); a gap of other words
+    # ('…称号的市级…') starts a new run, so a later unrelated 市级 is not taken for a level
+    runs: list[list[str]] = []
+    last_end = None
+    for m in LEVEL_TOKEN.finditer(scope):
+        names = [f"{r}等奖" for r in m.group("ranks").split("、")] if m.group("ranks") else [m.group(0)]
+        gap = scope[last_end:m.start()] if last_end is not None else None
+        if gap is not None and re.match(r"^(?:[、和及与“”\"\s]+[^，,；;。、的]{0,6}|[“”\"\s级]*)$", gap):
+            runs[-1] += names
+        else:
+            runs.append(names)
+        last_end = m.end()
+    fitting = [r for r in runs if len(r) >= n]
+    if fitting:
+        return fitting[-1][-n:]
+    for piece in reversed(re.split(r"[，,]", prefix)):
+        piece = piece[piece.find("对") + 1:] if "对" in piece else piece
+        piece = re.sub(r"(分别|每个|每家|每项)?(给予|奖励)?$", "", piece)
+        for part in reversed(piece.split("的")):
+            for sep in (LIST_SEP, re.compile(r"\s*和\s*"), re.compile(r"\s*、\s*")):
+                items = [i for i in sep.split(part) if i.strip()]
+                if len(items) == n:
+                    items = [re.sub(r"[“”\"]", "", i).strip() for i in items]
+                    return [VERB_PREFIX.sub("", i) or i for i in items]
+    return []
+
+
+# '除省上对每台（套）按…5%予以补助外，市区再给予5%的补助': the two payers of a two-share band
+PAYER_FIRST_RE = re.compile(r"除(?P<p>[\u4e00-\u9fff]{1,4}?)(?:财政)?(?:对|按|给予)")
+PAYER_SECOND_RE = re.compile(r"[，,外](?P<p>[\u4e00-\u9fff]{1,4}?)(?:财政)?(?:再|另行|另|还)(?:给予|按|补助)")
+
+
+def _payer(seg: str, pattern) -> str:
+    m = pattern.search(seg)
+    return m.group("p") if m else ""
+
+
+def _quantity_tiers(sent: str):
+    """Bands by quantity across ；-segments: '10台（套）以内…20%；11～50台（套）…15%…'."""
+    bands = []
+    for gs, ge in _parts(sent, "；;"):
+        seg = sent[gs:ge]
+        r = RANGE_RE.search(seg)
+        rates = [m for m in re.finditer(PCT, seg) if not _is_threshold_pct(seg, m)]
+        if not r or not rates or (r.group("c") and not r.group("sfx")):
+            continue
+        bands.append((gs, ge, seg, r, rates))
+    if len(bands) < 2 or len({b[3].group("u") for b in bands}) != 1:
+        return None
+    tiers, base = [], ""
+    for _gs, _ge, seg, r, rates in bands:
+        if r.group("a"):
+            low, high = to_decimal(r.group("a")), to_decimal(r.group("b"))
+        elif r.group("sfx") == "以上":
+            low, high = to_decimal(r.group("c")), None
+        else:
+            low, high = None, to_decimal(r.group("c"))
+        if not base and (bm := RATE_RE.search(seg)):
+            base = base_name(bm.group("base"))
+        cap = CAP_RE.search(seg)
+        two = len(rates) > 1
+        tiers.append(Tier(low=low, high=high, rate=_rate(rates[0].group(0)),
+                          extra_rate=_rate(rates[1].group(0)) if two else None,
+                          cap=_money(cap.group("m"))[0] if cap else None,
+                          payer=_payer(seg, PAYER_FIRST_RE) if two else "",
+                          extra_payer=_payer(seg, PAYER_SECOND_RE) if two else ""))
+    unit = parse_quantity("1" + bands[0][3].group("u")).unit
+    noun = re.split(r"[，,、]", bands[0][2][:bands[0][3].start()])[-1]
+    spec = dict(kind="tiered", tiers=tuple(tiers), base=base, tier_unit=unit,
+                tier_fact=threshold_name(noun, unit), subject=_subject(sent, bands[0][0] + bands[0][3].start()),
+                benefit="补贴")
+    return bands[0][0], bands[-1][1], spec
+
+
+def _list_tiers(seg: str):
+    """'超过1亿元、5000万元、2000万元的…分别给予50万元、20万元、10万元' → bands by that figure."""
+    lm = re.search(rf"(?P<noun>[^，,；;对且]*?)(?P<cmp>{CMP})(?P<vals>{QTY}(?:\s*、\s*{QTY})+)(?P<sfx>以上)?", seg)
+    if not lm:
+        return None
+    vals = [parse_quantity(v) for v in re.findall(QTY, lm.group("vals"))]
+    rest = seg[lm.end():]
+    money = re.search(MONEY_LIST, rest)
+    rates = re.search(rf"{PCT}(?:\s*、\s*{PCT})+", rest)
+    n = len(vals)
+    if money and len(re.findall(MONEY, money.group(0))) == n:
+        payouts, key = [_money(x)[0] for x in re.findall(MONEY, money.group(0))], "amount"
+        end = lm.end() + money.end()
+    elif rates and len(re.findall(PCT, rates.group(0))) == n:
+        payouts, key = [_rate(x) for x in re.findall(PCT, rates.group(0))], "rate"
+        end = lm.end() + rates.end()
+    else:
+        return None
+    inclusive = lm.group("cmp") not in ("超过", "首次超过", "突破", "首次突破", "高于")
+    pairs = sorted(zip([v.value for v in vals], payouts))
+    tiers = []
+    for i, (low, pay) in enumerate(pairs):
+        high = pairs[i + 1][0] if i + 1 < len(pairs) else None
+        tiers.append(Tier(low=low, low_inclusive=inclusive, high=high, high_inclusive=not inclusive, **{key: pay}))
+    spec = dict(kind="tiered", tiers=tuple(tiers), tier_fact=threshold_name(lm.group("noun"), vals[0].unit),
+                tier_unit=vals[0].unit,
+                subject=re.split(r"[，,]", seg[lm.end():])[0].lstrip("的") or _subject(seg, lm.end()),
+                benefit=_benefit_word(seg, end) or "奖励")
+    if key == "rate":
+        bm = RATE_RE.search(seg, lm.end())
+        spec["base"] = base_name(bm.group("base")) if bm else ""
+        if cap := CAP_RE.search(seg, end):
+            spec["cap"] = _money(cap.group("m"))[0]
+            end = cap.end()
+    return (lm.start("cmp"), end), spec
+
+
+def _thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
+    out: list[tuple[int, Threshold]] = []
+    prev_name = ""
+    for m in THRESH_RE.finditer(seg):
+        if not free(m) or not (m.group("cmp") or m.group("sfx")):
+            continue
+        before = seg[:m.start()]
+        if re.search(r"(不得|不|给予|奖励|补助)$", before) or (m.group("cmp") == "达" and before.endswith("到")):
+            continue
+        q = parse_quantity(re.sub(r"\s", "", m.group("q")))
+        cmp_, sfx = m.group("cmp") or "", m.group("sfx") or ""
+        if cmp_ in ("超过", "首次超过", "突破", "首次突破", "高于"):
+            op = ">"
+        elif cmp_ in ("低于", "不足"):
+            op = "<"
+        elif sfx in ("以内", "以下") and not cmp_:
+            op = "<="
+        else:
+            op = ">="
+        noun = re.split(r"[，,、；;]|且|并|对|的|为", before)[-1]
+        if not noun.strip() or re.search(r"(达成|签订|提供|开展|拥有|有)$", noun):  # '为20家以上中小企业提供…': the counted thing follows
+            noun = re.split(r"[，,；;、]|且|提供|进行|开展|的", seg[m.end():])[0]
+        name = threshold_name(noun, q.unit, prev_name)
+        prev_name = name
+        out.append((m.start(), Threshold(fact=name, op=op, value=q.value, unit=q.unit,
+                                         text=m.group(0).strip())))
+    return out

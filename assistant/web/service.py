@@ -1,0 +1,270 @@
+"""The one place the HTTP API and the web UI get their data from.
+
+settings (+ optional ready ``Assistant`` / ``KnowledgeBase``) → ``Service`` whose methods
+return records or plain dicts and raise named errors (``assistant.errors``):
+
+    ask / stream        question → Answer (citations re-checked against the source text)
+    search              query + filters → ranked hits with verified citation lines
+    calculate           clause id + facts → list[Calculation]
+    documents/document  metadata, validity at as-of, clause tree
+
+The knowledge base and the assistant load lazily on first use, so the server starts
+(and shows how to build the index) even when no index exists yet.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any, Iterator
+
+from assistant.calculator.select import calculate_clause
+from assistant.rules.catalog import rules_for
+from index.config import Settings, parse_as_of
+from index.errors import ConfigError, InputError, PolicyAssistantError
+from assistant.records import Answer, Calculation, Citation
+from index.records import Clause, ScoredClause
+
+SEARCH_MODES = ("hybrid", "dense", "bm25")
+MAX_K = 50
+
+
+class NotFoundError(InputError):
+    """An unknown document or clause id (HTTP 404)."""
+
+    zh = "未找到该文件或条款。"
+
+
+class TooLongError(InputError):
+    """A question over ``settings.max_question_chars`` (HTTP 413)."""
+
+
+class Service:
+    """Lazy bridge from front ends to the knowledge base, the assistant and the calculator."""
+
+    def __init__(self, settings: Settings, assistant=None, kb=None):
+        self.settings = settings
+        self._assistant = assistant
+        self._kb = kb if kb is not None else getattr(assistant, "kb", None)
+        self._lock = threading.Lock()
+        self._rules: dict[str, list] | None = None
+
+    # -- loading ---------------------------------------------------------
+    @property
+    def kb(self):
+        if self._kb is None:
+            self._kb = self.assistant.kb
+        return self._kb
+
+    @property
+    def assistant(self):
+        if self._assistant is None:
+            with self._lock:
+                if self._assistant is None:
+                    from assistant.chat.assistant import Assistant, get_assistant
+
+                    # one open knowledge base per process, shared with the CLI's cache
+                    self._assistant = (Assistant(self._kb, self.settings) if self._kb is not None
+                                       else get_assistant(self.settings))
+        return self._assistant
+
+    @property
+    def mode(self) -> str:
+        mode = getattr(self._assistant, "mode", None)
+        return mode if isinstance(mode, str) else ("llm" if self.settings.llm_enabled else "default")
+
+    def health(self) -> dict[str, Any]:
+        """Never raises: says whether the index is loaded and, if not, why."""
+        try:
+            kb = self.kb
+            return {
+                "status": "ok",
+                "index_loaded": True,
+                "documents": len(kb.documents),
+                "clauses": len(kb.clauses),
+                "mode": self.mode,
+                "as_of": self.as_of().isoformat(),
+            }
+        except PolicyAssistantError as exc:
+            return {"status": "degraded", "index_loaded": False, "documents": 0, "clauses": 0,
+                    "mode": self.mode, "error": str(exc), "message_zh": exc.zh}
+
+    # -- input checks ----------------------------------------------------
+    def as_of(self, value: str | dt.date | None = None) -> dt.date:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return self.settings.as_of
+        try:
+            return parse_as_of(value)
+        except ConfigError as exc:  # user input here, not configuration: say what to type
+            raise InputError(str(exc), zh=f"日期“{value}”无效，请按 YYYY-MM-DD 填写，例如 2026-11-21。") from None
+
+    def check_question(self, question: str, what: str = "question", what_zh: str = "问题") -> str:
+        """Stripped text; InputError when empty, TooLongError over settings.max_question_chars."""
+        q = (question or "").strip()
+        if not q:
+            raise InputError(f"{what} is empty", zh=f"请输入{what_zh}。")
+        limit = self.settings.max_question_chars
+        if len(q) > limit:
+            raise TooLongError(
+                f"{what} is {len(q)} characters; the limit is {limit}",
+                zh=f"{what_zh}过长（{len(q)}字），请控制在{limit}字以内。",
+            )
+        return q
+
+    # -- answering -------------------------------------------------------
+    def ask(self, question: str, session_id: str | None = None, as_of: str | None = None) -> Answer:
+        """Every answer carries a session id (a new one when none was given), so any
+        client can follow up by sending it back."""
+        q = self.check_question(question)
+        day = self.as_of(as_of)
+        answer = self.assistant.ask(q, session_id=session_id or self.new_session(), as_of=day)
+        return self.screen(answer)
+
+    def stream(self, question: str, session_id: str | None = None,
+               as_of: str | None = None) -> Iterator[str | Answer]:
+        """Text chunks, then the final (screened) Answer. Input is checked here, before
+        the first chunk, so a caller can still answer with an error status."""
+        q = self.check_question(question)
+        day = self.as_of(as_of)
+        items = self.assistant.stream(q, session_id=session_id or self.new_session(), as_of=day)
+        return (self.screen(item) if isinstance(item, Answer) else item for item in items)
+
+    def new_session(self) -> str:
+        return self.assistant.new_session()
+
+    def clear(self, session_id: str | None) -> None:
+        if session_id:
+            self.assistant.clear(session_id)
+
+    def verified(self, citation: Citation) -> bool:
+        """The quote must be the exact span of the document it names; checked here again
+        because this is the last stop before a user sees it."""
+        from assistant.answer.citations import verify
+
+        return verify(self.kb, citation)
+
+    def screen(self, answer: Answer) -> Answer:
+        kept = [c for c in answer.citations if self.verified(c)]
+        if len(kept) < len(answer.citations):
+            answer.citations = kept
+            answer.warnings = list(answer.warnings) + ["引用核验未通过，已隐去该引用。"]
+        for calc in [answer.calculation, *answer.calculations]:
+            if calc is not None and calc.citation is not None and not self.verified(calc.citation):
+                calc.citation = None
+        return answer
+
+    # -- retrieval -------------------------------------------------------
+    def search(self, query: str, k: int = 8, region: str | None = None, issuer: str | None = None,
+               valid_only: bool = False, mode: str = "hybrid", as_of: str | None = None) -> list[dict]:
+        """Ranked hits: {rank, score, clause, citation (verified, whole clause), document}."""
+        q = self.check_question(query, what="search query", what_zh="检索内容")
+        if mode not in SEARCH_MODES:
+            raise InputError(f"mode must be one of {', '.join(SEARCH_MODES)}", zh="检索方式无效。")
+        if not 1 <= int(k) <= MAX_K:
+            raise InputError(f"k must be between 1 and {MAX_K}", zh=f"结果条数应在1到{MAX_K}之间。")
+        day = self.as_of(as_of)
+        hits: list[ScoredClause] = self.kb.search(
+            q, k=int(k), mode=mode, region=region or None, issuer=issuer or None,
+            valid_only=bool(valid_only), as_of=day)
+        out = []
+        for i, hit in enumerate(hits, 1):
+            citation = self.citation_for(hit.clause, day)
+            if citation is None:
+                continue
+            out.append({
+                "rank": hit.rank or i,
+                "score": round(float(hit.score), 6),
+                "dense_score": hit.dense_score,
+                "bm25_score": hit.bm25_score,
+                "clause_id": hit.clause.clause_id,
+                "display_path": hit.clause.display_path,
+                "path": list(hit.clause.path),
+                "text": hit.clause.text,
+                "citation": citation.to_dict(),
+                "line": citation.line,
+            })
+        return out
+
+    def citation_for(self, clause: Clause, day: dt.date | None = None) -> Citation | None:
+        from assistant.answer.citations import make_citation
+
+        try:
+            c = make_citation(self.kb, clause, as_of=day or self.settings.as_of)
+        except PolicyAssistantError:
+            return None  # a clause that cannot be quoted exactly is not shown
+        return c if self.verified(c) else None
+
+    def clause(self, clause_id: str) -> Clause:
+        clause = self.kb.clauses.get(clause_id)
+        if clause is None:
+            raise NotFoundError(f"unknown clause {clause_id!r}", zh=f"未找到条款 {clause_id}。")
+        return clause
+
+    # -- calculator ------------------------------------------------------
+    def rules(self) -> dict[str, list]:
+        """clause_id → its subsidy rules (only clauses that have some), computed once."""
+        if self._rules is None:
+            self._rules = {cid: rs for cid, rs in rules_for(self.kb).items() if rs}
+        return self._rules
+
+    def calculate(self, clause_id: str, facts: dict[str, str], as_of: str | None = None) -> list[Calculation]:
+        self.clause(clause_id)  # unknown ids: NotFoundError
+        clean = {str(k).strip(): str(v).strip() for k, v in (facts or {}).items()
+                 if str(k).strip() and str(v).strip()}
+        day = self.as_of(as_of)
+        calcs = calculate_clause(self.kb, clause_id, clean, as_of=day)
+        for calc in calcs:
+            if calc.citation is not None and not self.verified(calc.citation):
+                calc.citation = None
+        return calcs
+
+    # -- documents -------------------------------------------------------
+    def document_summary(self, doc, day: dt.date) -> dict[str, Any]:
+        d = doc.to_dict()
+        d["validity"] = doc.validity(day)
+        d["clause_count"] = len(self.kb.clauses_of(doc.doc_id))
+        return d
+
+    def documents(self, as_of: str | None = None) -> list[dict[str, Any]]:
+        day = self.as_of(as_of)
+        docs = sorted(self.kb.documents.values(), key=lambda d: (d.region, d.doc_id))
+        return [self.document_summary(d, day) for d in docs]
+
+    def document(self, doc_id: str, as_of: str | None = None) -> dict[str, Any]:
+        doc = self.kb.documents.get(doc_id)
+        if doc is None:
+            raise NotFoundError(f"unknown document {doc_id!r}", zh=f"未找到文件 {doc_id}。")
+        d = self.document_summary(doc, self.as_of(as_of))
+        clauses = self.kb.clauses_of(doc_id)
+        d["clauses"] = [c.to_dict() for c in clauses]
+        d["tree"] = clause_tree(clauses)
+        return d
+
+    def regions(self) -> list[str]:
+        return sorted({d.region for d in self.kb.documents.values() if d.region})
+
+    def issuers(self) -> list[str]:
+        return sorted({d.issuer for d in self.kb.documents.values() if d.issuer})
+
+
+def clause_tree(clauses: list[Clause]) -> list[dict[str, Any]]:
+    """Flat clauses (in document order) → nested headings, document order kept:
+    a list of items, each either a heading node ``{"heading", "items": [...]}`` or a
+    clause ``{"clause_id", "display_path", "heading", "text"}``."""
+    root: dict[str, Any] = {"heading": "", "items": []}
+    for c in clauses:
+        node = root
+        # the last path element is the clause's own heading; group under its parents
+        for heading in c.path[:-1]:
+            found = next((it for it in node["items"] if it.get("heading") == heading
+                          and "items" in it), None)
+            if found is None:
+                found = {"heading": heading, "items": []}
+                node["items"].append(found)
+            node = found
+        node["items"].append({
+            "clause_id": c.clause_id,
+            "display_path": c.display_path,
+            "heading": c.path[-1] if c.path else "",
+            "text": c.text,
+        })
+    return root["items"]

