@@ -68,15 +68,17 @@ class Judge:
     (a citation's clause text; a citation whose clause is unknown is judged by its quote)."""
 
     def __init__(self, documents: Mapping[str, Document], clauses: Mapping[str, Clause] | None = None):
+        # a document is named by its title, 文号 or issuer — or by its id (the file stem), which
+        # question sets over large corpora use since titles there repeat
         self._docs = {
-            doc_id: tuple(norm(f) for f in (d.title, d.doc_number, d.issuer) if f)
+            doc_id: tuple(norm(f) for f in (d.title, d.doc_number, d.issuer, doc_id) if f)
             for doc_id, d in documents.items()
         }
         self._clauses = clauses or {}
 
     def _doc_keys(self, doc_id: str, cit: Citation | None = None) -> tuple[str, ...]:
         if cit is not None:
-            return tuple(norm(f) for f in (cit.title, cit.doc_number, cit.issuer) if f)
+            return tuple(norm(f) for f in (cit.title, cit.doc_number, cit.issuer, cit.doc_id) if f)
         return self._docs.get(doc_id, ())
 
     @staticmethod
