@@ -116,9 +116,14 @@ def policy_assistant(kb, settings):
 # using any of them (or driving the browser) is `slow`. `make test-fast` runs the rest; `make test`
 # and CI run everything.
 HEAVY_FIXTURES = {"kb", "policy_assistant", "extra_documents", "live_url", "auth_url", "http", "embedder"}
+# Modules whose tests build their own index with the real model, or run the CLI against the index
+# the `kb` fixture built (so they need it built first): slow as a whole.
+HEAVY_MODULES = {"test_store.py", "test_embeddings.py", "test_query_vectors.py", "test_vectors.py",
+                 "test_cli_index.py", "test_chat.py", "test_eval_ci.py"}
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("browser"):
+        heavy = HEAVY_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if heavy or item.path.name in HEAVY_MODULES or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
