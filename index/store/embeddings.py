@@ -110,6 +110,49 @@ def get_embedder(name: str | None = None):
         return embedder
 
 
+ENCODE_BATCH = 32  # texts per forward pass during ingest
+ENCODE_CHUNK = 256  # texts per encode call (one progress step)
+
+
+def encode_texts(embedder, texts: list[str], batch_size: int = ENCODE_BATCH, max_len: int | None = None,
+                 progress=None):
+    """Texts → float32 matrix of normalised vectors (rows in the order given).
+
+    The texts are embedded longest first in batches of similar length, so a batch pads to its own
+    longest text instead of the longest of a random mix. The vectors are those of
+    ``embedder.embed_documents`` (newlines become spaces, as LangChain's wrapper does). An
+    embedder that is not a sentence-transformers one is asked through ``embed_documents``.
+    ``progress(n)`` is called after each chunk of n texts.
+    """
+    import numpy as np
+
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    client = getattr(embedder, "_client", None)
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    out: list = [None] * len(texts)
+    saved = getattr(client, "max_seq_length", None)
+    if client is not None and max_len:
+        client.max_seq_length = min(max_len, saved or max_len)
+    try:
+        for i in range(0, len(order), ENCODE_CHUNK):
+            part = order[i:i + ENCODE_CHUNK]
+            batch = [texts[j].replace("\n", " ") for j in part]
+            if client is not None and hasattr(client, "encode"):
+                rows = client.encode(batch, batch_size=batch_size, normalize_embeddings=True,
+                                     convert_to_numpy=True, show_progress_bar=False)
+            else:
+                rows = embedder.embed_documents([texts[j] for j in part])
+            for j, row in zip(part, rows):
+                out[j] = np.asarray(row, dtype=np.float32)
+            if progress is not None:
+                progress(len(part))
+    finally:
+        if client is not None and max_len:
+            client.max_seq_length = saved
+    return np.vstack(out).astype(np.float32)
+
+
 def _require_cached(name: str) -> None:
     """Raise ConfigError unless the hub model ``name`` is already in the local HF cache."""
     from huggingface_hub import snapshot_download
