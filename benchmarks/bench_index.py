@@ -144,8 +144,8 @@ def main() -> None:
         import torch
 
         print(f"CPUs {os.cpu_count()}, torch threads {torch.get_num_threads()}, load average "
-              f"{os.getloadavg()[0]:.1f}; model load (sentence-transformers via LangChain, after the "
-              f"direct one had imported torch) {t_before:.1f} s, direct {t_now:.1f} s")
+              f"{os.getloadavg()[0]:.1f}; model load: sentence-transformers via LangChain {t_before:.1f} s "
+              f"(imports torch), then the direct one {t_now:.1f} s (torch already in)")
         results = {}
         for name, embedder, encoder in (("before", before, old_encode), ("now", now, encode_texts)):
             settings = Settings(data_dir=tmp / name, corpus_dir=REPO / "corpus", chroma_url="",
