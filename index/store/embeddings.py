@@ -12,6 +12,7 @@ to learn a path. Loading happens on the first ``get_embedder`` call, never at im
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import sys
 import threading
@@ -173,16 +174,27 @@ class MeanPoolingEmbedder:
     LangChain's HuggingFaceEmbeddings does."""
 
     def __init__(self, folder: str):
+        self.model_name = folder
+        plain = _plain_bert(folder)
+        if plain is not None:  # torch + tokenizers only: transformers alone takes seconds to import
+            self.tokenizer, self.model, self.max_seq_length = plain
+            return
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
-        self.model_name = folder
-        self.tokenizer = AutoTokenizer.from_pretrained(folder)
-        self.model = AutoModel.from_pretrained(folder)
-        self.model.eval()
-        limit = getattr(self.tokenizer, "model_max_length", 512) or 512
-        self.max_seq_length = min(int(limit), getattr(self.model.config, "max_position_embeddings", 512))
+        tokenizer = AutoTokenizer.from_pretrained(folder)
+        model = AutoModel.from_pretrained(folder)
+        model.eval()
+        limit = getattr(tokenizer, "model_max_length", 512) or 512
+        self.max_seq_length = min(int(limit), getattr(model.config, "max_position_embeddings", 512))
+
+        def tokenize(batch, max_length):
+            return tokenizer(batch, padding=True, truncation="longest_first", max_length=max_length,
+                             return_tensors="pt")
+
+        self.tokenizer = tokenize
+        self.model = lambda features: model(**features).last_hidden_state
 
     def encode(self, texts: list[str], batch_size: int = ENCODE_BATCH):
         """Texts → float32 matrix of unit vectors, in the order given (batches as given: callers
@@ -194,9 +206,8 @@ class MeanPoolingEmbedder:
         with torch.inference_mode():
             for i in range(0, len(texts), batch_size):
                 batch = [t.replace("\n", " ") for t in texts[i:i + batch_size]]
-                features = self.tokenizer(batch, padding=True, truncation="longest_first",
-                                          max_length=self.max_seq_length, return_tensors="pt")
-                hidden = self.model(**features).last_hidden_state
+                features = self.tokenizer(batch, self.max_seq_length)
+                hidden = self.model(features)
                 mask = features["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
                 out.append(torch.nn.functional.normalize(pooled, p=2, dim=1).numpy())
@@ -207,6 +218,86 @@ class MeanPoolingEmbedder:
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode([text])[0].tolist()
+
+
+def _plain_bert(folder: str):
+    """A BERT folder of the plain kind (absolute positions, GELU, tokenizer.json, pytorch_model.bin)
+    → (tokenize(texts, max_length) -> features, forward(features) -> last hidden states,
+    max length), run with torch and the tokenizers library only; None for any other model.
+
+    The forward pass is BERT's, written out: embeddings + LayerNorm, then per layer self-attention
+    (padding masked) + residual + LayerNorm and GELU feed-forward + residual + LayerNorm.
+    """
+    import json
+
+    folder = Path(folder)
+    try:
+        config = json.loads((folder / "config.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not ((folder / "tokenizer.json").is_file() and (folder / "pytorch_model.bin").is_file()
+            and config.get("model_type") == "bert" and config.get("hidden_act") == "gelu"
+            and config.get("position_embedding_type", "absolute") == "absolute"):
+        return None
+    import torch
+    from tokenizers import Tokenizer
+
+    weights = torch.load(folder / "pytorch_model.bin", map_location="cpu", weights_only=True)
+    weights = {k.removeprefix("bert."): v.float() for k, v in weights.items()}
+    layers, heads = int(config["num_hidden_layers"]), int(config["num_attention_heads"])
+    if any(f"encoder.layer.{i}.output.LayerNorm.weight" not in weights for i in range(layers)):
+        return None
+    eps = float(config.get("layer_norm_eps", 1e-12))
+    max_len = int(config.get("max_position_embeddings", 512))
+    try:
+        limit = json.loads((folder / "tokenizer_config.json").read_text("utf-8")).get("model_max_length", max_len)
+        max_len = min(max_len, int(limit))
+    except (OSError, ValueError, TypeError):
+        pass
+    tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    pad_id = int(config.get("pad_token_id", 0) or 0)
+    w = weights
+    F = torch.nn.functional
+
+    def tokenize(batch, max_length):
+        tok.enable_truncation(max_length=max_length)
+        tok.enable_padding(pad_id=pad_id, pad_token=tok.id_to_token(pad_id) or "[PAD]")
+        encs = tok.encode_batch(batch)
+        return {"input_ids": torch.tensor([e.ids for e in encs], dtype=torch.long),
+                "token_type_ids": torch.tensor([e.type_ids for e in encs], dtype=torch.long),
+                "attention_mask": torch.tensor([e.attention_mask for e in encs], dtype=torch.long)}
+
+    def linear(x, name):
+        return F.linear(x, w[name + ".weight"], w[name + ".bias"])
+
+    def norm(x, name):
+        return F.layer_norm(x, x.shape[-1:], w[name + ".weight"], w[name + ".bias"], eps)
+
+    def forward(features):
+        ids, types, mask = features["input_ids"], features["token_type_ids"], features["attention_mask"]
+        n, length = ids.shape
+        x = (w["embeddings.word_embeddings.weight"][ids]
+             + w["embeddings.position_embeddings.weight"][:length].unsqueeze(0)
+             + w["embeddings.token_type_embeddings.weight"][types])
+        x = norm(x, "embeddings.LayerNorm")
+        blocked = (mask == 0)[:, None, None, :]  # padding is never attended to
+        size = x.shape[-1] // heads
+        for i in range(layers):
+            p = f"encoder.layer.{i}."
+
+            def split(t):
+                return t.view(n, length, heads, size).transpose(1, 2)
+
+            q, k, v = (split(linear(x, p + "attention.self." + part)) for part in ("query", "key", "value"))
+            scores = (q @ k.transpose(-1, -2)) / math.sqrt(size)
+            scores = scores.masked_fill(blocked, torch.finfo(scores.dtype).min)
+            ctx = (scores.softmax(-1) @ v).transpose(1, 2).reshape(n, length, heads * size)
+            x = norm(linear(ctx, p + "attention.output.dense") + x, p + "attention.output.LayerNorm")
+            h = F.gelu(linear(x, p + "intermediate.dense"))
+            x = norm(linear(h, p + "output.dense") + x, p + "output.LayerNorm")
+        return x
+
+    return tokenize, forward, max_len
 
 
 def _require_cached(name: str) -> None:
