@@ -12,7 +12,6 @@ to learn a path. Loading happens on the first ``get_embedder`` call, never at im
 from __future__ import annotations
 
 import importlib.util
-import math
 import os
 import sys
 import threading
@@ -110,7 +109,7 @@ def get_embedder(name: str | None = None):
         return embedder
 
 
-ENCODE_BATCH = 32  # texts per forward pass during ingest
+ENCODE_BATCH = 16  # texts per forward pass during ingest (16 padded least: benchmarks/bench_embed.py)
 ENCODE_CHUNK = 256  # texts per encode call (one progress step)
 
 
@@ -280,7 +279,7 @@ def _plain_bert(folder: str):
              + w["embeddings.position_embeddings.weight"][:length].unsqueeze(0)
              + w["embeddings.token_type_embeddings.weight"][types])
         x = norm(x, "embeddings.LayerNorm")
-        blocked = (mask == 0)[:, None, None, :]  # padding is never attended to
+        keep = (mask != 0)[:, None, None, :]  # padding is never attended to
         size = x.shape[-1] // heads
         for i in range(layers):
             p = f"encoder.layer.{i}."
@@ -289,9 +288,9 @@ def _plain_bert(folder: str):
                 return t.view(n, length, heads, size).transpose(1, 2)
 
             q, k, v = (split(linear(x, p + "attention.self." + part)) for part in ("query", "key", "value"))
-            scores = (q @ k.transpose(-1, -2)) / math.sqrt(size)
-            scores = scores.masked_fill(blocked, torch.finfo(scores.dtype).min)
-            ctx = (scores.softmax(-1) @ v).transpose(1, 2).reshape(n, length, heads * size)
+            # softmax(q kᵀ / √d) v over the unpadded keys, in torch's fused kernel
+            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=keep)
+            ctx = ctx.transpose(1, 2).reshape(n, length, heads * size)
             x = norm(linear(ctx, p + "attention.output.dense") + x, p + "attention.output.LayerNorm")
             h = F.gelu(linear(x, p + "intermediate.dense"))
             x = norm(linear(h, p + "output.dense") + x, p + "output.LayerNorm")
