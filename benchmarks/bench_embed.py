@@ -62,7 +62,7 @@ def main() -> None:
         out = {}
         for i in range(0, len(todo), 64):
             part = todo[i:i + 64]
-            for (k, _), v in zip(part, emb.embed_documents([s for _, s in part])):  # noqa: B023
+            for (k, _), v in zip(part, emb.embed_documents([s for _, s in part])):
                 out[k] = v
         return np.asarray([out[k] for k in keys], dtype=np.float32)
 

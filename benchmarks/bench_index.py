@@ -158,7 +158,7 @@ def main() -> None:
             results[name] = (report, wall, cpu, settings)
             print(f"ingest {name:<6}: {report.documents} documents, {report.clauses} clauses in {wall:.1f} s "
                   f"(CPU {cpu:.1f} s) -> {report.clauses / wall:.1f} clauses/s")
-        (rb, wb, cb, _), (rn, wn, cn, s_now) = results["before"], results["now"]
+        (_, wb, cb, _), (rn, wn, cn, s_now) = results["before"], results["now"]
         print(f"ingest now/before: x{wb / wn:.2f} clauses/s (wall), x{cb / cn:.2f} (CPU)")
         build = s_now.index_dir / "builds" / rn.version
         print(f"index size on disk {du_mb(build):.1f} MB")
