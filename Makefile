@@ -46,8 +46,11 @@ system-deps:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
+# Old path vs new in one run (ingest clauses/s, warm search p50/p95), exact-search cost at scale,
+# answer latency. bench_embed.py needs a built index (--build) and is run by hand.
 bench: install
 	$(BIN)/python benchmarks/bench_index.py
+	$(BIN)/python benchmarks/bench_exact_scale.py
 	$(BIN)/python benchmarks/bench_answer.py
 
 eval: install

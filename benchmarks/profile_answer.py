@@ -82,7 +82,12 @@ def install(timer: StageTimer) -> None:
     import index.store.retrieve as retrieve
     from index.store.keyword import KeywordIndex
 
+    from index.store.embeddings import MeanPoolingEmbedder
+    from index.store.vectors import ExactVectors
+
     timer.wrap(HuggingFaceEmbeddings, "embed_query", "query embedding")
+    timer.wrap(MeanPoolingEmbedder, "embed_query", "query embedding")
+    timer.wrap(ExactVectors, "search", "exact dense search")
     timer.wrap(langchain_chroma.Chroma, "similarity_search_by_vector_with_relevance_scores", "chroma query")
     timer.wrap(Collection, "query", "chroma query")
     timer.wrap(KeywordIndex, "search", "bm25")

@@ -5,6 +5,7 @@
     build_lock(root)                          one writer at a time (context manager)
     hold_build(build) -> file | None          a reader's shared lock on one build
     clean_builds(root, keep, drop=None)       remove builds nobody needs any more
+    previous_dir(root, current) -> Path | None  the newest complete build older than ``current``
     load_records(build) -> (documents, clauses)
 
 Layout::
@@ -137,6 +138,16 @@ def clean_builds(root: Path, keep, drop=None) -> list[str]:
     for tmp in Path(root).glob(f"{CURRENT}.*.tmp"):
         tmp.unlink(missing_ok=True)
     return removed
+
+
+def previous_dir(root: Path, current: Path | None) -> Path | None:
+    """The build that was live before ``current``: the newest complete build whose (time-sorted)
+    name is older. Kept by cleanup, as the build a server that has not refreshed may still read."""
+    if current is None:
+        return None
+    older = [f for f in (Path(root) / "builds").iterdir()
+             if f.name < Path(current).name and (f / MANIFEST).exists()]
+    return max(older, key=lambda f: f.name) if older else None
 
 
 def load_records(build: Path) -> tuple[dict[str, Document], dict[str, Clause]]:

@@ -70,6 +70,8 @@ def build_index(settings: Settings, paths=None, progress: bool = True, embedder=
         if prev and all(prev.get(k) == v for k, v in want.items()) and fingerprints == {
             p: e["fingerprint"] for p, e in prev["sources"].items()
         }:
+            # nothing to build, but a killed build's folder (or an old one nobody reads) still goes
+            builds.clean_builds(root, keep=[prev_dir, builds.previous_dir(root, prev_dir)], drop=_dropper(settings))
             report = IngestReport(status="unchanged", version=prev["version"], **prev["counts"])
             report.unchanged = sorted(e["doc_id"] for e in prev["sources"].values() if e["doc_id"])
             report.bad = bad + [(e["shown"], e["bad"]) for e in prev["sources"].values() if e["bad"]]

@@ -1,7 +1,7 @@
 """Sentence embeddings for clauses and questions, offline.
 
     resolve_model(name) -> str          "m3e-small" | a local folder | a model name → what to load
-    get_embedder(name) -> Embeddings    LangChain HuggingFaceEmbeddings, one per process per model
+    get_embedder(name) -> Embeddings    embed_documents / embed_query, one per process per model
     embed_query(embedder, text) -> list[float]   one question, on QUERY_THREADS torch threads
     QueryVectors(size)                  LRU of question vectors: .get(embedder, text)
 
@@ -75,7 +75,9 @@ def model_key(name: str | None) -> str:
 
 
 def get_embedder(name: str | None = None):
-    """Model setting → a LangChain ``HuggingFaceEmbeddings`` (CPU, normalised vectors).
+    """Model setting → an embedder (CPU, normalised vectors): ``MeanPoolingEmbedder`` for a plain
+    transformer folder such as m3e-small, LangChain's ``HuggingFaceEmbeddings`` for a
+    sentence-transformers model.
 
     Cached per process and model, so the CLI, web server and tests load it once.
     Raises ConfigError when the model cannot be loaded offline.
@@ -90,24 +92,211 @@ def get_embedder(name: str | None = None):
         # Never reach for the network: a model that is not on disk is a config error.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from langchain_huggingface import HuggingFaceEmbeddings
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter CLI output
-
         try:
-            embedder = HuggingFaceEmbeddings(
-                model_name=target,
-                model_kwargs={"device": "cpu"},
-                encode_kwargs={"normalize_embeddings": True, "batch_size": 32},
-            )
-        except Exception as exc:  # sentence-transformers raises OSError/ValueError/HF errors
+            if Path(target).is_dir() and not (Path(target) / "modules.json").exists():
+                # a plain transformer folder (m3e-small): sentence-transformers would wrap it in
+                # mean pooling; doing that here skips importing sentence-transformers, sklearn
+                # and LangChain (cold start 14 → 7 s on a busy 2-core machine), same vectors
+                embedder = MeanPoolingEmbedder(target)
+            else:
+                embedder = _langchain_embedder(target)
+        except Exception as exc:  # transformers raises OSError/ValueError/HF errors
             raise ConfigError(
                 f"cannot load embedding model {name!r} ({target}) offline: {exc}",
                 zh=f"无法加载向量模型 {name}，请检查 POLICY_EMBED_MODEL 设置。",
             ) from exc
         _cache[key] = embedder
         return embedder
+
+
+ENCODE_BATCH = 16  # texts per forward pass during ingest (16 padded least: benchmarks/bench_embed.py)
+ENCODE_CHUNK = 256  # texts per encode call (one progress step)
+
+
+def encode_texts(embedder, texts: list[str], batch_size: int = ENCODE_BATCH, max_len: int | None = None,
+                 progress=None):
+    """Texts → float32 matrix of normalised vectors (rows in the order given).
+
+    The texts are embedded longest first in batches of similar length, so a batch pads to its own
+    longest text instead of the longest of a random mix. The vectors are those of
+    ``embedder.embed_documents`` (newlines become spaces, as LangChain's wrapper does). An
+    embedder that is not a sentence-transformers one is asked through ``embed_documents``.
+    ``progress(n)`` is called after each chunk of n texts.
+    """
+    import numpy as np
+
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    # the object that encodes batches: ours, or the SentenceTransformer inside LangChain's wrapper
+    client = embedder if isinstance(embedder, MeanPoolingEmbedder) else getattr(embedder, "_client", None)
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    out: list = [None] * len(texts)
+    saved = getattr(client, "max_seq_length", None)
+    if client is not None and max_len:
+        client.max_seq_length = min(max_len, saved or max_len)
+    try:
+        for i in range(0, len(order), ENCODE_CHUNK):
+            part = order[i:i + ENCODE_CHUNK]
+            batch = [texts[j].replace("\n", " ") for j in part]
+            if isinstance(client, MeanPoolingEmbedder):
+                rows = client.encode(batch, batch_size=batch_size)
+            elif client is not None and hasattr(client, "encode"):
+                rows = client.encode(batch, batch_size=batch_size, normalize_embeddings=True,
+                                     convert_to_numpy=True, show_progress_bar=False)
+            else:
+                rows = embedder.embed_documents([texts[j] for j in part])
+            for j, row in zip(part, rows):
+                out[j] = np.asarray(row, dtype=np.float32)
+            if progress is not None:
+                progress(len(part))
+    finally:
+        if client is not None and max_len:
+            client.max_seq_length = saved
+    return np.vstack(out).astype(np.float32)
+
+
+def _langchain_embedder(target: str):
+    """A sentence-transformers model (with its own modules.json) through LangChain's wrapper."""
+    from langchain_huggingface import HuggingFaceEmbeddings
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter CLI output
+    return HuggingFaceEmbeddings(model_name=target, model_kwargs={"device": "cpu"},
+                                 encode_kwargs={"normalize_embeddings": True, "batch_size": ENCODE_BATCH})
+
+
+class MeanPoolingEmbedder:
+    """A transformer folder → normalised mean-pooled vectors, as sentence-transformers computes them
+    for a folder without modules.json (tokenise with padding and truncation to ``max_seq_length``,
+    mask-weighted mean of the last hidden states, L2 norm). The LangChain ``Embeddings`` methods
+    (``embed_documents``, ``embed_query``) plus ``encode`` for batches; newlines become spaces, as
+    LangChain's HuggingFaceEmbeddings does."""
+
+    def __init__(self, folder: str):
+        self.model_name = folder
+        plain = _plain_bert(folder)
+        if plain is not None:  # torch + tokenizers only: transformers alone takes seconds to import
+            self.tokenizer, self.model, self.max_seq_length = plain
+            return
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        tokenizer = AutoTokenizer.from_pretrained(folder)
+        model = AutoModel.from_pretrained(folder)
+        model.eval()
+        limit = getattr(tokenizer, "model_max_length", 512) or 512
+        self.max_seq_length = min(int(limit), getattr(model.config, "max_position_embeddings", 512))
+
+        def tokenize(batch, max_length):
+            return tokenizer(batch, padding=True, truncation="longest_first", max_length=max_length,
+                             return_tensors="pt")
+
+        self.tokenizer = tokenize
+        self.model = lambda features: model(**features).last_hidden_state
+
+    def encode(self, texts: list[str], batch_size: int = ENCODE_BATCH):
+        """Texts → float32 matrix of unit vectors, in the order given (batches as given: callers
+        that want like-length batches sort first, see ``encode_texts``)."""
+        import numpy as np
+        import torch
+
+        out = []
+        with torch.inference_mode():
+            for i in range(0, len(texts), batch_size):
+                batch = [t.replace("\n", " ") for t in texts[i:i + batch_size]]
+                features = self.tokenizer(batch, self.max_seq_length)
+                hidden = self.model(features)
+                mask = features["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                out.append(torch.nn.functional.normalize(pooled, p=2, dim=1).numpy())
+        return np.vstack(out).astype(np.float32) if out else np.zeros((0, 0), dtype=np.float32)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encode([text])[0].tolist()
+
+
+def _plain_bert(folder: str):
+    """A BERT folder of the plain kind (absolute positions, GELU, tokenizer.json, pytorch_model.bin)
+    → (tokenize(texts, max_length) -> features, forward(features) -> last hidden states,
+    max length), run with torch and the tokenizers library only; None for any other model.
+
+    The forward pass is BERT's, written out: embeddings + LayerNorm, then per layer self-attention
+    (padding masked) + residual + LayerNorm and GELU feed-forward + residual + LayerNorm.
+    """
+    import json
+
+    folder = Path(folder)
+    try:
+        config = json.loads((folder / "config.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not ((folder / "tokenizer.json").is_file() and (folder / "pytorch_model.bin").is_file()
+            and config.get("model_type") == "bert" and config.get("hidden_act") == "gelu"
+            and config.get("position_embedding_type", "absolute") == "absolute"):
+        return None
+    import torch
+    from tokenizers import Tokenizer
+
+    weights = torch.load(folder / "pytorch_model.bin", map_location="cpu", weights_only=True)
+    weights = {k.removeprefix("bert."): v.float() for k, v in weights.items()}
+    layers, heads = int(config["num_hidden_layers"]), int(config["num_attention_heads"])
+    if any(f"encoder.layer.{i}.output.LayerNorm.weight" not in weights for i in range(layers)):
+        return None
+    eps = float(config.get("layer_norm_eps", 1e-12))
+    max_len = int(config.get("max_position_embeddings", 512))
+    try:
+        limit = json.loads((folder / "tokenizer_config.json").read_text("utf-8")).get("model_max_length", max_len)
+        max_len = min(max_len, int(limit))
+    except (OSError, ValueError, TypeError):
+        pass
+    tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    pad_id = int(config.get("pad_token_id", 0) or 0)
+    w = weights
+    F = torch.nn.functional
+
+    def tokenize(batch, max_length):
+        tok.enable_truncation(max_length=max_length)
+        tok.enable_padding(pad_id=pad_id, pad_token=tok.id_to_token(pad_id) or "[PAD]")
+        encs = tok.encode_batch(batch)
+        return {"input_ids": torch.tensor([e.ids for e in encs], dtype=torch.long),
+                "token_type_ids": torch.tensor([e.type_ids for e in encs], dtype=torch.long),
+                "attention_mask": torch.tensor([e.attention_mask for e in encs], dtype=torch.long)}
+
+    def linear(x, name):
+        return F.linear(x, w[name + ".weight"], w[name + ".bias"])
+
+    def norm(x, name):
+        return F.layer_norm(x, x.shape[-1:], w[name + ".weight"], w[name + ".bias"], eps)
+
+    def forward(features):
+        ids, types, mask = features["input_ids"], features["token_type_ids"], features["attention_mask"]
+        n, length = ids.shape
+        x = (w["embeddings.word_embeddings.weight"][ids]
+             + w["embeddings.position_embeddings.weight"][:length].unsqueeze(0)
+             + w["embeddings.token_type_embeddings.weight"][types])
+        x = norm(x, "embeddings.LayerNorm")
+        keep = (mask != 0)[:, None, None, :]  # padding is never attended to
+        size = x.shape[-1] // heads
+        for i in range(layers):
+            p = f"encoder.layer.{i}."
+
+            def split(t):
+                return t.view(n, length, heads, size).transpose(1, 2)
+
+            q, k, v = (split(linear(x, p + "attention.self." + part)) for part in ("query", "key", "value"))
+            # softmax(q kᵀ / √d) v over the unpadded keys, in torch's fused kernel
+            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=keep)
+            ctx = ctx.transpose(1, 2).reshape(n, length, heads * size)
+            x = norm(linear(ctx, p + "attention.output.dense") + x, p + "attention.output.LayerNorm")
+            h = F.gelu(linear(x, p + "intermediate.dense"))
+            x = norm(linear(h, p + "output.dense") + x, p + "output.LayerNorm")
+        return x
+
+    return tokenize, forward, max_len
 
 
 def _require_cached(name: str) -> None:

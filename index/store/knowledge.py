@@ -78,7 +78,7 @@ class _Build:
         for c in clauses.values():
             self.by_doc.setdefault(c.doc_id, []).append(c)
         self.model, self.client = model, client
-        self._keyword = self._vectorstore = self._collection = None
+        self._keyword = self._vectorstore = self._collection = self._exact = None
         self._lock = threading.RLock()
         self._resources = {"hold": hold, "client": None}
         weakref.finalize(self, _release, self._resources)
@@ -122,8 +122,25 @@ class _Build:
                 self._collection = self._chroma().get_collection(self.manifest["collection"])
             return self._collection
 
+    @property
+    def exact(self):
+        """The build's clause vectors for an exact search (``ExactVectors``), or None when the
+        build has no ``vectors.npy`` (then Chroma's HNSW answers)."""
+        with self._lock:
+            if self._exact is None:
+                from index.store.vectors import ExactVectors
+
+                self._exact = ExactVectors.load(self.build_dir, list(self.clauses.values())) or False
+            return self._exact or None
+
     def dense_search(self, query: str, top_n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
-        """Query → up to top_n (clause_id, cosine similarity) within documents ``allowed``."""
+        """Query → up to top_n (clause_id, cosine similarity) within documents ``allowed``.
+
+        Exact: the cosine to every stored clause vector, ties broken by clause id, so the same
+        content gives the same ranking in every build and process (Chroma's HNSW graph is built
+        with random levels and differed between rebuilds of identical vectors). Chroma answers
+        only for a build without stored vectors.
+        """
         if allowed is not None and not allowed:
             return []
         vector = self.model.query(query)
@@ -133,6 +150,13 @@ class _Build:
                 "re-ingest with the current model",
                 zh="向量模型与知识库不一致，请重新运行 policy-assistant ingest。",
             )
+        exact = self.exact
+        if exact is not None:
+            return exact.search(vector, top_n, allowed)
+        return self.hnsw_search(vector, top_n, allowed)
+
+    def hnsw_search(self, vector, top_n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
+        """Query vector → Chroma's approximate top_n (clause_id, cosine similarity)."""
         ids = None
         if allowed is not None:
             # the allowed documents' clause ids: Chroma finds these faster than it evaluates a

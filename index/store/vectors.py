@@ -5,6 +5,7 @@
     chroma_client(settings, build_dir) -> chromadb client (embedded per build, or HTTP)
     write_chroma(settings, build, version, docs, clauses, vectors)
     drop_collection(settings, build_dir)      server mode: remove a build's collection
+    ExactVectors.load(build_dir) -> ExactVectors | None   brute-force cosine over vectors.npy
 """
 from __future__ import annotations
 
@@ -14,9 +15,7 @@ from pathlib import Path
 from index.config import Settings
 from index.errors import ConfigError, IndexBuildError
 from index.progress import progress_bar
-from index.builds import CHROMA_DIR, VECTOR_KEYS, VECTORS, read_json
-
-EMBED_BATCH = 64
+from index.builds import CHROMA_DIR, CLAUSES, VECTOR_KEYS, VECTORS, read_json
 
 
 def text_hash(text: str) -> str:
@@ -42,13 +41,14 @@ def vectors_for(texts, prev_dir, prev, target, settings, embedder, progress):
             from index.store.embeddings import get_embedder
 
             embedder = get_embedder(settings.embed_model)
+        from index.store.embeddings import encode_texts
+
         bar = progress_bar(len(todo), "embedding clauses", progress)
-        for i in range(0, len(todo), EMBED_BATCH):
-            batch = todo[i:i + EMBED_BATCH]
-            for (key, _), vec in zip(batch, embedder.embed_documents([t for _, t in batch])):
-                cache[key] = np.asarray(vec, dtype=np.float32)
-            bar.update(len(batch))
+        # longest first, batches of like lengths: a batch pads to its own longest text
+        rows = encode_texts(embedder, [t for _, t in todo], progress=bar.update)
         bar.close()
+        for (key, _), row in zip(todo, rows):
+            cache[key] = row
     dims = {len(cache[k]) for k in keys}
     if len(dims) != 1:
         raise IndexBuildError(f"embedding sizes differ ({sorted(dims)}); re-ingest from scratch")
@@ -136,3 +136,77 @@ def drop_collection(settings: Settings, build_dir: Path) -> None:
     finally:
         if client is not None:
             close_client(client)
+
+
+class ExactVectors:
+    """A build's clause vectors in memory, searched exhaustively (one matrix-vector product).
+
+    ``search(vector, top_n, allowed_doc_ids)`` → [(clause_id, cosine)], best first, equal scores
+    in clause-id order. 8,700 clauses × 512 dims is 17 MB and about a millisecond a question, and
+    the result depends only on the vectors and ids — not on a graph built with random levels.
+    """
+
+    def __init__(self, ids: list[str], doc_ids: list[str], matrix):
+        import numpy as np
+
+        self.ids = np.asarray(ids, dtype=object)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        self.matrix = np.ascontiguousarray(matrix / norms, dtype=np.float32)
+        self.rows_of: dict[str, object] = {}
+        for row, doc in enumerate(doc_ids):
+            self.rows_of.setdefault(doc, []).append(row)
+        self.rows_of = {d: np.asarray(r, dtype=np.int64) for d, r in self.rows_of.items()}
+        # rank of each id in sorted order: the tie-break key, as a number
+        self._id_rank = np.empty(len(ids), dtype=np.int64)
+        self._id_rank[np.argsort(self.ids.astype(str), kind="stable")] = np.arange(len(ids))
+
+    @classmethod
+    def load(cls, build_dir: Path, clauses=None) -> "ExactVectors | None":
+        """Build folder → its vectors, or None without vectors.npy. Rows follow clauses.json;
+        ``clauses`` (Clause records in that order) saves reading it again."""
+        import numpy as np
+
+        build_dir = Path(build_dir)
+        if not (build_dir / VECTORS).is_file():
+            return None
+        if clauses is None:
+            pairs = [(c["clause_id"], c["doc_id"]) for c in read_json(build_dir / CLAUSES)]
+        else:
+            pairs = [(c.clause_id, c.doc_id) for c in clauses]
+        matrix = np.load(build_dir / VECTORS)
+        if matrix.ndim != 2 or len(matrix) != len(pairs):
+            return None  # not the rows of these clauses: let Chroma answer
+        return cls([i for i, _ in pairs], [d for _, d in pairs], matrix)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(self, vector, top_n: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        import numpy as np
+
+        q = np.asarray(vector, dtype=np.float32).ravel()
+        norm = float(np.linalg.norm(q))
+        if norm:
+            q = q / norm
+        if allowed is None:
+            rows = None
+            scores = self.matrix @ q
+        else:
+            parts = [self.rows_of[d] for d in sorted(allowed) if d in self.rows_of]
+            if not parts:
+                return []
+            rows = np.sort(np.concatenate(parts))
+            scores = self.matrix[rows] @ q
+        n = min(top_n, len(scores))
+        if n <= 0:
+            return []
+        if n < len(scores):
+            # a margin below the n-th score keeps every tie of the last place in the candidates
+            cut = np.partition(scores, len(scores) - n)[len(scores) - n]
+            cand = np.flatnonzero(scores >= cut)
+        else:
+            cand = np.arange(len(scores))
+        real = cand if rows is None else rows[cand]
+        order = np.lexsort((self._id_rank[real], -scores[cand]))[:n]
+        return [(str(self.ids[real[i]]), float(scores[cand[i]])) for i in order]

@@ -57,3 +57,16 @@ def test_two_readers_share_a_build_and_a_removed_build_cannot_be_held(tmp_path):
     second.close()
     assert builds.clean_builds(root, keep=[]) == ["a"]
     assert builds.hold_build(build) is None
+
+
+def test_previous_build_is_the_newest_complete_one_before_the_live_one(tmp_path):
+    root = tmp_path / "index"
+    _fake_build(root, "1-old")
+    prev = _fake_build(root, "2-prev")
+    _fake_build(root, "3-killed", complete=False)
+    live = _fake_build(root, "4-live")
+    _fake_build(root, "5-after", complete=True)  # finished but never swapped in: not "before"
+    assert builds.previous_dir(root, live) == prev
+    assert builds.previous_dir(root, prev).name == "1-old"
+    assert builds.previous_dir(root, root / "builds" / "1-old") is None
+    assert builds.previous_dir(root, None) is None

@@ -57,3 +57,24 @@ def test_embedder_is_cached_normalised_and_semantic():
     assert len(q) == 512
     assert abs(np.linalg.norm(q) - 1.0) < 1e-4
     assert q @ near > q @ far
+
+
+def test_the_direct_m3e_embedder_gives_sentence_transformers_vectors():
+    """m3e-small is run by transformers directly (no sentence-transformers import on the way to
+    an answer); its vectors must be those sentence-transformers' mean pooling gives."""
+    import numpy as np
+    from sentence_transformers import SentenceTransformer
+
+    folder = embeddings.resolve_model("m3e-small")
+    ours = embeddings.MeanPoolingEmbedder(folder)
+    reference = SentenceTransformer(folder, device="cpu")
+    texts = ["对首次认定的省级企业技术中心给予一次性奖励50万元。",
+             "关于印发\n促进服务业发展若干措施的通知 第三条 对年营业收入首次突破1亿元的企业" * 20,  # > 512 tokens: truncated alike
+             "跨境电商", "补贴"]
+    want = reference.encode([t.replace("\n", " ") for t in texts], normalize_embeddings=True)
+    got = np.asarray(ours.embed_documents(texts))
+    assert got.shape == want.shape
+    assert np.abs(got - want).max() < 1e-5
+    assert np.abs(np.asarray(ours.embed_query(texts[0])) - want[0]).max() < 1e-5
+    sorted_rows = embeddings.encode_texts(ours, texts, batch_size=2)  # like-length batches, same rows
+    assert np.abs(sorted_rows - want).max() < 1e-5

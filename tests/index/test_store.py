@@ -392,3 +392,60 @@ def test_searching_while_ingests_run_never_errors(small, real_embedder, monkeypa
     assert not errors, errors[:3]
     assert answers and all(answers)  # every search, on whichever build, found the clause
     assert any("市区给予130万元补助" in t for t in _award_texts(kb))
+
+
+# -- leftovers and stable dense retrieval across rebuilds ---------------------------------
+
+def test_an_unchanged_ingest_removes_a_killed_builds_leftovers_but_not_a_held_build(small, real_embedder):
+    from index import builds
+
+    settings, _ = small
+    live = _current(settings)
+    folder = settings.index_dir / "builds"
+    killed = folder / "99991231T235959-dead00"  # killed mid-way: vectors written, no manifest
+    killed.mkdir()
+    (killed / "vectors.npy").write_bytes(b"\0" * 4096)
+    (killed / "chroma").mkdir()
+    held = folder / "99991231T235958-held00"  # not finished, but a reader has it open
+    held.mkdir()
+    (held / builds.READERS_LOCK).touch()
+    previous = folder / "00000000T000000-prev00"  # an older complete build: the one before live
+    shutil.copytree(folder / live, previous)
+    reader = builds.hold_build(held)
+    assert reader is not None
+    try:
+        report = build_index(settings, progress=False, embedder=CountingEmbedder(real_embedder))
+        assert report.status == "unchanged" and _current(settings) == live
+        assert _builds(settings) == sorted([live, held.name, previous.name])
+    finally:
+        reader.close()
+    build_index(settings, progress=False, embedder=real_embedder)
+    assert held.name not in _builds(settings)  # let go of: the next ingest takes it
+    assert KnowledgeBase.open(settings, embedder=real_embedder).search("数字化车间补助", k=1)
+
+
+DENSE_QUERIES = ("开发区数字化车间补助多少", "服务型制造示范企业奖励", "首台套装备保险补偿",
+                 "企业上云补助标准", "质量提升项目奖励")
+
+
+def test_dense_ranking_is_identical_across_rebuilds_of_the_same_content(small, real_embedder, tmp_path):
+    """Every rebuild gets a new vector index; the dense top-10 (ids and scores) of the same clauses
+    must not move. An unrelated document comes and goes between rebuilds."""
+    settings, _ = small
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "note.txt").write_text("关于支持企业发展的通知\n\n一、对新认定的企业给予10万元奖励。\n", "utf-8")
+
+    def rankings():
+        kb = KnowledgeBase.open(settings, embedder=real_embedder)
+        allowed = {JX, KFQ}  # the clauses every build holds
+        return {q: [(cid, round(s, 6)) for cid, s in kb.dense_search(q, 10, allowed)] for q in DENSE_QUERIES}
+
+    first, versions = rankings(), {_current(settings)}
+    for paths in ([extra], None, [extra], None):
+        report = build_index(settings, paths=paths, progress=False, embedder=real_embedder)
+        assert report.status == "built" and report.embedded <= 1
+        versions.add(_current(settings))
+        assert rankings() == first
+    assert len(versions) == 5
+    assert all(len(r) == 10 for r in first.values())

@@ -45,3 +45,50 @@ def test_every_record_is_in_the_written_graph_and_found(tmp_path):
             assert hit["ids"][0] == [f"d/{i}"] and abs(hit["distances"][0][0]) < 1e-5
     finally:
         close_client(client)
+
+
+# -- exact search over a build's stored vectors ------------------------------------------
+
+def _exact(ids, docs, matrix):
+    from index.store.vectors import ExactVectors
+
+    return ExactVectors(ids, docs, np.asarray(matrix, dtype=np.float32))
+
+
+def test_exact_search_ranks_every_vector_by_cosine():
+    rng = np.random.default_rng(3)
+    matrix = rng.standard_normal((500, 16)).astype(np.float32) * rng.uniform(0.5, 3, (500, 1)).astype(np.float32)
+    ids = [f"doc{i % 7}/c{i:03d}" for i in range(500)]
+    exact = _exact(ids, [i.split("/")[0] for i in ids], matrix)
+    q = rng.standard_normal(16)
+    cos = (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)) @ (q / np.linalg.norm(q))
+    want = [ids[i] for i in np.argsort(-cos)[:20]]
+    got = exact.search(q, 20)
+    assert [cid for cid, _ in got] == want
+    assert np.allclose([s for _, s in got], np.sort(cos)[::-1][:20], atol=1e-5)
+    assert len(exact.search(q, 10_000)) == 500  # more asked than held: all of them
+
+
+def test_exact_search_filters_by_document_and_breaks_ties_by_id():
+    # four clauses with the same vector: equal scores come back in clause-id order, whatever
+    # the order of the rows
+    matrix = [[1, 0], [1, 0], [0, 1], [1, 0], [1, 0]]
+    ids = ["b/2", "a/9", "c/1", "b/1", "a/1"]
+    exact = _exact(ids, [i.split("/")[0] for i in ids], matrix)
+    assert [cid for cid, _ in exact.search([2, 0], 4)] == ["a/1", "a/9", "b/1", "b/2"]
+    assert [cid for cid, _ in exact.search([2, 0], 2)] == ["a/1", "a/9"]
+    assert [cid for cid, _ in exact.search([1, 0], 5, allowed={"b", "c"})] == ["b/1", "b/2", "c/1"]
+    assert exact.search([1, 0], 5, allowed={"nobody"}) == []
+
+
+def test_exact_vectors_load_from_a_build_and_refuse_rows_of_other_clauses(tmp_path):
+    from index.builds import CLAUSES, VECTORS, write_json
+    from index.store.vectors import ExactVectors
+
+    rows = [{"clause_id": f"d/{i}", "doc_id": "d"} for i in range(3)]
+    write_json(tmp_path / CLAUSES, rows)
+    assert ExactVectors.load(tmp_path) is None  # no vectors.npy: Chroma answers
+    np.save(tmp_path / VECTORS, np.eye(3, dtype=np.float32))
+    assert [cid for cid, _ in ExactVectors.load(tmp_path).search([0, 1, 0], 1)] == ["d/1"]
+    np.save(tmp_path / VECTORS, np.eye(4, dtype=np.float32))
+    assert ExactVectors.load(tmp_path) is None
