@@ -107,3 +107,13 @@ def test_ingest_with_nothing_indexable_exits_1_and_keeps_the_index(data_copy, tm
     assert report["status"] == "failed" and report["bad"][0]["path"].endswith("empty.txt")
     code, out, _ = _run(capsys, "docs", "--json", "--data-dir", str(data_copy))
     assert code == 0 and len(json.loads(out)) == 5
+
+
+def test_ingest_of_a_path_that_does_not_exist_fails_clearly(tmp_path, capsys, corpus_dir):
+    data = tmp_path / "data"
+    code, out, err = _run(capsys, "ingest", str(tmp_path / "nonexistent"), "--data-dir", str(data),
+                          "--corpus", str(corpus_dir))
+    assert code == 2 and "no such file or folder" in err and "nonexistent" in err
+    assert not (data / "index").exists()  # nothing was built
+    code, out, err = _run(capsys, "ingest", "--data-dir", str(data), "--corpus", str(tmp_path / "no-corpus"))
+    assert code == 2 and "does not exist" in err
