@@ -29,6 +29,8 @@ import logging
 import os
 import re
 import secrets
+import threading
+import time
 from typing import Literal
 
 from fastapi import FastAPI, Query, Request
@@ -232,9 +234,68 @@ class RequestGuard:
         return _error(404, f"no API endpoint at {scope.get('path')}", "未找到该接口地址，请查看 /docs。")
 
 
+class LoginThrottle:
+    """Failed logins per client (address): each failure answers only after a growing delay
+    (``delay`` × failures, at most ``max_delay`` s); ``max_failures`` failures within ``window``
+    seconds lock the client out for ``lockout`` seconds (429, even with the right password).
+    A success clears the client's count. Memory is bounded: stale entries are dropped."""
+
+    def __init__(self, max_failures: int = 10, window: float = 900.0, lockout: float = 900.0,
+                 delay: float = 0.25, max_delay: float = 2.0, max_clients: int = 10_000):
+        self.max_failures, self.window, self.lockout = max_failures, window, lockout
+        self.delay, self.max_delay, self.max_clients = delay, max_delay, max_clients
+        self._failures: dict[str, list[float]] = {}
+        self._locked: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def locked_for(self, client: str, now: float | None = None) -> float:
+        """Seconds the client is still locked out (0 when it is not)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            until = self._locked.get(client, 0.0)
+            if until and until <= now:
+                self._locked.pop(client, None)
+                return 0.0
+            return max(0.0, until - now)
+
+    def failed(self, client: str, now: float | None = None) -> float:
+        """Record a failure; returns the delay to apply before answering."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if len(self._failures) >= self.max_clients:  # drop the stalest clients
+                for key in sorted(self._failures, key=lambda k: self._failures[k][-1])[:self.max_clients // 10]:
+                    self._failures.pop(key, None)
+            times = [t for t in self._failures.get(client, []) if now - t < self.window] + [now]
+            self._failures[client] = times
+            if len(times) >= self.max_failures:
+                self._locked[client] = now + self.lockout
+                self._failures.pop(client, None)
+            return min(self.delay * len(times), self.max_delay)
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)
+
+
+# Without a login: the login page and what it needs to render, the health check and the
+# static assets. Every other route (the API, the docs, every Gradio route: config, queue,
+# heartbeat, reset, cancel, upload, file, …) needs the login cookie or HTTP Basic.
+_OPEN_PATHS = {"/", "/login", "/login/", "/healthz", "/favicon.ico", "/robots.txt", "/manifest.json",
+               "/theme.css", "/gradio_api/theme.css", "/config", "/config/", "/gradio_api/config",
+               "/login_check", "/login_check/", "/gradio_api/login_check", "/app_id", "/gradio_api/app_id"}
+_OPEN_PREFIXES = ("/assets/", "/static/", "/svelte/", "/gradio_api/assets/", "/gradio_api/static/",
+                  "/pwa_icon", "/api-docs-static/", "/fonts/")
+
+
+def _client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None = None,
-               kb=None, ui: bool = True) -> FastAPI:
-    """The FastAPI app; ``ui=False`` leaves the Gradio UI out (API only)."""
+               kb=None, ui: bool = True, warm: bool = True,
+               login_throttle: LoginThrottle | None = None) -> FastAPI:
+    """The FastAPI app; ``ui=False`` leaves the Gradio UI out (API only); ``warm``: load the
+    index and model and answer a warm-up question when the server starts."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     service = Service(settings, assistant=assistant, kb=kb)
     meta = dict(title="政策助手 API", version="0.1.0",
@@ -249,15 +310,54 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
     app.state.service = service
 
     if auth:
-        protected = ("/api/", "/docs", "/redoc", "/openapi.json")
+        throttle = login_throttle or LoginThrottle()
+        app.state.login_throttle = throttle
+
+        def gradio_user(request: Request) -> str | None:
+            """The user of a valid Gradio login cookie (None without one)."""
+            gradio_app = getattr(app.state, "gradio_app", None)
+            if gradio_app is None:
+                return None
+            cid = gradio_app.cookie_id
+            token = (request.cookies.get(f"access-token-{cid}")
+                     or request.cookies.get(f"access-token-unsecure-{cid}"))
+            return gradio_app.tokens.get(token) if token else None
+
+        def refuse(status: int, english: str, zh: str, retry: float | None = None) -> JSONResponse:
+            headers = {"WWW-Authenticate": 'Basic realm="policy-assistant"'} if status == 401 else {}
+            if retry:
+                headers["Retry-After"] = str(int(retry) + 1)
+            return _error(status, english, zh, headers=headers)
 
         @app.middleware("http")
-        async def basic_auth(request: Request, call_next):
-            if request.url.path.startswith(protected) and not _basic_ok(request, auth):
-                return JSONResponse(
-                    {"error": "authentication required", "message_zh": "需要登录：请提供用户名和密码。"},
-                    status_code=401, headers={"WWW-Authenticate": 'Basic realm="policy-assistant"'})
-            return await call_next(request)
+        async def login_required(request: Request, call_next):
+            import asyncio
+
+            path = request.url.path
+            client = _client_of(request)
+            is_login = path.rstrip("/") in ("/login", "/gradio_api/login") and request.method == "POST"
+            has_basic = request.headers.get("authorization", "").lower().startswith("basic ")
+            if is_login or has_basic:
+                wait = throttle.locked_for(client)
+                if wait:
+                    return refuse(429, f"too many failed logins; try again in {int(wait) + 1} s",
+                                  f"登录失败次数过多，请在{int(wait) // 60 + 1}分钟后再试。", retry=wait)
+            if is_login:
+                response = await call_next(request)
+                if response.status_code >= 400:
+                    await asyncio.sleep(throttle.failed(client))
+                else:
+                    throttle.succeeded(client)
+                return response
+            if has_basic:
+                if _basic_ok(request, auth):
+                    throttle.succeeded(client)
+                    return await call_next(request)
+                await asyncio.sleep(throttle.failed(client))
+                return refuse(401, "wrong user name or password", "用户名或密码错误。")
+            if path in _OPEN_PATHS or path.startswith(_OPEN_PREFIXES) or gradio_user(request):
+                return await call_next(request)
+            return refuse(401, "authentication required", "需要登录：请提供用户名和密码。")
 
     @app.middleware("http")
     async def no_sniff(request: Request, call_next):
@@ -300,7 +400,21 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
 
     @app.get("/healthz", tags=["status"])
     def healthz():
-        return service.health()
+        """starting (503) / ready (200) / degraded (200 while answers can still be given,
+        e.g. an unwritable disk; 503 when not: index missing, model not loaded), with reasons."""
+        body = service.health()
+        return JSONResponse(body, status_code=body.pop("http_status", 200))
+
+    if warm:
+        # a ready assistant handed in (tests, embedding) is warmed before the port opens; a
+        # server that loads its own index listens at once and says "starting" until warm
+        def start_warming():
+            if assistant is not None:
+                service.warm()
+            else:
+                service.start_warming()
+
+        app.router.on_startup.append(start_warming)
 
     @app.post("/api/ask", tags=["answers"])
     def ask(req: AskRequest):
@@ -353,7 +467,11 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
         """Ranked clauses, each with its citation line (title, 文号, issuer, clause path)."""
         hits = service.search(q, k=k, region=region, issuer=issuer, valid_only=valid_only,
                               mode=mode, as_of=as_of)
-        return {"query": q.strip(), "count": len(hits), "results": hits}
+        body = {"query": q.strip(), "count": len(hits), "results": hits}
+        notice = service.search_notice(q, region=region, issuer=issuer)
+        if notice:
+            body["message_zh"] = notice
+        return body
 
     @app.post("/api/calculate", tags=["calculator"])
     def calculate(req: CalculateRequest):
@@ -384,4 +502,8 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
             app, blocks, path="/", auth=auth, auth_message="政策助手：请输入用户名和密码",
             ssr_mode=False, footer_links=[], theme=theme(), css=THEME_CSS, head=head_html(),
             show_error=True, mcp_server=False, pwa=False)
+        from starlette.routing import Mount
+
+        # the Gradio app (its login tokens) for the login check above
+        app.state.gradio_app = next((r.app for r in app.routes if isinstance(r, Mount) and r.path in ("", "/")), None)
     return app
