@@ -156,6 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - one line at the edge, never a traceback
         if os.environ.get("POLICY_DEBUG"):
             raise
+        from assistant.web.service import storage_failure
+
+        if storage_failure(exc):
+            print(f"error: the index storage cannot be used (is the data dir read-only or full?): "
+                  f"{type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
         print(f"error: unexpected {type(exc).__name__}: {exc} (set POLICY_DEBUG=1 for the traceback)",
               file=sys.stderr)
         return 1

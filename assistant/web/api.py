@@ -43,7 +43,7 @@ from index.config import Settings
 from assistant.records import Answer
 from index.errors import ConfigError, IndexNotBuiltError, InputError, PolicyAssistantError
 from assistant.errors import LLMError
-from assistant.web.service import MAX_K, NotFoundError, Service, TooLongError
+from assistant.web.service import MAX_K, STORAGE_ZH, NotFoundError, Service, TooLongError, storage_failure
 
 # a hard cap on body fields, far above settings.max_question_chars, so a huge body is
 # refused by validation before anything else looks at it
@@ -158,8 +158,20 @@ def check_json_body(raw: bytes) -> None:
     _walk(value)
 
 
+def unexpected_response(exc: Exception, path: str) -> JSONResponse:
+    """An exception no handler took → the JSON error shape: 503 when the storage underneath
+    failed (read-only or full disk, a vector store that cannot open), else 500; logged."""
+    if storage_failure(exc):
+        log.error("storage unavailable on %s: %r", path, exc)
+        return _error(503, f"the index storage is unavailable ({type(exc).__name__})", STORAGE_ZH)
+    log.error("unexpected error on %s", path, exc_info=exc)
+    return _error(500, f"internal error ({type(exc).__name__})", UNEXPECTED_ZH)
+
+
 class RequestGuard:
-    """The outermost ASGI layer. For every request with a body: Content-Length and then the
+    """The outermost ASGI layer (inside Starlette's error middleware). An exception no handler
+    took is answered here as JSON (``unexpected_response``), so the connection stays usable.
+    For every request with a body: Content-Length and then the
     bytes as they arrive are held to MAX_BODY_BYTES (413 before anything parses it). Under
     /api/: a path no API route serves is a JSON 404, a wrong method a JSON 405 with ``Allow``,
     and a JSON body must pass ``check_json_body`` (400)."""
@@ -172,13 +184,29 @@ class RequestGuard:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        started = False
+
+        async def watched_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            return await self._guarded(scope, receive, watched_send)
+        except Exception as exc:  # noqa: BLE001 - answered here, so the connection stays usable
+            if started:
+                raise
+            return await unexpected_response(exc, scope.get("path", ""))(scope, receive, send)
+
+    async def _guarded(self, scope, receive, send):
         path = scope.get("path", "")
         api = path.startswith("/api/")
         if api:
             refusal = self._route_refusal(scope)
             if refusal is not None:
                 return await refusal(scope, receive, send)
-        if scope.get("method") in ("GET", "HEAD", "OPTIONS") or path.endswith("/upload"):
+        if scope.get("method") in ("GET", "HEAD", "OPTIONS"):  # (the UI takes no uploads: limited too)
             return await self.app(scope, receive, send)
         too_big = _error(413, f"request body over the limit of {self.limit // 1024} KB",
                          f"请求内容过大（上限 {self.limit // 1024} KB）。")
@@ -384,10 +412,6 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
         return _error(400, "a figure is too large or malformed to compute exactly",
                       "数额过大或格式有误，无法精确计算，请检查输入的数字。")
 
-    @app.exception_handler(Exception)
-    async def unexpected_error(request: Request, exc: Exception):
-        log.exception("unexpected error on %s", request.url.path)
-        return _error(500, f"internal error ({type(exc).__name__})", UNEXPECTED_ZH)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
@@ -447,8 +471,8 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
                 return
             except Exception as exc:  # noqa: BLE001 - the client must hear that it failed
                 log.exception("unexpected error in a stream")
-                yield _sse("error", {"error": f"internal error ({type(exc).__name__})",
-                                     "message_zh": UNEXPECTED_ZH})
+                zh = STORAGE_ZH if storage_failure(exc) else UNEXPECTED_ZH
+                yield _sse("error", {"error": f"internal error ({type(exc).__name__})", "message_zh": zh})
                 return
             if not answered:
                 yield _sse("error", {"error": "the answer ended without a result",

@@ -43,6 +43,23 @@ _PROBE_EVERY = 5.0  # seconds a writability probe is trusted
 log = logging.getLogger("policy_assistant.service")
 
 
+STORAGE_ZH = "知识库暂时无法打开（数据目录可能只读、已满或已损坏），请联系管理员。"
+
+
+def storage_failure(exc: BaseException) -> bool:
+    """An error of the storage underneath (the vector store, SQLite, a read-only or full
+    disk) rather than of the request: answered 503, and named in /healthz."""
+    import errno
+    import sqlite3
+
+    if isinstance(exc, sqlite3.Error) or type(exc).__module__.split(".")[0] == "chromadb":
+        return True
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.ENOSPC, errno.EACCES, errno.EDQUOT):
+        return True
+    cause = exc.__cause__ or exc.__context__
+    return cause is not None and cause is not exc and storage_failure(cause)
+
+
 class NotFoundError(InputError):
     """An unknown document or clause id (HTTP 404)."""
 
@@ -150,8 +167,13 @@ class Service:
                         http_status=503)
             return body
         if body["index_loaded"] and self._warm_error is not None:
-            reasons.append(f"model: {self._warm_error}")
-            zh.append("模型或知识库加载失败，暂时无法回答。")
+            if storage_failure(self._warm_error):
+                reasons.append(f"index: the vector store cannot be opened ({type(self._warm_error).__name__}: "
+                               f"{self._warm_error})")
+                zh.append(STORAGE_ZH)
+            else:
+                reasons.append(f"model: {self._warm_error}")
+                zh.append("模型或知识库加载失败，暂时无法回答。")
         elif self._warm_state == "ready" and body["index_loaded"] and not body["model_loaded"]:
             reasons.append("model: the embedding model is not loaded")
             zh.append("模型尚未加载。")
@@ -161,7 +183,7 @@ class Service:
             reasons.append(f"disk: {disk}")
             zh.append("数据目录不可写：照常回答，但对话不会保存。")
         if reasons:
-            body.update(status="degraded", reasons=reasons, message_zh="；".join(zh),
+            body.update(status="degraded", reasons=reasons, message_zh="".join(zh),
                         error=body.get("error") or "; ".join(reasons))
         body["http_status"] = 200 if answering else 503
         return body

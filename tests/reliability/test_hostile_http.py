@@ -105,3 +105,23 @@ def test_a_lone_surrogate_in_a_question_gets_a_chinese_message(client):
     assert "无法识别" in body["message_zh"] or "字符" in body["message_zh"]
     r = client.get("/api/search", params={"q": "物流"}, headers={})
     assert r.status_code == 200
+
+
+def test_search_garbage_and_unknown_filters_give_no_hits_and_say_why(client, rel_url):
+    import httpx as _httpx
+
+    # raw bytes that are not UTF-8 in the query string arrive as U+FFFD
+    r = _httpx.get(rel_url + "/api/search?q=%FF%FE%FD", timeout=60)
+    assert r.status_code == 200 and r.json()["count"] == 0 and "可识别" in r.json()["message_zh"]
+    r = client.get("/api/search", params={"q": "补助", "region": "火星"})
+    assert r.json()["count"] == 0 and "火星" in r.json()["message_zh"] and "已收录" in r.json()["message_zh"]
+    r = client.get("/api/search", params={"q": "补助", "issuer": "不存在的委员会"})
+    assert r.json()["count"] == 0 and "发文机关" in r.json()["message_zh"]
+    assert "message_zh" not in client.get("/api/search", params={"q": "物流 补助"}).json()
+
+
+def test_k_has_one_limit_in_cli_and_api(client):
+    from index.store.retrieve import MAX_K
+
+    assert client.get("/api/search", params={"q": "补助", "k": MAX_K}).status_code == 200
+    _error_shape(client.get("/api/search", params={"q": "补助", "k": MAX_K + 1}), 422)
