@@ -89,12 +89,23 @@ def user(url: str, stop: float, stats: Stats, seed: int):
                     if call(stats, c, "follow-up", "POST", "/api/ask", json={"question": q, "session_id": sid}):
                         with stats.lock:
                             stats.sent_turns[sid] += 1
-            r = call(stats, c, "search", "GET", "/api/search", params={"q": rng.choice(SEARCHES), "k": 5})
-            hits = r.json()["results"] if r is not None else []
-            if hits:
+            call(stats, c, "search", "GET", "/api/search", params={"q": rng.choice(SEARCHES), "k": 5})
+            if CALCULABLE:
                 call(stats, c, "calculate", "POST", "/api/calculate",
-                     json={"clause_id": hits[0]["clause_id"], "facts": {"投资额": "800万元"}})
+                     json={"clause_id": rng.choice(CALCULABLE), "facts": {"投资额": "800万元"}})
             call(stats, c, "healthz", "GET", "/healthz")
+
+
+CALCULABLE: list[str] = []  # clauses whose rules take 投资额 (found before the run starts)
+
+
+def find_calculable(url: str) -> None:
+    with httpx.Client(base_url=url, timeout=120) as c:
+        for q in SEARCHES:
+            for hit in c.get("/api/search", params={"q": q, "k": 10}).json().get("results", []):
+                r = c.post("/api/calculate", json={"clause_id": hit["clause_id"], "facts": {"投资额": "800万元"}})
+                if r.status_code == 200 and hit["clause_id"] not in CALCULABLE:
+                    CALCULABLE.append(hit["clause_id"])
 
 
 def wait_ready(url: str, proc, timeout: float = 600) -> float:
@@ -135,7 +146,9 @@ def main(argv=None) -> int:
                                 cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         ready = wait_ready(url, proc)
-        print(f"server ready after {ready:.1f}s at {url}; {args.users} users × {args.seconds:g}s")
+        find_calculable(url)
+        print(f"server ready after {ready:.1f}s at {url}; {args.users} users × {args.seconds:g}s; "
+              f"{len(CALCULABLE)} calculable clauses")
         stats = Stats()
         stop = time.monotonic() + args.seconds
         start = time.perf_counter()

@@ -44,3 +44,16 @@ def test_real_process_with_undecodable_argv_and_stdin_prints_no_traceback(tmp_pa
                            capture_output=True, env=env, cwd=REPO, timeout=120)
         assert r.returncode == 2, r.stderr
         assert b"Traceback" not in r.stderr and b"UTF-8" in r.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("digits", [26, 30, 60])
+def test_cli_huge_figures_answer_or_fail_in_one_line(kb, settings, capsys, digits):
+    common = ["--data-dir", str(settings.data_dir), "--corpus", str(settings.corpus_dir), "--as-of", "2026-11-21"]
+    clause = next(c for c in kb.clauses.values() if "物流公共信息平台" in c.text)
+    for argv in (["ask", f"建设物流公共信息平台，投资{'9' * digits}万元，能拿到多少补助？"],
+                 ["calc", clause.clause_id, "--fact", f"投资额={'9' * digits}万元"]):
+        code = main(argv + common)
+        out = capsys.readouterr()
+        assert "Traceback" not in out.err
+        assert code == 0 or (code in (1, 2) and out.err.startswith("error: ")), (argv, code, out.err)
