@@ -37,6 +37,7 @@ from index.records import Clause, ScoredClause
 SEARCH_MODES = ("hybrid", "dense", "bm25")
 # one limit for `search --k` (CLI), /api/search and the UI: the retriever's
 from index.store.retrieve import MAX_K  # noqa: E402
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
 WARM_QUESTION = "企业可以申请哪些补助？"  # a generic question: loads jieba, the model, the rules
 _PROBE_EVERY = 5.0  # seconds a writability probe is trusted
@@ -199,9 +200,14 @@ class Service:
 
     def check_question(self, question: str, what: str = "question", what_zh: str = "问题") -> str:
         """Stripped text; InputError when empty, TooLongError over settings.max_question_chars."""
+        if question is not None and not isinstance(question, str):
+            raise InputError(f"{what} must be text, not {type(question).__name__}", zh=f"{what_zh}必须是文字。")
         q = (question or "").strip()
         if not q:
             raise InputError(f"{what} is empty", zh=f"请输入{what_zh}。")
+        if _SURROGATE.search(q):  # half of a UTF-16 pair, or bytes that were not UTF-8
+            raise InputError(f"{what} holds a lone surrogate (not a character)",
+                             zh=f"{what_zh}中含有无法识别的字符，请删除后重新输入。")
         limit = self.settings.max_question_chars
         if len(q) > limit:
             raise TooLongError(
