@@ -48,7 +48,7 @@ def test_docs_json_lists_metadata_validity_and_clause_counts(kb, settings, capsy
     assert "text" not in rows["jiaxing-2024-two-industries-integration"]
 
 
-def test_docs_table(settings, capsys):
+def test_docs_table(kb, settings, capsys):  # kb: the index these commands read
     code, out, _ = _run(capsys, "docs", "--data-dir", str(settings.data_dir), "--as-of", "2026-11-21")
     assert code == 0
     assert "泉政文〔2015〕95号" in out and "已失效" in out and "原文不完整" in out
@@ -76,7 +76,7 @@ def test_search_json_carries_verbatim_text(kb, settings, capsys):
         assert r["citation"].endswith(c.display_path)
 
 
-def test_search_errors_are_clear_english(settings, capsys, tmp_path):
+def test_search_errors_are_clear_english(kb, settings, capsys, tmp_path):
     code, _, err = _run(capsys, "search", "   ", "--data-dir", str(settings.data_dir))
     assert code == 2 and "question is empty" in err
     code, _, err = _run(capsys, "search", "补助", "--data-dir", str(tmp_path / "none"))
