@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test test-fast install index system-deps bench eval clean
+.PHONY: run test test-fast install index system-deps bench eval clean soak
 
 run: install index
 	$(BIN)/policy-assistant serve
@@ -52,6 +52,13 @@ bench: install
 	$(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_exact_scale.py
 	$(BIN)/python benchmarks/bench_answer.py
+
+# N users × T seconds on loopback (questions, follow-ups, search, calculate, health):
+# prints req/s, p50/p95 and every error; `make soak USERS=50 SECONDS=60`
+USERS   ?= 20
+SECONDS ?= 60
+soak: install index
+	$(BIN)/python benchmarks/soak.py --users $(USERS) --seconds $(SECONDS)
 
 eval: install
 	$(BIN)/policy-assistant eval eval/questions/*.jsonl --as-of 2026-11-21 --report eval/report.md --json-out eval/report.json

@@ -38,7 +38,7 @@ from index.records import ScoredClause
 from assistant.rules.catalog import rules_for
 from assistant.rules.fact_names import lookup
 from assistant.answer.select import final_ranking, retrieve
-from assistant.chat.sessions import SessionStore
+from assistant.chat.sessions import NOT_SAVED, SessionStore
 from index.store.retrieve import check_query
 
 K = 8
@@ -237,14 +237,19 @@ class Assistant:
         if not answer.refused or answer.citations:
             state.question = standalone
             state.regions = list(sc.regions)
-        session["state"] = state.to_dict()
-        session["turns"].append({
+        turn = {
             "question": q, "rewritten_question": answer.rewritten_question, "answer": answer.answer,
             "refused": answer.refused, "mode": answer.mode, "as_of": answer.as_of,
             "citations": [c.clause_id for c in answer.citations],
             "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        })
-        self.sessions.save(session)
+        }
+        # [reliability] locked read-modify-write (concurrent turns all kept); a damaged history
+        # was moved aside by the store and the user is told; a disk that refuses the write
+        # leaves the answer standing and says it was not saved
+        if session.get("notice"):
+            answer.warnings.insert(0, session["notice"])
+        if not self.sessions.record(session, state.to_dict(), turn):
+            answer.warnings.append(NOT_SAVED)
 
 
 def _topic_takes(kb, state: ConversationState, retrieved: list[ScoredClause], turn: str) -> ScoredClause | None:

@@ -35,7 +35,18 @@ def register(sub, parents) -> None:
 
 
 def ingest(args, settings) -> int:
+    from pathlib import Path
+
     from index.ingest.pipeline import build_index
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:  # a typo must not silently drop documents from the index
+        print(f"error: no such file or folder: {', '.join(missing)}; nothing was indexed", file=sys.stderr)
+        return 2
+    if not args.paths and not Path(settings.corpus_dir).is_dir():
+        print(f"error: corpus folder {settings.corpus_dir} does not exist (set --corpus or POLICY_CORPUS_DIR); "
+              "nothing was indexed", file=sys.stderr)
+        return 2
 
     report = build_index(settings, paths=args.paths, progress=not args.no_progress and sys.stderr.isatty())
     if args.json:

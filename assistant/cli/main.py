@@ -3,12 +3,18 @@
 Each group of subcommands lives in its own module (cli_index, cli_answer, cli_calc,
 cli_web, cli_eval) that exposes ``register(subparsers, parents)``; handlers take the
 parsed args and return an exit code. Heavy imports happen inside handlers so that
-``--help`` is instant. Library errors become one clear English line here, at the edge.
+``--help`` is instant. Library errors become one clear English line here, at the edge, and
+so does everything else: text that is not valid UTF-8 (in arguments or on stdin, surfacing
+as lone surrogates), a figure too large to compute, a disk that cannot be written, and any
+unexpected fault (one line, exit 1; the traceback only with POLICY_DEBUG=1).
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import io
+import os
+import re
 import sys
 
 from index.config import Settings
@@ -49,6 +55,55 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+ENCODING_HINT = "check the terminal's encoding (e.g. LANG=C.UTF-8)"
+
+
+def undecodable_argument(args: argparse.Namespace) -> str | None:
+    """The name of the first argument whose text holds a lone surrogate: bytes that were not
+    valid UTF-8 on the command line (Python keeps them as surrogates) or a stray half pair."""
+    for name, value in vars(args).items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(v, str) and _SURROGATE.search(v) for v in values):
+            return name
+    return None
+
+
+class CleanLines(io.TextIOBase):
+    """stdin for the handlers: lines that are not valid UTF-8 lose the bytes that cannot be
+    read (with a warning on stderr) instead of ending the program with a UnicodeDecodeError."""
+
+    def __init__(self, raw, err=None):
+        self._raw = raw  # a binary stream
+        self._err = err or sys.stderr
+
+    def readable(self) -> bool:
+        return True
+
+    def _clean(self, data: bytes) -> str:
+        text = data.decode("utf-8", errors="surrogateescape")
+        if _SURROGATE.search(text):
+            print("warning: input was not valid UTF-8; the bytes that could not be read were "
+                  f"dropped ({ENCODING_HINT})", file=self._err)
+            text = _SURROGATE.sub("", text)
+        return text
+
+    def readline(self, size=-1) -> str:
+        return self._clean(self._raw.readline(size))
+
+    def read(self, size=-1) -> str:
+        return self._clean(self._raw.read(size))
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policy-assistant",
@@ -67,6 +122,14 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    bad = undecodable_argument(args)
+    if bad is not None:
+        print(f"error: the {bad.replace('_', ' ')} argument holds bytes that are not valid UTF-8 text; "
+              f"{ENCODING_HINT}", file=sys.stderr)
+        return 2
+    restore = sys.stdin
+    if getattr(sys.stdin, "buffer", None) is not None:
+        sys.stdin = CleanLines(sys.stdin.buffer)
     try:
         # settings are validated here so a bad --as-of is a clean error, not a traceback
         settings = settings_from_args(args)
@@ -78,6 +141,32 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except ArithmeticError:
+        print("error: a figure is too large or malformed to compute exactly; check the numbers",
+              file=sys.stderr)
+        return 2
+    except UnicodeError as exc:
+        print(f"error: text that is not valid UTF-8 ({type(exc).__name__}); {ENCODING_HINT}",
+              file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"error: cannot access{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - one line at the edge, never a traceback
+        if os.environ.get("POLICY_DEBUG"):
+            raise
+        from assistant.web.service import storage_failure
+
+        if storage_failure(exc):
+            print(f"error: the index storage cannot be used (is the data dir read-only or full?): "
+                  f"{type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
+        print(f"error: unexpected {type(exc).__name__}: {exc} (set POLICY_DEBUG=1 for the traceback)",
+              file=sys.stderr)
+        return 1
+    finally:
+        sys.stdin = restore
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 WAN = Decimal(10000)
 YI = Decimal(100000000)
@@ -93,6 +93,12 @@ def parse_quantity(text: str, default_unit: str = "") -> Quantity:
     m = _QTY_RE.match(text or "")
     if not m:
         raise ValueError(f"not a quantity: {text!r}")
+    # as many digits as the text can hold, plus the 亿×万 shift: a long figure stays exact
+    with localcontext(prec=max(28, len(text) + 24)):
+        return _quantity(m, default_unit)
+
+
+def _quantity(m: re.Match, default_unit: str) -> Quantity:
     num = m.group("num")
     value = to_decimal(num) if re.match(r"\d", num) else cn_to_decimal(num)
     mult = m.group("mult")
@@ -117,11 +123,23 @@ def parse_quantity(text: str, default_unit: str = "") -> Quantity:
     return Quantity(value, unit or default_unit)
 
 
+def _exact(d: Decimal):
+    """A decimal context precise enough to divide ``d`` by 1亿 or round it to a whole
+    number without rounding or raising: a 30-digit figure is still exact (the default
+    context keeps 28 digits and raises InvalidOperation on quantize beyond that)."""
+    t = d.as_tuple()
+    exponent = t.exponent if isinstance(t.exponent, int) else 0
+    return localcontext(prec=max(28, len(t.digits) + abs(exponent) + 12))
+
+
 def normalize(d: Decimal) -> Decimal:
-    """Drop trailing zeros without switching to exponent notation."""
+    """Drop trailing zeros without switching to exponent notation (exact at any size)."""
     d = Decimal(d)
-    n = d.normalize()
-    return n.quantize(Decimal(1)) if n == n.to_integral() else n
+    if not d.is_finite():
+        return d
+    with _exact(d):
+        n = d.normalize()
+        return n.quantize(Decimal(1)) if n == n.to_integral() else n
 
 
 def plain(d: Decimal) -> str:
@@ -134,13 +152,17 @@ def plain(d: Decimal) -> str:
 
 def format_money(amount: Decimal, currency: str = "元") -> str:
     """Decimal 元 → '40万元', '2.5万元', '5000元', '2亿元'; 美元 likewise ('100万美元').
-    Below 1万 the amount is written in 元, as the documents do ('每人1500元')."""
+    Below 1万 the amount is written in 元, as the documents do ('每人1500元').
+    Exact at any size: a figure of 30 digits is written out, never rounded or refused."""
     amount = Decimal(amount)
     unit = "美元" if currency == "美元" else "元"
-    if amount != 0 and abs(amount) >= YI and (amount % (YI / 100)) == 0:
-        return f"{plain(amount / YI)}亿{unit}"
-    if amount != 0 and abs(amount) >= WAN:
-        return f"{plain(amount / WAN)}万{unit}"
+    if not amount.is_finite():
+        return f"{amount}{unit}"
+    with _exact(amount):
+        if amount != 0 and abs(amount) >= YI and (amount % (YI / 100)) == 0:
+            return f"{plain(amount / YI)}亿{unit}"
+        if amount != 0 and abs(amount) >= WAN:
+            return f"{plain(amount / WAN)}万{unit}"
     return f"{plain(amount)}{unit}"
 
 

@@ -11,32 +11,51 @@
     GET  /healthz                 → index loaded, counts, mode (default | llm); never 5xx
     /docs, /openapi.json          → OpenAPI
 
-Errors are JSON ``{"error": English, "message_zh": Chinese}``: 400 bad input, 404 unknown
-id, 413 question too long, 422 wrong shape or type, 503 index not built.
+Every error under /api/ is JSON ``{"error": English, "message_zh": Chinese, …}``: 400 bad
+input (also a body that is not UTF-8 JSON, nests deeper than MAX_JSON_DEPTH, holds a number of
+more than MAX_NUMBER_DIGITS digits or a lone surrogate), 404 unknown id or path, 405 wrong
+method (with ``Allow``), 413 question or body too long, 422 wrong shape or type, 500 an
+unexpected fault (logged; never text/plain), 502 LLM, 503 index not built. A request body is
+limited to MAX_BODY_BYTES (env POLICY_MAX_BODY_KB), checked on Content-Length and again on
+the bytes as they arrive, before anything is parsed. /api/ask/stream always ends with an
+``answer`` or an ``error`` event.
 With ``auth=(user, password)`` the API and docs need HTTP Basic and the UI its login.
 """
 from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
+import re
 import secrets
+import threading
+import time
 from typing import Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from index.config import Settings
 from assistant.records import Answer
 from index.errors import ConfigError, IndexNotBuiltError, InputError, PolicyAssistantError
 from assistant.errors import LLMError
-from assistant.web.service import MAX_K, NotFoundError, Service, TooLongError
+from assistant.web.service import MAX_K, STORAGE_ZH, NotFoundError, Service, TooLongError, storage_failure
 
 # a hard cap on body fields, far above settings.max_question_chars, so a huge body is
 # refused by validation before anything else looks at it
 _HARD_CAP = 100_000
+MAX_BODY_BYTES = max(1, int(os.environ.get("POLICY_MAX_BODY_KB", "") or 256)) * 1024
+MAX_JSON_DEPTH = 32
+MAX_NUMBER_DIGITS = 40  # a JSON number longer than this is no figure a user typed
+_LONG_NUMBER = re.compile(rb"-?\d{%d,}" % (MAX_NUMBER_DIGITS + 1))
+_SURROGATE = re.compile("[\ud800-\udfff]")
+log = logging.getLogger("policy_assistant.api")
+
+UNEXPECTED_ZH = "系统出现意外错误，请稍后再试；如持续出现，请联系管理员。"
 
 
 class AskRequest(BaseModel):
@@ -68,8 +87,8 @@ def _status(exc: PolicyAssistantError) -> int:
     return 500
 
 
-def _error(status: int, english: str, zh: str, **extra) -> JSONResponse:
-    return JSONResponse({"error": english, "message_zh": zh, **extra}, status_code=status)
+def _error(status: int, english: str, zh: str, headers: dict | None = None, **extra) -> JSONResponse:
+    return JSONResponse({"error": english, "message_zh": zh, **extra}, status_code=status, headers=headers)
 
 
 def _sse(event: str, data) -> str:
@@ -90,9 +109,221 @@ def _basic_ok(request: Request, auth: tuple[str, str]) -> bool:
     return ok_user and ok_pass
 
 
+class BadBody(ValueError):
+    def __init__(self, english: str, zh: str):
+        super().__init__(english)
+        self.zh = zh
+
+
+def _check_number(text: str):
+    if len(text.lstrip("-").split(".")[0].split("e")[0].split("E")[0]) > MAX_NUMBER_DIGITS:
+        raise BadBody(f"a number in the body has more than {MAX_NUMBER_DIGITS} digits",
+                      f"请求中的数字过长（超过{MAX_NUMBER_DIGITS}位）；金额请写成文字，例如 \"800万元\"。")
+    return text
+
+
+def _walk(value, depth: int = 0) -> None:
+    if depth > MAX_JSON_DEPTH:
+        raise BadBody(f"the body nests deeper than {MAX_JSON_DEPTH} levels",
+                      f"请求内容嵌套过深（超过{MAX_JSON_DEPTH}层）。")
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            raise BadBody("the body holds a lone surrogate (not a character)",
+                          "请求中含有无法识别的字符（不成对的代理码位），请删除后重试。")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _walk(k, depth + 1)
+            _walk(v, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _walk(v, depth + 1)
+
+
+def check_json_body(raw: bytes) -> None:
+    """Raises BadBody unless ``raw`` is UTF-8 JSON the API can use: no nesting deeper than
+    MAX_JSON_DEPTH, no number of more than MAX_NUMBER_DIGITS digits, no lone surrogate."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadBody("the body is not valid UTF-8", "请求内容不是有效的 UTF-8 编码文本。") from None
+    try:
+        value = json.loads(text, parse_int=_check_number, parse_float=_check_number)
+    except RecursionError:
+        raise BadBody(f"the body nests deeper than {MAX_JSON_DEPTH} levels",
+                      f"请求内容嵌套过深（超过{MAX_JSON_DEPTH}层）。") from None
+    except BadBody:
+        raise
+    except ValueError as exc:
+        raise BadBody(f"the body is not valid JSON ({exc})", "请求内容不是有效的 JSON。") from None
+    _walk(value)
+
+
+def unexpected_response(exc: Exception, path: str) -> JSONResponse:
+    """An exception no handler took → the JSON error shape: 503 when the storage underneath
+    failed (read-only or full disk, a vector store that cannot open), else 500; logged."""
+    if storage_failure(exc):
+        log.error("storage unavailable on %s: %r", path, exc)
+        return _error(503, f"the index storage is unavailable ({type(exc).__name__})", STORAGE_ZH)
+    log.error("unexpected error on %s", path, exc_info=exc)
+    return _error(500, f"internal error ({type(exc).__name__})", UNEXPECTED_ZH)
+
+
+class RequestGuard:
+    """The outermost ASGI layer (inside Starlette's error middleware). An exception no handler
+    took is answered here as JSON (``unexpected_response``), so the connection stays usable.
+    For every request with a body: Content-Length and then the
+    bytes as they arrive are held to MAX_BODY_BYTES (413 before anything parses it). Under
+    /api/: a path no API route serves is a JSON 404, a wrong method a JSON 405 with ``Allow``,
+    and a JSON body must pass ``check_json_body`` (400)."""
+
+    def __init__(self, app, routes, limit: int = MAX_BODY_BYTES):
+        self.app = app
+        self.routes = routes  # the API app's route list, read at call time
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def watched_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            return await self._guarded(scope, receive, watched_send)
+        except Exception as exc:  # noqa: BLE001 - answered here, so the connection stays usable
+            if started:
+                raise
+            return await unexpected_response(exc, scope.get("path", ""))(scope, receive, send)
+
+    async def _guarded(self, scope, receive, send):
+        path = scope.get("path", "")
+        api = path.startswith("/api/")
+        if api:
+            refusal = self._route_refusal(scope)
+            if refusal is not None:
+                return await refusal(scope, receive, send)
+        if scope.get("method") in ("GET", "HEAD", "OPTIONS"):  # (the UI takes no uploads: limited too)
+            return await self.app(scope, receive, send)
+        too_big = _error(413, f"request body over the limit of {self.limit // 1024} KB",
+                         f"请求内容过大（上限 {self.limit // 1024} KB）。")
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            return await too_big(scope, receive, send)
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.limit:
+                return await too_big(scope, receive, send)
+            chunks.append(body)
+            if not message.get("more_body"):
+                break
+        raw = b"".join(chunks)
+        if api and raw.strip():
+            try:
+                check_json_body(raw)
+            except BadBody as exc:
+                return await _error(400, str(exc), exc.zh)(scope, receive, send)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": raw, "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
+
+    def _route_refusal(self, scope):
+        from starlette.routing import Match, Mount
+
+        allowed: set[str] = set()
+        for route in self.routes:
+            if isinstance(route, Mount):
+                continue
+            match, _ = route.matches(scope)
+            if match == Match.FULL:
+                return None
+            if match == Match.PARTIAL:
+                allowed |= set(getattr(route, "methods", None) or ())
+        if allowed:
+            allow = ", ".join(sorted(allowed))
+            return _error(405, f"method {scope.get('method')} not allowed here; use {allow}",
+                          f"不支持该请求方法（{scope.get('method')}），请使用 {allow}。",
+                          headers={"Allow": allow})
+        return _error(404, f"no API endpoint at {scope.get('path')}", "未找到该接口地址，请查看 /docs。")
+
+
+class LoginThrottle:
+    """Failed logins per client (address): each failure answers only after a growing delay
+    (``delay`` × failures, at most ``max_delay`` s); ``max_failures`` failures within ``window``
+    seconds lock the client out for ``lockout`` seconds (429, even with the right password).
+    A success clears the client's count. Memory is bounded: stale entries are dropped."""
+
+    def __init__(self, max_failures: int = 10, window: float = 900.0, lockout: float = 900.0,
+                 delay: float = 0.25, max_delay: float = 2.0, max_clients: int = 10_000):
+        self.max_failures, self.window, self.lockout = max_failures, window, lockout
+        self.delay, self.max_delay, self.max_clients = delay, max_delay, max_clients
+        self._failures: dict[str, list[float]] = {}
+        self._locked: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def locked_for(self, client: str, now: float | None = None) -> float:
+        """Seconds the client is still locked out (0 when it is not)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            until = self._locked.get(client, 0.0)
+            if until and until <= now:
+                self._locked.pop(client, None)
+                return 0.0
+            return max(0.0, until - now)
+
+    def failed(self, client: str, now: float | None = None) -> float:
+        """Record a failure; returns the delay to apply before answering."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if len(self._failures) >= self.max_clients:  # drop the stalest clients
+                for key in sorted(self._failures, key=lambda k: self._failures[k][-1])[:self.max_clients // 10]:
+                    self._failures.pop(key, None)
+            times = [t for t in self._failures.get(client, []) if now - t < self.window] + [now]
+            self._failures[client] = times
+            if len(times) >= self.max_failures:
+                self._locked[client] = now + self.lockout
+                self._failures.pop(client, None)
+            return min(self.delay * len(times), self.max_delay)
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)
+
+
+# Without a login: the login page and what it needs to render, the health check and the
+# static assets. Every other route (the API, the docs, every Gradio route: config, queue,
+# heartbeat, reset, cancel, upload, file, …) needs the login cookie or HTTP Basic.
+_OPEN_PATHS = {"/", "/login", "/login/", "/healthz", "/favicon.ico", "/robots.txt", "/manifest.json",
+               "/theme.css", "/gradio_api/theme.css", "/config", "/config/", "/gradio_api/config",
+               "/login_check", "/login_check/", "/gradio_api/login_check", "/app_id", "/gradio_api/app_id"}
+_OPEN_PREFIXES = ("/assets/", "/static/", "/svelte/", "/gradio_api/assets/", "/gradio_api/static/",
+                  "/pwa_icon", "/api-docs-static/", "/fonts/")
+
+
+def _client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None = None,
-               kb=None, ui: bool = True) -> FastAPI:
-    """The FastAPI app; ``ui=False`` leaves the Gradio UI out (API only)."""
+               kb=None, ui: bool = True, warm: bool = True,
+               login_throttle: LoginThrottle | None = None) -> FastAPI:
+    """The FastAPI app; ``ui=False`` leaves the Gradio UI out (API only); ``warm``: load the
+    index and model and answer a warm-up question when the server starts."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     service = Service(settings, assistant=assistant, kb=kb)
     meta = dict(title="政策助手 API", version="0.1.0",
@@ -107,15 +338,54 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
     app.state.service = service
 
     if auth:
-        protected = ("/api/", "/docs", "/redoc", "/openapi.json")
+        throttle = login_throttle or LoginThrottle()
+        app.state.login_throttle = throttle
+
+        def gradio_user(request: Request) -> str | None:
+            """The user of a valid Gradio login cookie (None without one)."""
+            gradio_app = getattr(app.state, "gradio_app", None)
+            if gradio_app is None:
+                return None
+            cid = gradio_app.cookie_id
+            token = (request.cookies.get(f"access-token-{cid}")
+                     or request.cookies.get(f"access-token-unsecure-{cid}"))
+            return gradio_app.tokens.get(token) if token else None
+
+        def refuse(status: int, english: str, zh: str, retry: float | None = None) -> JSONResponse:
+            headers = {"WWW-Authenticate": 'Basic realm="policy-assistant"'} if status == 401 else {}
+            if retry:
+                headers["Retry-After"] = str(int(retry) + 1)
+            return _error(status, english, zh, headers=headers)
 
         @app.middleware("http")
-        async def basic_auth(request: Request, call_next):
-            if request.url.path.startswith(protected) and not _basic_ok(request, auth):
-                return JSONResponse(
-                    {"error": "authentication required", "message_zh": "需要登录：请提供用户名和密码。"},
-                    status_code=401, headers={"WWW-Authenticate": 'Basic realm="policy-assistant"'})
-            return await call_next(request)
+        async def login_required(request: Request, call_next):
+            import asyncio
+
+            path = request.url.path
+            client = _client_of(request)
+            is_login = path.rstrip("/") in ("/login", "/gradio_api/login") and request.method == "POST"
+            has_basic = request.headers.get("authorization", "").lower().startswith("basic ")
+            if is_login or has_basic:
+                wait = throttle.locked_for(client)
+                if wait:
+                    return refuse(429, f"too many failed logins; try again in {int(wait) + 1} s",
+                                  f"登录失败次数过多，请在{int(wait) // 60 + 1}分钟后再试。", retry=wait)
+            if is_login:
+                response = await call_next(request)
+                if response.status_code >= 400:
+                    await asyncio.sleep(throttle.failed(client))
+                else:
+                    throttle.succeeded(client)
+                return response
+            if has_basic:
+                if _basic_ok(request, auth):
+                    throttle.succeeded(client)
+                    return await call_next(request)
+                await asyncio.sleep(throttle.failed(client))
+                return refuse(401, "wrong user name or password", "用户名或密码错误。")
+            if path in _OPEN_PATHS or path.startswith(_OPEN_PREFIXES) or gradio_user(request):
+                return await call_next(request)
+            return refuse(401, "authentication required", "需要登录：请提供用户名和密码。")
 
     @app.middleware("http")
     async def no_sniff(request: Request, call_next):
@@ -129,6 +399,20 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
     async def library_error(request: Request, exc: PolicyAssistantError):
         return _error(_status(exc), str(exc), exc.zh)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        zh = {400: "请求内容无法解析。", 401: "需要登录。", 403: "无权访问。", 404: "未找到。",
+              405: "不支持该请求方法。", 413: "请求内容过大。"}.get(exc.status_code, "请求有误。")
+        return _error(exc.status_code, str(exc.detail), zh, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(ArithmeticError)
+    async def arithmetic_error(request: Request, exc: ArithmeticError):
+        # decimal.InvalidOperation & co.: a figure beyond what can be computed exactly
+        log.warning("arithmetic error on %s: %r", request.url.path, exc)
+        return _error(400, "a figure is too large or malformed to compute exactly",
+                      "数额过大或格式有误，无法精确计算，请检查输入的数字。")
+
+
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
         problems = []
@@ -140,7 +424,21 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
 
     @app.get("/healthz", tags=["status"])
     def healthz():
-        return service.health()
+        """starting (503) / ready (200) / degraded (200 while answers can still be given,
+        e.g. an unwritable disk; 503 when not: index missing, model not loaded), with reasons."""
+        body = service.health()
+        return JSONResponse(body, status_code=body.pop("http_status", 200))
+
+    if warm:
+        # a ready assistant handed in (tests, embedding) is warmed before the port opens; a
+        # server that loads its own index listens at once and says "starting" until warm
+        def start_warming():
+            if assistant is not None:
+                service.warm()
+            else:
+                service.start_warming()
+
+        app.router.on_startup.append(start_warming)
 
     @app.post("/api/ask", tags=["answers"])
     def ask(req: AskRequest):
@@ -154,14 +452,31 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
         items = service.stream(req.question, session_id=req.session_id, as_of=req.as_of)
 
         def events():
+            # never an empty 200: the stream ends with an ``answer`` or an ``error`` event
+            answered = False
             try:
                 for item in items:
                     if isinstance(item, Answer):
+                        answered = True
                         yield _sse("answer", item.to_dict())
                     else:
                         yield _sse("chunk", item)
             except PolicyAssistantError as exc:
                 yield _sse("error", {"error": str(exc), "message_zh": exc.zh})
+                return
+            except ArithmeticError as exc:
+                log.warning("arithmetic error in a stream: %r", exc)
+                yield _sse("error", {"error": "a figure is too large or malformed to compute exactly",
+                                     "message_zh": "数额过大或格式有误，无法精确计算，请检查输入的数字。"})
+                return
+            except Exception as exc:  # noqa: BLE001 - the client must hear that it failed
+                log.exception("unexpected error in a stream")
+                zh = STORAGE_ZH if storage_failure(exc) else UNEXPECTED_ZH
+                yield _sse("error", {"error": f"internal error ({type(exc).__name__})", "message_zh": zh})
+                return
+            if not answered:
+                yield _sse("error", {"error": "the answer ended without a result",
+                                     "message_zh": UNEXPECTED_ZH})
 
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache"})
@@ -176,7 +491,11 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
         """Ranked clauses, each with its citation line (title, 文号, issuer, clause path)."""
         hits = service.search(q, k=k, region=region, issuer=issuer, valid_only=valid_only,
                               mode=mode, as_of=as_of)
-        return {"query": q.strip(), "count": len(hits), "results": hits}
+        body = {"query": q.strip(), "count": len(hits), "results": hits}
+        notice = service.search_notice(q, region=region, issuer=issuer)
+        if notice:
+            body["message_zh"] = notice
+        return body
 
     @app.post("/api/calculate", tags=["calculator"])
     def calculate(req: CalculateRequest):
@@ -194,6 +513,9 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
     def document(doc_id: str, as_of: str | None = None):
         return service.document(doc_id, as_of=as_of)
 
+    # outermost: body limit and JSON checks before any parsing; API 404/405 before the UI mount
+    app.add_middleware(RequestGuard, routes=app.router.routes)
+
     if ui:
         import gradio as gr
 
@@ -204,4 +526,8 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
             app, blocks, path="/", auth=auth, auth_message="政策助手：请输入用户名和密码",
             ssr_mode=False, footer_links=[], theme=theme(), css=THEME_CSS, head=head_html(),
             show_error=True, mcp_server=False, pwa=False)
+        from starlette.routing import Mount
+
+        # the Gradio app (its login tokens) for the login check above
+        app.state.gradio_app = next((r.app for r in app.routes if isinstance(r, Mount) and r.path in ("", "/")), None)
     return app

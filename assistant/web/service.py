@@ -9,23 +9,56 @@ return records or plain dicts and raise named errors (``assistant.errors``):
     documents/document  metadata, validity at as-of, clause tree
 
 The knowledge base and the assistant load lazily on first use, so the server starts
-(and shows how to build the index) even when no index exists yet.
+(and shows how to build the index) even when no index exists yet. ``warm()`` (run by the
+server in the background as it starts) loads the index and the embedding model and answers
+one warm-up question, so the first real answer after /healthz says "ready" pays no load.
+
+``health()`` tells the truth: ``status`` is "starting" (warming), "ready", or "degraded"
+with ``reasons`` (index missing, model not loaded, data dir not writable); ``http_status``
+is 200 when answers can be given (ready, or degraded only by an unwritable disk: answers
+then say they were not saved) and 503 otherwise.
 """
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 import threading
+import time
 from typing import Any, Iterator
 
 from assistant.calculator.select import calculate_clause
 from assistant.rules.catalog import rules_for
 from index.config import Settings, parse_as_of
-from index.errors import ConfigError, InputError, PolicyAssistantError
+from index.errors import ConfigError, IndexNotBuiltError, InputError, PolicyAssistantError
 from assistant.records import Answer, Calculation, Citation
 from index.records import Clause, ScoredClause
 
 SEARCH_MODES = ("hybrid", "dense", "bm25")
-MAX_K = 50
+# one limit for `search --k` (CLI), /api/search and the UI: the retriever's
+from index.store.retrieve import MAX_K  # noqa: E402
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
+WARM_QUESTION = "企业可以申请哪些补助？"  # a generic question: loads jieba, the model, the rules
+_PROBE_EVERY = 5.0  # seconds a writability probe is trusted
+log = logging.getLogger("policy_assistant.service")
+
+
+STORAGE_ZH = "知识库暂时无法打开（数据目录可能只读、已满或已损坏），请联系管理员。"
+
+
+def storage_failure(exc: BaseException) -> bool:
+    """An error of the storage underneath (the vector store, SQLite, a read-only or full
+    disk) rather than of the request: answered 503, and named in /healthz."""
+    import errno
+    import sqlite3
+
+    if isinstance(exc, sqlite3.Error) or type(exc).__module__.split(".")[0] == "chromadb":
+        return True
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.ENOSPC, errno.EACCES, errno.EDQUOT):
+        return True
+    cause = exc.__cause__ or exc.__context__
+    return cause is not None and cause is not exc and storage_failure(cause)
 
 
 class NotFoundError(InputError):
@@ -47,6 +80,45 @@ class Service:
         self._kb = kb if kb is not None else getattr(assistant, "kb", None)
         self._lock = threading.Lock()
         self._rules: dict[str, list] | None = None
+        self._warm_state = "cold"  # cold → starting → ready (warm() ran; failures kept in _warm_error)
+        self._warm_error: PolicyAssistantError | Exception | None = None
+        self._probe: tuple[float, str | None] | None = None
+        self.warm_seconds: float | None = None
+
+    # -- warming and health ------------------------------------------------
+    def warm(self) -> None:
+        """Load the index and the model and answer one warm-up question (no session is
+        written); never raises — a failure shows in ``health()``."""
+        self._warm_state = "starting"
+        start = time.perf_counter()
+        try:
+            kb = self.kb
+            if kb.clauses:
+                self.assistant.ask(WARM_QUESTION, session_id=None)
+                kb.search(WARM_QUESTION, k=1, mode="dense")
+                self.rules()
+            self._warm_error = None
+        except Exception as exc:  # noqa: BLE001 - reported by health(), not raised
+            self._warm_error = exc
+            if not isinstance(exc, PolicyAssistantError):
+                log.exception("warm-up failed")
+        finally:
+            self.warm_seconds = time.perf_counter() - start
+            self._warm_state = "ready"
+
+    def start_warming(self) -> threading.Thread:
+        self._warm_state = "starting"
+        thread = threading.Thread(target=self.warm, name="warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def _writable(self) -> str | None:
+        now = time.monotonic()
+        if self._probe is None or now - self._probe[0] > _PROBE_EVERY:
+            from assistant.chat.sessions import SessionStore
+
+            self._probe = (now, SessionStore(self.settings.sessions_dir).writable())
+        return self._probe[1]
 
     # -- loading ---------------------------------------------------------
     @property
@@ -73,20 +145,49 @@ class Service:
         return mode if isinstance(mode, str) else ("llm" if self.settings.llm_enabled else "default")
 
     def health(self) -> dict[str, Any]:
-        """Never raises: says whether the index is loaded and, if not, why."""
+        """Never raises: starting / ready / degraded, with the reasons (see the module doc)."""
+        body: dict[str, Any] = {"status": "ready", "index_loaded": False, "model_loaded": False,
+                                "documents": 0, "clauses": 0, "mode": self.mode,
+                                "as_of": self.settings.as_of.isoformat(), "reasons": []}
+        if self._warm_state == "starting":
+            body.update(status="starting", message_zh="服务正在启动（加载知识库和模型），请稍候。",
+                        http_status=503)
+            return body
+        reasons, zh = [], []
         try:
-            kb = self.kb
-            return {
-                "status": "ok",
-                "index_loaded": True,
-                "documents": len(kb.documents),
-                "clauses": len(kb.clauses),
-                "mode": self.mode,
-                "as_of": self.as_of().isoformat(),
-            }
+            kb = self._kb if self._kb is not None else self.kb
+            body.update(index_loaded=True, documents=len(kb.documents), clauses=len(kb.clauses))
+            body["model_loaded"] = getattr(getattr(kb, "_model", None), "embedder", None) is not None
         except PolicyAssistantError as exc:
-            return {"status": "degraded", "index_loaded": False, "documents": 0, "clauses": 0,
-                    "mode": self.mode, "error": str(exc), "message_zh": exc.zh}
+            reasons.append(f"index: {exc}")
+            zh.append(exc.zh)
+            body.update(error=str(exc))
+        if body["index_loaded"] and isinstance(self._warm_error, IndexNotBuiltError):
+            self.start_warming()  # the index was built since the server started: warm up now
+            body.update(status="starting", message_zh="服务正在启动（加载知识库和模型），请稍候。",
+                        http_status=503)
+            return body
+        if body["index_loaded"] and self._warm_error is not None:
+            if storage_failure(self._warm_error):
+                reasons.append(f"index: the vector store cannot be opened ({type(self._warm_error).__name__}: "
+                               f"{self._warm_error})")
+                zh.append(STORAGE_ZH)
+            else:
+                reasons.append(f"model: {self._warm_error}")
+                zh.append("模型或知识库加载失败，暂时无法回答。")
+        elif self._warm_state == "ready" and body["index_loaded"] and not body["model_loaded"]:
+            reasons.append("model: the embedding model is not loaded")
+            zh.append("模型尚未加载。")
+        answering = not reasons
+        disk = self._writable()
+        if disk:
+            reasons.append(f"disk: {disk}")
+            zh.append("数据目录不可写：照常回答，但对话不会保存。")
+        if reasons:
+            body.update(status="degraded", reasons=reasons, message_zh="".join(zh),
+                        error=body.get("error") or "; ".join(reasons))
+        body["http_status"] = 200 if answering else 503
+        return body
 
     # -- input checks ----------------------------------------------------
     def as_of(self, value: str | dt.date | None = None) -> dt.date:
@@ -99,9 +200,14 @@ class Service:
 
     def check_question(self, question: str, what: str = "question", what_zh: str = "问题") -> str:
         """Stripped text; InputError when empty, TooLongError over settings.max_question_chars."""
+        if question is not None and not isinstance(question, str):
+            raise InputError(f"{what} must be text, not {type(question).__name__}", zh=f"{what_zh}必须是文字。")
         q = (question or "").strip()
         if not q:
             raise InputError(f"{what} is empty", zh=f"请输入{what_zh}。")
+        if _SURROGATE.search(q):  # half of a UTF-16 pair, or bytes that were not UTF-8
+            raise InputError(f"{what} holds a lone surrogate (not a character)",
+                             zh=f"{what_zh}中含有无法识别的字符，请删除后重新输入。")
         limit = self.settings.max_question_chars
         if len(q) > limit:
             raise TooLongError(
@@ -155,12 +261,16 @@ class Service:
     # -- retrieval -------------------------------------------------------
     def search(self, query: str, k: int = 8, region: str | None = None, issuer: str | None = None,
                valid_only: bool = False, mode: str = "hybrid", as_of: str | None = None) -> list[dict]:
-        """Ranked hits: {rank, score, clause, citation (verified, whole clause), document}."""
+        """Ranked hits: {rank, score, clause, citation (verified, whole clause), document}.
+        Text with no letter, digit or Chinese character (garbage, undecodable bytes) and a
+        region or issuer no document has give no hits; ``search_notice`` says why."""
         q = self.check_question(query, what="search query", what_zh="检索内容")
         if mode not in SEARCH_MODES:
             raise InputError(f"mode must be one of {', '.join(SEARCH_MODES)}", zh="检索方式无效。")
         if not 1 <= int(k) <= MAX_K:
             raise InputError(f"k must be between 1 and {MAX_K}", zh=f"结果条数应在1到{MAX_K}之间。")
+        if self.search_notice(q, region=region, issuer=issuer):
+            return []
         day = self.as_of(as_of)
         hits: list[ScoredClause] = self.kb.search(
             q, k=int(k), mode=mode, region=region or None, issuer=issuer or None,
@@ -183,6 +293,20 @@ class Service:
                 "line": citation.line,
             })
         return out
+
+    def search_notice(self, query: str, region: str | None = None, issuer: str | None = None) -> str | None:
+        """Why a search finds nothing before it runs (Chinese), or None."""
+        if not _MEANINGFUL.search((query or "").replace("\ufffd", "")):
+            return "检索内容中没有可识别的文字（汉字、字母或数字），请重新输入。"
+        from index.store.retrieve import allowed_documents
+
+        for key, value, known, what in (("region", region, self.regions(), "地区"),
+                                        ("issuer", issuer, self.issuers(), "发文机关")):
+            value = (value or "").strip()
+            if value and not allowed_documents(self.kb, **{key: value}):
+                shown = "、".join(known[:12]) + ("等" if len(known) > 12 else "")
+                return f"未收录{what}为“{value}”的文件；已收录的{what}：{shown}。"
+        return None
 
     def citation_for(self, clause: Clause, day: dt.date | None = None) -> Citation | None:
         from assistant.answer.citations import make_citation

@@ -7,15 +7,25 @@ charset-normalizer). HTML goes through BeautifulSoup with block elements turned
 into line breaks; .docx through python-docx (paragraphs, then tables); .pdf
 through pypdf (pages joined by a blank line). Anything that cannot be read as
 text raises ``DocumentError(path, reason)`` with the reason in English.
+
+Guards before any parsing: a file over ``max_file_bytes()`` (env POLICY_MAX_FILE_MB, default
+10 MB; real policy files are well under 1 MB) is skipped on its size alone, unread; a text
+file is read in blocks and refused at the first block that is binary (NUL bytes or the magic
+number of a known binary format), so a 50 MB file of noise costs one block of memory. Binary
+files are named as such ("binary file (PNG image)"), also under a .docx/.pdf name.
 """
 from __future__ import annotations
 
 import codecs
 import io
+import os
 import re
 from pathlib import Path
 
-from index.errors import DocumentError
+from index.errors import ConfigError, DocumentError
+
+DEFAULT_MAX_FILE_MB = 10.0
+BLOCK = 1 << 20  # read text files a block at a time
 
 TEXT_EXTS = {".txt", ".md"}
 HTML_EXTS = {".html", ".htm"}
@@ -29,8 +39,88 @@ _BLOCK_TAGS = (
 )
 
 
+# The opening bytes of binary formats someone may drop in a corpus folder by mistake.
+_MAGIC = (
+    (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
+    (b"PK\x03\x04", "ZIP archive"), (b"%PDF", "PDF document"), (b"\x7fELF", "executable"),
+    (b"\x1f\x8b", "gzip archive"), (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"Rar!", "RAR archive"), (b"\xd0\xcf\x11\xe0", "old Office file (.doc/.xls/.ppt)"),
+    (b"SQLite format 3", "SQLite database"), (b"RIFF", "audio/video (RIFF)"), (b"ID3", "MP3 audio"),
+)
+
+
+def max_file_bytes() -> int:
+    """The size limit per corpus file: env POLICY_MAX_FILE_MB (default 10; 0 or less: none)."""
+    text = os.environ.get("POLICY_MAX_FILE_MB", "").strip()
+    try:
+        mb = float(text) if text else DEFAULT_MAX_FILE_MB
+    except ValueError:
+        raise ConfigError(f"POLICY_MAX_FILE_MB={text!r} is not a number of megabytes") from None
+    return int(mb * 1024 * 1024) if mb > 0 else 0
+
+
+def sniff_binary(head: bytes) -> str | None:
+    """What binary format ``head`` (a file's first bytes) opens with, or None for text.
+    UTF-16 text (with its BOM) is text."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    for magic, kind in _MAGIC:
+        if kind and head.startswith(magic):
+            return kind
+    if b"\x00" in head:
+        return "binary data (contains NUL bytes)"
+    return None
+
+
+def _binary_error(path: Path, kind: str) -> DocumentError:
+    return DocumentError(str(path), f"binary file ({kind}), not a text document",
+                         zh=f"文件 {path.name} 是二进制文件（{kind}），不是文本文件。")
+
+
+def check_size(path: Path) -> None:
+    """DocumentError when the file is over the size limit (judged on its size, unread)."""
+    limit = max_file_bytes()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DocumentError(str(path), f"cannot be read: {exc.strerror or exc}") from None
+    if limit and size > limit:
+        raise DocumentError(
+            str(path), f"file is {size / 1048576:.3g} MB, over the limit of {limit / 1048576:.3g} MB "
+                       "(POLICY_MAX_FILE_MB); skipped unread",
+            zh=f"文件 {path.name} 过大（{size / 1048576:.3g} MB，上限 {limit / 1048576:.3g} MB），已跳过。")
+
+
+def _read_guarded(path: Path, ext: str) -> bytes:
+    """The file's bytes, read a block at a time; a text file stops at its first binary block."""
+    blocks = []
+    try:
+        with path.open("rb") as f:
+            head = f.read(BLOCK)
+            kind = sniff_binary(head)
+            if ext in TEXT_EXTS | HTML_EXTS:
+                if kind:
+                    raise _binary_error(path, kind)
+            elif ext == ".docx" and not head.startswith(b"PK\x03\x04") and head.strip():
+                raise _binary_error(path, kind) if kind else DocumentError(
+                    str(path), "not a readable .docx file (not a ZIP package)",
+                    zh=f"文件 {path.name} 不是有效的 Word 文档。")
+            elif ext == ".pdf" and not head.lstrip().startswith(b"%PDF") and head.strip():
+                raise _binary_error(path, kind) if kind and kind != "PDF document" else DocumentError(
+                    str(path), "not a readable PDF (no %PDF header)", zh=f"文件 {path.name} 不是有效的 PDF 文件。")
+            blocks.append(head)
+            while block := f.read(BLOCK):
+                if ext in TEXT_EXTS | HTML_EXTS and b"\x00" in block and not head.startswith(
+                        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    raise _binary_error(path, "binary data (contains NUL bytes)")
+                blocks.append(block)
+    except OSError as exc:
+        raise DocumentError(str(path), f"cannot be read: {exc.strerror or exc}") from None
+    return b"".join(blocks)
+
+
 def read_text(path: str | Path) -> str:
-    """Path → the file's text. Raises DocumentError for empty, binary,
+    """Path → the file's text. Raises DocumentError for empty, binary, over-size,
     undecodable or unsupported files."""
     path = Path(path)
     ext = path.suffix.lower()
@@ -39,10 +129,8 @@ def read_text(path: str | Path) -> str:
             str(path), f"unsupported file type {ext or '(none)'!r}",
             zh=f"文件 {path.name} 的类型不受支持（支持 txt、md、html、docx、pdf）。",
         )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(str(path), f"cannot be read: {exc.strerror or exc}") from None
+    check_size(path)
+    data = _read_guarded(path, ext)
     if not data.strip():
         raise DocumentError(str(path), "empty file", zh=f"文件 {path.name} 是空文件。")
     if ext == ".md":
@@ -63,7 +151,8 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
         # UTF-16 files carry NULs too, but only with a BOM; anything else with NULs is binary.
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return _check_text(data.decode("utf-16"), name)
-        raise DocumentError(name, "binary file (contains NUL bytes)", zh=f"文件 {name} 不是文本文件。")
+        raise DocumentError(name, "binary file (binary data (contains NUL bytes)), not a text document",
+                            zh=f"文件 {name} 是二进制文件，不是文本文件。")
     if data.startswith(codecs.BOM_UTF8):
         return _check_text(data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), name)
     try:

@@ -48,7 +48,7 @@ def test_docs_json_lists_metadata_validity_and_clause_counts(kb, settings, capsy
     assert "text" not in rows["jiaxing-2024-two-industries-integration"]
 
 
-def test_docs_table(settings, capsys):
+def test_docs_table(kb, settings, capsys):  # kb: the index these commands read
     code, out, _ = _run(capsys, "docs", "--data-dir", str(settings.data_dir), "--as-of", "2026-11-21")
     assert code == 0
     assert "泉政文〔2015〕95号" in out and "已失效" in out and "原文不完整" in out
@@ -76,7 +76,7 @@ def test_search_json_carries_verbatim_text(kb, settings, capsys):
         assert r["citation"].endswith(c.display_path)
 
 
-def test_search_errors_are_clear_english(settings, capsys, tmp_path):
+def test_search_errors_are_clear_english(kb, settings, capsys, tmp_path):
     code, _, err = _run(capsys, "search", "   ", "--data-dir", str(settings.data_dir))
     assert code == 2 and "question is empty" in err
     code, _, err = _run(capsys, "search", "补助", "--data-dir", str(tmp_path / "none"))
@@ -107,3 +107,13 @@ def test_ingest_with_nothing_indexable_exits_1_and_keeps_the_index(data_copy, tm
     assert report["status"] == "failed" and report["bad"][0]["path"].endswith("empty.txt")
     code, out, _ = _run(capsys, "docs", "--json", "--data-dir", str(data_copy))
     assert code == 0 and len(json.loads(out)) == 5
+
+
+def test_ingest_of_a_path_that_does_not_exist_fails_clearly(tmp_path, capsys, corpus_dir):
+    data = tmp_path / "data"
+    code, out, err = _run(capsys, "ingest", str(tmp_path / "nonexistent"), "--data-dir", str(data),
+                          "--corpus", str(corpus_dir))
+    assert code == 2 and "no such file or folder" in err and "nonexistent" in err
+    assert not (data / "index").exists()  # nothing was built
+    code, out, err = _run(capsys, "ingest", "--data-dir", str(data), "--corpus", str(tmp_path / "no-corpus"))
+    assert code == 2 and "does not exist" in err

@@ -143,3 +143,74 @@ def test_html_metadata_table_is_read(tmp_path):
     doc = load_document(path, tmp_path)
     assert (doc.issuer, doc.doc_number, doc.region) == ("嘉兴市人民政府", "嘉政发〔2024〕14号", "嘉兴")
     assert doc.title == "嘉兴市推动两业融合发展实施方案" and doc.dates["成文"] == "2024-04-18"
+
+
+# -- guards: size limit, streamed binary detection, binary named as binary -------------
+def test_a_file_over_the_size_limit_is_skipped_unread(tmp_path, monkeypatch):
+    from index.ingest import loaders
+
+    path = tmp_path / "huge.txt"
+    path.write_bytes(TEXT.encode() * 200)  # ~40 KB
+    monkeypatch.setenv("POLICY_MAX_FILE_MB", "0.01")
+    opened = []
+    real_open = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: opened.append(self) or real_open(self, *a, **k))
+    with pytest.raises(DocumentError) as err:
+        read_text(path)
+    assert "over the limit of 0.01 MB" in err.value.reason and "POLICY_MAX_FILE_MB" in err.value.reason
+    assert "过大" in err.value.zh and path not in opened  # judged on its size alone
+    monkeypatch.setenv("POLICY_MAX_FILE_MB", "1")
+    assert read_text(path).startswith("泉州市")
+    monkeypatch.setenv("POLICY_MAX_FILE_MB", "lots")
+    from index.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        loaders.max_file_bytes()
+
+
+def test_binary_noise_is_refused_after_one_block(tmp_path, monkeypatch):
+    import os
+
+    from index.ingest import loaders
+
+    path = tmp_path / "noise.txt"
+    path.write_bytes(os.urandom(8 * loaders.BLOCK))
+    reads = []
+    real_open = Path.open
+
+    class Counting:
+        def __init__(self, f):
+            self.f = f
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+        def read(self, n=-1):
+            data = self.f.read(n)
+            reads.append(len(data))
+            return data
+
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: Counting(real_open(self, *a, **k)))
+    with pytest.raises(DocumentError) as err:
+        read_text(path)
+    assert "binary" in err.value.reason and sum(reads) <= loaders.BLOCK
+
+
+@pytest.mark.parametrize("name, head, kind", [
+    ("scan.txt", b"\x89PNG\r\n\x1a\n" + b"IHDR" + b"\x01" * 40, "PNG image"),
+    ("photo.md", b"\xff\xd8\xff\xe0" + b"JFIF" + b"\x7f" * 40, "JPEG image"),
+    ("archive.html", b"PK\x03\x04" + b"\x14" * 40, "ZIP archive"),
+    ("report.docx", b"\x89PNG\r\n\x1a\n" + b"\x02" * 40, "PNG image"),
+    ("legacy.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x03" * 40, "old Office file"),
+    ("policy.pdf", b"GIF89a" + b"\x04" * 40, "GIF image"),
+])
+def test_binary_files_are_named_as_binary(tmp_path, name, head, kind):
+    path = tmp_path / name
+    path.write_bytes(head * 20)
+    with pytest.raises(DocumentError) as err:
+        read_text(path)
+    assert err.value.reason.startswith("binary file") and kind in err.value.reason
+    assert "二进制" in err.value.zh
