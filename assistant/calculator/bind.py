@@ -161,7 +161,7 @@ _OTHER_UNIT = {"平方米": "亩", "亩": "平方米", "元": "美元", "美元"
 def needs_of(rule: SubsidyRule) -> list[tuple[str, str | None]]:
     """(fact name, unit type) of every figure ``calculate`` reads for ``rule``, in reading order."""
     out = [(th.fact, unit_type(th.unit, th.fact)) for th in rule.thresholds]
-    rated = rule.kind in ("rate", "permille") or (rule.kind == "tiered" and any(t.rate is not None for t in rule.tiers))
+    rated = rule.kind in ("rate", "permille", "limit") or (rule.kind == "tiered" and any(t.rate is not None for t in rule.tiers))
     if rule.kind == "tiered":
         out.append((rule.tier_fact, unit_type(rule.tier_unit, rule.tier_fact)))
     if rated:
@@ -246,7 +246,8 @@ def bind_facts(rule: SubsidyRule, facts: dict | None) -> Binding:
     for names, kind in open_groups:
         if kind is None:
             continue
-        family = money_family(names[0]) if kind in ("元", "美元") else None
+        # a limit is a share of whatever sum the document names (a contract, an estimate): any family
+        family = money_family(names[0]) if kind in ("元", "美元") and rule.kind != "limit" else None
         # an unlabelled figure ('金额（一年）') may fill any need of its type; a labelled one only a
         # need whose name shares a telling character with its label ('投资额' → '投入资金')
         cands = [k for k, v in facts.items()

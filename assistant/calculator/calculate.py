@@ -196,5 +196,26 @@ def _loan(rule, facts, calc, money):
     calc.eligible = True
 
 
-_KINDS = {"fixed": _fixed, "rate": _rate, "permille": _rate, "per_unit": _per_unit, "tiered": _tiered,
+def _limit(rule, facts, calc, money):
+    """A sum the document bounds as a share of another: the bound itself, capped when a cap is given."""
+    name = rule.base or "计算基数"
+    bound = "不低于" if rule.at_least else "不超过"
+    base = _fact(facts, name, rule.currency)
+    if base is None:
+        calc.missing_facts.append(name)
+        calc.steps.append(f"{rule.benefit}{bound}{name}的{format_rate(rule.rate)}")
+        return
+    raw = normalize(base.value * rule.rate)
+    calc.steps.append(f"{money(base.value)} × {format_rate(rule.rate)} = {money(raw)}")
+    amount = raw if rule.at_least else _capped(raw, rule.cap, money, calc)
+    calc.amount_yuan = amount
+    if rule.at_least:
+        calc.summary = f"{rule.benefit}不低于{money(amount)}"
+    else:
+        calc.summary = f"{rule.benefit}最多为{money(amount)}"
+    calc.steps.append(calc.summary)
+    calc.eligible = True
+
+
+_KINDS = {"limit": _limit, "fixed": _fixed, "rate": _rate, "permille": _rate, "per_unit": _per_unit, "tiered": _tiered,
           "upgrade": _upgrade, "tax_deduction": _tax_deduction, "tax_rate": _tax_rate, "loan": _loan}

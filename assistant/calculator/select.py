@@ -26,7 +26,7 @@ from assistant.rules.model import SubsidyRule
 from assistant.rules.catalog import extract_rules, rules_for, stacking_principle
 from assistant.question.facts import YEARLY
 from assistant.lexicon.numbers import format_money, format_quantity
-from assistant.lexicon.vocab import document_words
+from assistant.lexicon.vocab import document_words, match_tier
 
 DEGREES = ("博士", "硕士", "本科")
 
@@ -44,14 +44,25 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
     if payer := asked_payer(question or ""):
         facts.setdefault("出资方", payer)
     rules = _rules_of(kb, clause)
-    scored = []
+    scored, lacking = [], []
     for rule in rules:
-        if _contradicted(rule, facts):
+        rule_facts = _tier_facts(rule, facts, question or "")
+        if _contradicted(rule, rule_facts):
+            if rule.levels and rule_facts.get("级别"):
+                lacking.append((rule, rule_facts))
             continue
-        binding = bind_facts(rule, facts)
-        scored.append((_relevance(rule, facts, binding), rule, binding))
+        binding = bind_facts(rule, rule_facts)
+        scored.append((_relevance(rule, rule_facts, binding), rule, binding))
+    if lacking and not any(r.levels for _s, r, _b in scored):
+        # the user named a tier the clause does not list: say so, never answer with another rule
+        scored = [(1, rule, bind_facts(rule, f)) for rule, f in lacking] + \
+                 [s for s in scored if s[0] > 0]
     if any(score > 0 for score, _r, _b in scored):
         scored = [s for s in scored if s[0] > 0]
+    if (way := _asked_bound(question or "")) and any(r.kind == "limit" for _s, r, _b in scored):
+        # '最少能预付多少' asks for the floor of a sum bounded both ways, '最多' for its ceiling
+        kept = [s for s in scored if s[1].kind != "limit" or s[1].at_least == (way == "min")]
+        scored = kept or scored
     # stable: document order within the same relevance and subject overlap
     asked = document_words(question or "")  # '批发零售' also meets a rule for '批零贸易类企业'
     fit = {id(r): (s, _overlap(r.subject, asked)) for s, r, _b in scored}
@@ -133,6 +144,32 @@ def _rules_of(kb, clause) -> list[SubsidyRule]:
         return by_clause[clause.clause_id]
     doc = getattr(kb, "documents", {}).get(clause.doc_id) if kb is not None else None
     return extract_rules(clause, stacking_principle(doc.text) if doc else "")
+
+
+_ASK_MIN = re.compile(r"最少|至少|最低|起码|不低于|下限")
+_ASK_MAX = re.compile(r"最多|至多|最高|顶多|不超过|上限|封顶")
+
+
+def _asked_bound(question: str) -> str:
+    """'最少能拿多少' → 'min', '最多收多少' → 'max', '' when the question asks neither (or both)."""
+    lo, hi = bool(_ASK_MIN.search(question)), bool(_ASK_MAX.search(question))
+    return "min" if lo and not hi else "max" if hi and not lo else ""
+
+
+def _tier_facts(rule: SubsidyRule, facts: dict, question: str) -> dict:
+    """The facts as they bear on one rule: a tier the question names in the rule's own words
+    ('评上4星了' for 五星级、四星级) is its 级别; a tier of the same series the rule lacks ('三星级')
+    too, so that the rule says it grants nothing for it."""
+    if not rule.levels or not question:
+        return facts
+    names = [lv.name for lv in rule.levels]
+    level = facts.get("级别")
+    if level and match_level(names, str(level)) is not None:
+        return facts
+    named, lacking = match_tier(names, question)
+    if named or lacking:
+        return {**facts, "级别": named or lacking}
+    return facts
 
 
 def _contradicted(rule: SubsidyRule, facts: dict) -> bool:

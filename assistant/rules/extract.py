@@ -19,6 +19,7 @@ from assistant.rules.fact_names import base_name
 from assistant.rules.patterns import (
     GRANT,
     GRANT_NO_LOAN,
+    LIMIT_RE,
     MONEY,
     MONEY_LIST,
     MONEY_RANGE_RE,
@@ -60,6 +61,10 @@ def extract(clause, stacking: str = "") -> list[SubsidyRule]:
         ss, se = _trim(text, ss, se)
         sent = text[ss:se]
         if not GRANT.search(sent):
+            for gs, ge in _parts(sent, "；;"):
+                gs, ge = _trim(sent, gs, ge)
+                for spec in _limits(sent[gs:ge], lambda m: True):
+                    specs.append((ss + gs, ss + ge, spec))
             continue
         tiered = _quantity_tiers(sent)
         if tiered:
@@ -261,6 +266,9 @@ def _segment(seg: str) -> list[dict]:
             spec.update(kind="fixed", benefit=_benefit_word(seg, m.end()) or _benefit_word(pre, 0) or "奖励")
         out.append((m.start(), spec))
 
+    if not any(sp.get("kind") in ("rate", "permille", "tax_deduction", "tiered") for _p, sp in out):
+        for spec in _limits(seg, free):
+            out.append((0, spec))
     if not out:
         return []
     out.sort(key=lambda x: x[0])
@@ -306,3 +314,33 @@ def _inline_levels(seg: str, free):
                 subject=_subject(seg, best[0][1].start()), benefit=_benefit_word(seg, best[-1][1].end()) or "奖励",
                 up_to=bool(re.search(r"最高|不超过", seg[:best[0][1].start()].split("，")[-1])))
     return (best[0][1].start() - len(best[0][0]), best[-1][1].end()), spec
+
+
+_PAYS = re.compile(r"(?:收取|缴纳|交纳|提交|支付|预留|约定)(?P<n>[\u4e00-\u9fff]{2,8}?)(?:的|，|,|$)")
+
+
+def _limits(seg: str, free) -> list[dict]:
+    """'投标保证金不超过招标项目估算价的1%，且最高不得超过50万元' → a limit: the sum named (投标保证金)
+    is at most (or, with 不低于, at least) the rate of the base (招标项目估算价), within a cap."""
+    out = []
+    noun_prev = ""
+    for m in LIMIT_RE.finditer(seg):
+        if not free(m):
+            continue
+        noun = re.split(r"[，,；;的对]|且|并", m.group("noun"))[-1]
+        noun = re.sub(r"^(?:最高|最低|其|该|且|并|对)+|(?:比例|比率|标准)$", "", noun)
+        if len(noun) < 2 and noun_prev:
+            noun = noun_prev
+        elif len(noun) < 2 or re.fullmatch(r"缴纳|收取|交纳|提交|支付", noun):
+            pays = list(_PAYS.finditer(seg[:m.start()]))
+            noun = re.sub(r"(?:比例|比率|标准)$", "", pays[-1].group("n")) if pays else noun_prev
+        if not noun:
+            continue
+        noun_prev = noun
+        floor = m.group("op") in ("不得低于", "不低于", "不少于")
+        spec = dict(kind="limit", rate=_rate(m.group("rate")), base=base_name(m.group("base")),
+                    rate_up_to=not floor, at_least=floor, benefit=noun, subject=_subject(seg, m.start()))
+        if not floor and (cap := _cap_after(seg, m.end(), free)):
+            spec["cap"], spec["currency"] = cap[0]
+        out.append(spec)
+    return out

@@ -62,6 +62,12 @@ PER_UNIT_RE = re.compile(
 # "每场给予5万元的补助" / "每届奖励10万元": an amount per event; the count of events multiplies it
 PER_EVENT_RE = re.compile(
     rf"每(?P<unit>场|届|期|批|次)(?:活动)?(?:给予|奖励|补助|补贴)(?P<up>最高|不超过)?(?P<m>{MONEY})")
+# '投标保证金不得超过采购项目预算金额的0.5%' / '预付款比例不低于合同金额的40%': a sum the document
+# bounds as a share of another (a deposit, an advance, a fee) — not a grant, but a figure one can work out
+LIMIT_OP = r"(?P<op>最高不得超过|最高不超过|不得超过|不超过|不得高于|不高于|不得低于|不低于|不少于)"
+LIMIT_RE = re.compile(
+    rf"(?P<noun>[\u4e00-\u9fff（）()]{{0,16}}?)(?:原则上|一般)?{LIMIT_OP}(?:其|该)?"
+    rf"(?P<base>(?!{NUM})[^，,。；;、的\d%％]{{2,20}}?)的(?P<rate>{PCT})(?!\s*[、和及至到\-—～~]\s*{NUM})")
 BENEFIT_WORD = re.compile(r"启动资金补助|风险补偿|资金扶持|资金补助|资金支持|一次性奖励|奖励|补助|补贴|资助|扶持|贷款")
 
 

@@ -1,0 +1,88 @@
+"""Rules read with their own vocabulary: a clause's tiers matched however the user writes them,
+a tier the clause lacks answered as such, and sums a document bounds as a share of another
+(deposits, advance payments) worked out. Every clause here is invented for the test."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from index.records import Clause
+from assistant.calculator.select import calculate_for
+from assistant.lexicon.vocab import match_tier
+from assistant.question.facts import extract_facts
+from assistant.rules.catalog import extract_rules
+
+
+def _clause(text: str) -> Clause:
+    return Clause(clause_id="inv/1", doc_id="inv", path=(), display_path="", text=text, start=0, end=len(text))
+
+
+def _ask(text: str, question: str):
+    calcs = calculate_for(_clause(text), extract_facts(question), None, as_of="2026-11-21", question=question)
+    return calcs[0] if calcs else None
+
+
+@pytest.mark.parametrize("names, question, named, lacking", [
+    (["五星级", "四星级"], "评上4星了", "四星级", None),
+    (["五星级", "四星级"], "我们是五星级的", "五星级", None),
+    (["五星级", "四星级"], "三星级饭店呢", None, "三星级"),
+    (["甲级", "乙级"], "评了乙级", "乙级", None),
+    (["甲级", "乙级"], "丙级的有吗", None, "丙级"),
+    (["AAAAA级", "AAAA级"], "4a的", "AAAA级", None),
+    (["5A级", "4A级"], "国家AAAAA级", "5A级", None),
+    (["AAAAA级", "AAAA级"], "3A的呢", None, "AAA级"),
+    (["金牌", "银牌", "铜牌服务机构"], "拿了铜牌", "铜牌服务机构", None),
+    (["国家级", "省级"], "县级的呢", None, "县级"),
+    (["一等奖", "二等奖"], "获了三等奖", None, "三等奖"),
+    (["国家级", "省级"], "广东省的企业", None, None),  # a province's name is not the tier 省级
+])
+def test_tiers_are_matched_on_the_clause_own_names(names, question, named, lacking):
+    assert match_tier(names, question) == (named, lacking)
+
+
+HOTELS = ("对新评定为五星级、四星级的旅游饭店，分别给予150万元、40万元一次性奖励；"
+          "对首次纳入统计的住宿企业，给予3万元奖励。")
+
+
+def test_a_named_tier_gets_its_own_amount():
+    assert _ask(HOTELS, "酒店评上了四星级，能奖多少").amount_yuan == Decimal("400000")
+    assert _ask(HOTELS, "我们是5星级饭店，奖励多少").amount_yuan == Decimal("1500000")
+
+
+def test_a_tier_the_clause_lacks_is_said_not_answered_with_another_rule():
+    calc = _ask(HOTELS, "三星级饭店能奖多少")
+    assert calc.amount_yuan == Decimal(0) and calc.eligible is False
+    assert "三星级" in calc.summary
+
+
+def test_a_lettered_grade_in_a_list_is_its_own_tier():
+    text = "对新评为国家5A级、4A级旅游景区的，分别奖励300万元、80万元。"
+    assert _ask(text, "景区评上AAAA级了").amount_yuan == Decimal("800000")
+    assert _ask(text, "4A景区奖多少").amount_yuan == Decimal("800000")
+
+
+def test_named_categories_not_in_any_list():
+    text = "对评为金牌、银牌、铜牌的家政服务机构，分别给予20万元、10万元、5万元奖励。"
+    assert _ask(text, "我们拿了银牌，奖多少").amount_yuan == Decimal("100000")
+
+
+def test_a_deposit_bounded_by_a_share_of_the_estimate_with_a_cap():
+    text = "投标保证金不超过招标项目估算价的2%，且最高不得超过80万元。"
+    (rule,) = extract_rules(_clause(text))
+    assert rule.kind == "limit" and rule.rate == Decimal("0.02") and rule.cap == Decimal("800000")
+    assert _ask(text, "项目估算价1000万，投标保证金最多交多少").amount_yuan == Decimal("200000")
+    assert _ask(text, "估算价9000万，投标保证金最多多少").amount_yuan == Decimal("800000")
+
+
+def test_a_sum_bounded_both_ways_answers_the_bound_asked():
+    text = "对中小企业合同预付款比例原则上不低于合同金额的30％，不高于合同金额的60%；"
+    assert _ask(text, "合同200万，预付款最少能拿多少").amount_yuan == Decimal("600000")
+    assert _ask(text, "合同200万，预付款最多能给多少").amount_yuan == Decimal("1200000")
+
+
+def test_the_bounded_sum_is_named_from_the_sentence():
+    text = "政府采购工程项目收取履约保证金的，最高缴纳比例不得超过合同金额的3%。"
+    (rule,) = extract_rules(_clause(text))
+    assert rule.benefit == "履约保证金" and rule.base == "合同金额"
+    assert _ask(text, "合同400万，履约保证金最多收多少").amount_yuan == Decimal("120000")
