@@ -9,6 +9,7 @@ is named instead of guessed.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from assistant.calculator.bind import fact as _fact
@@ -109,7 +110,31 @@ def _fixed(rule, facts, calc, money):
         calc.summary = f"可获{rule.benefit or '奖励'}{money(amount)}"
 
 
+def _level_rate(rule, facts, calc, money):
+    """The rate of the level the user named (a rule with one rate a level); None when it cannot be
+    chosen: the level is missing (asked for) or not among the rule's (amount 0, said so)."""
+    listing = "；".join(f"{lv.name}{format_rate(lv.rate)}" for lv in rule.levels if lv.rate is not None)
+    level = _pick_level(rule, facts)
+    if level is None and facts and facts.get("级别"):
+        calc.eligible = False
+        calc.amount_yuan = Decimal(0)
+        calc.checks.append(f"✗ 级别“{facts['级别']}”不在本条款所列级别内（{listing}）")
+        calc.summary = f"本条款不对“{facts['级别']}”规定比例，可获金额为0"
+        return None
+    if level is None or level.rate is None:
+        calc.missing_facts.append("级别")
+        calc.steps.append(f"按级别：{listing}")
+        return None
+    calc.checks.append(f"✓ 级别：{level.name}（{format_rate(level.rate)}）")
+    return level.rate
+
+
 def _rate(rule, facts, calc, money):
+    if rule.levels and any(lv.rate is not None for lv in rule.levels):
+        rate = _level_rate(rule, facts, calc, money)
+        if rate is None:
+            return
+        rule = replace(rule, rate=rate, levels=())
     name = rule.base or "计算基数"
     base = _fact(facts, name, rule.currency)
     if base is None:
@@ -198,6 +223,11 @@ def _loan(rule, facts, calc, money):
 
 def _limit(rule, facts, calc, money):
     """A sum the document bounds as a share of another: the bound itself, capped when a cap is given."""
+    if rule.levels and any(lv.rate is not None for lv in rule.levels):
+        rate = _level_rate(rule, facts, calc, money)
+        if rate is None:
+            return
+        rule = replace(rule, rate=rate, levels=())
     name = rule.base or "计算基数"
     bound = "不低于" if rule.at_least else "不超过"
     base = _fact(facts, name, rule.currency)

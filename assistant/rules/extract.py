@@ -26,6 +26,7 @@ from assistant.rules.patterns import (
     PCT,
     PER_EVENT_RE,
     PER_HEAD_RE,
+    PER_MEASURE_RE,
     PER_UNIT_RE,
     RATE_CAP_RE,
     RATE_PLAIN_RE,
@@ -63,7 +64,10 @@ def extract(clause, stacking: str = "") -> list[SubsidyRule]:
         if not GRANT.search(sent):
             for gs, ge in _parts(sent, "；;"):
                 gs, ge = _trim(sent, gs, ge)
-                for spec in _limits(sent[gs:ge], lambda m: True):
+                seg = sent[gs:ge]
+                # without a grant word only bounds are read: '不低于…1.5%、1.0%和0.8%' a level each
+                found = [sp for sp in _segment(seg) if sp.get("kind") == "limit"] if re.search(PCT, seg) else []
+                for spec in found or _limits(seg, lambda m: True):
                     specs.append((ss + gs, ss + ge, spec))
             continue
         tiered = _quantity_tiers(sent)
@@ -127,6 +131,21 @@ def _segment(seg: str) -> list[dict]:
         if not free(m):
             continue
         rates = [_rate(x) for x in re.findall(PCT, m.group("rates"))]
+        if len(rates) > 1 and not _is_threshold_pct(seg, m) and \
+                (names := _level_names(seg[:m.start()], len(rates))) and m.groupdict().get("base"):
+            # '对获得国家、省级和市级…的，分别按不低于工程结算造价1.5%、1.0%和0.8%': one rate a level
+            take(m.start(), m.end())
+            base = m.group("base")
+            floor = bool(re.match(r"不低于|不少于", base))
+            base = re.sub(r"^(?:不低于|不少于|不超过|不高于|最高)+", "", base)
+            spec = dict(kind="limit" if floor else "rate", base=base_name(base), rate=rates[0],
+                        levels=tuple(Level(n, rate=r) for n, r in zip(names, rates)),
+                        rate_up_to=bool(m.groupdict().get("up") or m.groupdict().get("up2")) and not floor,
+                        at_least=floor, subject=_subject(seg, m.start()),
+                        benefit=_benefit_word(seg, m.end()) or (re.search(r"计取([\u4e00-\u9fff]{2,6})", seg[m.end():]) or
+                                                                re.search(r"()", "")).group(1) or "补助")
+            out.append((m.start(), spec))
+            continue
         if len(rates) != 1 or _is_threshold_pct(seg, m) or re.match(r"\s*计入", seg[m.end():]):
             continue  # '减按25%计入应纳税所得额' scales the taxable income; it is not a deduction rate
         take(m.start(), m.end())
@@ -194,6 +213,18 @@ def _segment(seg: str) -> list[dict]:
                                     subject=_subject(seg, m.start()))))
 
     for m in PER_EVENT_RE.finditer(seg):  # no cap needed: the events are counted, not the enterprise
+        if not free(m):
+            continue
+        take(m.start(), m.end())
+        v, cur = _money(m.group("m"))
+        spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit"), up_to=bool(m.group("up")),
+                    benefit=_benefit_word(seg, m.end()) or "补助", subject=_subject(seg, m.start()))
+        if cap := _cap_after(seg, m.end(), free):
+            take(*cap[1])
+            spec["cap"] = cap[0][0]
+        out.append((m.start(), spec))
+
+    for m in PER_MEASURE_RE.finditer(seg):  # '给予每辆最高不超过2万元的运营奖补': the count multiplies it
         if not free(m):
             continue
         take(m.start(), m.end())

@@ -68,6 +68,10 @@ LIMIT_OP = r"(?P<op>最高不得超过|最高不超过|不得超过|不超过|�
 LIMIT_RE = re.compile(
     rf"(?P<noun>[\u4e00-\u9fff（）()]{{0,16}}?)(?:原则上|一般)?{LIMIT_OP}(?:其|该)?"
     rf"(?P<base>(?!{NUM})[^，,。；;、的\d%％]{{2,20}}?)的(?P<rate>{PCT})(?!\s*[、和及至到\-—～~]\s*{NUM})")
+# '给予每辆最高不超过2万元' / '每户补助3000元': an amount per counted thing (vehicles, households, heads)
+MEASURE_WORDS = r"辆|户|名|人|件|张|座|艘|架|吨|头|株|棵"
+PER_MEASURE_RE = re.compile(
+    rf"每(?P<unit>{MEASURE_WORDS})(?:给予|奖励|补助|补贴|奖补)?(?P<up>最高不超过|最高不高于|最高|不超过|不高于)?(?P<m>{MONEY})")
 BENEFIT_WORD = re.compile(r"启动资金补助|风险补偿|资金扶持|资金补助|资金支持|一次性奖励|奖励|补助|补贴|资助|扶持|贷款")
 
 

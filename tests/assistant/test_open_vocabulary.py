@@ -86,3 +86,24 @@ def test_the_bounded_sum_is_named_from_the_sentence():
     (rule,) = extract_rules(_clause(text))
     assert rule.benefit == "履约保证金" and rule.base == "合同金额"
     assert _ask(text, "合同400万，履约保证金最多收多少").amount_yuan == Decimal("120000")
+
+
+def test_an_amount_per_counted_thing_multiplies_by_the_users_count():
+    text = "对认定为绿色货运配送企业且新能源配送车辆符合条件的，给予每辆最高不超过3万元的运营奖补。"
+    calc = _ask(text, "我们是认定的绿色货运配送企业，有4辆新能源配送车，最多拿多少")
+    assert calc.amount_yuan == Decimal("120000")
+
+
+def test_heads_counted_with_any_measure_word():
+    text = "对吸纳就业困难人员的企业，按每人2000元的标准给予一次性吸纳就业补贴。"
+    assert _ask(text, "我们招了7个就业困难人员，补贴多少").amount_yuan == Decimal("14000")
+    assert _ask(text, "招了3名困难人员").amount_yuan == Decimal("6000")
+
+
+def test_one_rate_a_level_named_in_the_clause():
+    text = "对获得国家、省级和市级优质工程奖项的，分别按不低于工程结算造价1.2%、0.9%和0.5%的标准计取优质优价费用。"
+    (rule,) = extract_rules(_clause(text))
+    assert [lv.rate for lv in rule.levels] == [Decimal("0.012"), Decimal("0.009"), Decimal("0.005")]
+    assert _ask(text, "拿了省级优质工程奖，结算造价6000万，至少计取多少").amount_yuan == Decimal("540000")
+    lacking = _ask(text, "县级优质工程奖，结算造价6000万")
+    assert lacking.amount_yuan == Decimal(0) and lacking.eligible is False
