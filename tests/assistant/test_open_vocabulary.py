@@ -107,3 +107,26 @@ def test_one_rate_a_level_named_in_the_clause():
     assert _ask(text, "拿了省级优质工程奖，结算造价6000万，至少计取多少").amount_yuan == Decimal("540000")
     lacking = _ask(text, "县级优质工程奖，结算造价6000万")
     assert lacking.amount_yuan == Decimal(0) and lacking.eligible is False
+
+
+@pytest.mark.parametrize("question, text", [
+    ("开办企业要几天？", "企业开办全程压缩至1个工作日内办结"),
+    ("报装要多久？", "低压小微企业接电时间压缩至1.5 小时"),
+    ("补证要多长时间？", "收到申请后当日完成纠正"),
+])
+def test_a_duration_written_as_documents_write_it_answers_how_long(question, text):
+    from assistant.answer.fit import answer_type_gap
+    assert answer_type_gap(question, text) is None
+
+
+def test_a_quantity_that_is_not_money_is_not_an_amount_question():
+    from assistant.answer.fit import answer_type_gap
+    assert answer_type_gap("配套用地最多能给多少亩？", "配套设施用地不超过15亩") is None
+    assert answer_type_gap("能补多少钱？", "给予一定支持") == "具体金额"
+
+
+def test_a_level_written_without_its_ji_in_a_list_is_offered():
+    from assistant.answer.fit import tier_gap
+    text = "对获得国家、省级和市级奖项的，分别给予奖励"
+    assert tier_gap("我们拿的是国家级", text) is None
+    assert tier_gap("县级的呢", text)[0] == "县级"
