@@ -90,7 +90,8 @@ def read_metadata(text: str, sidecar: dict[str, Any] | None = None, cleaned: str
     m = re.search(r"(?:时效性|有效性)\s*[】:：]\s*([\u4e00-\u9fa5]{1,6})", head)
     if m:
         meta["validity_note"] = m.group(1)
-    meta["region"] = find_region(meta["issuer"]) or find_region(meta["title"])
+    meta["region"] = (find_region(meta["issuer"]) or find_region(meta["title"])
+                      or region_fallback(notice, meta["title"], meta["doc_number"], head))
     meta["dates"] = dates
     return apply_sidecar(meta, sidecar or {})
 
@@ -277,11 +278,44 @@ def find_region(name: str) -> str:
     m = re.match(r"^([\u4e00-\u9fa5]{2,8}?(?:经济技术开发区|高新技术产业开发区|高新区|经开区|开发区|新区|自由贸易试验区))", name)
     if m and not re.match(r"^(?:国家|省|市)", m.group(1)):
         return m.group(1)
+    m = re.match(r"^([\u4e00-\u9fa5]{2,4}?)(?:[\u4e00-\u9fa5]{1,3}?族)+自治[州县]", name)  # 甘孜藏族自治州 → 甘孜
+    if m:
+        return m.group(1)
     m = re.match(r"^([\u4e00-\u9fa5]{2,7}?)(?:维吾尔自治区|壮族自治区|回族自治区|自治区|省|市|自治州|州|地区|盟)", name)
     if m:
         return m.group(1)
     m = re.match(r"^([\u4e00-\u9fa5]{1,6}?[县区旗])", name)
     return m.group(1) if m else ""
+
+
+def _provinces() -> list[tuple[str, tuple[str, ...]]]:
+    from importlib.resources import files
+
+    text = files("index.ingest").joinpath("data", "provinces.tsv").read_text(encoding="utf-8")
+    rows = [ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return [(r[0], tuple(r[1].split())) for r in rows]
+
+
+PROVINCES = _provinces()
+
+
+def region_fallback(notice: str, title: str, doc_number: str, head: str = "") -> str:
+    """The place of a document whose issuer names none: the first line's sender
+    ('吉林省政务服务…局等部门关于印发…' → 吉林), a province named in the title or first line
+    ('…推动上海市工程建设…', '中国(上海)自由贸易试验区…'), else the province a document
+    number's first character abbreviates ('沪商自贸〔2023〕132号' → 上海); '' when none does."""
+    first = next((ln.strip() for ln in head.splitlines() if ln.strip()), "")
+    sender = re.split(r"关于|印发", first)[0]
+    if sender and (r := find_region(sender)):
+        return r
+    for text in (title, notice, first):
+        found = [(text.find(p), p) for p, _a in PROVINCES if p in (text or "")]
+        if found:
+            return min(found)[1]
+    m = re.match(r"^([\u4e00-\u9fa5])[\u4e00-\u9fa5]{1,6}[〔\[［【(（]", doc_number or "")
+    if m:
+        return next((p for p, abbrs in PROVINCES if m.group(1) in abbrs), "")
+    return ""
 
 
 def parse_date(s: str) -> str:

@@ -133,3 +133,24 @@ def test_one_measures_end_date_is_not_the_documents():
     # the document's own closing sentence outranks a measure's date
     closing = body + "本措施自2023年3月1日起施行，有效期2年。"
     assert read_metadata(closing)["valid_until"] == "2025-02-28"
+
+
+@pytest.mark.parametrize(("name", "region"), [
+    ("阿坝藏族羌族自治州人民政府办公室", "阿坝"), ("延边朝鲜族自治州人民政府", "延边"),
+])
+def test_an_autonomous_prefecture_is_named_without_its_peoples(name, region):
+    assert find_region(name) == region
+
+
+@pytest.mark.parametrize(("head", "title", "number", "region"), [
+    # the sender of the first line, when no issuer line was found
+    ("河北省商务厅等部门关于印发《若干措施》的通知\n", "关于降低外贸企业成本的若干措施", "", "河北"),
+    # a province named inside the title
+    ("关于印发方案的通知\n", "关于推动浙江省县域商业体系建设的实施意见", "", "浙江"),
+    # only the document number's abbreviation tells the province
+    ("各有关单位：\n", "关于进一步规范涉企收费的若干措施", "湘财发〔2023〕8号", "湖南"),
+    ("各有关单位：\n", "关于进一步规范涉企收费的若干措施", "", ""),
+])
+def test_region_when_the_issuer_names_none(head, title, number, region):
+    from index.ingest.metadata import region_fallback
+    assert region_fallback("", title, number, head) == region
