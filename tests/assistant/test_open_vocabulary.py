@@ -130,3 +130,14 @@ def test_a_level_written_without_its_ji_in_a_list_is_offered():
     text = "对获得国家、省级和市级奖项的，分别给予奖励"
     assert tier_gap("我们拿的是国家级", text) is None
     assert tier_gap("县级的呢", text)[0] == "县级"
+
+
+def test_a_how_long_question_prefers_the_clause_that_states_a_time():
+    from assistant.answer.select import rerank
+    from index.records import ScoredClause
+    vague = Clause(clause_id="inv/1", doc_id="inv", path=(), display_path="", start=0, end=30,
+                   text="持续优化不动产登记办理流程，推进登记服务便利化，提升群众满意度。")
+    timed = Clause(clause_id="inv/2", doc_id="inv", path=(), display_path="", start=30, end=60,
+                   text="不动产登记一般件压缩至3个工作日内办结。")
+    ranked = rerank("办不动产登记要几天？", [ScoredClause(vague, 0.9, rank=1), ScoredClause(timed, 0.8, rank=2)])
+    assert ranked[0].clause.clause_id == "inv/2"
