@@ -37,7 +37,7 @@ _ASKS = {
     # '前几年评上的' / '后面几年' say when, they do not ask how long
     "期限": (re.compile(r"(?<![前后这近头那面去来])几年(?!前)|多少年|多久|期限|多长时间|几个月|几天|哪年|何时|什么时候"),
            # '3 个工作日'、'1.5 小时'、'当日办结'、'即时办理': the time a service takes, as documents write it
-           re.compile(r"\d+(?:\.\d+)?\s*(?:个)?\s*(?:工作日|自然日|年|个月|月|日|天|小时|分钟|周)|"
+           re.compile(r"(?<![\d.])\d{1,3}(?:\.\d+)?\s*(?:个)?\s*(?:工作日|自然日|年|个月|月|日|天|小时|分钟|周)|"
                       r"[一二三四五六七八九十两半]+\s*(?:个)?\s*(?:工作日|年|个月|天|小时|周)|年限|期限|时限|至\d{4}|日起|"
                       r"每[年月季周日天]|一[年月季周]一|[年月季]度|定期|当[日天]|即时|即办|立即|随到随办|实时")),
 }
@@ -79,6 +79,16 @@ def _listed(core: str, text: str) -> bool:
 def asks_validity(question: str) -> bool:
     """"还有效吗", "有效到什么时候", "什么时候截止": answered from the document's dates."""
     return bool(_VALIDITY.search(question))
+
+
+# a time a service takes ('3个工作日内办结', '1.5小时', '当日'), not a date or a deadline year
+_DURATION = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d+)?\s*(?:个)?\s*(?:工作日|自然日|个月|天|小时|分钟|周)|"
+                       r"[一二三四五六七八九十两半]+\s*(?:个)?\s*(?:工作日|个月|天|小时|周)|当[日天]|即时|即办|随到随办")
+
+
+def states_duration(text: str) -> bool:
+    """The text says how long something takes (not merely a date or a year)."""
+    return bool(_DURATION.search(text))
 
 
 def answer_type_gap(question: str, text: str) -> str | None:

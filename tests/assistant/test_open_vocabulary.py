@@ -141,3 +141,19 @@ def test_a_how_long_question_prefers_the_clause_that_states_a_time():
                    text="不动产登记一般件压缩至3个工作日内办结。")
     ranked = rerank("办不动产登记要几天？", [ScoredClause(vague, 0.9, rank=1), ScoredClause(timed, 0.8, rank=2)])
     assert ranked[0].clause.clause_id == "inv/2"
+
+
+def test_places_resolve_up_the_hierarchy_to_the_nearest_covered_place():
+    from assistant.lexicon.places import Coverage, CITIES
+    cov = Coverage(keys={"青海": {"青海"}, "泉州": {"泉州"}, "云港": {"云港"}})
+    assert CITIES.get("格尔木")  # a county-level city the gazetteer knows
+    assert cov.resolve("格尔木") == {"青海"}  # a city of a covered province: the province's documents
+    assert cov.resolve("晋江") == {"泉州"}  # a county-level city of a covered city
+    assert cov.resolve("连云港") == {"云港"}  # a covered region written inside the mention
+    assert cov.resolve("拉萨") == set()  # nothing of its province is held
+
+
+def test_a_year_is_not_how_long_something_takes():
+    from assistant.answer.fit import states_duration
+    assert states_duration("压缩至3个工作日内办结") and states_duration("当日办结")
+    assert not states_duration("至2020年，全区60%的企业实现数字化")
