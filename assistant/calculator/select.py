@@ -25,7 +25,7 @@ from assistant.records import Calculation, Citation
 from assistant.rules.model import SubsidyRule
 from assistant.rules.catalog import extract_rules, rules_for, stacking_principle
 from assistant.question.facts import YEARLY
-from assistant.lexicon.numbers import format_money, format_quantity
+from assistant.lexicon.numbers import cn_to_decimal, format_money, format_quantity
 from assistant.lexicon.vocab import document_words, match_tier
 
 DEGREES = ("博士", "硕士", "本科")
@@ -77,6 +77,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
         calc = calculate(binding.rule or rule, binding.facts, _citation(kb, clause, rule, as_of_date))
         _conditional_amount(binding.rule or rule, binding.facts, calc)
         _year_by_year(binding.rule or rule, binding.facts, calc)
+        _over_years(binding.rule or rule, question or "", calc)
         calc.steps[:0] = [n for n in binding.notes if n.startswith("按您提供")]
         at = next((i for i, c in enumerate(calc.checks) if not c.startswith("适用对象")), len(calc.checks))
         calc.checks[at:at] = binding.checks
@@ -266,6 +267,27 @@ def _year_by_year(rule: SubsidyRule, facts: dict, calc: Calculation) -> None:
     calc.missing_facts = [m for m in calc.missing_facts if m != th.fact]
     calc.checks = [c for c in calc.checks if c.startswith("适用对象") or th.fact not in c]
     calc.summary = f"{met}年合计可获{rule.benefit or '奖励'}{format_money(total)}"
+
+
+_TOTAL_ASK = re.compile(r"一共|总共|合计|加起来|累计|总计|共能|共可")
+_YEARS_ASK = re.compile(r"(?P<n>\d{1,2}|[一二两三四五六七八九十])\s*(?:个)?年")
+
+
+def _over_years(rule: SubsidyRule, question: str, calc: Calculation) -> None:
+    """'三年一共奖多少' for an award paid each year ('每年…，连续奖励3年'): the yearly amount times
+    the years asked, at most the years the document allows."""
+    if not rule.max_repeats or calc.amount_yuan is None or not calc.eligible or not _TOTAL_ASK.search(question):
+        return
+    if calc.steps and calc.steps[-1].startswith("合计："):
+        return  # already added up year by year
+    m = _YEARS_ASK.search(question)
+    years = (int(m.group("n")) if m.group("n").isdigit() else int(cn_to_decimal(m.group("n")))) if m else rule.max_repeats
+    years = min(years, rule.max_repeats)
+    total = calc.amount_yuan * years
+    calc.steps.append(f"{format_money(calc.amount_yuan)} × {years}年 = {format_money(total)}"
+                      + (f"（文件规定最多连续{rule.max_repeats}年）" if years == rule.max_repeats else ""))
+    calc.amount_yuan = total
+    calc.summary = f"{years}年合计可获{rule.benefit or '奖励'}{format_money(total)}"
 
 
 def _overlap(subject: str, question: str) -> int:

@@ -128,6 +128,11 @@ def match_tier(names: list[str], question: str) -> tuple[str | None, str | None]
                 found.append((len(key), name))
         elif (len(kj) >= 2 and kj in q_ji) or (len(key) >= 2 and key in q):
             found.append((len(key), name))
+    if not found:  # a name listing several that share the amount ('经开区、枣山园区'): any one of them
+        for name in names:
+            items = [level_key(i) for i in name.split("、")] if "、" in name else []
+            if any(len(i) >= 2 and i in q for i in items):
+                found.append((max(len(i) for i in items if i in q), name))
     if found:
         return max(found)[1], None
     if grades and keys and all(set(k) == {"A"} for k in keys if k):

@@ -318,6 +318,27 @@ def _segment(seg: str) -> list[dict]:
 _NAME_BEFORE = re.compile(r"(?:^|[、，,：:；;])(?P<name>[\u4e00-\u9fff（）()“”]{2,14}?)(?:资助|补助|奖励|补贴|给予)?$")
 
 
+_NAME_FILLER_HEAD = re.compile(r"^(?:其中|对|给予|凡|另外|另)+")
+_NAME_FILLER_TAIL = re.compile(r"(?:每年|每个|每家|每项|每次|一次性|分别|各|均|给予|奖励|补助|资助|补贴)+$")
+
+
+def _level_name(seg: str, name: str, m) -> str:
+    """A level named right before its amount, as the document names it: fillers dropped
+    ('其中区市县每年各' → '区市县'), and a list of names sharing the amount kept whole
+    ('广安经开区、枣山园区、协兴园区每年各' → '广安经开区、枣山园区、协兴园区')."""
+    start = seg.rfind(name, 0, m.start())
+    name = _NAME_FILLER_TAIL.sub("", _NAME_FILLER_HEAD.sub("", re.sub(r"[“”]", "", name))) or name
+    items = [name]
+    head = seg[:start]
+    while head.endswith("、"):
+        prev = re.search(r"(?:^|[，,；;：:、])([\u4e00-\u9fff（）()]{2,12})、$", head)
+        if not prev or re.search(r"\d|元|给予|奖励|补助", prev.group(1)):
+            break
+        items.insert(0, _NAME_FILLER_HEAD.sub("", prev.group(1)))
+        head = head[:prev.start(1)]
+    return "、".join(items)
+
+
 def _inline_levels(seg: str, free):
     """'一般项目20万元、重大项目50万元、特别重大项目100万元' → levels named right before each amount."""
     group: list[tuple[str, object]] = []
@@ -339,7 +360,7 @@ def _inline_levels(seg: str, free):
             best = list(group)
     if not best:
         return None
-    names = [re.sub(r"[“”]", "", n) for n, _m in best]
+    names = [_level_name(seg, n, m) for n, m in best]
     amounts = [_money(m.group(0)) for _n, m in best]
     spec = dict(kind="fixed", currency=amounts[0][1], levels=tuple(Level(n, a) for n, (a, _c) in zip(names, amounts)),
                 subject=_subject(seg, best[0][1].start()), benefit=_benefit_word(seg, best[-1][1].end()) or "奖励",

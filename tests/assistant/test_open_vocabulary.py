@@ -157,3 +157,19 @@ def test_a_year_is_not_how_long_something_takes():
     from assistant.answer.fit import states_duration
     assert states_duration("压缩至3个工作日内办结") and states_duration("当日办结")
     assert not states_duration("至2020年，全区60%的企业实现数字化")
+
+
+YEARLY = ("市财政对全面完成年度目标任务的县区（园区）每年予以奖励（连续奖励3年），其中县区每年各奖励80万元，"
+          "高新区、临港园区、滨湖园区每年各奖励40万元。")
+
+
+def test_a_list_of_names_sharing_an_amount_is_one_tier_named_by_any_of_them():
+    (rule,) = extract_rules(_clause(YEARLY))
+    assert [lv.name for lv in rule.levels] == ["县区", "高新区、临港园区、滨湖园区"]
+    assert _ask(YEARLY, "临港园区每年奖多少").amount_yuan == Decimal("400000")
+
+
+def test_a_yearly_award_added_up_over_the_years_asked_within_the_years_allowed():
+    assert _ask(YEARLY, "临港园区三年都完成任务，一共奖多少").amount_yuan == Decimal("1200000")
+    assert _ask(YEARLY, "县区五年加起来奖多少").amount_yuan == Decimal("2400000")  # at most 3 years
+    assert _ask(YEARLY, "县区每年奖多少").amount_yuan == Decimal("800000")
