@@ -86,6 +86,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
             # nothing the user said was checked: the amount holds only for whoever the clause names
             calc.eligible = None
             calc.summary = f"如属于“{rule.subject}”，{calc.summary}"
+        _denied(rule, question or "", calc)
         _validity_note(kb, rule, calc, as_of_date)
         calcs.append(calc)
     return _apply_stacking(rules, calcs, equal)
@@ -267,6 +268,38 @@ def _year_by_year(rule: SubsidyRule, facts: dict, calc: Calculation) -> None:
     calc.missing_facts = [m for m in calc.missing_facts if m != th.fact]
     calc.checks = [c for c in calc.checks if c.startswith("适用对象") or th.fact not in c]
     calc.summary = f"{met}年合计可获{rule.benefit or '奖励'}{format_money(total)}"
+
+
+# '没被认定为绿色货运配送企业' / '不是高新技术企业': the user says they lack what the rule requires
+_DENIAL = re.compile(r"(?:没有?被?|未被?|不是|并非|不属于|还不是|尚未被?)(?:认定为?|评为|评定为|列为|纳入|获得|取得|通过)?"
+                     r"(?P<x>[\u4e00-\u9fff]{3,20})")
+
+
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest run of characters ``a`` and ``b`` share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+def _denied(rule: SubsidyRule, question: str, calc: Calculation) -> None:
+    """The question denies the rule's qualification ('没被认定为X' for a rule '对认定为X…的'): nothing
+    is due, and the answer says which requirement is not met."""
+    if not rule.subject or calc.amount_yuan is None:
+        return
+    for m in _DENIAL.finditer(question):
+        said = m.group("x")
+        if _common_run(said, rule.subject) >= 4:
+            calc.eligible = False
+            calc.amount_yuan = Decimal(0)
+            calc.checks.append(f"✗ 您说明“{m.group(0)}”，而该项支持的对象是“{rule.subject}”")
+            calc.summary = f"不符合条件，可获金额为0：该项支持限于“{rule.subject}”"
+            return
 
 
 _TOTAL_ASK = re.compile(r"一共|总共|合计|加起来|累计|总计|共能|共可")

@@ -173,3 +173,10 @@ def test_a_yearly_award_added_up_over_the_years_asked_within_the_years_allowed()
     assert _ask(YEARLY, "临港园区三年都完成任务，一共奖多少").amount_yuan == Decimal("1200000")
     assert _ask(YEARLY, "县区五年加起来奖多少").amount_yuan == Decimal("2400000")  # at most 3 years
     assert _ask(YEARLY, "县区每年奖多少").amount_yuan == Decimal("800000")
+
+
+def test_a_question_that_denies_the_rules_qualification_gets_nothing():
+    text = "对认定为城市绿色货运配送企业且企业新能源配送车辆符合相关条件的，给予每辆最高不超过3万元的运营奖补。"
+    denied = _ask(text, "我们有3辆新能源配送车，但没被认定为城市绿色货运配送企业，能拿多少")
+    assert denied.amount_yuan == Decimal(0) and denied.eligible is False
+    assert _ask(text, "我们是认定的城市绿色货运配送企业，有3辆新能源配送车，能拿多少").amount_yuan == Decimal("90000")
