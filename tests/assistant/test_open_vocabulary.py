@@ -180,3 +180,16 @@ def test_a_question_that_denies_the_rules_qualification_gets_nothing():
     denied = _ask(text, "我们有3辆新能源配送车，但没被认定为城市绿色货运配送企业，能拿多少")
     assert denied.amount_yuan == Decimal(0) and denied.eligible is False
     assert _ask(text, "我们是认定的城市绿色货运配送企业，有3辆新能源配送车，能拿多少").amount_yuan == Decimal("90000")
+
+
+def test_a_figure_the_rules_own_sentence_names_fills_its_base():
+    # the user speaks of 设备 ('新增设备投资800万' → a 设备 cost); the rule's base, as written, is
+    # '项目新增设备投资额': its own words say that figure is the base
+    text = "对经认定的首台（套）产品产业化项目，按不超过项目新增设备投资额15%的比例，给予最高300万元奖补。"
+    assert _ask(text, "首台套产品产业化，新增设备投资800万，最多补多少").amount_yuan == Decimal("1200000")
+
+
+def test_a_condition_and_a_base_on_the_same_investment_take_one_figure():
+    text = "对示范应用项目，且项目投资不低于1000万元的，按不超过项目总投资10%的比例，给予最高150万元奖补。"
+    assert _ask(text, "示范应用项目总投资1200万，能拿多少").amount_yuan == Decimal("1200000")
+    assert _ask(text, "示范应用项目总投资800万，能拿多少").amount_yuan == Decimal(0)
