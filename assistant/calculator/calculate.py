@@ -158,8 +158,9 @@ def _rate(rule, facts, calc, money):
 def _per_unit(rule, facts, calc, money):
     name = EVENT_COUNT if rule.per_unit in EVENT_UNITS else rule.per_unit + "数"
     n = _fact(facts, name, "")
-    if n is None and rule.per_unit in EVENT_UNITS:
-        # '每场给予5万元': one event unless the user says how many; the step says so
+    if n is None and (rule.per_unit in EVENT_UNITS or rule.per_unit == "户"):
+        # '每场给予5万元': one event unless the user says how many; '每户…': the applicant's own
+        # household (个体户). The step says so
         n = Quantity(Decimal(1), "")
         calc.steps.append(f"按1{rule.per_unit}计算（多{rule.per_unit}按{rule.per_unit}数累计）")
     if n is None:

@@ -302,7 +302,7 @@ def _denied(rule: SubsidyRule, question: str, calc: Calculation) -> None:
             return
 
 
-_TOTAL_ASK = re.compile(r"一共|总共|合计|加起来|累计|总计|共能|共可")
+_TOTAL_ASK = re.compile(r"一共|总共|合计|加起来|累计|总计|共能|共可|(?:\d{1,2}|[一二两三四五六七八九十])\s*(?:个)?年(?:里|内|中|下来|之内)")
 _YEARS_ASK = re.compile(r"(?P<n>\d{1,2}|[一二两三四五六七八九十])\s*(?:个)?年")
 
 

@@ -105,7 +105,7 @@ def _segment(seg: str) -> list[dict]:
 
     repeats = None
     if m := REPEAT_RE.search(seg):
-        n = m.group("n")
+        n = m.group("n") or m.group("n2")
         repeats = int(n) if n.isdigit() else int(cn_to_decimal(n))
         take(m.start(), m.end())
 
@@ -229,8 +229,10 @@ def _segment(seg: str) -> list[dict]:
             continue
         take(m.start(), m.end())
         v, cur = _money(m.group("m"))
-        spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit"), up_to=bool(m.group("up")),
-                    benefit=_benefit_word(seg, m.end()) or "补助", subject=_subject(seg, m.start()))
+        deduct = re.search(r"扣减|抵扣|减免", seg[m.end():m.end() + 12])
+        spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit"),
+                    up_to=bool(m.group("up") or m.group("lim")),
+                    benefit=("扣减" if deduct else _benefit_word(seg, m.end()) or "补助"), subject=_subject(seg, m.start()))
         if cap := _cap_after(seg, m.end(), free):
             take(*cap[1])
             spec["cap"] = cap[0][0]

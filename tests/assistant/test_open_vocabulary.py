@@ -193,3 +193,12 @@ def test_a_condition_and_a_base_on_the_same_investment_take_one_figure():
     text = "对示范应用项目，且项目投资不低于1000万元的，按不超过项目总投资10%的比例，给予最高150万元奖补。"
     assert _ask(text, "示范应用项目总投资1200万，能拿多少").amount_yuan == Decimal("1200000")
     assert _ask(text, "示范应用项目总投资800万，能拿多少").amount_yuan == Decimal(0)
+
+
+def test_a_per_household_yearly_limit_over_the_years_the_document_allows():
+    text = ("重点群体人员从事个体经营的，自办理个体工商户登记当月起，在3年（36个月）内按每户每年12000元为限额"
+            "依次扣减其当年实际应缴纳的增值税、个人所得税。")
+    (rule,) = extract_rules(_clause(text))
+    assert (rule.kind, rule.per_unit, rule.amount, rule.max_repeats, rule.up_to) == ("per_unit", "户", Decimal("12000"), 3, True)
+    assert _ask(text, "我开了个体户，每年最多扣多少").amount_yuan == Decimal("12000")
+    assert _ask(text, "我开了个体户，三年加起来最多能少交多少税").amount_yuan == Decimal("36000")
