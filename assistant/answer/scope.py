@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from assistant.lexicon.data import words
 from assistant.question.terms import GENERIC, content_terms, quoted_names
-from assistant.answer.fit import absent_name, asks_validity, national_subject, rare_phrase, unknown_qualifier
+from assistant.answer.fit import absent_name, answer_type_gap, asks_validity, national_subject, rare_phrase, unknown_qualifier
 from assistant.lexicon.places import CITIES, Coverage, is_place, regions_in
 
 _CHITCHAT = re.compile(
@@ -136,7 +136,11 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
     named = any(n in top_text for n in quoted_names(question))  # “五小”: the user cites a name
     # a two-character name only one clause holds ("五小") shows the topic as well
     rare = rare_phrase(question, top_text, kb) or rare_phrase(question, window, kb, max_clauses=1, shortest=2)
-    if not on_topic(shared, best, bm25, asks, min_dense) and not named and not rare:
+    # "甘孜开公司要几天": a how-long / how-much question asked of a named place, whose words are
+    # everyday ones the documents do not use, is on topic when the place's clauses are close to it
+    form = bool(scope.regions) and answer_type_gap(question, "") is not None and best >= STRONG_DENSE \
+        and (not terms or shared >= 0.3)
+    if not on_topic(shared, best, bm25, asks, min_dense) and not named and not rare and not form:
         return Scope(covered=False, reason=WEAK, detail="、".join(terms[:5]))
     if (near := _near_miss(question, kb, scope, corpus)):
         reason = NO_MONEY if _MONEY_ASKED.search(question) else WEAK
