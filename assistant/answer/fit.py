@@ -17,6 +17,7 @@ import bisect
 import math
 import re
 
+from assistant.lexicon.data import rows
 from assistant.lexicon.vocab import ADMIN_LEVEL, GRADE, NOT_A_TIER, expand_prize_ranks, grade_letters
 
 # "市级财政给予…" names who pays, not a tier of the benefit
@@ -84,6 +85,20 @@ def asks_validity(question: str) -> bool:
 # a time a service takes ('3个工作日内办结', '1.5小时', '当日'), not a date or a deadline year
 _DURATION = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d+)?\s*(?:个)?\s*(?:工作日|自然日|个月|天|小时|分钟|周)|"
                        r"[一二三四五六七八九十两半]+\s*(?:个)?\s*(?:工作日|个月|天|小时|周)|当[日天]|即时|即办|随到随办")
+
+
+CONTRASTS = tuple(tuple(e.columns[0].split()) for e in rows("contrasts"))  # data/contrasts.tsv
+
+
+def contrast_gap(question: str, text: str) -> tuple[str, str] | None:
+    """(asked, offered) when the question names one alternative of a kind ('燃油') and the text
+    only another ('新能源'): the clause is about something else, however close it reads."""
+    for members in CONTRASTS:
+        asked = [w for w in members if w in question]
+        offered = [w for w in members if w in text]
+        if asked and offered and not set(asked) & set(offered):
+            return "、".join(asked), "、".join(offered)
+    return None
 
 
 def states_duration(text: str) -> bool:

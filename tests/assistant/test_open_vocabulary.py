@@ -202,3 +202,22 @@ def test_a_per_household_yearly_limit_over_the_years_the_document_allows():
     assert (rule.kind, rule.per_unit, rule.amount, rule.max_repeats, rule.up_to) == ("per_unit", "户", Decimal("12000"), 3, True)
     assert _ask(text, "我开了个体户，每年最多扣多少").amount_yuan == Decimal("12000")
     assert _ask(text, "我开了个体户，三年加起来最多能少交多少税").amount_yuan == Decimal("36000")
+
+
+def test_a_clause_for_another_alternative_of_the_kind_asked_is_a_near_miss():
+    from assistant.answer.fit import contrast_gap
+    text = "对新能源物流车辆，给予每辆最高1万元的运营补贴。"
+    assert contrast_gap("柴油货车有没有运营补贴？", text) == ("柴油", "新能源")
+    assert contrast_gap("新能源物流车每辆补多少？", text) is None
+    assert contrast_gap("物流车每辆补多少？", text) is None  # no alternative named: the clause may answer
+
+
+def test_the_contrast_refusal_names_both_alternatives():
+    import datetime as dt
+    from assistant.answer.scope import CONTRAST, Scope, refusal_text
+
+    class _Empty:
+        documents: dict = {}
+
+    text = refusal_text(Scope(covered=False, reason=CONTRAST, detail="柴油|新能源"), _Empty(), dt.date(2026, 11, 21))
+    assert "柴油" in text and "新能源" in text
