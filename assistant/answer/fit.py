@@ -17,6 +17,7 @@ import bisect
 import math
 import re
 
+from assistant.lexicon.data import rows
 from assistant.lexicon.vocab import ADMIN_LEVEL, GRADE, NOT_A_TIER, expand_prize_ranks, grade_letters
 
 # "市级财政给予…" names who pays, not a tier of the benefit
@@ -26,14 +27,20 @@ _PRIZE = re.compile(r"[一二三]等奖|优秀奖|金奖|银奖|铜奖|重大发
 _CLASSES = {"级别": _LEVEL, "等级": _GRADE, "奖项": _PRIZE}
 
 _ASKS = {
-    "具体金额": (re.compile(r"多少钱|奖励?多少|补[助贴]?多少|奖多少|给多少|金额|多少万|资助多少|能拿多少|能贷多少|贷多少|补偿多少"),
+    # '给多少亩' / '能拿多少天' ask for a quantity of something else, not money
+    "具体金额": (re.compile(r"(?:多少钱|奖励?多少|补[助贴]?多少|奖多少|给多少|金额|多少万|资助多少|能拿多少|能贷多少|贷多少|补偿多少)"
+                        r"(?!\s*(?:亩|平方米|平米|天|个|人|年|月|小时|家|台|套|吨|千瓦|度))"),
              re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|万美元)|[一二三四五六七八九十百千]+万元|"
-                        r"\d[\d.]*\s*[%‰][^，。；,;]{0,8}?(?:补贴|补助|奖励|资助|补偿|贴息)")),
+                        r"\d[\d.]*\s*[%‰][^，。；,;]{0,8}?(?:补贴|补助|奖励|资助|补偿|贴息)|"
+                        # '不超过合同金额的2.5%': a sum bounded as a share of another is worked out from it
+                        r"(?:额|价|款|费|金)的\s*\d[\d.]*\s*[%％‰]")),
     "具体比例": (re.compile(r"比例|百分之几|几成|税率|费率"), re.compile(r"\d[\d.]*\s*[%‰]|[一二三四五六七八九十]成|倍")),
     # '前几年评上的' / '后面几年' say when, they do not ask how long
     "期限": (re.compile(r"(?<![前后这近头那面去来])几年(?!前)|多少年|多久|期限|多长时间|几个月|几天|哪年|何时|什么时候"),
-           re.compile(r"\d+\s*(?:年|个月|日|天)|[一二三四五六七八九十两]+(?:年|个月|天)|年限|期限|至\d{4}|日起|"
-                      r"每[年月季周日天]|一[年月季周]一|[年月季]度|定期")),
+           # '3 个工作日'、'1.5 小时'、'当日办结'、'即时办理': the time a service takes, as documents write it
+           re.compile(r"(?<![\d.])\d{1,3}(?:\.\d+)?\s*(?:个)?\s*(?:工作日|自然日|年|个月|月|日|天|小时|分钟|周)|"
+                      r"[一二三四五六七八九十两半]+\s*(?:个)?\s*(?:工作日|年|个月|天|小时|周)|年限|期限|时限|至\d{4}|日起|"
+                      r"每[年月季周日天]|一[年月季周]一|[年月季]度|定期|当[日天]|即时|即办|立即|随到随办|实时")),
 }
 _VALIDITY = re.compile(r"有效|失效|过期|截止|到期|施行|实施.*(?:时候|日期|哪天)|什么时候.*(?:结束|开始)|"
                        # "还能按这个文件申报吗": whether the document itself still applies
@@ -56,14 +63,47 @@ def tier_gap(question: str, text: str) -> tuple[str, str] | None:
     for pattern in _CLASSES.values():
         asked = _tiers(pattern, question)
         offered = _tiers(pattern, text)
+        # a list may drop the 级 of one item ('国家、省级和市级'): that item is offered too
+        asked = [a for a in asked if not _listed(a.rstrip("级"), text)] if len(asked) else asked
         if asked and offered and not set(asked) & set(offered):
             return "、".join(asked), "、".join(offered)
     return None
 
 
+def _listed(core: str, text: str) -> bool:
+    """'国家' written as one item of a list ('国家、省级…', '…和国家') in the text."""
+    if len(core) < 2 or re.search(r"[A-Za-z0-9]", core):  # grades are compared as letters, whole
+        return False
+    return bool(re.search(rf"{re.escape(core)}(?=[、，,和及与])|(?<=[、和及与]){re.escape(core)}", text))
+
+
 def asks_validity(question: str) -> bool:
     """"还有效吗", "有效到什么时候", "什么时候截止": answered from the document's dates."""
     return bool(_VALIDITY.search(question))
+
+
+# a time a service takes ('3个工作日内办结', '1.5小时', '当日'), not a date or a deadline year
+_DURATION = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d+)?\s*(?:个)?\s*(?:工作日|自然日|个月|天|小时|分钟|周)|"
+                       r"[一二三四五六七八九十两半]+\s*(?:个)?\s*(?:工作日|个月|天|小时|周)|当[日天]|即时|即办|随到随办")
+
+
+CONTRASTS = tuple(tuple(e.columns[0].split()) for e in rows("contrasts"))  # data/contrasts.tsv
+
+
+def contrast_gap(question: str, text: str) -> tuple[str, str] | None:
+    """(asked, offered) when the question names one alternative of a kind ('燃油') and the text
+    only another ('新能源'): the clause is about something else, however close it reads."""
+    for members in CONTRASTS:
+        asked = [w for w in members if w in question]
+        offered = [w for w in members if w in text]
+        if asked and offered and not set(asked) & set(offered):
+            return "、".join(asked), "、".join(offered)
+    return None
+
+
+def states_duration(text: str) -> bool:
+    """The text says how long something takes (not merely a date or a year)."""
+    return bool(_DURATION.search(text))
 
 
 def answer_type_gap(question: str, text: str) -> str | None:

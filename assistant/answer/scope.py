@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from assistant.lexicon.data import words
 from assistant.question.terms import GENERIC, content_terms, quoted_names
-from assistant.answer.fit import absent_name, asks_validity, national_subject, rare_phrase, unknown_qualifier
+from assistant.answer.fit import absent_name, answer_type_gap, contrast_gap, asks_validity, national_subject, rare_phrase, unknown_qualifier
 from assistant.lexicon.places import CITIES, Coverage, is_place, regions_in
 
 _CHITCHAT = re.compile(
@@ -35,6 +35,7 @@ CHITCHAT = "chitchat"
 WEAK = "weak-retrieval"
 EMPTY_CORPUS = "empty-corpus"
 NO_MONEY = "no-money"  # money asked; the clause found grants none
+CONTRAST = "contrast"  # the clause found is for another alternative of the kind asked (新能源, not 燃油)
 
 
 @dataclass
@@ -136,8 +137,17 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
     named = any(n in top_text for n in quoted_names(question))  # “五小”: the user cites a name
     # a two-character name only one clause holds ("五小") shows the topic as well
     rare = rare_phrase(question, top_text, kb) or rare_phrase(question, window, kb, max_clauses=1, shortest=2)
-    if not on_topic(shared, best, bm25, asks, min_dense) and not named and not rare:
+    # "甘孜开公司要几天": a how-long / how-much question asked of a named place, whose words are
+    # everyday ones the documents do not use, is on topic when the place's clauses are close to it
+    form = bool(scope.regions) and answer_type_gap(question, "") is not None and best >= STRONG_DENSE \
+        and (not terms or shared >= 0.3)
+    if not on_topic(shared, best, bm25, asks, min_dense) and not named and not rare and not form:
         return Scope(covered=False, reason=WEAK, detail="、".join(terms[:5]))
+    from assistant.answer.select import rerank
+
+    lead = rerank(question, retrieved, kb=kb)[0].clause.text
+    if (gap := contrast_gap(question, lead)):
+        return Scope(covered=False, reason=CONTRAST, detail=f"{gap[0]}|{gap[1]}")
     if (near := _near_miss(question, kb, scope, corpus)):
         reason = NO_MONEY if _MONEY_ASKED.search(question) else WEAK
         return Scope(covered=False, reason=reason, detail=near)
@@ -253,6 +263,10 @@ def refusal_text(scope: Scope, kb, as_of: dt.date) -> str:
                 "请以国家主管部门公布的文件为准。")
     elif scope.reason == NO_MONEY:
         head = ("抱歉，已收录的政策文件中没有找到对此给予补助、奖励等资金支持的条款，无法给出有依据的答复；"
+                "为避免误导，也不会套用其他事项的标准。")
+    elif scope.reason == CONTRAST:
+        asked, _, offered = scope.detail.partition("|")
+        head = (f"抱歉，已收录的政策文件中相关条款针对的是{offered}，没有针对{asked}的规定，无法给出有依据的答复；"
                 "为避免误导，也不会套用其他事项的标准。")
     elif scope.reason == EMPTY_CORPUS:
         head = "知识库中还没有任何政策文件，请先导入文件。"

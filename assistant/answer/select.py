@@ -18,7 +18,7 @@ import re
 from dataclasses import replace
 
 from assistant.answer.citations import _bigrams, has_figure
-from assistant.answer.fit import asks_validity, compounds, idf
+from assistant.answer.fit import answer_type_gap, asks_validity, compounds, idf, states_duration
 from index.records import ScoredClause
 from assistant.lexicon.places import named_documents
 
@@ -92,6 +92,10 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
         s += 1.0  # the name in one piece ("工业设计中心"), not its words apart
     if _MONEY_Q.search(question) and has_figure(sc.clause.text):
         s += 1.5
+    asked = answer_type_gap(question, "")  # the kind of answer asked for, if any
+    if (asked == "期限" and not asks_validity(question) and states_duration(sc.clause.text)) or \
+            (asked == "具体比例" and answer_type_gap(question, sc.clause.text) is None):
+        s += 1.5  # "要几天": the clause that states how long answers it; one that does not, cannot
     if validity and _DATES.search(sc.clause.text):
         s += 4  # "有效到什么时候": the clause that states the dates
     return s - 0.3 * rank

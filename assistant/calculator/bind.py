@@ -161,7 +161,7 @@ _OTHER_UNIT = {"平方米": "亩", "亩": "平方米", "元": "美元", "美元"
 def needs_of(rule: SubsidyRule) -> list[tuple[str, str | None]]:
     """(fact name, unit type) of every figure ``calculate`` reads for ``rule``, in reading order."""
     out = [(th.fact, unit_type(th.unit, th.fact)) for th in rule.thresholds]
-    rated = rule.kind in ("rate", "permille") or (rule.kind == "tiered" and any(t.rate is not None for t in rule.tiers))
+    rated = rule.kind in ("rate", "permille", "limit") or (rule.kind == "tiered" and any(t.rate is not None for t in rule.tiers))
     if rule.kind == "tiered":
         out.append((rule.tier_fact, unit_type(rule.tier_unit, rule.tier_fact)))
     if rated:
@@ -177,10 +177,18 @@ def needs_of(rule: SubsidyRule) -> list[tuple[str, str | None]]:
     return list(dict.fromkeys(out))
 
 
+def _core(name: str) -> str:
+    return re.sub(r"^(?:项目|企业|总)+|(?:总额|金额|额)$", "", name)
+
+
 def _same(a: str, b: str) -> bool:
-    """One quantity named twice in a sentence ('总外包费用' … '服务外包总费用')."""
+    """One quantity named twice in a sentence ('总外包费用' … '服务外包总费用'; '项目投资' as a
+    condition and '项目总投资' as the base: '投资' is the core of both)."""
     short, long_ = sorted((a, b), key=len)
-    return len(short) >= 3 and set(short) <= set(long_)
+    if len(short) >= 3 and set(short) <= set(long_):
+        return True
+    ca, cb = sorted((_core(a), _core(b)), key=len)
+    return len(ca) >= 2 and ca in cb and ca == _core(short)
 
 
 def _groups(needs):
@@ -197,6 +205,13 @@ def _groups(needs):
 
 def _overlap(names: list[str], key: str) -> int:
     return max(len((set(n) - _GENERIC) & set(key)) for n in names)
+
+
+def _named_in(text: str, key: str) -> bool:
+    """The rule's own sentence names what the user's figure is ('…新增设备投资额20%' and a figure
+    said of 设备): a two-character piece of the figure's name, not a generic one, is in it."""
+    pieces = {key[i:i + 2] for i in range(len(key) - 1)}
+    return any(not (set(p) & _GENERIC) and p in text for p in pieces)
 
 
 def _shown(key: str, value, kind) -> str:
@@ -246,13 +261,14 @@ def bind_facts(rule: SubsidyRule, facts: dict | None) -> Binding:
     for names, kind in open_groups:
         if kind is None:
             continue
-        family = money_family(names[0]) if kind in ("元", "美元") else None
+        # a limit is a share of whatever sum the document names (a contract, an estimate): any family
+        family = money_family(names[0]) if kind in ("元", "美元") and rule.kind != "limit" else None
         # an unlabelled figure ('金额（一年）') may fill any need of its type; a labelled one only a
         # need whose name shares a telling character with its label ('投资额' → '投入资金')
         cands = [k for k, v in facts.items()
                  if k not in claimed and v not in (None, "") and fact_type(k, v) == kind
                  and (family is None or money_family(k) in (None, family))
-                 and (k.startswith("金额") or _overlap(names, k) > 0)]
+                 and (k.startswith("金额") or _overlap(names, k) > 0 or _named_in(rule.text, k))]
         if not cands:
             other = [k for k, v in facts.items() if fact_type(k, v) == _OTHER_UNIT.get(kind)]
             if other:

@@ -9,6 +9,7 @@ is named instead of guessed.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from assistant.calculator.bind import fact as _fact
@@ -109,7 +110,31 @@ def _fixed(rule, facts, calc, money):
         calc.summary = f"可获{rule.benefit or '奖励'}{money(amount)}"
 
 
+def _level_rate(rule, facts, calc, money):
+    """The rate of the level the user named (a rule with one rate a level); None when it cannot be
+    chosen: the level is missing (asked for) or not among the rule's (amount 0, said so)."""
+    listing = "；".join(f"{lv.name}{format_rate(lv.rate)}" for lv in rule.levels if lv.rate is not None)
+    level = _pick_level(rule, facts)
+    if level is None and facts and facts.get("级别"):
+        calc.eligible = False
+        calc.amount_yuan = Decimal(0)
+        calc.checks.append(f"✗ 级别“{facts['级别']}”不在本条款所列级别内（{listing}）")
+        calc.summary = f"本条款不对“{facts['级别']}”规定比例，可获金额为0"
+        return None
+    if level is None or level.rate is None:
+        calc.missing_facts.append("级别")
+        calc.steps.append(f"按级别：{listing}")
+        return None
+    calc.checks.append(f"✓ 级别：{level.name}（{format_rate(level.rate)}）")
+    return level.rate
+
+
 def _rate(rule, facts, calc, money):
+    if rule.levels and any(lv.rate is not None for lv in rule.levels):
+        rate = _level_rate(rule, facts, calc, money)
+        if rate is None:
+            return
+        rule = replace(rule, rate=rate, levels=())
     name = rule.base or "计算基数"
     base = _fact(facts, name, rule.currency)
     if base is None:
@@ -133,8 +158,9 @@ def _rate(rule, facts, calc, money):
 def _per_unit(rule, facts, calc, money):
     name = EVENT_COUNT if rule.per_unit in EVENT_UNITS else rule.per_unit + "数"
     n = _fact(facts, name, "")
-    if n is None and rule.per_unit in EVENT_UNITS:
-        # '每场给予5万元': one event unless the user says how many; the step says so
+    if n is None and (rule.per_unit in EVENT_UNITS or rule.per_unit == "户"):
+        # '每场给予5万元': one event unless the user says how many; '每户…': the applicant's own
+        # household (个体户). The step says so
         n = Quantity(Decimal(1), "")
         calc.steps.append(f"按1{rule.per_unit}计算（多{rule.per_unit}按{rule.per_unit}数累计）")
     if n is None:
@@ -196,5 +222,31 @@ def _loan(rule, facts, calc, money):
     calc.eligible = True
 
 
-_KINDS = {"fixed": _fixed, "rate": _rate, "permille": _rate, "per_unit": _per_unit, "tiered": _tiered,
+def _limit(rule, facts, calc, money):
+    """A sum the document bounds as a share of another: the bound itself, capped when a cap is given."""
+    if rule.levels and any(lv.rate is not None for lv in rule.levels):
+        rate = _level_rate(rule, facts, calc, money)
+        if rate is None:
+            return
+        rule = replace(rule, rate=rate, levels=())
+    name = rule.base or "计算基数"
+    bound = "不低于" if rule.at_least else "不超过"
+    base = _fact(facts, name, rule.currency)
+    if base is None:
+        calc.missing_facts.append(name)
+        calc.steps.append(f"{rule.benefit}{bound}{name}的{format_rate(rule.rate)}")
+        return
+    raw = normalize(base.value * rule.rate)
+    calc.steps.append(f"{money(base.value)} × {format_rate(rule.rate)} = {money(raw)}")
+    amount = raw if rule.at_least else _capped(raw, rule.cap, money, calc)
+    calc.amount_yuan = amount
+    if rule.at_least:
+        calc.summary = f"{rule.benefit}不低于{money(amount)}"
+    else:
+        calc.summary = f"{rule.benefit}最多为{money(amount)}"
+    calc.steps.append(calc.summary)
+    calc.eligible = True
+
+
+_KINDS = {"limit": _limit, "fixed": _fixed, "rate": _rate, "permille": _rate, "per_unit": _per_unit, "tiered": _tiered,
           "upgrade": _upgrade, "tax_deduction": _tax_deduction, "tax_rate": _tax_rate, "loan": _loan}

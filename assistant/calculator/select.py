@@ -25,8 +25,8 @@ from assistant.records import Calculation, Citation
 from assistant.rules.model import SubsidyRule
 from assistant.rules.catalog import extract_rules, rules_for, stacking_principle
 from assistant.question.facts import YEARLY
-from assistant.lexicon.numbers import format_money, format_quantity
-from assistant.lexicon.vocab import document_words
+from assistant.lexicon.numbers import cn_to_decimal, format_money, format_quantity
+from assistant.lexicon.vocab import document_words, match_tier
 
 DEGREES = ("博士", "硕士", "本科")
 
@@ -44,14 +44,25 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
     if payer := asked_payer(question or ""):
         facts.setdefault("出资方", payer)
     rules = _rules_of(kb, clause)
-    scored = []
+    scored, lacking = [], []
     for rule in rules:
-        if _contradicted(rule, facts):
+        rule_facts = _tier_facts(rule, facts, question or "")
+        if _contradicted(rule, rule_facts):
+            if rule.levels and rule_facts.get("级别"):
+                lacking.append((rule, rule_facts))
             continue
-        binding = bind_facts(rule, facts)
-        scored.append((_relevance(rule, facts, binding), rule, binding))
+        binding = bind_facts(rule, rule_facts)
+        scored.append((_relevance(rule, rule_facts, binding), rule, binding))
+    if lacking and not any(r.levels for _s, r, _b in scored):
+        # the user named a tier the clause does not list: say so, never answer with another rule
+        scored = [(1, rule, bind_facts(rule, f)) for rule, f in lacking] + \
+                 [s for s in scored if s[0] > 0]
     if any(score > 0 for score, _r, _b in scored):
         scored = [s for s in scored if s[0] > 0]
+    if (way := _asked_bound(question or "")) and any(r.kind == "limit" for _s, r, _b in scored):
+        # '最少能预付多少' asks for the floor of a sum bounded both ways, '最多' for its ceiling
+        kept = [s for s in scored if s[1].kind != "limit" or s[1].at_least == (way == "min")]
+        scored = kept or scored
     # stable: document order within the same relevance and subject overlap
     asked = document_words(question or "")  # '批发零售' also meets a rule for '批零贸易类企业'
     fit = {id(r): (s, _overlap(r.subject, asked)) for s, r, _b in scored}
@@ -66,6 +77,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
         calc = calculate(binding.rule or rule, binding.facts, _citation(kb, clause, rule, as_of_date))
         _conditional_amount(binding.rule or rule, binding.facts, calc)
         _year_by_year(binding.rule or rule, binding.facts, calc)
+        _over_years(binding.rule or rule, question or "", calc)
         calc.steps[:0] = [n for n in binding.notes if n.startswith("按您提供")]
         at = next((i for i, c in enumerate(calc.checks) if not c.startswith("适用对象")), len(calc.checks))
         calc.checks[at:at] = binding.checks
@@ -74,6 +86,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
             # nothing the user said was checked: the amount holds only for whoever the clause names
             calc.eligible = None
             calc.summary = f"如属于“{rule.subject}”，{calc.summary}"
+        _denied(rule, question or "", calc)
         _validity_note(kb, rule, calc, as_of_date)
         calcs.append(calc)
     return _apply_stacking(rules, calcs, equal)
@@ -133,6 +146,32 @@ def _rules_of(kb, clause) -> list[SubsidyRule]:
         return by_clause[clause.clause_id]
     doc = getattr(kb, "documents", {}).get(clause.doc_id) if kb is not None else None
     return extract_rules(clause, stacking_principle(doc.text) if doc else "")
+
+
+_ASK_MIN = re.compile(r"最少|至少|最低|起码|不低于|下限")
+_ASK_MAX = re.compile(r"最多|至多|最高|顶多|不超过|上限|封顶")
+
+
+def _asked_bound(question: str) -> str:
+    """'最少能拿多少' → 'min', '最多收多少' → 'max', '' when the question asks neither (or both)."""
+    lo, hi = bool(_ASK_MIN.search(question)), bool(_ASK_MAX.search(question))
+    return "min" if lo and not hi else "max" if hi and not lo else ""
+
+
+def _tier_facts(rule: SubsidyRule, facts: dict, question: str) -> dict:
+    """The facts as they bear on one rule: a tier the question names in the rule's own words
+    ('评上4星了' for 五星级、四星级) is its 级别; a tier of the same series the rule lacks ('三星级')
+    too, so that the rule says it grants nothing for it."""
+    if not rule.levels or not question:
+        return facts
+    names = [lv.name for lv in rule.levels]
+    level = facts.get("级别")
+    if level and match_level(names, str(level)) is not None:
+        return facts
+    named, lacking = match_tier(names, question)
+    if named or lacking:
+        return {**facts, "级别": named or lacking}
+    return facts
 
 
 def _contradicted(rule: SubsidyRule, facts: dict) -> bool:
@@ -229,6 +268,59 @@ def _year_by_year(rule: SubsidyRule, facts: dict, calc: Calculation) -> None:
     calc.missing_facts = [m for m in calc.missing_facts if m != th.fact]
     calc.checks = [c for c in calc.checks if c.startswith("适用对象") or th.fact not in c]
     calc.summary = f"{met}年合计可获{rule.benefit or '奖励'}{format_money(total)}"
+
+
+# '没被认定为绿色货运配送企业' / '不是高新技术企业': the user says they lack what the rule requires
+_DENIAL = re.compile(r"(?:没有?被?|未被?|不是|并非|不属于|还不是|尚未被?)(?:认定为?|评为|评定为|列为|纳入|获得|取得|通过)?"
+                     r"(?P<x>[\u4e00-\u9fff]{3,20})")
+
+
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest run of characters ``a`` and ``b`` share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+def _denied(rule: SubsidyRule, question: str, calc: Calculation) -> None:
+    """The question denies the rule's qualification ('没被认定为X' for a rule '对认定为X…的'): nothing
+    is due, and the answer says which requirement is not met."""
+    if not rule.subject or calc.amount_yuan is None:
+        return
+    for m in _DENIAL.finditer(question):
+        said = m.group("x")
+        if _common_run(said, rule.subject) >= 4:
+            calc.eligible = False
+            calc.amount_yuan = Decimal(0)
+            calc.checks.append(f"✗ 您说明“{m.group(0)}”，而该项支持的对象是“{rule.subject}”")
+            calc.summary = f"不符合条件，可获金额为0：该项支持限于“{rule.subject}”"
+            return
+
+
+_TOTAL_ASK = re.compile(r"一共|总共|合计|加起来|累计|总计|共能|共可|(?:\d{1,2}|[一二两三四五六七八九十])\s*(?:个)?年(?:里|内|中|下来|之内)")
+_YEARS_ASK = re.compile(r"(?P<n>\d{1,2}|[一二两三四五六七八九十])\s*(?:个)?年")
+
+
+def _over_years(rule: SubsidyRule, question: str, calc: Calculation) -> None:
+    """'三年一共奖多少' for an award paid each year ('每年…，连续奖励3年'): the yearly amount times
+    the years asked, at most the years the document allows."""
+    if not rule.max_repeats or calc.amount_yuan is None or not calc.eligible or not _TOTAL_ASK.search(question):
+        return
+    if calc.steps and calc.steps[-1].startswith("合计："):
+        return  # already added up year by year
+    m = _YEARS_ASK.search(question)
+    years = (int(m.group("n")) if m.group("n").isdigit() else int(cn_to_decimal(m.group("n")))) if m else rule.max_repeats
+    years = min(years, rule.max_repeats)
+    total = calc.amount_yuan * years
+    calc.steps.append(f"{format_money(calc.amount_yuan)} × {years}年 = {format_money(total)}"
+                      + (f"（文件规定最多连续{rule.max_repeats}年）" if years == rule.max_repeats else ""))
+    calc.amount_yuan = total
+    calc.summary = f"{years}年合计可获{rule.benefit or '奖励'}{format_money(total)}"
 
 
 def _overlap(subject: str, question: str) -> int:

@@ -110,9 +110,18 @@ class Coverage:
         """Exact document region values a mention refers to ("" set when not covered)."""
         if mention in self.keys:
             return set(self.keys[mention])
+        # up the hierarchy: a county-level city of a covered city (晋江 → 泉州), else a city of a
+        # covered province (格尔木 → 青海, 宜宾 → 四川): the nearest place the corpus holds documents of
+        # a covered region written inside the mention ('云港' of a document whose text lost a
+        # character, asked as '连云港'): the documents of that place
+        inside = {r for key, rs in self.keys.items() if len(key) >= 2 and key in mention for r in rs}
+        if inside:
+            return inside
         parent = CITIES.get(mention)
-        if parent and parent in self.keys and parent not in PROVINCES:  # a county of a covered city
-            return set(self.keys[parent])
+        while parent:
+            if parent in self.keys:
+                return set(self.keys[parent])
+            parent = CITIES.get(parent)
         return set()
 
     def primary(self, mention: str, regions: set[str] | None = None) -> set[str]:

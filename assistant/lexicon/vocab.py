@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.lexicon.data import mapping, words
+from assistant.lexicon.data import mapping, rows, words
 
 ADMIN_LEVELS = words("levels", "admin_level")
 ADMIN_LEVEL = "|".join(ADMIN_LEVELS)
@@ -74,3 +74,86 @@ def norm_level(text: str) -> str:
 
 __all__ = ["ADMIN_LEVELS", "ADMIN_LEVEL", "BOUND_MORE", "BOUND_AT_LEAST", "NOT_A_TIER", "GRADE", "PRIZE", "PRIZE_RANKS", "STANDARDS", "FIRSTS",
            "DOCUMENT_WORDS", "document_words", "expand_prize_ranks", "grade_letters", "norm_level"]
+
+
+# --- a clause's own tiers, matched against the user's words ------------------------------------
+
+LEVEL_SERIES = tuple(tuple(e.columns[0].split()) for e in rows("level_series"))
+_ARABIC_CN = dict(zip("123456789", "一二三四五六七八九"))
+
+
+def level_key(text: str) -> str:
+    """A tier name as compared with the user's words: grades as letters ('4A' → 'AAAA'), arabic
+    digits before 星/级/档/类 as Chinese ('5星' → '五星'), no 级/quotes/spaces ('五星级' → '五星')."""
+    s = norm_level(text).replace(" ", "").replace("　", "")
+    s = re.sub(r"(?<![\d.])([1-9])(?=[星档类等])", lambda m: _ARABIC_CN[m.group(1)], s)
+    return s
+
+
+def _common_suffix(names: list[str]) -> str:
+    out = names[0]
+    for n in names[1:]:
+        i = 0
+        while i < min(len(out), len(n)) and out[-1 - i] == n[-1 - i]:
+            i += 1
+        out = out[len(out) - i:] if i else ""
+    return out
+
+
+def _grade_spans(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), "A" * len(m.group(0))) for m in re.finditer(r"A+", text)]
+
+
+def match_tier(names: list[str], question: str) -> tuple[str | None, str | None]:
+    """(the clause's tier the question names, a tier of the same series the clause lacks).
+
+    Matching is on the clause's own names — exact, then normalised (level_key), then by the
+    name's distinctive head ('铜牌服务商' is met by '铜牌') — never against a fixed list:
+    match_tier(['五星级', '四星级'], '评上4星了') -> ('四星级', None)
+    match_tier(['甲级', '乙级'], '丙级民宿呢')     -> (None, '丙级')
+    """
+    if not names or not question:
+        return None, None
+    q = level_key(question)
+    q_ji = level_key(question.replace("级", "\0")).replace("\0", "级")  # the same, 级 kept
+    keys = [level_key(n) for n in names]
+    keys_ji = [level_key(n.replace("级", "\0")).replace("\0", "级") for n in names]
+    grades = {g for *_x, g in _grade_spans(q)}
+    found = []
+    for name, key, kj in zip(names, keys, keys_ji):
+        if not key:
+            continue
+        if set(key) == {"A"}:
+            if key in grades:
+                found.append((len(key), name))
+        elif (len(kj) >= 2 and kj in q_ji) or (len(key) >= 2 and key in q):
+            found.append((len(key), name))
+    if not found:  # a name listing several that share the amount ('经开区、枣山园区'): any one of them
+        for name in names:
+            items = [level_key(i) for i in name.split("、")] if "、" in name else []
+            if any(len(i) >= 2 and i in q for i in items):
+                found.append((max(len(i) for i in items if i in q), name))
+    if found:
+        return max(found)[1], None
+    if grades and keys and all(set(k) == {"A"} for k in keys if k):
+        return None, max(grades, key=len) + "级"
+    # the name's distinctive head: the name less what all the names share at the end
+    suffix = _common_suffix(keys) if len(keys) > 1 else ""
+    heads = [k[: len(k) - len(suffix)] if suffix and len(k) > len(suffix) else k[:2] for k in keys]
+    hits = [(len(h), n) for h, n in zip(heads, names)
+            if h and heads.count(h) == 1 and ((suffix and h + suffix[0] in q) or (len(h) >= 2 and h in q))]
+    if hits:
+        return max(hits)[1], None
+    # another member of the series the names belong to, written with the same ending
+    ending = suffix or ("级" if all(n.endswith("级") for n in names) else "")
+    if ending:
+        heads = [k[: len(k) - len(suffix)] if suffix else k for k in keys]
+        text = q if suffix else q_ji
+        for series in LEVEL_SERIES:
+            if all(h in series for h in heads):
+                for member in series:
+                    if member not in heads and (m := re.search(re.escape(member + ending), text)):
+                        before = text[max(0, m.start() - 1):m.start()]
+                        if not any(before == x[-1:] for x in series):  # '十三' is not '三'
+                            return None, member + ending + ("级" if suffix and names[0].endswith("级") else "")
+    return None, None

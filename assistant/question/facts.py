@@ -63,7 +63,11 @@ YEARLY = "（逐年）"  # suffix of a fact holding one value per year, as text:
 GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率|涨|上涨)(?:了|为|是|达到|达)?\s*"
                        rf"(?:(?P<num>{NUM})\s*[%％]|(?P<pts>{NUM})\s*个?(?:百分)?点|(?P<cpts>{CN_NUM})\s*(?:个|个百分|百分)点)")
 SHARE_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{2,10}}?)(?:占[\u4e00-\u9fff]{{0,10}}?)?(?:占比|比重|比例)(?:为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
-COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mul>万|亿)?\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个|人|天|平方米|㎡|次|场|届|期|批|年(?![度份]))")
+COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mul>万|亿)?\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个|人|天|平方米|㎡|次|场|届|期|批|年(?![度份])|辆|户|名|艘|架|座)")
+# counted things a rule pays per piece of ('每辆', '每户'): the count is '<unit>数'
+MEASURE_COUNTS = ("辆", "户", "名", "艘", "架", "座")
+# '招了7个就业困难人员' counts people even when said with 个
+_PEOPLE_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:人员|员工|工人|职工|毕业生|技师|学生|人才|人)")
 
 
 def extract_facts(text: str, previous: dict | None = None) -> dict:
@@ -215,7 +219,9 @@ def _count_key(unit: str, around: str, after: str) -> str | None:
     if unit == "家":
         return "服务企业数" if "服务" in around else ("电子商务企业数" if "电商" in around or "电子商务" in around else "企业数")
     if unit == "人":
-        return "培训人员数" if "培训" in around else None
+        return "培训人员数" if "培训" in around else "人数"
+    if unit in MEASURE_COUNTS:
+        return "人数" if unit == "名" else f"{unit}数"
     if unit == "天":
         return "现场辅导天数" if "辅导" in around else None
     if unit == "个":
@@ -223,7 +229,7 @@ def _count_key(unit: str, around: str, after: str) -> str | None:
             return "晋升等级数"
         if "服务项目" in around or "项目" in after:
             return "服务项目数"
-        return None
+        return "人数" if _PEOPLE_AFTER.match(after) else None
     if unit == "年":  # '签了一年合同' / '服务期2年'; calendar years (2023年) are not durations
         if re.search(r"合同|协议|服务|辅导", around):
             return "服务年限"

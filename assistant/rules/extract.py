@@ -19,12 +19,14 @@ from assistant.rules.fact_names import base_name
 from assistant.rules.patterns import (
     GRANT,
     GRANT_NO_LOAN,
+    LIMIT_RE,
     MONEY,
     MONEY_LIST,
     MONEY_RANGE_RE,
     PCT,
     PER_EVENT_RE,
     PER_HEAD_RE,
+    PER_MEASURE_RE,
     PER_UNIT_RE,
     RATE_CAP_RE,
     RATE_PLAIN_RE,
@@ -60,6 +62,13 @@ def extract(clause, stacking: str = "") -> list[SubsidyRule]:
         ss, se = _trim(text, ss, se)
         sent = text[ss:se]
         if not GRANT.search(sent):
+            for gs, ge in _parts(sent, "；;"):
+                gs, ge = _trim(sent, gs, ge)
+                seg = sent[gs:ge]
+                # without a grant word only bounds are read: '不低于…1.5%、1.0%和0.8%' a level each
+                found = [sp for sp in _segment(seg) if sp.get("kind") == "limit"] if re.search(PCT, seg) else []
+                for spec in found or _limits(seg, lambda m: True):
+                    specs.append((ss + gs, ss + ge, spec))
             continue
         tiered = _quantity_tiers(sent)
         if tiered:
@@ -96,7 +105,7 @@ def _segment(seg: str) -> list[dict]:
 
     repeats = None
     if m := REPEAT_RE.search(seg):
-        n = m.group("n")
+        n = m.group("n") or m.group("n2")
         repeats = int(n) if n.isdigit() else int(cn_to_decimal(n))
         take(m.start(), m.end())
 
@@ -122,6 +131,21 @@ def _segment(seg: str) -> list[dict]:
         if not free(m):
             continue
         rates = [_rate(x) for x in re.findall(PCT, m.group("rates"))]
+        if len(rates) > 1 and not _is_threshold_pct(seg, m) and \
+                (names := _level_names(seg[:m.start()], len(rates))) and m.groupdict().get("base"):
+            # '对获得国家、省级和市级…的，分别按不低于工程结算造价1.5%、1.0%和0.8%': one rate a level
+            take(m.start(), m.end())
+            base = m.group("base")
+            floor = bool(re.match(r"不低于|不少于", base))
+            base = re.sub(r"^(?:不低于|不少于|不超过|不高于|最高)+", "", base)
+            spec = dict(kind="limit" if floor else "rate", base=base_name(base), rate=rates[0],
+                        levels=tuple(Level(n, rate=r) for n, r in zip(names, rates)),
+                        rate_up_to=bool(m.groupdict().get("up") or m.groupdict().get("up2")) and not floor,
+                        at_least=floor, subject=_subject(seg, m.start()),
+                        benefit=_benefit_word(seg, m.end()) or (re.search(r"计取([\u4e00-\u9fff]{2,6})", seg[m.end():]) or
+                                                                re.search(r"()", "")).group(1) or "补助")
+            out.append((m.start(), spec))
+            continue
         if len(rates) != 1 or _is_threshold_pct(seg, m) or re.match(r"\s*计入", seg[m.end():]):
             continue  # '减按25%计入应纳税所得额' scales the taxable income; it is not a deduction rate
         take(m.start(), m.end())
@@ -200,6 +224,20 @@ def _segment(seg: str) -> list[dict]:
             spec["cap"] = cap[0][0]
         out.append((m.start(), spec))
 
+    for m in PER_MEASURE_RE.finditer(seg):  # '给予每辆最高不超过2万元的运营奖补': the count multiplies it
+        if not free(m):
+            continue
+        take(m.start(), m.end())
+        v, cur = _money(m.group("m"))
+        deduct = re.search(r"扣减|抵扣|减免", seg[m.end():m.end() + 12])
+        spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit"),
+                    up_to=bool(m.group("up") or m.group("lim")),
+                    benefit=("扣减" if deduct else _benefit_word(seg, m.end()) or "补助"), subject=_subject(seg, m.start()))
+        if cap := _cap_after(seg, m.end(), free):
+            take(*cap[1])
+            spec["cap"] = cap[0][0]
+        out.append((m.start(), spec))
+
     for m in re.finditer(MONEY_LIST, seg):
         if not free(m) or _ends_with_cmp(seg[:m.start()]):
             continue
@@ -261,6 +299,9 @@ def _segment(seg: str) -> list[dict]:
             spec.update(kind="fixed", benefit=_benefit_word(seg, m.end()) or _benefit_word(pre, 0) or "奖励")
         out.append((m.start(), spec))
 
+    if not any(sp.get("kind") in ("rate", "permille", "tax_deduction", "tiered") for _p, sp in out):
+        for spec in _limits(seg, free):
+            out.append((0, spec))
     if not out:
         return []
     out.sort(key=lambda x: x[0])
@@ -277,6 +318,27 @@ def _segment(seg: str) -> list[dict]:
 
 
 _NAME_BEFORE = re.compile(r"(?:^|[、，,：:；;])(?P<name>[\u4e00-\u9fff（）()“”]{2,14}?)(?:资助|补助|奖励|补贴|给予)?$")
+
+
+_NAME_FILLER_HEAD = re.compile(r"^(?:其中|对|给予|凡|另外|另)+")
+_NAME_FILLER_TAIL = re.compile(r"(?:每年|每个|每家|每项|每次|一次性|分别|各|均|给予|奖励|补助|资助|补贴)+$")
+
+
+def _level_name(seg: str, name: str, m) -> str:
+    """A level named right before its amount, as the document names it: fillers dropped
+    ('其中区市县每年各' → '区市县'), and a list of names sharing the amount kept whole
+    ('广安经开区、枣山园区、协兴园区每年各' → '广安经开区、枣山园区、协兴园区')."""
+    start = seg.rfind(name, 0, m.start())
+    name = _NAME_FILLER_TAIL.sub("", _NAME_FILLER_HEAD.sub("", re.sub(r"[“”]", "", name))) or name
+    items = [name]
+    head = seg[:start]
+    while head.endswith("、"):
+        prev = re.search(r"(?:^|[，,；;：:、])([\u4e00-\u9fff（）()]{2,12})、$", head)
+        if not prev or re.search(r"\d|元|给予|奖励|补助", prev.group(1)):
+            break
+        items.insert(0, _NAME_FILLER_HEAD.sub("", prev.group(1)))
+        head = head[:prev.start(1)]
+    return "、".join(items)
 
 
 def _inline_levels(seg: str, free):
@@ -300,9 +362,39 @@ def _inline_levels(seg: str, free):
             best = list(group)
     if not best:
         return None
-    names = [re.sub(r"[“”]", "", n) for n, _m in best]
+    names = [_level_name(seg, n, m) for n, m in best]
     amounts = [_money(m.group(0)) for _n, m in best]
     spec = dict(kind="fixed", currency=amounts[0][1], levels=tuple(Level(n, a) for n, (a, _c) in zip(names, amounts)),
                 subject=_subject(seg, best[0][1].start()), benefit=_benefit_word(seg, best[-1][1].end()) or "奖励",
                 up_to=bool(re.search(r"最高|不超过", seg[:best[0][1].start()].split("，")[-1])))
     return (best[0][1].start() - len(best[0][0]), best[-1][1].end()), spec
+
+
+_PAYS = re.compile(r"(?:收取|缴纳|交纳|提交|支付|预留|约定)(?P<n>[\u4e00-\u9fff]{2,8}?)(?:的|，|,|$)")
+
+
+def _limits(seg: str, free) -> list[dict]:
+    """'投标保证金不超过招标项目估算价的1%，且最高不得超过50万元' → a limit: the sum named (投标保证金)
+    is at most (or, with 不低于, at least) the rate of the base (招标项目估算价), within a cap."""
+    out = []
+    noun_prev = ""
+    for m in LIMIT_RE.finditer(seg):
+        if not free(m):
+            continue
+        noun = re.split(r"[，,；;的对]|且|并", m.group("noun"))[-1]
+        noun = re.sub(r"^(?:最高|最低|其|该|且|并|对)+|(?:比例|比率|标准)$", "", noun)
+        if len(noun) < 2 and noun_prev:
+            noun = noun_prev
+        elif len(noun) < 2 or re.fullmatch(r"缴纳|收取|交纳|提交|支付", noun):
+            pays = list(_PAYS.finditer(seg[:m.start()]))
+            noun = re.sub(r"(?:比例|比率|标准)$", "", pays[-1].group("n")) if pays else noun_prev
+        if not noun:
+            continue
+        noun_prev = noun
+        floor = m.group("op") in ("不得低于", "不低于", "不少于")
+        spec = dict(kind="limit", rate=_rate(m.group("rate")), base=base_name(m.group("base")),
+                    rate_up_to=not floor, at_least=floor, benefit=noun, subject=_subject(seg, m.start()))
+        if not floor and (cap := _cap_after(seg, m.end(), free)):
+            spec["cap"], spec["currency"] = cap[0]
+        out.append(spec)
+    return out

@@ -17,7 +17,7 @@ from typing import Any
 from assistant.lexicon.numbers import format_money, format_quantity, format_rate, Quantity
 
 KINDS = ("fixed", "rate", "per_unit", "tiered", "permille", "upgrade", "tax_deduction",
-         "tax_rate", "loan")
+         "tax_rate", "loan", "limit")
 
 # '每场/每届/每期/每批/每次给予…': counted occurrences; whatever the word, the user's count of them
 # ('办了3场', '两届') is one fact
@@ -136,7 +136,7 @@ class SubsidyRule:
 
     @property
     def needs_base(self) -> bool:
-        return self.kind in ("rate", "permille", "tax_deduction") or (
+        return self.kind in ("rate", "permille", "tax_deduction", "limit") or (
             self.kind == "tiered" and any(t.rate is not None for t in self.tiers))
 
     def describe(self) -> str:
@@ -169,6 +169,9 @@ class SubsidyRule:
                 + (f"（最高{money(t.cap)}）" if t.cap is not None else "")
                 for t in self.tiers)
             body = f"分档：{bands}"
+        elif k == "limit":
+            bound = "不低于" if self.at_least else "不超过"
+            body = f"{self.benefit}{bound}{self.base or '计算基数'}的{format_rate(self.rate)}"
         elif k == "upgrade":
             body = f"每晋升一个等级奖励{money(self.amount)}"
         elif k == "tax_deduction":

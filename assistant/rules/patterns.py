@@ -22,8 +22,8 @@ MONEY_LIST = rf"(?:最高)?{MONEY}(?:\s*[、和及]\s*(?:最高)?{MONEY})+"
 PCT = rf"(?:{NUM})\s*[%％‰]"
 COUNT_UNIT = r"(?:平方米|台（套）|台\(套\)|台|套|家|个|人|天|次|项|年)"
 QTY = rf"(?:{NUM}|{CN_NUM})\s*(?:万|亿)?(?:{CUR}|[%％‰]|{COUNT_UNIT})"
-GRANT = re.compile(r"给予|予以|奖励|奖补|补助|补贴|资助|扶持|补偿|贷款|抵扣|加计扣除|摊销|税率|资金支持")
-GRANT_NO_LOAN = re.compile(r"给予|予以|奖励|奖补|补助|补贴|资助|扶持|补偿|抵扣|加计扣除|摊销|税率|资金支持")
+GRANT = re.compile(r"给予|予以|奖励|奖补|补助|补贴|资助|扶持|补偿|贷款|抵扣|扣减|加计扣除|摊销|税率|资金支持")
+GRANT_NO_LOAN = re.compile(r"给予|予以|奖励|奖补|补助|补贴|资助|扶持|补偿|抵扣|扣减|加计扣除|摊销|税率|资金支持")
 CMP = r"首次超过|首次突破|超过|突破|达到|不低于|高于|低于|不足|达"
 UPTO = re.compile(r"(最高|最多|不超过|不高于)")
 CAP_RE = re.compile(rf"(?:最高|最多|不超过|不高于|限额)[^，,；;。\d]{{0,8}}?(?P<m>{MONEY})")
@@ -54,7 +54,8 @@ RANGE_RE = re.compile(
     rf"(?P<sfx>以内|以下|以上)?")
 THRESH_RE = re.compile(
     rf"(?P<cmp>{CMP})?(?P<q>{QTY})(?P<sfx>及以上|以上|以下|以内)?(?P<incl>\s*[(（]含[)）])?")
-REPEAT_RE = re.compile(rf"连续(?:奖励|支持|补助|给予)?(?P<n>\d+|{CN_NUM})年")
+# '连续奖励三年' / '在3年（36个月）内按每户每年…为限额': a yearly benefit for at most n years
+REPEAT_RE = re.compile(rf"连续(?:奖励|支持|补助|给予)?(?P<n>\d+|{CN_NUM})\s*年|在\s*(?P<n2>\d+|{CN_NUM})\s*年(?:[（(][^）)]*[）)])?内")
 UPGRADE_RE = re.compile(rf"每晋升一个等级(?:奖励|给予)(?P<m>{MONEY})")
 PER_UNIT_RE = re.compile(
     rf"每(?P<verb>[\u4e00-\u9fff]{{0,3}}?)(?:一|1)?\s*(?P<cl>个|台（套）|台|套|项|件|人)(?P<unit>[\u4e00-\u9fff]{{0,8}}?)"
@@ -62,6 +63,17 @@ PER_UNIT_RE = re.compile(
 # "每场给予5万元的补助" / "每届奖励10万元": an amount per event; the count of events multiplies it
 PER_EVENT_RE = re.compile(
     rf"每(?P<unit>场|届|期|批|次)(?:活动)?(?:给予|奖励|补助|补贴)(?P<up>最高|不超过)?(?P<m>{MONEY})")
+# '投标保证金不得超过采购项目预算金额的0.5%' / '预付款比例不低于合同金额的40%': a sum the document
+# bounds as a share of another (a deposit, an advance, a fee) — not a grant, but a figure one can work out
+LIMIT_OP = r"(?P<op>最高不得超过|最高不超过|不得超过|不超过|不得高于|不高于|不得低于|不低于|不少于)"
+LIMIT_RE = re.compile(
+    rf"(?P<noun>[\u4e00-\u9fff（）()]{{0,16}}?)(?:原则上|一般)?{LIMIT_OP}(?:其|该)?"
+    rf"(?P<base>(?!{NUM})[^，,。；;、的\d%％]{{2,20}}?)的(?P<rate>{PCT})(?!\s*[、和及至到\-—～~]\s*{NUM})")
+# '给予每辆最高不超过2万元' / '每户补助3000元': an amount per counted thing (vehicles, households, heads)
+MEASURE_WORDS = r"辆|户|名|人|件|张|座|艘|架|吨|头|株|棵"
+PER_MEASURE_RE = re.compile(
+    rf"每(?P<unit>{MEASURE_WORDS})(?:每年)?(?:给予|奖励|补助|补贴|奖补)?(?P<up>最高不超过|最高不高于|最高|不超过|不高于)?(?P<m>{MONEY})"
+    rf"(?P<lim>为限额|的限额)?")
 BENEFIT_WORD = re.compile(r"启动资金补助|风险补偿|资金扶持|资金补助|资金支持|一次性奖励|奖励|补助|补贴|资助|扶持|贷款")
 
 

@@ -86,21 +86,67 @@ def read_metadata(text: str, sidecar: dict[str, Any] | None = None, cleaned: str
     meta["valid_from"] = dates.get("施行", "")
     if not meta["valid_from"] and re.search(r"[自从](?:印发|下发|发布|公布)之日起\s*(?:施行|实施|执行|生效)", cleaned):
         meta["valid_from"] = dates.get("印发") or dates.get("成文") or dates.get("公布") or dates.get("发布", "")
-    m = _last(rf"(?:有效期|有效期限|执行期限|实施期限)\s*(?:为\s*)?(?:至|到|截至|截止到?)\s*({_DATE})", cleaned)
-    if m:
-        meta["valid_until"] = parse_date(m.group(1))
-    else:
-        m = _last(r"有效期(?:限)?\s*(?:为)?\s*([1-9]|[一二三四五])\s*年", cleaned)
-        if m and meta["valid_from"] and len(meta["valid_from"]) == 10:
-            years = int(m.group(1)) if m.group(1).isdigit() else _CN_DIGIT[m.group(1)]
-            start = dt.date.fromisoformat(meta["valid_from"])
-            meta["valid_until"] = (start.replace(year=start.year + years) - dt.timedelta(days=1)).isoformat()
+    meta["valid_until"] = valid_until(cleaned, meta["valid_from"])
     m = re.search(r"(?:时效性|有效性)\s*[】:：]\s*([\u4e00-\u9fa5]{1,6})", head)
     if m:
         meta["validity_note"] = m.group(1)
-    meta["region"] = find_region(meta["issuer"]) or find_region(meta["title"])
+    meta["region"] = (find_region(meta["issuer"]) or find_region(meta["title"])
+                      or region_fallback(notice, meta["title"], meta["doc_number"], head))
     meta["dates"] = dates
     return apply_sidecar(meta, sidecar or {})
+
+
+# A sentence that speaks of the document itself ('本办法…', '以上措施…') says how long the document
+# runs; an end date elsewhere ('…费率政策，执行期限至2023年4月30日') may belong to one measure.
+_SELF = re.compile(r"本(?:政策措施|政策|办法|规定|通知|意见|实施意见|方案|实施方案|行动方案|措施|若干措施|细则|实施细则|条例|决定|计划|行动计划|规划|指引|文件)"
+                   r"|(?:以上|上述)(?:措施|政策|条款)")
+_PERIOD_WORD = r"(?:有效期|有效期限|试行期|试行期限|执行期|执行期限|实施期|实施期限)"
+_UNTIL = re.compile(
+    rf"(?:{_PERIOD_WORD}\s*(?:为|是)?\s*(?:(?:自|从)?\s*(?:{_DATE})\s*(?:起)?\s*)?(?:至|到|截至|截止到?)"
+    rf"|(?:执行|实施|施行|有效|试行)(?:至|到|截至|截止到?))\s*(?P<until>{_DATE})")
+_YEARS = re.compile(rf"{_PERIOD_WORD}\s*(?:为|是)?\s*(?P<n>[1-9]|10|[一二两三四五六七八九十])\s*(?:个)?\s*年")
+_CN_YEARS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def valid_until(cleaned: str, valid_from: str) -> str:
+    """The document's last day from any wording: '有效期至…', '执行至…', '执行期限为A至B',
+    '有效期N年' / '试行期两年' (counted from ``valid_from``). A sentence about the document itself
+    ('本办法…', '以上措施…') outranks a date that may be one measure's; among equals the last wins."""
+    best: tuple[int, int, str] | None = None  # (self-reference, position, date)
+    tail = len(cleaned) - 600
+    for sentence in _sentences(cleaned):
+        start, text = sentence
+        about_self = bool(_SELF.search(text))
+        for m in _UNTIL.finditer(text):
+            measure_word = not re.match(r"有效|试行", m.group(0))
+            if measure_word and not about_self and start + m.start() < tail:
+                continue  # '…政策，执行期限至…' in the body: one measure's end, not the document's
+            cand = (int(about_self), start + m.start(), parse_date(m.group("until")))
+            best = cand if best is None or cand[:2] >= best[:2] else best
+        for m in _YEARS.finditer(text):
+            if not valid_from or len(valid_from) != 10:
+                continue
+            if not about_self and start + m.start() < tail:
+                continue
+            n = m.group("n")
+            years = int(n) if n.isdigit() else _CN_YEARS[n]
+            begin = dt.date.fromisoformat(valid_from)
+            try:
+                end = begin.replace(year=begin.year + years) - dt.timedelta(days=1)
+            except ValueError:  # 29 February
+                end = begin.replace(year=begin.year + years, day=28)
+            cand = (int(about_self), start + m.start(), end.isoformat())
+            best = cand if best is None or cand[:2] >= best[:2] else best
+    return best[2] if best else ""
+
+
+def _sentences(text: str):
+    start = 0
+    for m in re.finditer(r"[。\n；;]", text):
+        yield start, text[start:m.end()]
+        start = m.end()
+    if start < len(text):
+        yield start, text[start:]
 
 
 def _last(pattern: str, text: str) -> re.Match[str] | None:
@@ -232,11 +278,44 @@ def find_region(name: str) -> str:
     m = re.match(r"^([\u4e00-\u9fa5]{2,8}?(?:经济技术开发区|高新技术产业开发区|高新区|经开区|开发区|新区|自由贸易试验区))", name)
     if m and not re.match(r"^(?:国家|省|市)", m.group(1)):
         return m.group(1)
+    m = re.match(r"^([\u4e00-\u9fa5]{2,4}?)(?:[\u4e00-\u9fa5]{1,3}?族)+自治[州县]", name)  # 甘孜藏族自治州 → 甘孜
+    if m:
+        return m.group(1)
     m = re.match(r"^([\u4e00-\u9fa5]{2,7}?)(?:维吾尔自治区|壮族自治区|回族自治区|自治区|省|市|自治州|州|地区|盟)", name)
     if m:
         return m.group(1)
     m = re.match(r"^([\u4e00-\u9fa5]{1,6}?[县区旗])", name)
     return m.group(1) if m else ""
+
+
+def _provinces() -> list[tuple[str, tuple[str, ...]]]:
+    from importlib.resources import files
+
+    text = files("index.ingest").joinpath("data", "provinces.tsv").read_text(encoding="utf-8")
+    rows = [ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return [(r[0], tuple(r[1].split())) for r in rows]
+
+
+PROVINCES = _provinces()
+
+
+def region_fallback(notice: str, title: str, doc_number: str, head: str = "") -> str:
+    """The place of a document whose issuer names none: the first line's sender
+    ('吉林省政务服务…局等部门关于印发…' → 吉林), a province named in the title or first line
+    ('…推动上海市工程建设…', '中国(上海)自由贸易试验区…'), else the province a document
+    number's first character abbreviates ('沪商自贸〔2023〕132号' → 上海); '' when none does."""
+    first = next((ln.strip() for ln in head.splitlines() if ln.strip()), "")
+    sender = re.split(r"关于|印发", first)[0]
+    if sender and (r := find_region(sender)):
+        return r
+    for text in (title, notice, first):
+        found = [(text.find(p), p) for p, _a in PROVINCES if p in (text or "")]
+        if found:
+            return min(found)[1]
+    m = re.match(r"^([\u4e00-\u9fa5])[\u4e00-\u9fa5]{1,6}[〔\[［【(（]", doc_number or "")
+    if m:
+        return next((p for p, abbrs in PROVINCES if m.group(1) in abbrs), "")
+    return ""
 
 
 def parse_date(s: str) -> str:

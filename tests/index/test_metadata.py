@@ -110,3 +110,47 @@ def test_sidecar_rules():
 def test_validity_phrasings(closing, valid_from, valid_until):
     meta = read_metadata("某市人民政府关于支持工业发展的若干政策\n各县：\n" + closing)
     assert (meta["valid_from"], meta["valid_until"]) == (valid_from, valid_until)
+
+
+@pytest.mark.parametrize(("closing", "valid_until"), [
+    # a trial period counted from the start date, the number in words
+    ("本细则自2021年3月15日起施行，试行期两年。", "2023-03-14"),
+    ("本方案自2022年7月1日起实施，有效期三年。", "2025-06-30"),
+    # '执行至' / '执行期限为A至B' about the document itself
+    ("本措施自2023年2月1日起施行，执行至2024年6月30日。", "2024-06-30"),
+    ("本政策执行期限为2023年1月1日至2025年12月31日。", "2025-12-31"),
+])
+def test_validity_from_any_wording(closing, valid_until):
+    meta = read_metadata("某市人民政府关于支持商贸发展的若干措施\n各县：\n一、总则\n" + closing)
+    assert meta["valid_until"] == valid_until
+
+
+def test_one_measures_end_date_is_not_the_documents():
+    body = ("某市人民政府关于降低企业成本的若干措施\n各县：\n"
+            "一、延续实施阶段性降低失业保险费率政策，执行期限至2023年4月30日。\n"
+            + "二、优化办事流程，压减审批时限，提升政务服务水平。\n" * 40)
+    assert read_metadata(body)["valid_until"] == ""
+    # the document's own closing sentence outranks a measure's date
+    closing = body + "本措施自2023年3月1日起施行，有效期2年。"
+    assert read_metadata(closing)["valid_until"] == "2025-02-28"
+
+
+@pytest.mark.parametrize(("name", "region"), [
+    ("阿坝藏族羌族自治州人民政府办公室", "阿坝"), ("延边朝鲜族自治州人民政府", "延边"),
+])
+def test_an_autonomous_prefecture_is_named_without_its_peoples(name, region):
+    assert find_region(name) == region
+
+
+@pytest.mark.parametrize(("head", "title", "number", "region"), [
+    # the sender of the first line, when no issuer line was found
+    ("河北省商务厅等部门关于印发《若干措施》的通知\n", "关于降低外贸企业成本的若干措施", "", "河北"),
+    # a province named inside the title
+    ("关于印发方案的通知\n", "关于推动浙江省县域商业体系建设的实施意见", "", "浙江"),
+    # only the document number's abbreviation tells the province
+    ("各有关单位：\n", "关于进一步规范涉企收费的若干措施", "湘财发〔2023〕8号", "湖南"),
+    ("各有关单位：\n", "关于进一步规范涉企收费的若干措施", "", ""),
+])
+def test_region_when_the_issuer_names_none(head, title, number, region):
+    from index.ingest.metadata import region_fallback
+    assert region_fallback("", title, number, head) == region

@@ -1,0 +1,223 @@
+"""Rules read with their own vocabulary: a clause's tiers matched however the user writes them,
+a tier the clause lacks answered as such, and sums a document bounds as a share of another
+(deposits, advance payments) worked out. Every clause here is invented for the test."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from index.records import Clause
+from assistant.calculator.select import calculate_for
+from assistant.lexicon.vocab import match_tier
+from assistant.question.facts import extract_facts
+from assistant.rules.catalog import extract_rules
+
+
+def _clause(text: str) -> Clause:
+    return Clause(clause_id="inv/1", doc_id="inv", path=(), display_path="", text=text, start=0, end=len(text))
+
+
+def _ask(text: str, question: str):
+    calcs = calculate_for(_clause(text), extract_facts(question), None, as_of="2026-11-21", question=question)
+    return calcs[0] if calcs else None
+
+
+@pytest.mark.parametrize("names, question, named, lacking", [
+    (["五星级", "四星级"], "评上4星了", "四星级", None),
+    (["五星级", "四星级"], "我们是五星级的", "五星级", None),
+    (["五星级", "四星级"], "三星级饭店呢", None, "三星级"),
+    (["甲级", "乙级"], "评了乙级", "乙级", None),
+    (["甲级", "乙级"], "丙级的有吗", None, "丙级"),
+    (["AAAAA级", "AAAA级"], "4a的", "AAAA级", None),
+    (["5A级", "4A级"], "国家AAAAA级", "5A级", None),
+    (["AAAAA级", "AAAA级"], "3A的呢", None, "AAA级"),
+    (["金牌", "银牌", "铜牌服务机构"], "拿了铜牌", "铜牌服务机构", None),
+    (["国家级", "省级"], "县级的呢", None, "县级"),
+    (["一等奖", "二等奖"], "获了三等奖", None, "三等奖"),
+    (["国家级", "省级"], "广东省的企业", None, None),  # a province's name is not the tier 省级
+])
+def test_tiers_are_matched_on_the_clause_own_names(names, question, named, lacking):
+    assert match_tier(names, question) == (named, lacking)
+
+
+HOTELS = ("对新评定为五星级、四星级的旅游饭店，分别给予150万元、40万元一次性奖励；"
+          "对首次纳入统计的住宿企业，给予3万元奖励。")
+
+
+def test_a_named_tier_gets_its_own_amount():
+    assert _ask(HOTELS, "酒店评上了四星级，能奖多少").amount_yuan == Decimal("400000")
+    assert _ask(HOTELS, "我们是5星级饭店，奖励多少").amount_yuan == Decimal("1500000")
+
+
+def test_a_tier_the_clause_lacks_is_said_not_answered_with_another_rule():
+    calc = _ask(HOTELS, "三星级饭店能奖多少")
+    assert calc.amount_yuan == Decimal(0) and calc.eligible is False
+    assert "三星级" in calc.summary
+
+
+def test_a_lettered_grade_in_a_list_is_its_own_tier():
+    text = "对新评为国家5A级、4A级旅游景区的，分别奖励300万元、80万元。"
+    assert _ask(text, "景区评上AAAA级了").amount_yuan == Decimal("800000")
+    assert _ask(text, "4A景区奖多少").amount_yuan == Decimal("800000")
+
+
+def test_named_categories_not_in_any_list():
+    text = "对评为金牌、银牌、铜牌的家政服务机构，分别给予20万元、10万元、5万元奖励。"
+    assert _ask(text, "我们拿了银牌，奖多少").amount_yuan == Decimal("100000")
+
+
+def test_a_deposit_bounded_by_a_share_of_the_estimate_with_a_cap():
+    text = "投标保证金不超过招标项目估算价的2%，且最高不得超过80万元。"
+    (rule,) = extract_rules(_clause(text))
+    assert rule.kind == "limit" and rule.rate == Decimal("0.02") and rule.cap == Decimal("800000")
+    assert _ask(text, "项目估算价1000万，投标保证金最多交多少").amount_yuan == Decimal("200000")
+    assert _ask(text, "估算价9000万，投标保证金最多多少").amount_yuan == Decimal("800000")
+
+
+def test_a_sum_bounded_both_ways_answers_the_bound_asked():
+    text = "对中小企业合同预付款比例原则上不低于合同金额的30％，不高于合同金额的60%；"
+    assert _ask(text, "合同200万，预付款最少能拿多少").amount_yuan == Decimal("600000")
+    assert _ask(text, "合同200万，预付款最多能给多少").amount_yuan == Decimal("1200000")
+
+
+def test_the_bounded_sum_is_named_from_the_sentence():
+    text = "政府采购工程项目收取履约保证金的，最高缴纳比例不得超过合同金额的3%。"
+    (rule,) = extract_rules(_clause(text))
+    assert rule.benefit == "履约保证金" and rule.base == "合同金额"
+    assert _ask(text, "合同400万，履约保证金最多收多少").amount_yuan == Decimal("120000")
+
+
+def test_an_amount_per_counted_thing_multiplies_by_the_users_count():
+    text = "对认定为绿色货运配送企业且新能源配送车辆符合条件的，给予每辆最高不超过3万元的运营奖补。"
+    calc = _ask(text, "我们是认定的绿色货运配送企业，有4辆新能源配送车，最多拿多少")
+    assert calc.amount_yuan == Decimal("120000")
+
+
+def test_heads_counted_with_any_measure_word():
+    text = "对吸纳就业困难人员的企业，按每人2000元的标准给予一次性吸纳就业补贴。"
+    assert _ask(text, "我们招了7个就业困难人员，补贴多少").amount_yuan == Decimal("14000")
+    assert _ask(text, "招了3名困难人员").amount_yuan == Decimal("6000")
+
+
+def test_one_rate_a_level_named_in_the_clause():
+    text = "对获得国家、省级和市级优质工程奖项的，分别按不低于工程结算造价1.2%、0.9%和0.5%的标准计取优质优价费用。"
+    (rule,) = extract_rules(_clause(text))
+    assert [lv.rate for lv in rule.levels] == [Decimal("0.012"), Decimal("0.009"), Decimal("0.005")]
+    assert _ask(text, "拿了省级优质工程奖，结算造价6000万，至少计取多少").amount_yuan == Decimal("540000")
+    lacking = _ask(text, "县级优质工程奖，结算造价6000万")
+    assert lacking.amount_yuan == Decimal(0) and lacking.eligible is False
+
+
+@pytest.mark.parametrize("question, text", [
+    ("开办企业要几天？", "企业开办全程压缩至1个工作日内办结"),
+    ("报装要多久？", "低压小微企业接电时间压缩至1.5 小时"),
+    ("补证要多长时间？", "收到申请后当日完成纠正"),
+])
+def test_a_duration_written_as_documents_write_it_answers_how_long(question, text):
+    from assistant.answer.fit import answer_type_gap
+    assert answer_type_gap(question, text) is None
+
+
+def test_a_quantity_that_is_not_money_is_not_an_amount_question():
+    from assistant.answer.fit import answer_type_gap
+    assert answer_type_gap("配套用地最多能给多少亩？", "配套设施用地不超过15亩") is None
+    assert answer_type_gap("能补多少钱？", "给予一定支持") == "具体金额"
+
+
+def test_a_level_written_without_its_ji_in_a_list_is_offered():
+    from assistant.answer.fit import tier_gap
+    text = "对获得国家、省级和市级奖项的，分别给予奖励"
+    assert tier_gap("我们拿的是国家级", text) is None
+    assert tier_gap("县级的呢", text)[0] == "县级"
+
+
+def test_a_how_long_question_prefers_the_clause_that_states_a_time():
+    from assistant.answer.select import rerank
+    from index.records import ScoredClause
+    vague = Clause(clause_id="inv/1", doc_id="inv", path=(), display_path="", start=0, end=30,
+                   text="持续优化不动产登记办理流程，推进登记服务便利化，提升群众满意度。")
+    timed = Clause(clause_id="inv/2", doc_id="inv", path=(), display_path="", start=30, end=60,
+                   text="不动产登记一般件压缩至3个工作日内办结。")
+    ranked = rerank("办不动产登记要几天？", [ScoredClause(vague, 0.9, rank=1), ScoredClause(timed, 0.8, rank=2)])
+    assert ranked[0].clause.clause_id == "inv/2"
+
+
+def test_places_resolve_up_the_hierarchy_to_the_nearest_covered_place():
+    from assistant.lexicon.places import Coverage, CITIES
+    cov = Coverage(keys={"青海": {"青海"}, "泉州": {"泉州"}, "云港": {"云港"}})
+    assert CITIES.get("格尔木")  # a county-level city the gazetteer knows
+    assert cov.resolve("格尔木") == {"青海"}  # a city of a covered province: the province's documents
+    assert cov.resolve("晋江") == {"泉州"}  # a county-level city of a covered city
+    assert cov.resolve("连云港") == {"云港"}  # a covered region written inside the mention
+    assert cov.resolve("拉萨") == set()  # nothing of its province is held
+
+
+def test_a_year_is_not_how_long_something_takes():
+    from assistant.answer.fit import states_duration
+    assert states_duration("压缩至3个工作日内办结") and states_duration("当日办结")
+    assert not states_duration("至2020年，全区60%的企业实现数字化")
+
+
+YEARLY = ("市财政对全面完成年度目标任务的县区（园区）每年予以奖励（连续奖励3年），其中县区每年各奖励80万元，"
+          "高新区、临港园区、滨湖园区每年各奖励40万元。")
+
+
+def test_a_list_of_names_sharing_an_amount_is_one_tier_named_by_any_of_them():
+    (rule,) = extract_rules(_clause(YEARLY))
+    assert [lv.name for lv in rule.levels] == ["县区", "高新区、临港园区、滨湖园区"]
+    assert _ask(YEARLY, "临港园区每年奖多少").amount_yuan == Decimal("400000")
+
+
+def test_a_yearly_award_added_up_over_the_years_asked_within_the_years_allowed():
+    assert _ask(YEARLY, "临港园区三年都完成任务，一共奖多少").amount_yuan == Decimal("1200000")
+    assert _ask(YEARLY, "县区五年加起来奖多少").amount_yuan == Decimal("2400000")  # at most 3 years
+    assert _ask(YEARLY, "县区每年奖多少").amount_yuan == Decimal("800000")
+
+
+def test_a_question_that_denies_the_rules_qualification_gets_nothing():
+    text = "对认定为城市绿色货运配送企业且企业新能源配送车辆符合相关条件的，给予每辆最高不超过3万元的运营奖补。"
+    denied = _ask(text, "我们有3辆新能源配送车，但没被认定为城市绿色货运配送企业，能拿多少")
+    assert denied.amount_yuan == Decimal(0) and denied.eligible is False
+    assert _ask(text, "我们是认定的城市绿色货运配送企业，有3辆新能源配送车，能拿多少").amount_yuan == Decimal("90000")
+
+
+def test_a_figure_the_rules_own_sentence_names_fills_its_base():
+    # the user speaks of 设备 ('新增设备投资800万' → a 设备 cost); the rule's base, as written, is
+    # '项目新增设备投资额': its own words say that figure is the base
+    text = "对经认定的首台（套）产品产业化项目，按不超过项目新增设备投资额15%的比例，给予最高300万元奖补。"
+    assert _ask(text, "首台套产品产业化，新增设备投资800万，最多补多少").amount_yuan == Decimal("1200000")
+
+
+def test_a_condition_and_a_base_on_the_same_investment_take_one_figure():
+    text = "对示范应用项目，且项目投资不低于1000万元的，按不超过项目总投资10%的比例，给予最高150万元奖补。"
+    assert _ask(text, "示范应用项目总投资1200万，能拿多少").amount_yuan == Decimal("1200000")
+    assert _ask(text, "示范应用项目总投资800万，能拿多少").amount_yuan == Decimal(0)
+
+
+def test_a_per_household_yearly_limit_over_the_years_the_document_allows():
+    text = ("重点群体人员从事个体经营的，自办理个体工商户登记当月起，在3年（36个月）内按每户每年12000元为限额"
+            "依次扣减其当年实际应缴纳的增值税、个人所得税。")
+    (rule,) = extract_rules(_clause(text))
+    assert (rule.kind, rule.per_unit, rule.amount, rule.max_repeats, rule.up_to) == ("per_unit", "户", Decimal("12000"), 3, True)
+    assert _ask(text, "我开了个体户，每年最多扣多少").amount_yuan == Decimal("12000")
+    assert _ask(text, "我开了个体户，三年加起来最多能少交多少税").amount_yuan == Decimal("36000")
+
+
+def test_a_clause_for_another_alternative_of_the_kind_asked_is_a_near_miss():
+    from assistant.answer.fit import contrast_gap
+    text = "对新能源物流车辆，给予每辆最高1万元的运营补贴。"
+    assert contrast_gap("柴油货车有没有运营补贴？", text) == ("柴油", "新能源")
+    assert contrast_gap("新能源物流车每辆补多少？", text) is None
+    assert contrast_gap("物流车每辆补多少？", text) is None  # no alternative named: the clause may answer
+
+
+def test_the_contrast_refusal_names_both_alternatives():
+    import datetime as dt
+    from assistant.answer.scope import CONTRAST, Scope, refusal_text
+
+    class _Empty:
+        documents: dict = {}
+
+    text = refusal_text(Scope(covered=False, reason=CONTRAST, detail="柴油|新能源"), _Empty(), dt.date(2026, 11, 21))
+    assert "柴油" in text and "新能源" in text
