@@ -40,6 +40,7 @@ from assistant.rules.catalog import rules_for
 from assistant.rules.fact_names import lookup, money_family
 from assistant.answer.select import final_ranking, retrieve
 from assistant.chat.sessions import SessionStore
+from assistant.match.broad import broad_answer, is_broad
 from index.store.retrieve import check_query
 
 K = 8
@@ -139,6 +140,16 @@ class Assistant:
         answer: Answer | None = None
         if not kb.documents:
             sc = scope_mod.Scope(covered=False, reason=scope_mod.EMPTY_CORPUS)
+        elif not kind and sc.reason != scope_mod.CHITCHAT and is_broad(q):
+            # '有什么补贴可以拿？': the best matches for the region, and what to ask next
+            answer = broad_answer(kb, q, day, kb.coverage)
+            answer.mode = self.mode
+            yield from _chunks(answer.answer)
+            if session is not None:
+                answer.session_id = session["id"]
+                self._remember(session, state, q, standalone, answer, sc)
+            yield answer
+            return
         if not sc.covered and sc.reason == scope_mod.OTHER_REGION:
             sc = self._subject_places(kb, standalone, sc)
         if sc.covered:

@@ -28,6 +28,9 @@ def load_profiles(path: Path) -> list[dict]:
 
 def _find(listed, kb, item):
     snippet = _norm(item["clause"])
+    for m in listed:  # the match whose quoted sentence holds the snippet, else one of its clause
+        if m.doc_id == item["doc"] and snippet in _norm(m.citation.quote):
+            return m
     for m in listed:
         if m.doc_id == item["doc"] and snippet in _norm(kb.clauses[m.clause_id].text):
             return m
@@ -59,6 +62,9 @@ def evaluate_matching(kb, rows: list[dict], as_of, limit: int = 12) -> dict:
                 amount_rows.append({"clause": item["clause"], "want": item["amount_yuan"],
                                     "got": None if got is None else str(got), "ok": ok})
         expected_ids = {m.clause_id for item in r["expected"] if (m := _find(listed, kb, item))}
+        shown = [{"clause_id": m.clause_id, "status": m.status, "expected": m.clause_id in expected_ids,
+                  "amount_yuan": None if m.amount_yuan is None else str(m.amount_yuan), "score": round(m.score, 4)}
+                 for m in listed]
         bad = [item["clause"] for item in r["not_expected"] if _find(listed, kb, item)]
         if not r["expected"]:
             empty_n += 1
@@ -69,7 +75,7 @@ def evaluate_matching(kb, rows: list[dict], as_of, limit: int = 12) -> dict:
         bad_n += len(bad)
         per.append({"id": r["id"], "listed": len(listed), "expected": len(r["expected"]), "found": hits,
                     "missed": misses, "not_expected_listed": bad, "amounts": amount_rows,
-                    "regions": res.regions})
+                    "regions": res.regions, "listed_items": shown})
     recall = hits_total = sum(p["found"] for p in per)
     return {
         "profiles": len(rows),

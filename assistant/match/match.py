@@ -13,6 +13,7 @@ names a document, a region or a clause: it works on any corpus.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -29,6 +30,7 @@ from index.records import EXPIRED
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 STATUS_ZH = {MET: "符合", NOT_MET: "不符合", UNKNOWN: "待确认"}
 PER_ASK = 3  # clauses kept per thing the profile says
+RUNNER_UP = 0.9  # of a query's best score, for a runner-up the calculator cannot judge
 MIN_SHARE = 0.34  # of a query's best score, for a runner-up to be kept
 
 
@@ -135,15 +137,9 @@ def _conditions(calc: Calculation | None) -> list[Condition]:
 
 
 def _best(calcs: list[Calculation]) -> Calculation | None:
-    """The rule that says most for this enterprise: an amount it can get, then one that
-    needs facts, then one it fails."""
-    def key(c):
-        if c.eligible is not False and c.amount_yuan is not None:
-            return (0, -c.amount_yuan)
-        if c.eligible is None:
-            return (1, Decimal(0))
-        return (2, Decimal(0))
-    return min(calcs, key=key) if calcs else None
+    """The rule this part of the profile speaks to: ``calculate_for`` puts the rules that use
+    the facts given, and whose subject the query names, first."""
+    return calcs[0] if calcs else None
 
 
 def _judge(kb, sc, query: str, facts: dict, as_of: dt.date, because: str) -> Match | None:
@@ -171,6 +167,11 @@ def _judge(kb, sc, query: str, facts: dict, as_of: dt.date, because: str) -> Mat
     m.conditions = _conditions(calc)
     m.summary = calc.summary
     m.missing = list(calc.missing_facts)
+    rule = next((r for r in rules if r.rule_id == calc.rule_id), None)
+    if rule is not None and rule.kind in NOT_CASH:  # a deduction or a loan ceiling is not money paid
+        m.formula = list(calc.steps)
+        m.potential_yuan = None
+        return m
     if calc.eligible is False:
         m.status, m.amount_yuan = NOT_MET, Decimal(0)
     elif calc.amount_yuan is not None and not calc.missing_facts and _settled(calc, query):
@@ -180,6 +181,21 @@ def _judge(kb, sc, query: str, facts: dict, as_of: dt.date, because: str) -> Mat
     return m
 
 
+NOT_CASH = ("tax_deduction", "tax_rate", "loan")
+_PLACED = re.compile(r"按您提供的.+?（(?P<key>[^）]+)）作为“(?P<need>[^”]+)”计算")
+_GENERIC_CHARS = set("额费用金资总年数量的其该增速率比占")
+
+
+def _guessed(calc: Calculation) -> bool:
+    """A figure the profile gave under one name was put on a need with another name that shares
+    no telling character with it (a purchase invoice read as R&D spending): not settled."""
+    for step in calc.steps:
+        m = _PLACED.search(step)
+        if m and not ((set(m.group("key")) & set(m.group("need"))) - _GENERIC_CHARS):
+            return True
+    return False
+
+
 def _grams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1) if all("\u4e00" <= ch <= "\u9fff" for ch in text[i:i + 2])}
 
@@ -187,8 +203,10 @@ def _grams(text: str) -> set[str]:
 def _settled(calc: Calculation, query: str) -> bool:
     """The profile settles the amount: a condition was checked against its figures, or what
     it says names the rule's subject (most of it, in the same words)."""
-    if any(x.startswith("✓") for x in calc.checks):
-        return True
+    if _guessed(calc):
+        return False
+    if any(x.startswith("✓") and not x.startswith("✓ 级别") for x in calc.checks):
+        return True  # a figure of the profile was checked against the rule's threshold or band
     subject = next((x[len("适用对象："):] for x in calc.checks if x.startswith("适用对象：")), "")
     grams, asked = _grams(subject), _grams(query)
     if not grams:
@@ -213,7 +231,7 @@ def match_profile(kb, profile: Profile | dict, as_of: dt.date, limit: int = 12, 
                        else "请说明企业所在地区（如城市或开发区），才能匹配当地政策。")
         return result
     allowed = {d.doc_id for d in kb.documents.values() if d.region in regions}
-    found: dict[str, Match] = {}
+    found: dict[tuple[str, int], Match] = {}
     for query, facts in profile.asks():
         hits = [h for h in kb.search(query, k=40) if h.clause.doc_id in allowed]
         if not hits:
@@ -226,11 +244,14 @@ def match_profile(kb, profile: Profile | dict, as_of: dt.date, limit: int = 12, 
             m = _judge(kb, h, query, facts, as_of, because=query)
             if m is None:
                 continue
+            if kept and m.status == UNKNOWN and h.score < top * RUNNER_UP:
+                continue  # a runner-up is kept when the calculator could judge it, or it is close
             kept += 1
-            old = found.get(m.clause_id)
+            key = (m.clause_id, m.citation.start)  # one clause may grant several things
+            old = found.get(key)
             if old is None or _rank(m) < _rank(old):
                 m.score = max(m.score, old.score if old else 0.0)
-                found[m.clause_id] = m
+                found[key] = m
     ordered = sorted(found.values(), key=_rank)
     result.matches = [m for m in ordered if not m.expired][:limit]
     result.expired = [m for m in ordered if m.expired][:limit]

@@ -194,6 +194,10 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
     def document(doc_id: str, as_of: str | None = None):
         return service.document(doc_id, as_of=as_of)
 
+    from assistant.web.match_api import match_router
+
+    app.include_router(match_router(service))
+
     if ui:
         import gradio as gr
 
