@@ -169,7 +169,8 @@ def _judge(kb, sc, query: str, facts: dict, as_of: dt.date, because: str) -> Mat
     m.missing = list(calc.missing_facts)
     rule = next((r for r in rules if r.rule_id == calc.rule_id), None)
     if rule is not None and rule.kind in NOT_CASH:  # a deduction or a loan ceiling is not money paid
-        m.formula = list(calc.steps)
+        m.formula = [] if _guessed(calc) else list(calc.steps)
+        m.summary = "" if _guessed(calc) else m.summary
         m.potential_yuan = None
         return m
     if calc.eligible is False:
