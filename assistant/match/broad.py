@@ -23,9 +23,18 @@ _PHRASES = tuple(line.split("\t")[0].strip() for line in _DATA.read_text(encodin
 SHOWN = 5
 
 
-def is_broad(question: str) -> bool:
+def is_broad(question: str, corpus_text: str = "", coverage=None) -> bool:
+    """A listing question with no subject of its own: '有什么补贴可以拿？' is broad; '对物流公共信息
+    平台有什么补助？' names a subject (two or more of its words are the documents' words) and is
+    answered by the usual pipeline."""
+    from assistant.question.terms import content_terms
+
     q = question.replace(" ", "")
-    return any(p in q for p in _PHRASES)
+    if not any(p in q for p in _PHRASES):
+        return False
+    places = set(coverage.mentions(q)) if coverage is not None else set()
+    subject = [t for t in content_terms(q) if t not in places and (not corpus_text or t in corpus_text)]
+    return len(subject) < 2
 
 
 def broad_answer(kb, question: str, as_of, coverage) -> Answer:

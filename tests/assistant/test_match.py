@@ -66,9 +66,43 @@ def test_bad_profiles_get_a_clear_message():
 
 
 def test_a_broad_chat_question_lists_matches_instead_of_refusing(policy_assistant):
-    answer = policy_assistant.ask("我们在嘉兴做电商服务，有哪些补贴可以申请？")
+    answer = policy_assistant.ask("我们是嘉兴的一家小厂，有哪些补贴可以申请？")
     assert not answer.refused and answer.citations
     assert answer.sections["verdict_kind"] == "matches"
     assert all(kb_region == "嘉兴" for kb_region in {m["region"] for m in answer.sections["matches"]})
     nowhere = policy_assistant.ask("小微企业有哪些扶持？")
     assert "地区" in nowhere.answer.splitlines()[0] and not nowhere.citations
+
+
+def test_cli_match_json_markdown_eval_and_bad_input(kb, settings, capsys, tmp_path):
+    import json
+
+    from assistant.cli.main import main
+
+    common = ["--data-dir", str(settings.data_dir), "--corpus", str(settings.corpus_dir), "--as-of", "2026-11-21"]
+    assert main(["match", "--region", "嘉兴", "--level", "市级服务型制造示范企业", "--json", *common]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["regions"] == ["嘉兴"] and data["matches"]
+    assert main(["match", "--region", "潍坊", "--activity", "新认定为省级服务型制造示范企业", "--markdown", *common]) == 0
+    assert capsys.readouterr().out.startswith("# 政策匹配报告")
+    profiles = tmp_path / "p.jsonl"
+    profiles.write_text(json.dumps({"id": "x", "profile": {"region": "成都"}, "expected": [],
+                                    "not_expected": []}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["match", "--eval", str(profiles), "--json", *common]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["profiles"] == 1 and report["uncovered_profiles_empty"] == "1/1"
+    assert main(["match", *common]) == 2
+    assert "error: give a profile" in capsys.readouterr().err
+    assert main(["match", "--revenue-wan", "abc", *common]) == 2
+    assert "revenue_wan" in capsys.readouterr().err
+
+
+def test_a_listing_question_with_a_subject_is_not_broad(kb):
+    from assistant.answer.scope import _corpus_text
+    from assistant.lexicon.places import Coverage
+    from assistant.match.broad import is_broad
+
+    corpus, cov = _corpus_text(kb), Coverage.from_kb(kb)
+    assert is_broad("我们在潍坊开了个小作坊，有哪些奖励能拿？", corpus, cov)
+    assert not is_broad("潍坊对技术改造新增设备有哪些补贴？", corpus, cov)
+    assert not is_broad("技术改造新增设备补多少？", corpus, cov)
