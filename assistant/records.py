@@ -95,6 +95,8 @@ class Answer:
     rewritten_question: str | None = None  # the standalone question after follow-up rewriting
     retrieved: list[ScoredClause] = field(default_factory=list)
     as_of: str = ""
+    # the owner-first parts (verdict, carried facts, amount card, other rules): answer/compose
+    sections: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +115,7 @@ class Answer:
                 for s in self.retrieved
             ],
             "as_of": self.as_of,
+            "sections": dict(self.sections),
         }
 
 

@@ -24,13 +24,14 @@ from assistant.answer.citations import (
     in_reference_order,
     keep_verified,
     key_span,
+    reference_numbers,
     make_citation,
     sentence_spans,
 )
 from assistant.errors import QuoteMismatchError
 from assistant.answer.fit import answer_type_gap, asks_validity, tier_gap
 from index.records import EXPIRED, NOT_STATED, NOT_YET, ScoredClause
-from assistant.records import Answer, Calculation, Citation
+from assistant.records import Answer, Calculation, Citation, format_wan
 from assistant.answer.select import alternatives, choose
 
 # Document-level rules that bind every benefit of the document.
@@ -190,8 +191,9 @@ def _payable(calcs: list[Calculation]) -> dict[str, Calculation]:
     return out
 
 
-def _calc_lines(kb, calcs: list[Calculation], chosen, payable, spans) -> list[str]:
-    """The 测算 part: the calculator's steps per cited clause, or what facts it still needs."""
+def _calc_lines(kb, calcs: list[Calculation], chosen, payable, spans) -> tuple[list[str], list[str]]:
+    """(the amount card: the calculator's steps for the rule asked about, or what it still
+    needs; the clause's other standards, quoted without an amount — nobody asked for them)."""
     lines: list[str] = []
     for label, sc in chosen:
         c = payable.get(sc.clause.clause_id)
@@ -200,7 +202,7 @@ def _calc_lines(kb, calcs: list[Calculation], chosen, payable, spans) -> list[st
         where = f"{label or kb.documents[sc.clause.doc_id].region} {sc.clause.display_path}"
         lines.append(f"测算（{where}，由计算器按原文标准计算）：")
         lines.extend(f"  {x}" for x in c.steps)
-        lines.extend(f"  {x}" for x in c.checks)
+        lines.extend(f"  {x}" for x in c.checks if not x.startswith(_EXPIRY_CHECK))
     for label, sc in chosen:
         for c in calcs:
             if (c.clause_id == sc.clause.clause_id and c.amount_yuan is None and c.missing_facts and c.summary
@@ -211,14 +213,45 @@ def _calc_lines(kb, calcs: list[Calculation], chosen, payable, spans) -> list[st
                 lines.extend(f"  {x}" for x in c.steps if x.startswith("该档"))
     missing = sorted({m for c in calcs if c.amount_yuan is None and c.clause_id in spans
                       and _overlaps(c, spans[c.clause_id]) for m in c.missing_facts})
-    if missing:
-        lines.append(f"如需{'按其他标准' if payable else ''}测算具体金额，请补充：{'、'.join(missing)}。")
+    if missing and not payable:
+        lines.append(f"如需测算具体金额，请补充：{'、'.join(missing)}。")
     if not payable:
-        failed = [c for c in calcs if c.eligible is False]
+        failed = [c for c in calcs if c.eligible is False and c.clause_id in spans and _overlaps(c, spans[c.clause_id])]
         if failed:
             lines.append("按您提供的情况，测算发现不满足条件：")
-            lines.extend(f"  {x}" for c in failed[:1] for x in c.checks)
-    return lines
+            lines.extend(f"  {x}" for c in failed[:1] for x in c.checks if not x.startswith(_EXPIRY_CHECK))
+    others: list[str] = []
+    seen: set[str] = set()
+    for _label, sc in chosen:
+        for c in calcs:
+            q = c.citation.quote.strip() if c.citation is not None else ""
+            if c.clause_id == sc.clause.clause_id and q and not _overlaps(c, spans[c.clause_id]) and q not in seen:
+                seen.add(q)
+                others.append(f"“{q}”（{sc.clause.display_path}）")
+    return lines, others
+
+
+_EXPIRY_CHECK = "⚠ 该文件有效期至"  # the calculator's own expiry note: the answer says it once
+_FAILED = re.compile(r"^✗ (?P<body>.+?)，不符合条件“(?P<cond>.+)”$")
+
+
+def not_met(calc: Calculation) -> str:
+    """The failed condition as an owner reads it: '不符合：需投资额达到500万元，您为300万元'."""
+    for x in calc.checks:
+        m = _FAILED.match(x)
+        if m:
+            body, cond = m.group("body"), m.group("cond")
+            n = 0
+            while n < min(len(body), len(cond)) and body[n] == cond[n]:
+                n += 1
+            while n and (body[n - 1].isdigit() or body[n - 1] == "."):
+                n -= 1  # the shared part is the fact's name, never the start of a figure
+            if n >= 2 and body[n:]:
+                return f"不符合：需{cond}，您为{body[n:]}"
+            return f"不符合：需{cond}（您的情况：{body}）"
+        if x.startswith("✗"):
+            return "不符合：" + x.lstrip("✗ ")
+    return "不符合：" + (calc.summary or "按您提供的情况不满足条件")
 
 
 def _span_text(clause, span) -> str:
@@ -260,7 +293,7 @@ def _gap_answer(kb, question, sc, span, gap, retrieved, as_of) -> Answer:
 def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
             calculations: list[Calculation] | tuple = (),
             parts: list[tuple[str, list[ScoredClause]]] | None = None,
-            chosen: list[tuple[str, ScoredClause]] | None = None) -> Answer:
+            chosen: list[tuple[str, ScoredClause]] | None = None, carried: list[str] | None = None) -> Answer:
     """Retrieved clauses → hotline answer. ``parts`` = [(region label, its retrieval)]
     when the question names several regions: one part per region, each cited.
     ``chosen`` (from ``choose``) skips the selection when the caller already made it."""
@@ -301,7 +334,7 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
         body.append("")
         citations.extend(cites)
         items.append((region, reward, sc))
-    calc_lines = _calc_lines(kb, calcs, chosen, payable, spans)
+    calc_lines, others = _calc_lines(kb, calcs, chosen, payable, spans)
     for c in calcs:
         if c.citation is not None:
             citations.append(c.citation)
@@ -309,36 +342,77 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
     citations = in_reference_order(citations)
     warnings.extend(dropped)
     shown = {c.quote for c in citations}
+    failed = {c.clause_id: c for c in calcs
+              if c.eligible is False and c.clause_id in spans and _overlaps(c, spans[c.clause_id])}
 
-    def finding(region: str, reward: str, sc: ScoredClause) -> str:
+    def finding(region: str, reward: str, sc: ScoredClause) -> tuple[str, str]:
+        """(the verdict for one clause, its kind: amount / ineligible / expired / validity / info)."""
         doc = kb.documents[sc.clause.doc_id]
-        gone = "（文件已失效）" if doc.validity(as_of) == EXPIRED else ""
+        expired = doc.validity(as_of) == EXPIRED
         if asks_validity(question):  # "还有效吗": the answer is the document's own dates
-            return validity_status(doc, as_of)
+            return validity_status(doc, as_of), "validity"
         c = payable.get(sc.clause.clause_id)
         if c is not None:
-            return f"{c.summary or '见测算'}{gone}"
+            said = c.summary or "见测算"
+            return (f"已失效，仅供参考：按原标准{said}", "expired") if expired else (said, "amount")
+        if sc.clause.clause_id in failed:
+            return not_met(failed[sc.clause.clause_id]), "ineligible"
         if reward and reward in shown:
-            return f"{'曾' if gone else ''}规定“{reward}”{gone}"
-        return f"有相关规定，见下方原文{gone}"
+            return (f"已失效，仅供参考：曾规定“{reward}”", "expired") if expired else (f"规定“{reward}”", "info")
+        return ("已失效，仅供参考：见下方原文", "expired") if expired else ("有相关规定，见下方原文", "info")
 
+    kind = "info"
     if not items:
-        conclusion = "结论：检索到的条款未能通过原文核对，暂无法给出有依据的答复，请换个说法再问。"
+        verdict = "检索到的条款未能通过原文核对，暂无法给出有依据的答复，请换个说法再问。"
+        kind = "none"
     elif len(items) == 1:
         region, reward, sc = items[0]
-        conclusion = f"结论：{finding(region, reward, sc)}（{region or '该文件'} · {sc.clause.display_path}）。"
+        said, kind = finding(region, reward, sc)
+        verdict = f"{said}（{region or '该文件'} · {sc.clause.display_path}）"
     else:
         names = "、".join(dict.fromkeys(r for r, _, _ in items))
-        conclusion = (f"结论：{len(items)}份已收录文件（{names}）分别有规定，标准不同，"
-                      "请以企业所在地的文件为准：")
+        verdict = (f"{len(items)}份已收录文件（{names}）分别有规定，标准不同，"
+                   "请以企业所在地的文件为准：")
         for region, reward, sc in items:
             doc = kb.documents[sc.clause.doc_id]
-            conclusion += f"\n· {region}（《{doc.title}》{sc.clause.display_path}）：{finding(region, reward, sc)}"
-    text_lines = [conclusion, ""] + body + calc_lines
-    if warnings:
-        text_lines.extend(f"提示：{w}" for w in dict.fromkeys(warnings))
+            verdict += f"\n· {region}（《{doc.title}》{sc.clause.display_path}）：{finding(region, reward, sc)[0]}"
+    carried = list(carried or [])
+    text_lines = [verdict]
+    if carried:
+        text_lines.append(f"沿用上文：{'、'.join(carried)}（如有变化，请直接说新的数字）")
+    text_lines.append("")
+    if calc_lines:
+        text_lines += calc_lines + [""]
+    text_lines += body
+    if others:
+        text_lines.append("同一条款的其他标准（您未问到，不作测算）：")
+        text_lines.extend(f"· {o}" for o in others)
+    expired_docs = {kb.documents[sc.clause.doc_id].title for _, _, sc in items
+                    if kb.documents[sc.clause.doc_id].validity(as_of) == EXPIRED}
+    shown_warnings = [w for w in dict.fromkeys(warnings)
+                      if not any(w.startswith(f"《{t}》已于") for t in expired_docs)]  # said once, above
+    text_lines.extend(f"提示：{w}" for w in shown_warnings)
+    main = next(iter(payable.values()), None)
+    calculation = main or next((c for c in calcs if c.amount_yuan is not None), None)
+    sections = {
+        "verdict": verdict.split("\n")[0] if len(items) > 1 else verdict,
+        "verdict_kind": kind,
+        "carried": carried,
+        "amount": _amount_section(main, kb, as_of) if main is not None else None,
+        "other_rules": others,
+        "expired": sorted(expired_docs),
+        "references": [{"n": n, "clause_id": cid} for cid, n in reference_numbers(citations).items()],
+    }
     return Answer(question=question, answer="\n".join(text_lines).strip(), citations=citations,
-                  calculation=next(iter(payable.values()), None) or next(
-                      (c for c in calcs if c.amount_yuan is not None), None),
-                  calculations=calcs, warnings=list(dict.fromkeys(warnings)),
-                  retrieved=list(retrieved), as_of=as_of.isoformat())
+                  calculation=calculation, calculations=calcs, warnings=list(dict.fromkeys(warnings)),
+                  retrieved=list(retrieved), as_of=as_of.isoformat(), sections=sections)
+
+
+def _amount_section(calc: Calculation, kb, as_of) -> dict:
+    """The one amount card: the sum, its formula (the calculator's steps) and whether it is
+    only for reference (an expired document)."""
+    doc = kb.documents.get(calc.citation.doc_id) if calc.citation is not None else None
+    expired = doc is not None and doc.validity(as_of) == EXPIRED
+    return {"clause_id": calc.clause_id, "rule_id": calc.rule_id, "amount_yuan": str(calc.amount_yuan),
+            "amount_wan": format_wan(calc.amount_yuan), "summary": calc.summary, "formula": list(calc.steps),
+            "expired": expired}

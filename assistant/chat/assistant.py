@@ -26,7 +26,8 @@ from assistant.answer import scope as scope_mod
 from assistant.answer.select import choose
 from assistant.answer.compose import compose
 from assistant.calculator.select import calculate_for
-from assistant.calculator.bind import needs_of
+from assistant.calculator.bind import TEXT_FACTS, as_quantity, fact_type, needs_of
+from assistant.lexicon.numbers import format_quantity
 from index.config import Settings, parse_as_of
 from index.errors import PolicyAssistantError
 from assistant.errors import LLMError
@@ -36,9 +37,10 @@ from assistant.answer.view import BuildView
 from assistant.records import Answer, Calculation
 from index.records import ScoredClause
 from assistant.rules.catalog import rules_for
-from assistant.rules.fact_names import lookup
+from assistant.rules.fact_names import lookup, money_family
 from assistant.answer.select import final_ranking, retrieve
 from assistant.chat.sessions import NOT_SAVED, SessionStore
+from assistant.match.broad import broad_answer, is_broad
 from index.store.retrieve import check_query
 
 K = 8
@@ -138,6 +140,16 @@ class Assistant:
         answer: Answer | None = None
         if not kb.documents:
             sc = scope_mod.Scope(covered=False, reason=scope_mod.EMPTY_CORPUS)
+        elif not kind and sc.reason != scope_mod.CHITCHAT and is_broad(q, kb.corpus_text, kb.coverage):
+            # '有什么补贴可以拿？': the best matches for the region, and what to ask next
+            answer = broad_answer(kb, q, day, kb.coverage)
+            answer.mode = self.mode
+            yield from _chunks(answer.answer)
+            if session is not None:
+                answer.session_id = session["id"]
+                self._remember(session, state, q, standalone, answer, sc)
+            yield answer
+            return
         if not sc.covered and sc.reason == scope_mod.OTHER_REGION:
             sc = self._subject_places(kb, standalone, sc)
         if sc.covered:
@@ -149,7 +161,7 @@ class Assistant:
                             retrieved=retrieved, as_of=day.isoformat(), mode=self.mode)
             yield from _chunks(answer.answer)
         else:
-            facts = self._facts(q, standalone, state)
+            facts, carried = self._facts(q, standalone, state, kind)
             chosen = choose(standalone, pool, parts, kb=kb)
             if "figure" in kind and not parts and (kept := _topic_takes(kb, state, retrieved, q)):
                 chosen = [("", kept)]  # '要是一次买60台呢？': the same clause, with the new figure
@@ -159,7 +171,8 @@ class Assistant:
             if self.llm is not None:
                 answer = yield from self._llm_answer(kb, standalone, retrieved, parts, calcs, facts, day, session)
             if answer is None:
-                answer = compose(kb, standalone, retrieved, day, calculations=calcs, chosen=chosen)
+                answer = compose(kb, standalone, retrieved, day, calculations=calcs, chosen=chosen,
+                                 carried=[shown_fact(k, v) for k, v in carried.items()])
                 if self.llm is not None:
                     answer.mode = "llm-fallback"
                     answer.warnings.insert(0, "大模型服务暂不可用，已改用内置答复。")
@@ -200,9 +213,18 @@ class Assistant:
             return scope_mod.Scope()
         return sc
 
-    def _facts(self, q: str, standalone: str, state: ConversationState) -> dict:
-        previous = _facts_from_state(state.facts)
-        return dict(extract_facts(standalone, previous=previous or None) or {})
+    def _facts(self, q: str, standalone: str, state: ConversationState, kind: str) -> tuple[dict, dict]:
+        """(facts for the calculator, the part carried from earlier turns). The turn's own
+        figures always win; earlier ones carry only into a follow-up on the same topic and
+        region, and never over a figure of the same kind the turn gives."""
+        own = dict(extract_facts(q) or {})
+        same_thread = bool(kind) and not {"region", "topic"} & set(kind.split("+")) \
+            and set(scope_mod.regions_in(q)) <= set(state.regions) | set(scope_mod.regions_in(state.question))
+        if not same_thread:
+            return own, {}
+        earlier = dict(extract_facts(standalone, previous=_facts_from_state(state.facts) or None) or {})
+        carried = carry_over(earlier, own)
+        return {**carried, **own}, carried
 
     def _calculations(self, kb, q, chosen, facts, day) -> list[Calculation]:
         if not chosen:
@@ -262,6 +284,37 @@ def _topic_takes(kb, state: ConversationState, retrieved: list[ScoredClause], tu
     if not any(lookup(given, name) is not None for name in needs):
         return None
     return next((s for s in retrieved if s.clause.clause_id == clause.clause_id), None) or ScoredClause(clause, 0.0, rank=0)
+
+
+def carry_over(earlier: dict, own: dict) -> dict:
+    """The earlier facts a turn does not replace: not the same name, and not a figure of the
+    same kind ('去年花了1000万' replaces an earlier 发票600万 of the same money family)."""
+    def replaced(key, value) -> bool:
+        if key in own:
+            return True
+        kind = fact_type(key, value)
+        if kind is None:
+            return key in TEXT_FACTS and key in own
+        for k, v in own.items():
+            if fact_type(k, v) != kind:
+                continue
+            if kind not in ("元", "美元"):
+                return True
+            a, b = money_family(key), money_family(k)
+            if a is None or b is None or a == b:
+                return True
+        return False
+
+    return {k: v for k, v in earlier.items() if v not in (None, "") and not replaced(k, v)}
+
+
+def shown_fact(key: str, value) -> str:
+    """'600万元（采购发票总价）', '60台（台套数）', '省级（级别）': a fact as the answer names it."""
+    try:
+        text = format_quantity(as_quantity(key, value, fact_type(key, value) or ""))
+    except PolicyAssistantError:
+        text = str(value)
+    return text if key.startswith("金额") else f"{text}（{key}）"
 
 
 def _chunks(text: str) -> Iterator[str]:

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "assistant.cli.calc",  # calc, rules
     "assistant.cli.serve",  # serve
     "assistant.cli.evaluate",  # eval
+    "assistant.cli.match",  # match
 )
 
 

@@ -513,6 +513,10 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
     def document(doc_id: str, as_of: str | None = None):
         return service.document(doc_id, as_of=as_of)
 
+    from assistant.web.match_api import match_router
+
+    app.include_router(match_router(service))
+
     # outermost: body limit and JSON checks before any parsing; API 404/405 before the UI mount
     app.add_middleware(RequestGuard, routes=app.router.routes)
 

@@ -151,16 +151,47 @@ def calculation_html(calc: Calculation, card: str = "", compact: bool = False) -
     return "".join(parts)
 
 
+_VERDICT_CLASS = {"amount": "pa-v-amount", "ineligible": "pa-v-no", "expired": "pa-v-expired",
+                  "matches": "pa-v-info", "ask": "pa-v-info"}
+
+
+def amount_card(amount: dict) -> str:
+    """The one amount card of an answer: the sum and the calculator's formula; an expired
+    document's amount is grey and marked 仅供参考."""
+    cls = "pa-calc pa-ref-only" if amount.get("expired") else "pa-calc"
+    tag = '<span class="pa-badge pa-expired">已失效 仅供参考</span>' if amount.get("expired") else ""
+    steps = "".join(f"<li>{esc(x)}</li>" for x in amount.get("formula") or [])
+    return (f'<div class="{cls}">{tag}<div class="pa-amount">{esc(amount.get("amount_wan"))}'
+            f'<small>（{esc(amount.get("amount_yuan"))} 元）</small></div>'
+            f'<details class="pa-formula"><summary>计算公式</summary><ol>{steps}</ol></details></div>')
+
+
 def answer_message(answer, cards: Iterable[str], calc_cards: dict[str, str] | None = None) -> str:
-    """The assistant's chat message: answer text, warnings, amounts, citation cards."""
-    calc_cards = calc_cards or {}
-    out = [f'<div class="pa-answer">{lines(answer.answer)}</div>']
+    """The assistant's chat message, owner first: the verdict line, facts carried from earlier
+    turns, one amount card, then the full reply, other standards and sources collapsed."""
+    sections = getattr(answer, "sections", None) or {}
+    out = []
+    text = str(answer.answer or "")
+    if sections.get("verdict"):
+        kind = _VERDICT_CLASS.get(sections.get("verdict_kind", ""), "pa-v-info")
+        out.append(f'<div class="pa-verdict {kind}">{lines(sections["verdict"])}</div>')
+        if sections.get("carried"):
+            out.append(f'<div class="pa-carried">沿用上文：{esc("、".join(sections["carried"]))}'
+                       '（如有变化，请直接说新的数字，或点“清空对话”）</div>')
+        if sections.get("amount"):
+            out.append(amount_card(sections["amount"]))
+        out.append(f'<details class="pa-full"><summary>依据、条件和测算过程</summary>'
+                   f'<div class="pa-answer">{lines(text)}</div></details>')
+    else:
+        out.append(f'<div class="pa-answer">{lines(text)}</div>')
+        calcs = list(answer.calculations) or ([answer.calculation] if answer.calculation else [])
+        for calc in calcs[:1]:
+            if calc.amount_yuan is not None:
+                out.append(calculation_html(calc, compact=True))
+    expired = sections.get("expired") or []
     for w in answer.warnings:
-        out.append(f'<div class="pa-warn">{esc(w)}</div>')
-    calcs = list(answer.calculations) or ([answer.calculation] if answer.calculation else [])
-    for calc in calcs:
-        if calc.amount_yuan is not None or calc.missing_facts:
-            out.append(calculation_html(calc, compact=True))
+        if not any(w.startswith(f"《{t}》已于") for t in expired):  # the expiry is said once, above
+            out.append(f'<div class="pa-warn">{esc(w)}</div>')
     cards = list(cards)
     if cards:
         out.append(f'<div class="pa-cards"><div class="pa-cards-title">引用依据（点击展开原文）</div>'
@@ -169,24 +200,59 @@ def answer_message(answer, cards: Iterable[str], calc_cards: dict[str, str] | No
     return "".join(out)
 
 
+def match_html(result: dict) -> str:
+    """A 政策匹配 result (``MatchResult.to_dict()``) → cards grouped in force / expired."""
+    out = []
+    if result.get("note"):
+        out.append(f'<div class="pa-info">{esc(result["note"])}</div>')
+    if result.get("regions"):
+        out.append(f'<div class="pa-count">适用地区：{esc("、".join(result["regions"]))}</div>')
+    if result.get("ask"):
+        out.append(f'<div class="pa-verdict pa-v-info">补充以下信息可以算出更多金额：{esc("、".join(result["ask"]))}</div>')
+    mark = {"met": "✓", "not_met": "✗", "unknown": "？"}
+    for title, items in (("可能适用的政策", result.get("matches") or []),
+                         ("已失效文件中的条款（仅供参考）", result.get("expired") or [])):
+        if not items:
+            continue
+        out.append(f'<h3 class="pa-group">{esc(title)}（{len(items)}）</h3>')
+        for m in items:
+            c = m["citation"]
+            amount = (f'可获{m["amount_wan"]}' if m["status"] == "met" and m.get("amount_wan")
+                      else "不符合条件" if m["status"] == "not_met" else "金额待确认")
+            conds = "".join(f'<li class="pa-c-{esc(x["status"])}">{mark[x["status"]]} {esc(x["status_zh"])}：'
+                            f'{esc(x["text"])}</li>' for x in m["conditions"])
+            formula = "；".join(m.get("formula") or [])
+            out.append(f'<div class="pa-hit pa-match pa-s-{esc(m["status"])}">'
+                       f'<div class="pa-hit-head">{badge(m["validity"])}<b>{esc(amount)}</b></div>'
+                       f'<div class="pa-line">{esc(c["line"])}</div>'
+                       f'<div class="pa-clause-text">“{esc(" ".join(c["quote"].split()))}”</div>'
+                       + (f'<div class="pa-summary">算法：{esc(formula)}</div>' if formula else "")
+                       + (f'<ul class="pa-conds">{conds}</ul>' if conds else "") + "</div>")
+    if not out:
+        out.append('<div class="pa-empty">没有找到可能适用的条款。</div>')
+    return "".join(out)
+
+
 def search_results(hits: list[dict]) -> str:
-    """Ranked clauses for hotline staff, each with one-click copy of line + text."""
+    """Ranked clauses for hotline staff, each with one-click copy of line + text. The copied
+    line carries the document's validity (an expired clause never copies as if in force);
+    no internal ids or raw scores are shown."""
     if not hits:
-        return '<div class="pa-empty">没有找到相关条款，请换个说法或放宽筛选条件。</div>'
+        return '<div class="pa-empty">无相关条款。请换个说法或放宽筛选条件。</div>'
     out = [f'<div class="pa-count">共 {len(hits)} 条结果</div>']
-    for h in hits:
+    for i, h in enumerate(hits, 1):
         c = h["citation"]
-        copy_all = f'{h["line"]}\n{h["text"]}'
-        score = f'{h["score"]:.4f}'
+        validity = c.get("validity", "")
+        until = f"，有效期至{c['valid_until']}" if c.get("valid_until") else ""
+        line = f'{h["line"]}（{validity or "未注明有效期"}{until}）'
+        copy_all = f'{line}\n{h["text"]}'
         out.append(
-            '<div class="pa-hit">'
-            f'<div class="pa-hit-head"><span class="pa-rank">#{esc(h["rank"])}</span>'
-            f'{badge(c.get("validity", ""))}<span class="pa-score">相关度 {esc(score)}</span>'
-            f'<span class="pa-cid">{esc(h["clause_id"])}</span></div>'
+            f'<div class="pa-hit" data-clause="{esc(h["clause_id"])}">'
+            f'<div class="pa-hit-head"><span class="pa-rank">{i}.</span>{badge(validity)}</div>'
             f'<div class="pa-line">{esc(h["line"])}</div>'
             f'<div class="pa-clause-text">{lines(h["text"])}</div>'
             f'<div class="pa-actions"><button type="button" class="pa-copy" data-copy="{esc(copy_all)}">复制引用和原文</button>'
-            f'<button type="button" class="pa-copy" data-copy="{esc(h["line"])}">仅复制引用</button></div>'
+            f'<button type="button" class="pa-copy" data-copy="{esc(line)}">仅复制引用</button></div>'
             "</div>")
     return "".join(out)
 

@@ -62,6 +62,19 @@ THEME_CSS = """
 .pa-leaf {margin:4px 0 8px 16px;}
 .pa-doc-head {display:flex; gap:12px; align-items:center; flex-wrap:wrap;}
 .pa-empty {color:#6b7280; padding:12px;}
+.pa-verdict {font-size:18px; font-weight:700; margin:2px 0 6px 0;}
+.pa-v-amount {color:#b91c1c;} .pa-v-no {color:#92400e;} .pa-v-expired {color:#6b7280;} .pa-v-info {color:#1f2937;}
+.pa-carried {font-size:13px; color:#1d4ed8; background:#eff6ff; padding:2px 8px; border-radius:6px; display:inline-block;}
+.pa-ref-only {border-left-color:#9ca3af; background:#f3f4f6;} .pa-ref-only .pa-amount {color:#6b7280;}
+.pa-full summary, .pa-formula summary {cursor:pointer; color:#1d4ed8; font-size:13px;}
+.pa-restored {font-size:12px; color:#6b7280;}
+.pa-conds {margin:4px 0 0 0; padding-left:4px; list-style:none; font-size:13px;}
+.pa-c-met {color:#166534;} .pa-c-not_met {color:#b91c1c;} .pa-c-unknown {color:#92400e;}
+.pa-s-not_met {opacity:0.75;}
+/* phones: tabs narrow enough that Gradio's own measurement fits all five in one row (no "⋯") */
+@media (max-width: 640px) {
+  .tab-container button {padding:4px 5px !important; font-size:14px !important; min-width:0 !important;}
+}
 """
 
 # One delegated listener: copy buttons are plain HTML (no inline handlers to sanitize away).
@@ -131,14 +144,33 @@ def _thinking(text: str = "") -> dict:
     return {"role": "assistant", "content": f'<div class="pa-answer">{body}</div>'}
 
 
-def chat_tab(service: Service) -> None:
-    session = gr.State(None)
+def restored(service: Service, sid) -> list[dict]:
+    """The conversation of a session kept in the browser (localStorage), after a reload; an
+    unknown or expired id starts over."""
+    if not sid:
+        return []
+    try:
+        turns = service.assistant.history(str(sid))
+    except (PolicyAssistantError, OSError, ValueError):
+        return []
+    out: list[dict] = []
+    for t in turns:
+        out.append({"role": "user", "content": user_message(t.get("question", ""))})
+        out.append({"role": "assistant", "content": f'<div class="pa-answer">{lines(t.get("answer", ""))}</div>'
+                                                    '<div class="pa-restored">（已恢复的对话）</div>'})
+    return out
+
+
+def chat_tab(service: Service):
+    # the session id lives in the browser's localStorage: a reload keeps the conversation
+    session = gr.BrowserState(None, storage_key="pa-session-id")
     # no copy buttons: they would copy the message's HTML markup, not its text
     chatbot = gr.Chatbot(label="对话", height=540, elem_id="pa-chat", feedback_options=None, buttons=[],
                          placeholder="请在下方输入您的问题，例如企业投资某类项目能获得哪些补助。")
     with gr.Row():
-        question = gr.Textbox(show_label=False, lines=2, scale=8, elem_id="pa-question",
-                              placeholder="请输入问题（可直接追问，如“那如果投资500万呢？”）")
+        # one line: Enter sends (a multi-line box would take Enter as a new line)
+        question = gr.Textbox(show_label=False, lines=1, max_lines=4, scale=8, elem_id="pa-question",
+                              placeholder="请输入问题，按回车发送（可直接追问，如“那如果投资500万呢？”）")
         with gr.Column(scale=1, min_width=120):
             send = gr.Button("发送", variant="primary", elem_id="pa-send")
             clear = gr.Button("清空对话", elem_id="pa-clear")
@@ -187,6 +219,46 @@ def chat_tab(service: Service) -> None:
     clear.click(reset, inputs=[session], outputs=[chatbot, question, session, status])
     # the chat's own trash icon must also forget the conversation, not just hide it
     chatbot.clear(reset, inputs=[session], outputs=[chatbot, question, session, status])
+    return lambda sid: restored(service, sid), [session], [chatbot]
+
+
+def match_tab(service: Service):
+    """政策匹配: an owner fills in what they know (every field optional) and gets the clauses of
+    their region that may apply, what each needs, amounts where settled, and a report."""
+    from assistant.web.match_api import run_match
+    from assistant.web.render import match_html
+
+    gr.Markdown("填写企业情况（都可以不填，填得越多越准），列出当地可能适用的政策、每项条件是否满足、能确定的金额。")
+    with gr.Row():
+        region = gr.Textbox(label="所在地区", placeholder="如：泉州开发区、嘉兴", elem_id="pa-m-region")
+        industry = gr.Textbox(label="行业", placeholder="如：鞋服制造、物流", elem_id="pa-m-industry")
+        size = gr.Dropdown(label="规模", choices=["", "小微", "中型", "大型"], value="", elem_id="pa-m-size")
+    with gr.Row():
+        revenue = gr.Textbox(label="年营业收入（万元）", placeholder="如：5000", elem_id="pa-m-revenue")
+        growth = gr.Textbox(label="营收增速（%）", placeholder="如：18", elem_id="pa-m-growth")
+        invest = gr.Textbox(label="投资额（万元）", placeholder="如：800", elem_id="pa-m-invest")
+    levels = gr.Textbox(label="已获认定/资质（一行一个）", lines=2, placeholder="如：省级工业设计中心", elem_id="pa-m-levels")
+    acts = gr.Textbox(label="做了或打算做的事（一行一件，带上数字）", lines=3, elem_id="pa-m-acts",
+                      placeholder="如：投资800万元建设物流公共信息平台，已投入使用")
+    go = gr.Button("开始匹配", variant="primary", elem_id="pa-m-go")
+    out = gr.HTML(elem_id="pa-m-results")
+    report = gr.Textbox(label="匹配报告（Markdown，可复制后打印或带去申报）", lines=6, elem_id="pa-m-report",
+                        buttons=["copy"])
+
+    def run(region_v, industry_v, size_v, rev, gro, inv, lv, ac):
+        from assistant.match.report import to_markdown
+
+        profile = {"region": region_v, "industry": industry_v, "size": size_v, "revenue_wan": rev or None,
+                   "revenue_growth_pct": gro or None, "investment_wan": inv or None,
+                   "levels_held": [x for x in (lv or "").splitlines() if x.strip()],
+                   "activities": [x for x in (ac or "").splitlines() if x.strip()]}
+        try:
+            result = run_match(service, profile)
+        except PolicyAssistantError as exc:
+            return notice(exc.zh, "error"), ""
+        return match_html(result.to_dict()), to_markdown(result)
+
+    go.click(run, inputs=[region, industry, size, revenue, growth, invest, levels, acts], outputs=[out, report])
 
 
 def build_ui(service: Service) -> gr.Blocks:
@@ -196,7 +268,9 @@ def build_ui(service: Service) -> gr.Blocks:
         header = gr.HTML(header_html(service), elem_id="pa-header")
         with gr.Tabs():
             with gr.Tab("政策问答", id="chat"):
-                chat_tab(service)
+                restore = chat_tab(service)
+            with gr.Tab("政策匹配", id="match"):
+                match_tab(service)
             with gr.Tab("条款检索", id="search"):
                 search = web_tools.search_tab(service)
             with gr.Tab("补贴计算器", id="calc"):
@@ -205,6 +279,7 @@ def build_ui(service: Service) -> gr.Blocks:
                 library = web_tools.library_tab(service)
         # choices are filled on page load, so an index built after start-up shows on refresh
         demo.load(lambda: header_html(service), outputs=[header])
+        demo.load(restore[0], inputs=restore[1], outputs=restore[2])
         for refresh in (search, calc, library):
             demo.load(refresh.fn, outputs=refresh.outputs)
     # several owners / operators at once (Gradio's default is one run per event at a time)

@@ -35,8 +35,8 @@ def test_answers_cite_the_right_clause_with_the_key_figure(policy_assistant, kb,
     _check_common(answer, case, kb)
     assert answer.citations[0].clause_id in case["top"], (answer.citations[0].clause_id, answer.answer)
     assert answer.retrieved, "the retrieval used must travel with the answer (hit@k)"
-    first = answer.answer.splitlines()[0]
-    assert first.startswith("结论：")
+    first = answer.answer.splitlines()[0]  # the verdict, alone on the first line
+    assert first and "依据：" not in first and "原文：" not in first
     assert "依据：《" in answer.answer and "原文：“" in answer.answer and "有效性：" in answer.answer
 
 
@@ -111,7 +111,8 @@ def test_selection_keeps_to_matching_clauses(kb):
 def test_amounts_only_from_the_calculator(policy_assistant):
     answer = policy_assistant.ask("物流公共信息平台投资了800万，能补助多少？")
     assert answer.calculation is not None and answer.calculation.amount_yuan == Decimal("400000")
-    assert answer.answer.startswith("结论：可获补助40万元")
+    assert answer.answer.startswith("可获补助40万元")
+    assert answer.sections["verdict_kind"] == "amount" and answer.sections["amount"]["amount_yuan"] == "400000"
     assert "800万元 × 5% = 40万元" in answer.answer
 
 

@@ -234,3 +234,46 @@ def test_a_count_follow_up_stays_on_the_clause_and_quotes_its_band(policy_assist
     assert answer.citations[0].clause_id.endswith("/2.1.11")
     assert "51～100台（套）" in answer.citations[0].quote
     assert "属于“≥51台且≤100台”档" in answer.answer and "请补充：采购发票总价" in answer.answer
+
+
+def test_figures_never_cross_to_another_topic_or_region(policy_assistant):
+    """A conversation that changes topic and region: each question's own figures are used,
+    earlier ones carry only into a follow-up on the same clause and are shown as carried, and
+    no earlier level or sum leaks into a later, unrelated question."""
+    from decimal import Decimal
+
+    session = policy_assistant.new_session()
+    first = policy_assistant.ask("泉州的企业新建电商仓储配送中心，面积1.2万平方米，为4家本地电商企业配送，"
+                                 "投资2000万元，能补多少？", session_id=session)
+    assert first.calculation is not None and first.calculation.amount_yuan == Decimal("1000000")
+    assert "沿用上文" not in first.answer and not first.sections["carried"]
+    # same topic, one new figure: the new one wins, the others are carried and said so
+    second = policy_assistant.ask("那投资1500万呢？", session_id=session)
+    assert second.calculation.amount_yuan == Decimal("750000"), second.answer
+    assert second.answer.splitlines()[1].startswith("沿用上文：")
+    assert any("平方米" in c for c in second.sections["carried"])
+    assert not any("1500万" in c or "2000万" in c for c in second.sections["carried"])
+    # another region and topic with a level
+    third = policy_assistant.ask("嘉兴的国家级工业设计中心奖励多少？", session_id=session)
+    assert third.calculation.amount_yuan == Decimal("1500000")
+    assert not third.sections["carried"] and "平方米" not in third.answer
+    # another region again, a new sum under another name: nothing earlier is applied
+    fourth = policy_assistant.ask("潍坊企业搞技术改造，买新设备花了800万，能补多少？", session_id=session)
+    amounts = [c for c in fourth.calculations if c.amount_yuan]
+    assert fourth.calculation.amount_yuan == Decimal("800000"), fourth.answer
+    assert all(c.clause_id == fourth.calculation.clause_id for c in amounts)
+    assert "沿用上文" not in fourth.answer and "国家级" not in fourth.answer.split("依据")[0]
+    assert fourth.answer.startswith("已失效，仅供参考")
+
+
+def test_carry_over_keeps_only_what_the_turn_does_not_replace():
+    from decimal import Decimal
+
+    from assistant.chat.assistant import carry_over
+
+    earlier = {"采购发票总价": Decimal("6000000"), "台套数": Decimal("30"), "级别": "省级"}
+    assert carry_over(earlier, {"台套数": Decimal("60")}) == {"采购发票总价": Decimal("6000000"), "级别": "省级"}
+    # a sum under another name of the same kind replaces the earlier sum
+    assert "采购发票总价" not in carry_over(earlier, {"金额（花了）": Decimal("10000000")})
+    # a level replaces a level
+    assert "级别" not in carry_over(earlier, {"级别": "国家级"})

@@ -128,3 +128,23 @@ def test_header_explains_a_missing_index(tmp_path, settings):
 
     out = header_html(Service(settings.with_(data_dir=tmp_path)))
     assert "知识库尚未建立" in out and "policy-assistant ingest" in out
+
+
+def test_owner_first_message_leads_with_the_verdict_and_one_amount_card():
+    from assistant.web.render import answer_message, match_html
+
+    sections = {"verdict": "已失效，仅供参考：按原标准最多可获补贴80万元（某市 · 二、）", "verdict_kind": "expired",
+                "carried": ["12000平方米（建设面积）"], "expired": ["某文件"],
+                "amount": {"amount_wan": "80万元", "amount_yuan": "800000", "formula": ["800万元 × 10% = 80万元"],
+                           "expired": True}}
+    answer = Answer(question="q", answer="全文", sections=sections, warnings=["《某文件》已于2025年12月31日失效。"])
+    out = answer_message(answer, [])
+    assert out.index("pa-verdict") < out.index("pa-amount") < out.index("pa-full")
+    assert out.count('class="pa-amount"') == 1 and "pa-ref-only" in out and "仅供参考" in out
+    assert "沿用上文：12000平方米" in out
+    assert "已于2025年12月31日失效" not in out  # said once, by the verdict and the badge
+    evil = {"note": EVIL, "regions": [EVIL], "ask": [EVIL], "expired": [], "matches": [{
+        "status": "met", "amount_wan": EVIL, "validity": EVIL, "formula": [EVIL], "conditions": [
+            {"status": "unknown", "status_zh": "待确认", "text": EVIL}],
+        "citation": {"line": EVIL, "quote": EVIL}}]}
+    _no_markup_from(match_html(evil))
