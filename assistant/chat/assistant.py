@@ -141,7 +141,7 @@ class Assistant:
         if not kb.documents:
             sc = scope_mod.Scope(covered=False, reason=scope_mod.EMPTY_CORPUS)
         elif not kind and sc.reason != scope_mod.CHITCHAT and is_broad(q, kb.corpus_text, kb.coverage):
-            # '有什么补贴可以拿？': the best matches for the region, and what to ask next
+            # a broad listing question: the best matches for the region, and what to ask next
             answer = broad_answer(kb, q, day, kb.coverage)
             answer.mode = self.mode
             yield from _chunks(answer.answer)

@@ -1,4 +1,4 @@
-"""A broad question ('有什么补贴可以拿？') answered by matching, not by one clause.
+"""A broad question (a listing question with no subject) answered by matching, not by one clause.
 
     is_broad(question) -> bool
     broad_answer(kb, question, as_of, coverage) -> Answer
@@ -24,7 +24,7 @@ SHOWN = 5
 
 
 def is_broad(question: str, corpus_text: str = "", coverage=None) -> bool:
-    """A listing question with no subject of its own: '有什么补贴可以拿？' is broad; '对物流公共信息
+    """A listing question with no subject of its own: '能申请哪些扶持？' is broad; '对物流公共信息
     平台有什么补助？' names a subject (two or more of its words are the documents' words) and is
     answered by the usual pipeline."""
     from assistant.question.terms import content_terms
@@ -43,7 +43,7 @@ def broad_answer(kb, question: str, as_of, coverage) -> Answer:
         regions = sorted({d.region for d in kb.documents.values() if d.region})
         lead = (f"已收录文件中没有{'、'.join(result.uncovered)}的政策。" if result.uncovered
                 else "请先告诉我企业所在地区，我再列出当地可以申请的政策。")
-        text = f"{lead}\n目前收录的地区：{'、'.join(regions)}。\n例如：“我们在{regions[0] if regions else '某市'}，做机械装备，有什么补贴可以拿？”"
+        text = f"{lead}\n目前收录的地区：{'、'.join(regions)}。\n例如：“我们在{regions[0] if regions else '某市'}，做机械装备，能申请哪些扶持？”"
         return Answer(question=question, answer=text, refused=bool(result.uncovered), as_of=as_of.isoformat(),
                       sections={"verdict": lead, "verdict_kind": "ask", "matches": []})
     shown = [m for m in result.matches if m.status != NOT_MET][:SHOWN]
