@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from assistant.calculator.bind import fact as _fact
 from assistant.calculator.bind import pick_level as _pick_level
-from assistant.calculator.tiers import _capped, _tiered
+from assistant.calculator.tiers import capped, tiered
 from assistant.records import Calculation, Citation
 from assistant.rules.model import EVENT_COUNT, EVENT_UNITS, SubsidyRule
 from assistant.lexicon.numbers import Quantity, format_money, format_quantity, format_rate, normalize
@@ -87,10 +87,7 @@ def _fixed(rule, facts, calc, money):
         level = _pick_level(rule, facts)
         listing = "；".join(f"{lv.name}{money(lv.amount)}" for lv in rule.levels if lv.amount is not None)
         if level is None and facts and facts.get("级别"):
-            calc.eligible = False
-            calc.amount_yuan = Decimal(0)
-            calc.checks.append(f"✗ 级别“{facts['级别']}”不在本条款所列级别内（{listing}）")
-            calc.summary = f"本条款不对“{facts['级别']}”给予奖励，可获金额为0"
+            _level_not_listed(calc, facts["级别"], listing, "给予奖励")
             return
         if level is None:
             calc.missing_facts.append("级别")
@@ -110,16 +107,21 @@ def _fixed(rule, facts, calc, money):
         calc.summary = f"可获{rule.benefit or '奖励'}{money(amount)}"
 
 
+def _level_not_listed(calc, named: str, listing: str, what: str) -> None:
+    """The user named a level the clause does not list: amount 0, said so — never another level's."""
+    calc.eligible = False
+    calc.amount_yuan = Decimal(0)
+    calc.checks.append(f"✗ 级别“{named}”不在本条款所列级别内（{listing}）")
+    calc.summary = f"本条款不对“{named}”{what}，可获金额为0"
+
+
 def _level_rate(rule, facts, calc, money):
     """The rate of the level the user named (a rule with one rate a level); None when it cannot be
     chosen: the level is missing (asked for) or not among the rule's (amount 0, said so)."""
     listing = "；".join(f"{lv.name}{format_rate(lv.rate)}" for lv in rule.levels if lv.rate is not None)
     level = _pick_level(rule, facts)
     if level is None and facts and facts.get("级别"):
-        calc.eligible = False
-        calc.amount_yuan = Decimal(0)
-        calc.checks.append(f"✗ 级别“{facts['级别']}”不在本条款所列级别内（{listing}）")
-        calc.summary = f"本条款不对“{facts['级别']}”规定比例，可获金额为0"
+        _level_not_listed(calc, facts["级别"], listing, "规定比例")
         return None
     if level is None or level.rate is None:
         calc.missing_facts.append("级别")
@@ -129,12 +131,19 @@ def _level_rate(rule, facts, calc, money):
     return level.rate
 
 
+def _rate_of_level(rule, facts, calc, money):
+    """A rule with one rate a level → the same rule at the user's level's rate; None when the level
+    cannot be chosen (``_level_rate`` says why). A rule with one rate is returned as it is."""
+    if not (rule.levels and any(lv.rate is not None for lv in rule.levels)):
+        return rule
+    rate = _level_rate(rule, facts, calc, money)
+    return None if rate is None else replace(rule, rate=rate, levels=())
+
+
 def _rate(rule, facts, calc, money):
-    if rule.levels and any(lv.rate is not None for lv in rule.levels):
-        rate = _level_rate(rule, facts, calc, money)
-        if rate is None:
-            return
-        rule = replace(rule, rate=rate, levels=())
+    rule = _rate_of_level(rule, facts, calc, money)
+    if rule is None:
+        return
     name = rule.base or "计算基数"
     base = _fact(facts, name, rule.currency)
     if base is None:
@@ -144,7 +153,7 @@ def _rate(rule, facts, calc, money):
         return
     raw = normalize(base.value * rule.rate)
     calc.steps.append(f"{money(base.value)} × {format_rate(rule.rate)} = {money(raw)}")
-    amount = _capped(raw, rule.cap, money, calc)
+    amount = capped(raw, rule.cap, money, calc)
     calc.amount_yuan = amount
     word = rule.benefit or "补助"
     if rule.rate_up_to:
@@ -172,7 +181,7 @@ def _per_unit(rule, facts, calc, money):
     count = f"{format_quantity(n)}{'个' if len(rule.per_unit) > 1 else ''}{rule.per_unit}"
     calc.steps.append(f"{money(rule.amount)} × {count} = {money(raw)}"
                       + ("（按每单位最高标准计）" if rule.up_to else ""))
-    amount = _capped(raw, rule.cap, money, calc)
+    amount = capped(raw, rule.cap, money, calc)
     calc.amount_yuan = amount
     most = "最高" if rule.up_to else ""  # '每场给予最高20万元': a ceiling per event, not a promise
     calc.steps.append(f"{most}可获{rule.benefit or '奖励'}{money(amount)}")
@@ -224,11 +233,9 @@ def _loan(rule, facts, calc, money):
 
 def _limit(rule, facts, calc, money):
     """A sum the document bounds as a share of another: the bound itself, capped when a cap is given."""
-    if rule.levels and any(lv.rate is not None for lv in rule.levels):
-        rate = _level_rate(rule, facts, calc, money)
-        if rate is None:
-            return
-        rule = replace(rule, rate=rate, levels=())
+    rule = _rate_of_level(rule, facts, calc, money)
+    if rule is None:
+        return
     name = rule.base or "计算基数"
     bound = "不低于" if rule.at_least else "不超过"
     base = _fact(facts, name, rule.currency)
@@ -238,7 +245,7 @@ def _limit(rule, facts, calc, money):
         return
     raw = normalize(base.value * rule.rate)
     calc.steps.append(f"{money(base.value)} × {format_rate(rule.rate)} = {money(raw)}")
-    amount = raw if rule.at_least else _capped(raw, rule.cap, money, calc)
+    amount = raw if rule.at_least else capped(raw, rule.cap, money, calc)
     calc.amount_yuan = amount
     if rule.at_least:
         calc.summary = f"{rule.benefit}不低于{money(amount)}"
@@ -248,5 +255,5 @@ def _limit(rule, facts, calc, money):
     calc.eligible = True
 
 
-_KINDS = {"limit": _limit, "fixed": _fixed, "rate": _rate, "permille": _rate, "per_unit": _per_unit, "tiered": _tiered,
+_KINDS = {"limit": _limit, "fixed": _fixed, "rate": _rate, "permille": _rate, "per_unit": _per_unit, "tiered": tiered,
           "upgrade": _upgrade, "tax_deduction": _tax_deduction, "tax_rate": _tax_rate, "loan": _loan}

@@ -1,10 +1,10 @@
 """Bands and caps for the calculator: which band a figure falls in, and what a band pays.
 
-    _tiered(rule, facts, calc, money)     a tiered rule: the band of the user's figure (or of a bound
+    tiered(rule, facts, calc, money)     a tiered rule: the band of the user's figure (or of a bound
                                           such as '过了1亿' when one band holds all it allows), then
                                           the band's amount or rate × base, capped; two payers' shares
     asked_share(payer, tier) -> 'own' | 'other' | None    whose share a question asks for
-    _capped(raw, cap, money, calc)        a cap applied, and said
+    capped(raw, cap, money, calc)        a cap applied, and said
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from assistant.rules.fact_names import lookup
 from assistant.lexicon.numbers import format_quantity, format_rate, normalize
 
 
-def _capped(raw: Decimal, cap, money, calc):
+def capped(raw: Decimal, cap, money, calc):
     if cap is not None and raw > cap:
         calc.steps.append(f"超过上限{money(cap)}，按上限计")
         return cap
@@ -36,7 +36,7 @@ def _bound_tier(rule, facts):
     return (op, q, fits[0]) if len(fits) == 1 else None
 
 
-def _tiered(rule, facts, calc, money):
+def tiered(rule, facts, calc, money):
     x = _fact(facts, rule.tier_fact, rule.tier_unit)
     bound = _bound_tier(rule, facts)
     bands = "；".join(f"{t.describe(rule.tier_unit)}→"
@@ -86,7 +86,7 @@ def _tiered(rule, facts, calc, money):
                 amount = raw
             else:
                 calc.steps.append(f"{own_name}：{money(base.value)} × {format_rate(tier.extra_rate)} = {money(own)}")
-                own = _capped(own, cap, money, calc)
+                own = capped(own, cap, money, calc)
                 if asked == "own":
                     calc.steps.append(f"只计{tier.extra_payer}部分（{tier.payer or '其他层级'}另按{format_rate(tier.rate)}补助，未计入）")
                     amount = own
@@ -95,7 +95,7 @@ def _tiered(rule, facts, calc, money):
                     calc.steps.append(f"合计：{money(raw)} + {money(own)} = {money(amount)}")
         else:
             calc.steps.append(f"{money(base.value)} × {format_rate(tier.rate)} = {money(raw)}")
-            amount = _capped(raw, cap, money, calc)
+            amount = capped(raw, cap, money, calc)
     calc.amount_yuan = amount
     share = ""
     if tier.amount is None and tier.extra_rate:
