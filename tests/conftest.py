@@ -115,7 +115,7 @@ def policy_assistant(kb, settings):
 # Fixtures that load the real embedding model, build a real index or start a real server: a test
 # using any of them (or driving the browser) is `slow`. `make test-fast` runs the rest; `make test`
 # and CI run everything.
-HEAVY_FIXTURES = {"kb", "policy_assistant", "extra_documents", "live_url", "auth_url", "http", "embedder"}
+HEAVY_FIXTURES = {"kb", "policy_assistant", "extra_documents", "live_url", "auth_url", "http", "embedder", "real_embedder"}
 # Modules whose tests build their own index with the real model, or run the CLI against the index
 # the `kb` fixture built (so they need it built first): slow as a whole.
 HEAVY_MODULES = {"test_store.py", "test_embeddings.py", "test_query_vectors.py", "test_vectors.py",
@@ -127,3 +127,11 @@ def pytest_collection_modifyitems(config, items):
         heavy = HEAVY_FIXTURES & set(getattr(item, "fixturenames", ()))
         if heavy or item.path.name in HEAVY_MODULES or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="module")
+def real_embedder():
+    """The real m3e-small embedder (cached per process by index.store.embeddings)."""
+    from index.store.embeddings import get_embedder
+
+    return get_embedder("m3e-small")

@@ -8,35 +8,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
+
+from tests.embedding_counter import CountingEmbedder
 
 from assistant.evaluation.baseline import NaiveRAG, source_files
 from index.ingest.documents import load_corpus
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 TWO = ("jiaxing-2024-two-industries-integration.txt", "quanzhou-kfq-smart-manufacturing-quality.txt")
-
-
-class Counting:
-    """The real embedder, counting the texts it is asked to embed as documents."""
-
-    def __init__(self, inner):
-        self.inner, self.texts = inner, 0
-        self.model_name = inner.model_name
-
-    def embed_documents(self, texts):
-        self.texts += len(texts)
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text):
-        return self.inner.embed_query(text)
-
-
-@pytest.fixture(scope="module")
-def real_embedder():
-    from index.store.embeddings import get_embedder
-
-    return get_embedder("m3e-small")
 
 
 def _files(corpus: Path):
@@ -54,21 +33,21 @@ def test_a_second_build_over_the_same_files_embeds_nothing(real_embedder, tmp_pa
     workdir.mkdir(parents=True)
     question = "数字化车间认定后给予多少补助"
 
-    first = Counting(real_embedder)
+    first = CountingEmbedder(real_embedder)
     with NaiveRAG.build(_files(corpus), first, workdir=workdir) as rag:
         assert first.texts == rag.n_chunks == rag.embedded > 0
         before = [c.clause_id for c in rag.ask(question).citations]
     entries = [p.name for p in (tmp_path / "eval" / "baseline").iterdir() if p.is_dir()]
     assert len(entries) == 1  # closing a cached baseline keeps its entry
 
-    again = Counting(real_embedder)
+    again = CountingEmbedder(real_embedder)
     with NaiveRAG.build(_files(corpus), again, workdir=workdir) as rag:
         assert again.texts == 0 and rag.embedded == 0 and rag.n_chunks == first.texts
         assert [c.clause_id for c in rag.ask(question).citations] == before
 
     path = corpus / TWO[0]
     path.write_text(path.read_text("utf-8") + "\n附：本办法由市经信局负责解释。\n", "utf-8")
-    changed = Counting(real_embedder)
+    changed = CountingEmbedder(real_embedder)
     with NaiveRAG.build(_files(corpus), changed, workdir=workdir) as rag:
         assert changed.texts == rag.n_chunks > 0  # another corpus: built again
     now = [p.name for p in (tmp_path / "eval" / "baseline").iterdir() if p.is_dir()]
@@ -77,7 +56,7 @@ def test_a_second_build_over_the_same_files_embeds_nothing(real_embedder, tmp_pa
 
 def test_without_a_workdir_nothing_is_cached(real_embedder, tmp_path, monkeypatch):
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
-    counter = Counting(real_embedder)
+    counter = CountingEmbedder(real_embedder)
     files = [f for f in _files(CORPUS) if f[0].name == TWO[1]]
     rag = NaiveRAG.build(files, counter)
     folder = rag._workdir

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.embedding_counter import CountingEmbedder
+
 from index.config import Settings
 from index.errors import ConfigError, IndexNotBuiltError
 from index.store.knowledge import KnowledgeBase
@@ -25,27 +27,6 @@ REPO = Path(__file__).resolve().parents[2]
 SMALL = ("jiaxing-2024-two-industries-integration.txt", "quanzhou-kfq-smart-manufacturing-quality.txt")
 KFQ = "quanzhou-kfq-smart-manufacturing-quality"
 JX = "jiaxing-2024-two-industries-integration"
-
-
-class CountingEmbedder:
-    """The real embedder, counting how many texts it was asked to embed."""
-
-    def __init__(self, inner):
-        self.inner, self.texts = inner, 0
-
-    def embed_documents(self, texts):
-        self.texts += len(texts)
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text):
-        return self.inner.embed_query(text)
-
-
-@pytest.fixture(scope="module")
-def real_embedder():
-    from index.store.embeddings import get_embedder
-
-    return get_embedder("m3e-small")
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,10 @@ shape ({error, message_zh}) with a 4xx/5xx status that says what went wrong, nev
 text/plain 500, a {"detail": …} body or an empty 200 stream."""
 from __future__ import annotations
 
-import json
 
 import pytest
+
+from tests.sse import stream_events
 
 pytestmark = pytest.mark.slow
 
@@ -22,16 +23,8 @@ def _error_shape(r, status):
 
 
 def _events(client, body):
-    events = []
-    with client.stream("POST", "/api/ask/stream", json=body) as r:
-        status = r.status_code
-        event = None
-        for line in r.iter_lines():
-            if line.startswith("event: "):
-                event = line[7:]
-            elif line.startswith("data: "):
-                events.append((event, json.loads(line[6:])))
-    return status, events
+    r, events = stream_events(client, body)
+    return r.status_code, events
 
 
 @pytest.mark.parametrize("digits", [26, 30, 45])

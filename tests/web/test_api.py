@@ -6,6 +6,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from tests.sse import stream_events
 from tests.web.conftest import AUTH
 
 LOGISTICS_Q = "我们公司建设物流公共信息平台，投资800万元，能拿到多少补助？"
@@ -265,17 +266,8 @@ def test_llm_mode_is_reported_and_an_endpoint_failure_falls_back(kb, settings):
 
 
 def test_ask_stream_sends_chunks_then_the_answer(http, kb):
-    import json
-
-    events = []
-    with http.stream("POST", "/api/ask/stream", json={"question": LOGISTICS_Q}) as r:
-        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
-        event = None
-        for line in r.iter_lines():
-            if line.startswith("event: "):
-                event = line[7:]
-            elif line.startswith("data: "):
-                events.append((event, json.loads(line[6:])))
+    r, events = stream_events(http, {"question": LOGISTICS_Q})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
     kinds = [e for e, _ in events]
     assert kinds[-1] == "answer" and kinds.count("chunk") >= 1 and "error" not in kinds
     answer = events[-1][1]
