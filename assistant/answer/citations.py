@@ -140,7 +140,7 @@ def has_figure(text: str) -> bool:
     return bool(_FIGURE.search(text))
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
     chars = re.sub(r"[\s，。、；：“”（）()《》,.;:!?！？\"'0-9]", "", text)
     return {chars[i:i + 2] for i in range(len(chars) - 1)}
 
@@ -171,7 +171,7 @@ def key_span(clause: Clause, question: str, prefer: Iterable[str] = ()) -> tuple
     spans = sentence_spans(clause)
     if len(spans) == 1 or (spans[-1][1] - spans[0][0]) <= WHOLE_CLAUSE_CHARS:
         return spans[0][0], spans[-1][1]
-    qgrams = _bigrams(document_words(question))
+    qgrams = bigrams(document_words(question))
     prefer = [p for p in prefer if p]
     # the units of the user's own figures ("400平米", "500万") point at the sentence
     # whose thresholds they are measured against
@@ -183,12 +183,12 @@ def key_span(clause: Clause, question: str, prefer: Iterable[str] = ()) -> tuple
     # single sentence has ('联席会议' throughout vs '办公室设在' once)
     df: dict[str, int] = {}
     for t in texts.values():
-        for g in qgrams & _bigrams(t):
+        for g in qgrams & bigrams(t):
             df[g] = df.get(g, 0) + 1
 
     def score(span: tuple[int, int]) -> float:
         text = texts[span]
-        s = sum(1 / df[g] for g in qgrams & _bigrams(text))
+        s = sum(1 / df[g] for g in qgrams & bigrams(text))
         s += 3 if has_figure(text) else 0
         s += sum(4 for p in prefer if p in text)
         s += sum(2 for u in units if u in text)

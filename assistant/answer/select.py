@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answer.citations import _bigrams, has_figure
+from assistant.answer.citations import bigrams, has_figure
 from assistant.answer.fit import answer_type_gap, asks_validity, compounds, idf, states_duration
 from index.records import ScoredClause
 from assistant.lexicon.places import named_documents
@@ -69,8 +69,8 @@ _MONEY_Q = re.compile(r"多少|奖励|补助|补贴|资助|奖补|能拿|能补|
 
 def _phrase(question: str, sc: ScoredClause) -> float:
     """Share of the question's character bigrams found in the clause."""
-    q = _bigrams(question)
-    return len(q & _bigrams(sc.clause.embed_text)) / len(q) if q else 0.0
+    q = bigrams(question)
+    return len(q & bigrams(sc.clause.embed_text)) / len(q) if q else 0.0
 
 
 def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) -> float:
@@ -259,8 +259,8 @@ def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str 
     regions = set(next(iter(groups))) if groups else None
     retrieved = []
     if regions is None and topic:
-        # a turn that names no place stays where the conversation is: "嘉兴…？ → 那这个
-        # 方案到什么时候截止？" asks about 嘉兴, not whichever region's wording fits best
+        # a turn that names no place stays where the conversation is: "嘉兴…？ → 那有效期
+        # 到哪天？" asks about 嘉兴, not whichever region's wording fits best
         retrieved = conversation_search(kb, q, topic, k)
     retrieved = retrieved or search_regions(kb, q, regions, k)
     if regions:

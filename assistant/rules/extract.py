@@ -35,22 +35,22 @@ from assistant.rules.patterns import (
     TAX_RATE_RE,
     UPGRADE_RE,
     UPTO,
-    _benefit_word,
-    _cap_after,
-    _clause_before,
-    _ends_with_cmp,
-    _is_threshold_money,
-    _is_threshold_pct,
-    _level_names,
-    _list_tiers,
-    _money,
-    _parts,
-    _quantity_tiers,
-    _rate,
-    _subject,
-    _thresholds,
-    _trim,
-    _base_before,
+    benefit_word,
+    cap_after,
+    clause_before,
+    ends_with_cmp,
+    is_threshold_money,
+    is_threshold_pct,
+    level_names,
+    list_tiers,
+    read_money,
+    parts,
+    quantity_tiers,
+    read_rate,
+    read_subject,
+    read_thresholds,
+    trim,
+    base_before,
 )
 from assistant.lexicon.numbers import cn_to_decimal
 
@@ -58,27 +58,27 @@ from assistant.lexicon.numbers import cn_to_decimal
 def extract(clause, stacking: str = "") -> list[SubsidyRule]:
     text = clause.text
     specs: list[tuple[int, int, dict]] = []
-    for ss, se in _parts(text, "。\n"):
-        ss, se = _trim(text, ss, se)
+    for ss, se in parts(text, "。\n"):
+        ss, se = trim(text, ss, se)
         sent = text[ss:se]
         if not GRANT.search(sent):
-            for gs, ge in _parts(sent, "；;"):
-                gs, ge = _trim(sent, gs, ge)
+            for gs, ge in parts(sent, "；;"):
+                gs, ge = trim(sent, gs, ge)
                 seg = sent[gs:ge]
                 # without a grant word only bounds are read: '不低于…1.5%、1.0%和0.8%' a level each
                 found = [sp for sp in _segment(seg) if sp.get("kind") == "limit"] if re.search(PCT, seg) else []
                 for spec in found or _limits(seg, lambda m: True):
                     specs.append((ss + gs, ss + ge, spec))
             continue
-        tiered = _quantity_tiers(sent)
+        tiered = quantity_tiers(sent)
         if tiered:
             ts, te, spec = tiered
             specs.append((ss + ts, ss + te, spec))
-            sent_rest = [(a, b) for a, b in _parts(sent, "；;") if b <= ts or a >= te]
+            sent_rest = [(a, b) for a, b in parts(sent, "；;") if b <= ts or a >= te]
         else:
-            sent_rest = list(_parts(sent, "；;"))
+            sent_rest = list(parts(sent, "；;"))
         for gs, ge in sent_rest:
-            gs, ge = _trim(sent, gs, ge)
+            gs, ge = trim(sent, gs, ge)
             seg = sent[gs:ge]
             if GRANT.search(seg):
                 for spec in _segment(seg):
@@ -112,11 +112,11 @@ def _segment(seg: str) -> list[dict]:
     # tax rate ("减按15%的税率")
     for m in TAX_RATE_RE.finditer(seg):
         take(m.start(), m.end())
-        out.append((m.start(), dict(kind="tax_rate", rate=_rate(m.group("rate")), benefit="企业所得税税率",
-                                    subject=_subject(seg, m.start()))))
+        out.append((m.start(), dict(kind="tax_rate", rate=read_rate(m.group("rate")), benefit="企业所得税税率",
+                                    subject=read_subject(seg, m.start()))))
 
     # threshold list + benefit list of the same length → tiers ("超过1亿元、5000万元…分别给予50万元、20万元…")
-    tiers = _list_tiers(seg)
+    tiers = list_tiers(seg)
     if tiers:
         (a, b), spec = tiers
         take(a, b)
@@ -130,9 +130,9 @@ def _segment(seg: str) -> list[dict]:
     for m in list(RATE_RE.finditer(seg)) + list(RATE_PLAIN_RE.finditer(seg)):
         if not free(m):
             continue
-        rates = [_rate(x) for x in re.findall(PCT, m.group("rates"))]
-        if len(rates) > 1 and not _is_threshold_pct(seg, m) and \
-                (names := _level_names(seg[:m.start()], len(rates))) and m.groupdict().get("base"):
+        rates = [read_rate(x) for x in re.findall(PCT, m.group("rates"))]
+        if len(rates) > 1 and not is_threshold_pct(seg, m) and \
+                (names := level_names(seg[:m.start()], len(rates))) and m.groupdict().get("base"):
             # '对获得国家、省级和市级…的，分别按不低于工程结算造价1.5%、1.0%和0.8%': one rate a level
             take(m.start(), m.end())
             base = m.group("base")
@@ -141,18 +141,18 @@ def _segment(seg: str) -> list[dict]:
             spec = dict(kind="limit" if floor else "rate", base=base_name(base), rate=rates[0],
                         levels=tuple(Level(n, rate=r) for n, r in zip(names, rates)),
                         rate_up_to=bool(m.groupdict().get("up") or m.groupdict().get("up2")) and not floor,
-                        at_least=floor, subject=_subject(seg, m.start()),
-                        benefit=_benefit_word(seg, m.end()) or (re.search(r"计取([\u4e00-\u9fff]{2,6})", seg[m.end():]) or
+                        at_least=floor, subject=read_subject(seg, m.start()),
+                        benefit=benefit_word(seg, m.end()) or (re.search(r"计取([\u4e00-\u9fff]{2,6})", seg[m.end():]) or
                                                                 re.search(r"()", "")).group(1) or "补助")
             out.append((m.start(), spec))
             continue
-        if len(rates) != 1 or _is_threshold_pct(seg, m) or re.match(r"\s*计入", seg[m.end():]):
+        if len(rates) != 1 or is_threshold_pct(seg, m) or re.match(r"\s*计入", seg[m.end():]):
             continue  # '减按25%计入应纳税所得额' scales the taxable income; it is not a deduction rate
         take(m.start(), m.end())
-        base = m.groupdict().get("base") or (_base_before(seg, m.start()) if is_tax(m) and seg[m.start()] == "按" else "")
+        base = m.groupdict().get("base") or (base_before(seg, m.start()) if is_tax(m) and seg[m.start()] == "按" else "")
         spec = dict(rate=rates[0], base=base_name(base) if base else "",
                     rate_up_to=bool(m.groupdict().get("up") or m.groupdict().get("up2")),
-                    subject=_subject(seg, m.start(), floor) if n_rates < 2 else
+                    subject=read_subject(seg, m.start(), floor) if n_rates < 2 else
                     re.sub(r"的$", "", re.split(r"[，,、对]", seg[floor:m.start()])[-1]))
         floor = m.end()
         if is_tax(m):
@@ -162,22 +162,22 @@ def _segment(seg: str) -> list[dict]:
                                                                   else "抵扣应纳税所得额"))
         else:
             spec.update(kind="permille" if "‰" in m.group("rates") else "rate",
-                        benefit=_benefit_word(seg, m.end()) or m.groupdict().get("benefit") or "补助")
-            cap = _cap_after(seg, m.end(), free)
+                        benefit=benefit_word(seg, m.end()) or m.groupdict().get("benefit") or "补助")
+            cap = cap_after(seg, m.end(), free)
             if cap:  # left unconsumed: two rates before one cap share it
                 spec["cap"], spec["currency"] = cap[0]
         out.append((m.start(), spec))
 
     if not any(sp.get("kind") in ("rate", "permille", "tax_deduction") for _p, sp in out):
         for m in RATE_CAP_RE.finditer(seg):
-            if not free(m) or _is_threshold_pct(seg, m) or GRANT.search(m.group("base")) is None and \
+            if not free(m) or is_threshold_pct(seg, m) or GRANT.search(m.group("base")) is None and \
                     not GRANT.search(seg[:m.start()]):
                 continue
             take(m.start(), m.end())
             base = re.sub(r"^(?:给予|对|其)+|(?:补助|奖励|补贴|奖补)$", "", m.group("base"))
-            spec = dict(kind="rate", rate=_rate(m.group("rates")), base=base_name(base),
-                        subject=_subject(seg, m.start()), benefit=_benefit_word(seg, m.end()) or "补助")
-            cap = _cap_after(seg, m.end(), free)
+            spec = dict(kind="rate", rate=read_rate(m.group("rates")), base=base_name(base),
+                        subject=read_subject(seg, m.start()), benefit=benefit_word(seg, m.end()) or "补助")
+            cap = cap_after(seg, m.end(), free)
             if cap:
                 spec["cap"], spec["currency"] = cap[0]
             out.append((m.start(), spec))
@@ -187,39 +187,39 @@ def _segment(seg: str) -> list[dict]:
         if not free(m) or not unit:
             continue
         take(m.start(), m.end())
-        v, cur = _money(m.group("m"))
+        v, cur = read_money(m.group("m"))
         spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=unit, up_to=bool(UPTO.search(m.group(0))),
-                    benefit=_benefit_word(seg, m.end()) or "补助", subject=_subject(seg, m.start()))
-        if cap := _cap_after(seg, m.end(), free):
+                    benefit=benefit_word(seg, m.end()) or "补助", subject=read_subject(seg, m.start()))
+        if cap := cap_after(seg, m.end(), free):
             take(*cap[1])
             spec["cap"] = cap[0][0]
         out.append((m.start(), spec))
 
     if m := UPGRADE_RE.search(seg):
         take(m.start(), m.end())
-        v, cur = _money(m.group("m"))
+        v, cur = read_money(m.group("m"))
         out.append((m.start(), dict(kind="upgrade", amount=v, currency=cur, benefit="奖励",
-                                    subject=_subject(seg, m.start()))))
+                                    subject=read_subject(seg, m.start()))))
 
     for m in PER_UNIT_RE.finditer(seg):
-        cap = _cap_after(seg, m.end(), free)
+        cap = cap_after(seg, m.end(), free)
         if not free(m) or not cap:
             continue
         take(m.start(), m.end())
         take(*cap[1])
-        v, cur = _money(m.group("m"))
+        v, cur = read_money(m.group("m"))
         out.append((m.start(), dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit") or (m.group("verb") + m.group("cl")),
-                                    cap=cap[0][0], benefit=_benefit_word(seg, m.start()) or "奖励",
-                                    subject=_subject(seg, m.start()))))
+                                    cap=cap[0][0], benefit=benefit_word(seg, m.start()) or "奖励",
+                                    subject=read_subject(seg, m.start()))))
 
     for m in PER_EVENT_RE.finditer(seg):  # no cap needed: the events are counted, not the enterprise
         if not free(m):
             continue
         take(m.start(), m.end())
-        v, cur = _money(m.group("m"))
+        v, cur = read_money(m.group("m"))
         spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit"), up_to=bool(m.group("up")),
-                    benefit=_benefit_word(seg, m.end()) or "补助", subject=_subject(seg, m.start()))
-        if cap := _cap_after(seg, m.end(), free):
+                    benefit=benefit_word(seg, m.end()) or "补助", subject=read_subject(seg, m.start()))
+        if cap := cap_after(seg, m.end(), free):
             take(*cap[1])
             spec["cap"] = cap[0][0]
         out.append((m.start(), spec))
@@ -228,26 +228,26 @@ def _segment(seg: str) -> list[dict]:
         if not free(m):
             continue
         take(m.start(), m.end())
-        v, cur = _money(m.group("m"))
+        v, cur = read_money(m.group("m"))
         deduct = re.search(r"扣减|抵扣|减免", seg[m.end():m.end() + 12])
         spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit"),
                     up_to=bool(m.group("up") or m.group("lim")),
-                    benefit=("扣减" if deduct else _benefit_word(seg, m.end()) or "补助"), subject=_subject(seg, m.start()))
-        if cap := _cap_after(seg, m.end(), free):
+                    benefit=("扣减" if deduct else benefit_word(seg, m.end()) or "补助"), subject=read_subject(seg, m.start()))
+        if cap := cap_after(seg, m.end(), free):
             take(*cap[1])
             spec["cap"] = cap[0][0]
         out.append((m.start(), spec))
 
     for m in re.finditer(MONEY_LIST, seg):
-        if not free(m) or _ends_with_cmp(seg[:m.start()]):
+        if not free(m) or ends_with_cmp(seg[:m.start()]):
             continue
         take(m.start(), m.end())
-        amounts = [_money(x) for x in re.findall(rf"(?:最高)?{MONEY}", m.group(0))]
-        names = _level_names(seg[:m.start()], len(amounts))
-        pre = _clause_before(seg, m.start())
+        amounts = [read_money(x) for x in re.findall(rf"(?:最高)?{MONEY}", m.group(0))]
+        names = level_names(seg[:m.start()], len(amounts))
+        pre = clause_before(seg, m.start())
         up_to = bool(UPTO.search(pre) or m.group(0).startswith("最高"))
-        spec = dict(kind="fixed", up_to=up_to, currency=amounts[0][1], subject=_subject(seg, m.start()),
-                    benefit=_benefit_word(seg, m.end()) or "奖励",
+        spec = dict(kind="fixed", up_to=up_to, currency=amounts[0][1], subject=read_subject(seg, m.start()),
+                    benefit=benefit_word(seg, m.end()) or "奖励",
                     levels=tuple(Level(n, a) for n, (a, _c) in zip(names, amounts)) if names else ())
         if not names:  # amounts we cannot pin to levels: keep them, marked, never guessed
             spec["levels"] = tuple(Level(f"第{i}档", a) for i, (a, _c) in enumerate(amounts, 1))
@@ -257,13 +257,13 @@ def _segment(seg: str) -> list[dict]:
         if not free(m) or not GRANT.search(seg[m.end():m.end() + 20] + seg[max(0, m.start() - 6):m.start()]):
             continue
         take(m.start(), m.end())
-        v, cur = _money(m.group("m"))
+        v, cur = read_money(m.group("m"))
         post = re.split(r"[，,；;]", seg[m.end():], maxsplit=1)[0]
         loan = "贷款" in post
         out.append((m.start(), dict(kind="loan" if loan else "fixed", amount=v, currency=cur, up_to=True,
                                     benefit=(re.search(r"[\u4e00-\u9fff]*贷款", post).group(0).split("的")[-1]
-                                             if loan else _benefit_word(seg, m.end()) or "奖励"),
-                                    subject=_subject(seg, m.start()), notes=(m.group(0),))))
+                                             if loan else benefit_word(seg, m.end()) or "奖励"),
+                                    subject=read_subject(seg, m.start()), notes=(m.group(0),))))
 
     inline = _inline_levels(seg, free)
     if inline:
@@ -274,9 +274,9 @@ def _segment(seg: str) -> list[dict]:
     has_rate = any(s.get("kind") in ("rate", "permille", "per_unit") for _p, s in out)
     last_end = 0
     for m in re.finditer(MONEY, seg):
-        if not free(m) or _is_threshold_money(seg, m):
+        if not free(m) or is_threshold_money(seg, m):
             continue
-        pre = _clause_before(seg, m.start())
+        pre = clause_before(seg, m.start())
         post = re.split(r"[，,；;]", seg[m.end():], maxsplit=1)[0]
         post_grant = GRANT.search(post)
         if post_grant and post_grant.group(0) == "贷款" and not re.search(r"提供|给予|发放|最高", pre):
@@ -284,19 +284,19 @@ def _segment(seg: str) -> list[dict]:
         if not (GRANT_NO_LOAN.search(seg[:m.start()]) or post_grant) or re.search(r"设立|安排|筹集|投放|出资", pre):
             continue
         take(m.start(), m.end())
-        v, cur = _money(m.group(0))
+        v, cur = read_money(m.group(0))
         capword = re.search(r"(最高|最多|不超过|不高于|限额)[^，,；;。]{0,6}$", pre)
         if capword and has_rate:
             continue  # a cap of a rate handled above
         # a second award in the same segment ('…给予30万元,工作站给予10万元') names its own subject
-        subject = (_subject(seg, m.start(), last_end) if last_end else "") or _subject(seg, m.start())
+        subject = (read_subject(seg, m.start(), last_end) if last_end else "") or read_subject(seg, m.start())
         last_end = m.end()
         spec = dict(amount=v, currency=cur, subject=subject,
                     up_to=bool(UPTO.search(pre)), at_least=pre.endswith("不少于"))
         if "贷款" in post:
             spec.update(kind="loan", benefit=re.search(r"[\u4e00-\u9fff]*贷款", post).group(0).split("的")[-1])
         else:
-            spec.update(kind="fixed", benefit=_benefit_word(seg, m.end()) or _benefit_word(pre, 0) or "奖励")
+            spec.update(kind="fixed", benefit=benefit_word(seg, m.end()) or benefit_word(pre, 0) or "奖励")
         out.append((m.start(), spec))
 
     if not any(sp.get("kind") in ("rate", "permille", "tax_deduction", "tiered") for _p, sp in out):
@@ -305,7 +305,7 @@ def _segment(seg: str) -> list[dict]:
     if not out:
         return []
     out.sort(key=lambda x: x[0])
-    thresholds = _thresholds(seg, free)
+    thresholds = read_thresholds(seg, free)
     result = []
     prev_pos = 0
     for pos, spec in out:
@@ -352,7 +352,7 @@ def _inline_levels(seg: str, free):
         joined = bool(group) and nm is not None and re.match(r"^(?:及以上)?[、，,；;]", head)
         if nm is not None and re.search(r"给予|一次性|奖励|补助|资助|补贴|最高|不超过", nm.group("name")):
             nm, joined = None, False  # a clause with its own verb is a separate award, not a level name
-        if not free(m) or (_is_threshold_money(seg, m) and not joined) or nm is None:
+        if not free(m) or (is_threshold_money(seg, m) and not joined) or nm is None:
             group, prev_end = [], m.end()
             continue
         name = re.sub(r"^(?:或|和|及|并|参照|按照|对)+", "", nm.group("name"))
@@ -363,9 +363,9 @@ def _inline_levels(seg: str, free):
     if not best:
         return None
     names = [_level_name(seg, n, m) for n, m in best]
-    amounts = [_money(m.group(0)) for _n, m in best]
+    amounts = [read_money(m.group(0)) for _n, m in best]
     spec = dict(kind="fixed", currency=amounts[0][1], levels=tuple(Level(n, a) for n, (a, _c) in zip(names, amounts)),
-                subject=_subject(seg, best[0][1].start()), benefit=_benefit_word(seg, best[-1][1].end()) or "奖励",
+                subject=read_subject(seg, best[0][1].start()), benefit=benefit_word(seg, best[-1][1].end()) or "奖励",
                 up_to=bool(re.search(r"最高|不超过", seg[:best[0][1].start()].split("，")[-1])))
     return (best[0][1].start() - len(best[0][0]), best[-1][1].end()), spec
 
@@ -392,9 +392,9 @@ def _limits(seg: str, free) -> list[dict]:
             continue
         noun_prev = noun
         floor = m.group("op") in ("不得低于", "不低于", "不少于")
-        spec = dict(kind="limit", rate=_rate(m.group("rate")), base=base_name(m.group("base")),
-                    rate_up_to=not floor, at_least=floor, benefit=noun, subject=_subject(seg, m.start()))
-        if not floor and (cap := _cap_after(seg, m.end(), free)):
+        spec = dict(kind="limit", rate=read_rate(m.group("rate")), base=base_name(m.group("base")),
+                    rate_up_to=not floor, at_least=floor, benefit=noun, subject=read_subject(seg, m.start()))
+        if not floor and (cap := cap_after(seg, m.end(), free)):
             spec["cap"], spec["currency"] = cap[0]
         out.append(spec)
     return out

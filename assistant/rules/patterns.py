@@ -77,16 +77,16 @@ PER_MEASURE_RE = re.compile(
 BENEFIT_WORD = re.compile(r"启动资金补助|风险补偿|资金扶持|资金补助|资金支持|一次性奖励|奖励|补助|补贴|资助|扶持|贷款")
 
 
-def _money(text: str):
+def read_money(text: str):
     q = parse_quantity(re.sub(r"^最高", "", text.strip()))
     return q.value, q.unit
 
 
-def _rate(text: str) -> Decimal:
+def read_rate(text: str) -> Decimal:
     return parse_quantity(text.strip()).value
 
 
-def _parts(text: str, seps: str):
+def parts(text: str, seps: str):
     """Yield (start, end) of the pieces of text split after each separator character."""
     start = 0
     for i, ch in enumerate(text):
@@ -97,7 +97,7 @@ def _parts(text: str, seps: str):
         yield start, len(text)
 
 
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+def trim(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s] in " \u3000\t\r\n，,":
         s += 1
     while e > s and text[e - 1] in " \u3000\t\r\n，,":
@@ -105,11 +105,11 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _clause_before(seg: str, pos: int) -> str:
+def clause_before(seg: str, pos: int) -> str:
     return re.split(r"[，,；;]", seg[:pos])[-1]
 
 
-def _subject(seg: str, pos: int, floor: int = 0) -> str:
+def read_subject(seg: str, pos: int, floor: int = 0) -> str:
     """The '对…的' phrase that names who qualifies, nearest before pos (short)."""
     head = seg[floor:pos]
     starts = [m.end() for m in re.finditer(r"(?:^|[，,；;、])对", head)]
@@ -130,12 +130,12 @@ def _subject(seg: str, pos: int, floor: int = 0) -> str:
     return subj if len(subj) <= 40 else subj[:39] + "…"
 
 
-def _benefit_word(seg: str, pos: int) -> str:
+def benefit_word(seg: str, pos: int) -> str:
     m = BENEFIT_WORD.search(seg, pos, min(len(seg), pos + 16))
     return m.group(0).replace("一次性", "") if m else ""
 
 
-def _base_before(seg: str, pos: int) -> str:
+def base_before(seg: str, pos: int) -> str:
     """'…等研发费用，按照100%比例加计扣除' → the noun phrase ending before the rate."""
     head = re.split(r"[，,]", seg[:pos].rstrip("，, "))
     cand = head[-1] if head[-1].strip() else (head[-2] if len(head) > 1 else "")
@@ -145,27 +145,27 @@ def _base_before(seg: str, pos: int) -> str:
     return cand.strip()
 
 
-def _cap_after(seg: str, pos: int, free):
+def cap_after(seg: str, pos: int, free):
     end = seg.find("；", pos)
     for m in CAP_RE.finditer(seg, pos, len(seg) if end < 0 else end):
         if free(m):
-            v, cur = _money(m.group("m"))
+            v, cur = read_money(m.group("m"))
             return (v, cur), (m.start(), m.end())
     return None
 
 
-def _is_threshold_pct(seg: str, m) -> bool:
-    return _ends_with_cmp(seg[:m.start()]) or seg[m.end():m.end() + 3].startswith(("以上", "及以上"))
+def is_threshold_pct(seg: str, m) -> bool:
+    return ends_with_cmp(seg[:m.start()]) or seg[m.end():m.end() + 3].startswith(("以上", "及以上"))
 
 
-def _ends_with_cmp(text: str) -> bool:
+def ends_with_cmp(text: str) -> bool:
     """'…超过' / '…达到' end a comparison; '不超过' / '不高于' end a cap, not a threshold."""
     if text.endswith(("不超过", "不高于", "最高")):
         return False
     return bool(re.search(rf"(?:{CMP})$", text))
 
 
-def _is_threshold_money(seg: str, m) -> bool:
+def is_threshold_money(seg: str, m) -> bool:
     before = seg[max(0, m.start() - 4):m.start()]
     after = seg[m.end():m.end() + 3]
     if re.search(r"(?:不|最高|最多)(?:超过|高于)$", before):
@@ -173,7 +173,7 @@ def _is_threshold_money(seg: str, m) -> bool:
     return bool(re.search(rf"(?:{CMP})$", before)) or after.startswith(("以上", "以内", "以下", "及以上"))
 
 
-def _level_names(prefix: str, n: int) -> list[str]:
+def level_names(prefix: str, n: int) -> list[str]:
     """The n level names listed before an amount list (国家级、省级、市级 / AAAAA… / 一、二、三等奖)."""
     starts = [m.start() for m in re.finditer(r"(?:^|[，,；;])对", prefix)]
     scope = prefix[starts[-1]:] if starts else prefix
@@ -214,13 +214,13 @@ def _payer(seg: str, pattern) -> str:
     return m.group("p") if m else ""
 
 
-def _quantity_tiers(sent: str):
+def quantity_tiers(sent: str):
     """Bands by quantity across ；-segments: '10台（套）以内…20%；11～50台（套）…15%…'."""
     bands = []
-    for gs, ge in _parts(sent, "；;"):
+    for gs, ge in parts(sent, "；;"):
         seg = sent[gs:ge]
         r = RANGE_RE.search(seg)
-        rates = [m for m in re.finditer(PCT, seg) if not _is_threshold_pct(seg, m)]
+        rates = [m for m in re.finditer(PCT, seg) if not is_threshold_pct(seg, m)]
         if not r or not rates or (r.group("c") and not r.group("sfx")):
             continue
         bands.append((gs, ge, seg, r, rates))
@@ -238,20 +238,20 @@ def _quantity_tiers(sent: str):
             base = base_name(bm.group("base"))
         cap = CAP_RE.search(seg)
         two = len(rates) > 1
-        tiers.append(Tier(low=low, high=high, rate=_rate(rates[0].group(0)),
-                          extra_rate=_rate(rates[1].group(0)) if two else None,
-                          cap=_money(cap.group("m"))[0] if cap else None,
+        tiers.append(Tier(low=low, high=high, rate=read_rate(rates[0].group(0)),
+                          extra_rate=read_rate(rates[1].group(0)) if two else None,
+                          cap=read_money(cap.group("m"))[0] if cap else None,
                           payer=_payer(seg, PAYER_FIRST_RE) if two else "",
                           extra_payer=_payer(seg, PAYER_SECOND_RE) if two else ""))
     unit = parse_quantity("1" + bands[0][3].group("u")).unit
     noun = re.split(r"[，,、]", bands[0][2][:bands[0][3].start()])[-1]
     spec = dict(kind="tiered", tiers=tuple(tiers), base=base, tier_unit=unit,
-                tier_fact=threshold_name(noun, unit), subject=_subject(sent, bands[0][0] + bands[0][3].start()),
+                tier_fact=threshold_name(noun, unit), subject=read_subject(sent, bands[0][0] + bands[0][3].start()),
                 benefit="补贴")
     return bands[0][0], bands[-1][1], spec
 
 
-def _list_tiers(seg: str):
+def list_tiers(seg: str):
     """'超过1亿元、5000万元、2000万元的…分别给予50万元、20万元、10万元' → bands by that figure."""
     lm = re.search(rf"(?P<noun>[^，,；;对且]*?)(?P<cmp>{CMP})(?P<vals>{QTY}(?:\s*、\s*{QTY})+)(?P<sfx>以上)?", seg)
     if not lm:
@@ -262,10 +262,10 @@ def _list_tiers(seg: str):
     rates = re.search(rf"{PCT}(?:\s*、\s*{PCT})+", rest)
     n = len(vals)
     if money and len(re.findall(MONEY, money.group(0))) == n:
-        payouts, key = [_money(x)[0] for x in re.findall(MONEY, money.group(0))], "amount"
+        payouts, key = [read_money(x)[0] for x in re.findall(MONEY, money.group(0))], "amount"
         end = lm.end() + money.end()
     elif rates and len(re.findall(PCT, rates.group(0))) == n:
-        payouts, key = [_rate(x) for x in re.findall(PCT, rates.group(0))], "rate"
+        payouts, key = [read_rate(x) for x in re.findall(PCT, rates.group(0))], "rate"
         end = lm.end() + rates.end()
     else:
         return None
@@ -277,18 +277,18 @@ def _list_tiers(seg: str):
         tiers.append(Tier(low=low, low_inclusive=inclusive, high=high, high_inclusive=not inclusive, **{key: pay}))
     spec = dict(kind="tiered", tiers=tuple(tiers), tier_fact=threshold_name(lm.group("noun"), vals[0].unit),
                 tier_unit=vals[0].unit,
-                subject=re.split(r"[，,]", seg[lm.end():])[0].lstrip("的") or _subject(seg, lm.end()),
-                benefit=_benefit_word(seg, end) or "奖励")
+                subject=re.split(r"[，,]", seg[lm.end():])[0].lstrip("的") or read_subject(seg, lm.end()),
+                benefit=benefit_word(seg, end) or "奖励")
     if key == "rate":
         bm = RATE_RE.search(seg, lm.end())
         spec["base"] = base_name(bm.group("base")) if bm else ""
         if cap := CAP_RE.search(seg, end):
-            spec["cap"] = _money(cap.group("m"))[0]
+            spec["cap"] = read_money(cap.group("m"))[0]
             end = cap.end()
     return (lm.start("cmp"), end), spec
 
 
-def _thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
+def read_thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
     out: list[tuple[int, Threshold]] = []
     prev_name = ""
     for m in THRESH_RE.finditer(seg):
