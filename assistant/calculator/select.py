@@ -231,7 +231,7 @@ def asked_payer(question: str) -> str:
     for m in _SHARE_ASK.finditer(question):
         before = question[m.start() - 1] if m.start() else ""
         if not before or before in _BEFORE_OK or not ("\u4e00" <= before <= "\u9fff"):
-            # '除了省里那部分，开发区再补多少': the share asked is the one not named
+            # '省级那份之外，区里还给多少': the share asked is the one not named
             return ("非" if _EXCEPT.search(question[max(0, m.start() - 3):m.start()]) else "") + m.group("p")
     return "本级" if _OWN_ASK.search(question) else ""
 

@@ -164,8 +164,8 @@ class Assistant:
             facts, carried = self._facts(q, standalone, state, kind)
             chosen = choose(standalone, pool, parts, kb=kb)
             if "figure" in kind and not parts and (kept := _topic_takes(kb, state, retrieved, q)):
-                chosen = [("", kept)]  # '要是一次买60台呢？': the same clause, with the new figure
-            # the rewrite keeps the topic; the turn itself may say whose share ('那开发区这边给多少？')
+                chosen = [("", kept)]  # '换成买45台呢？': the same clause, with the new figure
+            # the rewrite keeps the topic; the turn itself may say whose share ('区里这块补多少？')
             asked = standalone if standalone == q else f"{standalone}，{q}"
             calcs = self._calculations(kb, asked, chosen, facts, day)
             if self.llm is not None:

@@ -151,7 +151,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|〔|\]|】)")
 
 
 def named_documents(kb, q: str, regions: set[str] | None, terms: list[str]) -> set[str]:
-    """"泉州2015年那个服务型制造文件": a year and words of one document's title name that
+    """"嘉兴2024年那个两业融合的文件": a year and words of one document's title name that
     document — the answer keeps to it, not to a later document on the same subject.
     Empty unless exactly one document has both the year (文号, dates, title) and a title word."""
     years = set(_YEAR.findall(q))

@@ -54,7 +54,7 @@ _FILLER_START = re.compile(r"^(?:我们|我司|我|公司|企业|今年|去年|�
 LEVEL_RE = re.compile(
     rf"{PRIZE}|{'|'.join(STANDARDS)}|(?<![A-Za-z])(?P<a>{GRADE})(?![A-Za-z])级?|{ADMIN_LEVEL}|{'|'.join(FIRSTS)}")
 DEGREE_RE = re.compile(r"博士|硕士|本科")
-# '之后三年增速分别是18%、22%、25%': one figure a year, for an award repeated year by year
+# '后面三年增长分别为16%、21%、30%': one figure a year, for an award repeated year by year
 GROWTH_LIST_RE = re.compile(
     rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率)(?:分别|依次)(?:是|为|达到|达)?\s*"
     rf"(?P<nums>{NUM}\s*[%％](?:\s*[、，,和及]\s*{NUM}\s*[%％])+)")

@@ -75,7 +75,7 @@ def is_followup(text: str, state: ConversationState, topic_text: str = "") -> bo
     if _FIGURE.search(t) and len(t) <= MAX_FIGURE_TURN:
         words = _topic_words(t)
         if not words or _from_topic(words, state.question + topic_text):
-            return True  # "我们投资了800万，能补多少？": figures for the previous topic
+            return True  # "我们花了650万，补多少？": figures for the previous topic
     if len(t) > 30:
         return False
     if _ANAPHORA.search(t):

@@ -16,7 +16,7 @@ from assistant.web.service import Service
 
 # Suggestions an owner can click; answered by the general pipeline like any question.
 EXAMPLE_QUESTIONS = [
-    "建设物流公共信息平台，投资300万元，能拿到多少补助？",
+    "泉州的工业设计中心被评为省级，奖励多少？",
     "泉州开发区企业购买工业机器人有什么补贴？",
     "嘉兴对两业融合试点企业有哪些奖励？",
     "潍坊的制造业高质量发展政策现在还有效吗？",
