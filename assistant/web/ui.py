@@ -263,6 +263,8 @@ def match_tab(service: Service):
 
 def build_ui(service: Service) -> gr.Blocks:
     from assistant.web import tools as web_tools
+    from assistant.web.calc_tab import calculator_tab
+    from assistant.web.library_tab import library_tab
 
     with gr.Blocks(title="政策助手", analytics_enabled=False) as demo:
         header = gr.HTML(header_html(service), elem_id="pa-header")
@@ -274,9 +276,9 @@ def build_ui(service: Service) -> gr.Blocks:
             with gr.Tab("条款检索", id="search"):
                 search = web_tools.search_tab(service)
             with gr.Tab("补贴计算器", id="calc"):
-                calc = web_tools.calculator_tab(service)
+                calc = calculator_tab(service)
             with gr.Tab("文件库", id="library"):
-                library = web_tools.library_tab(service)
+                library = library_tab(service)
         # choices are filled on page load, so an index built after start-up shows on refresh
         demo.load(lambda: header_html(service), outputs=[header])
         demo.load(restore[0], inputs=restore[1], outputs=restore[2])
