@@ -5,6 +5,7 @@
     pick_level(rule, facts) -> Level | None          the rule's level the user's 级别 means
     match_level(names, wanted, items=None)           '4A级' → 'AAAA', '省级' → '省'
     bind_facts(rule, facts) -> Binding               the user's figures placed on the facts the rule needs
+    needs_of(rule), need_groups(rule)                what a rule reads (grouped: one figure, several names)
 
 Values are Decimal or text with units ("800万元", "18%", "20台"); a float is refused
 rather than rounded, and nothing is converted between currencies.
@@ -177,6 +178,12 @@ def needs_of(rule: SubsidyRule) -> list[tuple[str, str | None]]:
     return list(dict.fromkeys(out))
 
 
+def need_groups(rule: SubsidyRule) -> list[tuple[list[str], str | None]]:
+    """``needs_of`` with the names of one figure together ([names], unit type): a figure given
+    for the first name fills the others (``bind_facts``)."""
+    return _groups(needs_of(rule))
+
+
 def _core(name: str) -> str:
     return re.sub(r"^(?:项目|企业|总)+|(?:总额|金额|额)$", "", name)
 
@@ -315,4 +322,4 @@ def _bounds(rule: SubsidyRule, out: Binding) -> None:
 
 
 __all__ = ["TEXT_FACTS", "Binding", "as_quantity", "bind_facts", "bound_of", "fact", "fact_type", "match_level",
-           "needs_of", "parse_text", "pick_level"]
+           "need_groups", "needs_of", "parse_text", "pick_level"]

@@ -74,7 +74,8 @@ def threshold_name(noun: str, unit: str, previous: str = "") -> str:
         return stripped + "年限"
     if unit == "平方米":
         return stripped if "面积" in stripped else noun + "面积"
-    return stripped
+    # nothing names the figure ('…，且3%以上的'): a plain name of its kind, so that it can be asked for
+    return stripped or {"%": "比例", "元": "金额", "美元": "金额"}.get(unit, "数量")
 
 
 def lookup(facts: dict, name: str):
