@@ -48,7 +48,12 @@ def ingest(args, settings) -> int:
               "nothing was indexed", file=sys.stderr)
         return 2
 
-    report = build_index(settings, paths=args.paths, progress=not args.no_progress and sys.stderr.isatty())
+    from assistant.web.documents import managed_dir
+
+    # documents published from the web UI / API stay in the index
+    managed = [str(managed_dir(settings))] if managed_dir(settings).is_dir() else []
+    report = build_index(settings, paths=[*args.paths, *managed],
+                         progress=not args.no_progress and sys.stderr.isatty())
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return 0 if report.ok else 1

@@ -176,10 +176,11 @@ class RequestGuard:
     /api/: a path no API route serves is a JSON 404, a wrong method a JSON 405 with ``Allow``,
     and a JSON body must pass ``check_json_body`` (400)."""
 
-    def __init__(self, app, routes, limit: int = MAX_BODY_BYTES):
+    def __init__(self, app, routes, limit: int = MAX_BODY_BYTES, large: dict[str, int] | None = None):
         self.app = app
         self.routes = routes  # the API app's route list, read at call time
         self.limit = limit
+        self.large = large or {}  # path → its own body limit (document uploads, with --auth only)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -208,10 +209,11 @@ class RequestGuard:
                 return await refusal(scope, receive, send)
         if scope.get("method") in ("GET", "HEAD", "OPTIONS"):  # (the UI takes no uploads: limited too)
             return await self.app(scope, receive, send)
-        too_big = _error(413, f"request body over the limit of {self.limit // 1024} KB",
-                         f"请求内容过大（上限 {self.limit // 1024} KB）。")
+        limit = self.large.get(path, self.limit)
+        too_big = _error(413, f"request body over the limit of {limit // 1024} KB",
+                         f"请求内容过大（上限 {limit // 1024} KB）。")
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
+        if length is not None and (not length.isdigit() or int(length) > limit):
             return await too_big(scope, receive, send)
         chunks, size = [], 0
         while True:
@@ -220,7 +222,7 @@ class RequestGuard:
                 return
             body = message.get("body", b"")
             size += len(body)
-            if size > self.limit:
+            if size > limit:
                 return await too_big(scope, receive, send)
             chunks.append(body)
             if not message.get("more_body"):
@@ -516,9 +518,12 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
     from assistant.web.match_api import match_router
 
     app.include_router(match_router(service))
+    from assistant.web.documents_api import UPLOAD_LIMITS, documents_router
+
+    app.include_router(documents_router(service, auth))
 
     # outermost: body limit and JSON checks before any parsing; API 404/405 before the UI mount
-    app.add_middleware(RequestGuard, routes=app.router.routes)
+    app.add_middleware(RequestGuard, routes=app.router.routes, large=UPLOAD_LIMITS if auth else None)
 
     if ui:
         import gradio as gr

@@ -79,7 +79,7 @@ class Service:
         self._assistant = assistant
         self._kb = kb if kb is not None else getattr(assistant, "kb", None)
         self._lock = threading.Lock()
-        self._rules: dict[str, list] | None = None
+        self._rules: tuple[dict, dict[str, list]] | None = None
         self._warm_state = "cold"  # cold → starting → ready (warm() ran; failures kept in _warm_error)
         self._warm_error: PolicyAssistantError | Exception | None = None
         self._probe: tuple[float, str | None] | None = None
@@ -325,10 +325,12 @@ class Service:
 
     # -- calculator ------------------------------------------------------
     def rules(self) -> dict[str, list]:
-        """clause_id → its subsidy rules (only clauses that have some), computed once."""
-        if self._rules is None:
-            self._rules = {cid: rs for cid, rs in rules_for(self.kb).items() if rs}
-        return self._rules
+        """clause_id → its subsidy rules (only clauses that have some), computed once per build
+        (a document published or removed while serving moves the kb to a new build)."""
+        table = rules_for(self.kb)  # cached on the kb, dropped when it moves to a new build
+        if self._rules is None or self._rules[0] is not table:
+            self._rules = (table, {cid: rs for cid, rs in table.items() if rs})
+        return self._rules[1]
 
     def calculate(self, clause_id: str, facts: dict[str, str], as_of: str | None = None) -> list[Calculation]:
         self.clause(clause_id)  # unknown ids: NotFoundError

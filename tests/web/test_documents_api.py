@@ -1,0 +1,150 @@
+"""Documents managed over HTTP: the real server on loopback (uvicorn), the real index (a copy of
+the session build, so the shared one is never changed) and the real embedding model.
+
+Upload → parse preview (metadata, clause tree, warnings) → publish (incremental ingest, atomic
+swap, the server answering all along) → the new document is searched and cited → removed; every
+change in the log with its user. Without --auth every write route is a 403 in the API's error
+shape, and reading stays open."""
+from __future__ import annotations
+
+import base64
+import shutil
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "documents"
+AUTH = ("editor", "library-2026")
+
+
+def body(name: str, data: bytes) -> dict:
+    return {"filename": name, "content_base64": base64.b64encode(data).decode()}
+
+
+@pytest.fixture(scope="module")
+def own_settings(settings, kb, tmp_path_factory):
+    """A data dir of its own holding a copy of the session index (built by the ``kb`` fixture)."""
+    from index.config import Settings
+
+    data = tmp_path_factory.mktemp("documents-data")
+    shutil.copytree(settings.index_dir, data / "index")
+    return Settings(data_dir=data, corpus_dir=settings.corpus_dir, as_of_text="2026-11-21", chroma_url="",
+                    llm_base_url="", llm_model="", llm_api_key="")
+
+
+@pytest.fixture(scope="module")
+def client(own_settings):
+    from assistant.web.api import create_app
+    from tests.web.conftest import serve
+
+    with serve(create_app(own_settings, auth=AUTH, ui=False)) as url:
+        with httpx.Client(base_url=url, timeout=300, auth=AUTH) as c:
+            deadline = time.monotonic() + 300
+            while c.get("/healthz").json().get("status") == "starting" and time.monotonic() < deadline:
+                time.sleep(0.5)
+            yield c
+
+
+def wait_job(client, job: dict, during=None) -> dict:
+    deadline = time.monotonic() + 600
+    seen = []
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/documents/jobs/{job['job_id']}").json()
+        seen.append(job["percent"])
+        if job["state"] in ("done", "failed"):
+            job["seen_percents"] = seen
+            return job
+        if during is not None:
+            during(job)
+        time.sleep(0.2)
+    raise AssertionError("the job did not finish")
+
+
+def test_write_routes_are_refused_without_auth_and_reading_stays_open(http):
+    r = http.post("/api/documents", json=body("x.txt", "一、测试".encode()))
+    assert r.status_code == 403 and set(r.json()) >= {"error", "message_zh"} and "--auth" in r.json()["message_zh"]
+    assert http.post("/api/documents/abc/publish").status_code == 403
+    assert http.delete("/api/documents/anything").status_code == 403
+    assert http.get("/api/documents").status_code == 200
+    assert http.get("/api/document-log").status_code == 200
+
+
+def test_preview_shows_metadata_clause_tree_and_warnings(client):
+    text = (DATA / "wuhu-smart-warehouse.txt").read_bytes()
+    r = client.post("/api/documents", json=body("wuhu-smart-warehouse.txt", text))
+    assert r.status_code == 200, r.text
+    p = r.json()
+    assert p["publishable"] and p["title"].startswith("芜湖市人民政府办公室关于支持智能仓储物流发展")
+    assert p["doc_number"] == "芜政办〔2026〕7号" and p["region"] == "芜湖" and p["issuer"].startswith("芜湖市")
+    assert p["valid_until"] == "2028-12-31" and p["validity"] == "有效"
+    paths = [c["display_path"] for c in p["clauses"]]
+    assert "一、（一）" in paths and "二、（三）" in paths
+    assert not any("GBK" in w for w in p["warnings"])
+
+    gbk = client.post("/api/documents", json=body("wuhu-gbk.txt", text.decode("utf-8").encode("gbk"))).json()
+    assert gbk["publishable"] and any("GBK" in w for w in gbk["warnings"])
+    assert gbk["doc_number"] == p["doc_number"]  # read right, not garbled
+
+    png = client.post("/api/documents", json=body("scan.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)).json()
+    assert not png["publishable"] and any("二进制" in w for w in png["warnings"])
+
+    flat = client.post("/api/documents", json=body("flat.txt", (DATA / "no-clauses.txt").read_bytes())).json()
+    assert any("未识别出条款编号" in w for w in flat["warnings"])
+
+    shipped = next(iter(client.get("/api/documents").json()["documents"]))["doc_id"]
+    clash = client.post("/api/documents", json=body(shipped + ".txt", text)).json()
+    assert not clash["publishable"] and any("不能覆盖" in w for w in clash["warnings"])
+
+    r = client.post("/api/documents", json=body("policy.exe", b"MZ"))
+    assert r.status_code == 400 and "不支持的文件类型" in r.json()["message_zh"]
+    r = client.post(f"/api/documents/{png['upload_id']}/publish")
+    assert r.status_code == 400 and "不能发布" in r.json()["message_zh"]
+
+
+def test_too_big_is_a_warning_not_a_crash(client, monkeypatch):
+    monkeypatch.setenv("POLICY_MAX_FILE_MB", "0.0005")  # ~0.5 KB: the test document is larger
+    big = client.post("/api/documents", json=body("big.txt", (DATA / "wuhu-smart-warehouse.txt").read_bytes())).json()
+    assert not big["publishable"] and any("过大" in w for w in big["warnings"])
+
+
+def test_publish_while_answering_then_cited_then_removed(client):
+    before = client.get("/api/documents").json()["count"]
+    preview = client.post("/api/documents", json=body("wuhu-smart-warehouse.txt",
+                                                       (DATA / "wuhu-smart-warehouse.txt").read_bytes())).json()
+    r = client.post(f"/api/documents/{preview['upload_id']}/publish")
+    assert r.status_code == 202, r.text
+    answered = []
+
+    def meanwhile(job):
+        if job["state"] == "running":  # the live build keeps answering while the new one is made
+            s = client.get("/api/search", params={"q": "工业机器人 补助", "k": 3})
+            answered.append((s.status_code, s.json()["count"]))
+
+    job = wait_job(client, r.json(), during=meanwhile)
+    assert job["state"] == "done", job
+    assert job["report"]["added"] == ["wuhu-smart-warehouse"] and job["report"]["embedded"] < job["report"]["clauses"]
+    assert answered and all(code == 200 and n > 0 for code, n in answered), answered
+    assert job["seen_percents"] == sorted(job["seen_percents"])  # the bar only moves forward
+    assert client.get("/api/documents").json()["count"] == before + 1
+
+    a = client.post("/api/ask", json={"question": "芜湖新建智能立体仓库，设备投资800万元，能补多少？"}).json()
+    assert any(c["doc_id"] == "wuhu-smart-warehouse" for c in a["citations"]), a
+    assert "80万元" in a["answer"]
+
+    r = client.delete("/api/documents/wuhu-smart-warehouse")
+    assert r.status_code == 202
+    assert wait_job(client, r.json())["state"] == "done"
+    assert client.get("/api/documents").json()["count"] == before
+    assert client.get("/api/documents/wuhu-smart-warehouse").status_code == 404
+
+    shipped = client.get("/api/documents").json()["documents"][0]["doc_id"]
+    r = client.delete(f"/api/documents/{shipped}")
+    assert r.status_code == 400 and "不能在网页上删除" in r.json()["message_zh"]
+
+    log = client.get("/api/document-log").json()["changes"]
+    actions = [(e["action"], e["doc_id"], e["user"]) for e in log[:3]]
+    assert actions[0] == ("remove", "wuhu-smart-warehouse", "editor")
+    assert actions[1] == ("publish", "wuhu-smart-warehouse", "editor")
+    assert all(e["time"] for e in log)
