@@ -1,0 +1,100 @@
+"""Documents managed in the 文件库 tab of a real Chromium, on a server started with a login: upload
+→ parse preview → publish with a progress bar → a question answered from the new document cites
+it → remove; the change log names the user. The server works on a copy of the session index."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+DOC = Path(__file__).resolve().parents[1] / "data" / "documents" / "wuhu-smart-warehouse.txt"
+TIMEOUT = 300_000
+AUTH = ("editor", "library-2026")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def editor_url(settings, kb, tmp_path_factory):
+    from assistant.web.api import create_app
+    from index.config import Settings
+    from tests.web.conftest import serve
+
+    data = tmp_path_factory.mktemp("documents-ui")
+    shutil.copytree(settings.index_dir, data / "index")
+    own = Settings(data_dir=data, corpus_dir=settings.corpus_dir, as_of_text="2026-11-21", chroma_url="",
+                   llm_base_url="", llm_model="", llm_api_key="")
+    with serve(create_app(own, auth=AUTH)) as url:
+        yield url
+
+
+def test_upload_preview_publish_ask_remove(editor_url):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM),
+                                    args=["--no-sandbox", "--headless", "--disable-gpu",
+                                          "--disable-background-networking"])
+        page = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN").new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.goto(editor_url + "/")
+        page.locator("input[type=password]").wait_for()
+        page.locator("input[type=text]").first.fill(AUTH[0])
+        page.locator("input[type=password]").fill(AUTH[1])
+        page.keyboard.press("Enter")
+        page.locator("#pa-question textarea").wait_for()
+
+        page.get_by_role("tab", name="文件库").click()
+        page.locator("#pa-docs [data-testid=cell-0-0]").wait_for()
+        before = page.locator("#pa-docs [data-testid$='-0'][role=gridcell]").count()
+        page.locator("#pa-doc-upload input[type=file]").set_input_files(str(DOC))
+        preview = page.locator("#pa-doc-preview .pa-preview")
+        preview.wait_for()
+        text = preview.inner_text()
+        assert "芜湖市人民政府办公室关于支持智能仓储物流发展的若干措施" in text
+        assert "芜政办〔2026〕7号" in text and "2028-12-31" in text and "有效" in text
+        assert preview.locator(".pa-leaf").count() >= 3  # the clause tree
+        page.screenshot(path=str(SHOTS / "documents-1-preview.png"), full_page=True)
+
+        page.locator("#pa-doc-publish").click()
+        states = []
+        job = page.locator("#pa-doc-progress .pa-job")
+        job.wait_for()
+        while job.get_attribute("data-state") not in ("done", "failed"):
+            states.append(job.get_attribute("data-state"))
+            page.wait_for_timeout(200)
+        assert job.get_attribute("data-state") == "done", job.inner_text()
+        assert "已发布" in job.inner_text()
+        assert states and set(states) <= {"queued", "running"}, states  # the bar showed the job running
+        page.locator(f"#pa-docs [data-testid=cell-{before}-0]").wait_for()
+        page.screenshot(path=str(SHOTS / "documents-2-published.png"), full_page=True)
+
+        page.get_by_role("tab", name="政策问答").click()
+        page.locator("#pa-question textarea").fill("芜湖新建智能立体仓库，设备投资800万元，能补多少？")
+        page.locator("#pa-send").click()
+        page.locator("#pa-chat .pa-mode").first.wait_for()
+        chat = page.locator("#pa-chat").inner_text()
+        assert "芜湖市人民政府办公室关于支持智能仓储物流发展的若干措施" in chat and "80万元" in chat, chat
+        page.screenshot(path=str(SHOTS / "documents-3-cited.png"), full_page=True)
+
+        page.get_by_role("tab", name="文件库").click()
+        box = page.locator("#pa-doc-pick input")
+        box.click()
+        box.fill("芜湖")
+        page.get_by_role("option", name="芜湖市人民政府办公室关于支持智能仓储物流发展的若干措施").click()
+        page.once("dialog", lambda d: d.accept())
+        page.locator("#pa-doc-remove").click()
+        page.locator("#pa-doc-progress").get_by_text("已删除").wait_for()
+        assert page.locator("#pa-doc-progress .pa-job").get_attribute("data-state") == "done"
+        page.locator(f"#pa-docs [data-testid=cell-{before}-0]").wait_for(state="detached")
+        log = page.locator("#pa-doc-log").inner_text()
+        assert "删除" in log and "发布" in log and "editor" in log
+        page.screenshot(path=str(SHOTS / "documents-4-removed.png"), full_page=True)
+        browser.close()
