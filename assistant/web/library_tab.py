@@ -28,7 +28,7 @@ def _user(request: gr.Request | None) -> str:
 
 def library_tab(service: Service) -> Refresh:
     gr.HTML(LIBRARY_CSS, padding=False)
-    gr.Markdown("已收录的政策文件。点击表格中的一行（或在下拉框中选择）查看该文件的条款结构。有效性按页首所示日期判断。")
+    gr.Markdown("已收录的政策文件。点击表格中的一行（或在“打开文件”中选择）查看该文件的条款结构；手机上文件以卡片列出。有效性按页首所示日期判断。")
     table = gr.Dataframe(headers=DOCUMENT_HEADERS, interactive=False, wrap=True, elem_id="pa-docs",
                          column_widths=["26%", "11%", "12%", "8%", "15%", "6%", "5%", "10%", "7%"])
     pick = gr.Dropdown([], label="打开文件", elem_id="pa-doc-pick")
