@@ -6,7 +6,7 @@ every change written to a log.
         .publish(upload_id, user) -> Job            copy into the managed folder, rebuild in the background
         .remove(doc_id, user) -> Job                delete a published document, rebuild
         .job(job_id) -> Job | None                  progress of a publish or removal
-        .changes(limit) -> list[dict]               the log, newest first
+        .changes(limit) -> list[dict]               the log, newest first (read_changes(settings))
     managed_dir(settings) -> Path                   the folder published documents live in
 
 Published files live in ``DATA_DIR/documents/published`` (``policy-assistant ingest`` indexes
@@ -50,7 +50,8 @@ def safe_filename(name: str) -> str:
     """The file name an upload is stored under: no folders, no odd characters; the stem is
     the document id."""
     name = Path(str(name or "").replace("\\", "/")).name.strip()
-    stem, ext = Path(name).stem, Path(name).suffix.lower()
+    stem, dot, ext = name.rpartition(".")
+    stem, ext = (stem, "." + ext.lower()) if dot else (name, "")
     stem = _SAFE.sub("_", stem).strip("._")[:80]
     return f"{stem or 'document'}{ext}"
 
@@ -309,17 +310,21 @@ class DocumentLibrary:
             f.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
     def changes(self, limit: int = 200) -> list[dict]:
-        """The logged changes, newest first (a damaged line is skipped)."""
-        path = Path(self.settings.data_dir) / LOG_NAME
-        if not path.is_file():
-            return []
-        out = []
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                out.append(json.loads(line))
-            except ValueError:
-                continue
-        return out[::-1][:limit]
+        return read_changes(self.settings, limit)
+
+
+def read_changes(settings, limit: int = 200) -> list[dict]:
+    """The logged document changes, newest first (a damaged line is skipped)."""
+    path = Path(settings.data_dir) / LOG_NAME
+    if not path.is_file():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            continue
+    return out[::-1][:limit]
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -103,6 +103,18 @@ def test_preview_shows_metadata_clause_tree_and_warnings(client):
     assert r.status_code == 400 and "不能发布" in r.json()["message_zh"]
 
 
+def test_an_upload_larger_than_the_api_body_limit_is_taken_with_auth(client):
+    from assistant.web.api import MAX_BODY_BYTES
+
+    text = (DATA / "wuhu-smart-warehouse.txt").read_text(encoding="utf-8")
+    filler = "".join(f"（{i}）本条为测试用的说明文字，不含任何支持标准。\n" for i in range(4, 6000))
+    data = (text + filler).encode("utf-8")
+    assert len(data) > MAX_BODY_BYTES
+    r = client.post("/api/documents", json=body("wuhu-long.txt", data))
+    assert r.status_code == 200, r.text
+    assert r.json()["publishable"] and r.json()["clause_count"] > 100
+
+
 def test_too_big_is_a_warning_not_a_crash(client, monkeypatch):
     monkeypatch.setenv("POLICY_MAX_FILE_MB", "0.0005")  # ~0.5 KB: the test document is larger
     big = client.post("/api/documents", json=body("big.txt", (DATA / "wuhu-smart-warehouse.txt").read_bytes())).json()
