@@ -160,3 +160,20 @@ def test_publish_while_answering_then_cited_then_removed(client):
     assert actions[0] == ("remove", "wuhu-smart-warehouse", "editor")
     assert actions[1] == ("publish", "wuhu-smart-warehouse", "editor")
     assert all(e["time"] for e in log)
+
+
+def test_a_plain_ingest_keeps_published_documents(client, own_settings, capsys):
+    import json
+
+    from assistant.cli.main import main
+
+    text = (DATA / "wuhu-smart-warehouse.txt").read_text(encoding="utf-8").replace("芜政办〔2026〕7号", "芜政办〔2026〕8号")
+    preview = client.post("/api/documents", json=body("wuhu-second.txt", text.encode("utf-8"))).json()
+    job = wait_job(client, client.post(f"/api/documents/{preview['upload_id']}/publish").json())
+    assert job["state"] == "done", job
+    capsys.readouterr()
+    assert main(["ingest", "--json", "--no-progress", "--data-dir", str(own_settings.data_dir),
+                 "--corpus", str(own_settings.corpus_dir)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["status"] == "unchanged" and "wuhu-second" in report["unchanged"]
+    assert wait_job(client, client.delete("/api/documents/wuhu-second").json())["state"] == "done"
