@@ -87,7 +87,8 @@ def calculator_tab(service: Service) -> Refresh:
                    for i in range(MAX_CHOICES)]
         updates += [gr.update(visible=i < len(figures), value="",
                               label=_label(figures[i]) if i < len(figures) else "",
-                              placeholder=figures[i].hint if i < len(figures) else "")
+                              placeholder=figures[i].hint if i < len(figures) else "",
+                              info=figures[i].hint if i < len(figures) else None)
                     for i in range(MAX_FACTS)]
         order = [f.name for f in choices] + [""] * (MAX_CHOICES - len(choices)) + [f.name for f in figures]
         return [view, order, *updates, ""]

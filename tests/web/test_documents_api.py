@@ -115,6 +115,24 @@ def test_an_upload_larger_than_the_api_body_limit_is_taken_with_auth(client):
     assert r.json()["publishable"] and r.json()["clause_count"] > 100
 
 
+def test_word_and_html_uploads_are_parsed_too(client):
+    import io
+
+    import docx
+
+    lines = (DATA / "wuhu-smart-warehouse.txt").read_text(encoding="utf-8").splitlines()
+    d = docx.Document()
+    for line in lines:
+        d.add_paragraph(line)
+    buf = io.BytesIO()
+    d.save(buf)
+    word = client.post("/api/documents", json=body("wuhu-word.docx", buf.getvalue())).json()
+    assert word["publishable"] and word["doc_number"] == "芜政办〔2026〕7号" and word["clause_count"] >= 5
+    page = "<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "<script>x()</script></body></html>"
+    html = client.post("/api/documents", json=body("wuhu-page.html", page.encode("utf-8"))).json()
+    assert html["publishable"] and html["region"] == "芜湖" and "一、（一）" in [c["display_path"] for c in html["clauses"]]
+
+
 def test_too_big_is_a_warning_not_a_crash(client, monkeypatch):
     monkeypatch.setenv("POLICY_MAX_FILE_MB", "0.0005")  # ~0.5 KB: the test document is larger
     big = client.post("/api/documents", json=body("big.txt", (DATA / "wuhu-smart-warehouse.txt").read_bytes())).json()
