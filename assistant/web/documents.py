@@ -30,7 +30,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from index.errors import DocumentError, InputError
+from index.errors import DocumentError, InputError, PolicyAssistantError
 from index.ingest.loaders import SUPPORTED_EXTS, max_file_bytes, sniff_binary
 
 LOG_NAME = "documents.log.jsonl"
@@ -264,7 +264,10 @@ class DocumentLibrary:
                 if bad:
                     (managed_dir(self.settings) / details["filename"]).unlink(missing_ok=True)
                     raise RuntimeError(bad[0])
-                self.service.kb.refresh(force=True)  # answer from the new build at once
+                try:
+                    self.service.kb.refresh(force=True)  # answer from the new build at once
+                except PolicyAssistantError:
+                    pass  # no index was open before this build: the next request opens it
                 job.state, job.phase = "done", "完成"
                 job.message_zh = ("已发布，现在可以检索和提问。" if job.action == "publish" else "已删除，知识库已更新。")
                 self._log(job.action, job.user, doc_id=job.doc_id, job_id=job.job_id, **details,

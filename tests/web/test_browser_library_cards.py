@@ -71,6 +71,9 @@ def test_library_is_a_table_on_a_desktop(browser, live_url, kb):
         page.locator("#pa-docs [data-testid=cell-0-0]").wait_for()
         assert page.locator("#pa-docs").is_visible()
         assert not page.locator("#pa-doc-cards .pa-dcard").first.is_visible()
+        # a server without a login offers no upload, and says how to get one
+        assert "--auth" in page.locator("#pa-doc-manage-off").inner_text()
+        assert page.locator("#pa-doc-upload").count() == 0
         page.screenshot(path=str(SHOTS / "library-desktop-table.png"))
     finally:
         ctx.close()
