@@ -12,6 +12,8 @@ from typing import Any, Iterable
 
 from index.records import EXPIRED, NOT_STATED, NOT_YET, VALID
 from assistant.records import Calculation, Citation, format_wan
+# the line a user copies (and the report prints): 文号 and validity included
+from assistant.match.report import citation_line as copy_line, validity_tag  # noqa: F401
 
 _BADGE_CLASS = {VALID: "valid", EXPIRED: "expired", NOT_YET: "notyet", NOT_STATED: "unknown"}
 _MODE_ZH = {"default": "内置答复", "llm": "大模型", "llm-fallback": "大模型不可用，已改用内置答复"}
@@ -193,26 +195,6 @@ def match_html(result: dict) -> str:
     if not out:
         out.append('<div class="pa-empty">没有找到可能适用的条款。</div>')
     return "".join(out)
-
-
-def validity_tag(citation: dict) -> str:
-    """【有效，有效期至…】/【已失效，有效期至…，仅供参考】/【未注明有效期】: what a copied line carries."""
-    validity = citation.get("validity") or NOT_STATED
-    until = f"，有效期至{citation['valid_until']}" if citation.get("valid_until") else ""
-    if validity == EXPIRED:
-        return f"【已失效{until}，仅供参考】"
-    if validity == NOT_STATED:
-        return "【未注明有效期】"
-    return f"【{validity}{until}】"
-
-
-def copy_line(citation: dict) -> str:
-    """The line a hotline operator pastes: 《标题》（文号）发布机构 · 条款【有效性】; a document
-    without a 文号 says so, so the missing number is not mistaken for a copying slip."""
-    number = citation.get("doc_number") or "无文号"
-    issuer = citation.get("issuer") or ""
-    return (f"《{citation.get('title', '')}》（{number}）{issuer} · {citation.get('display_path', '')}"
-            f"{validity_tag(citation)}")
 
 
 def search_results(hits: list[dict]) -> str:

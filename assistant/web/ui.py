@@ -88,9 +88,22 @@ THEME_CSS = """
 .pa-fb-form textarea {flex:1 1 220px; min-height:44px; font-size:13px; border:1px solid #d1d5db; border-radius:6px; padding:4px;}
 .pa-fb-done {font-size:13px; color:#166534;}
 .pa-payload {display:none !important;}
-/* phones: tabs narrow enough that Gradio's own measurement fits all five in one row (no "⋯") */
+/* phones: tabs narrow enough that Gradio's own measurement fits all five in one row (no "⋯");
+   the chat grows with its messages (the page is the one scroll, no box inside a box) and the
+   input takes the full width, kept at the bottom of the screen */
 @media (max-width: 640px) {
   .tab-container button {padding:4px 5px !important; font-size:14px !important; min-width:0 !important;}
+  #pa-chat {height:auto !important; max-height:none !important; min-height:calc(100vh - 330px) !important;
+            overflow:visible !important;}
+  #pa-chat .wrapper, #pa-chat .bubble-wrap {height:auto !important; max-height:none !important;
+            overflow:visible !important;}
+  #pa-input-row {flex-wrap:wrap !important; position:sticky; bottom:0; z-index:20; gap:6px !important;
+                 background:var(--background-fill-primary, #fff); padding:6px 0 !important;
+                 box-shadow:0 -2px 6px rgba(0,0,0,0.06);}
+  #pa-input-row > .block, #pa-input-row > .column, #pa-question {flex:1 1 100% !important; min-width:100% !important;
+                 width:100% !important;}
+  #pa-input-buttons {flex-direction:row !important; gap:6px !important;}
+  #pa-input-buttons > button {flex:1 1 0 !important;}
 }
 """
 
@@ -142,6 +155,17 @@ _COPY_JS = """
     card.classList.add('pa-flash');
     setTimeout(function () { card.classList.remove('pa-flash'); }, 1600);
   });
+  // phones: the page is the chat's one scroll, so a new question is brought to the top of the
+  // screen with its answer below it (the chat's own auto-scroll only moves its inner box)
+  var seen = 0;
+  new MutationObserver(function () {
+    if (window.innerWidth > 640) return;
+    var qs = document.querySelectorAll('#pa-chat .pa-q');
+    if (qs.length > seen) {
+      seen = qs.length;
+      qs[qs.length - 1].scrollIntoView({block: 'start', behavior: 'smooth'});
+    } else if (qs.length < seen) { seen = qs.length; }
+  }).observe(document.documentElement, {childList: true, subtree: true});
   // a suggested follow-up: sent at once, or (with blanks to fill) put in the box
   document.addEventListener('click', function (ev) {
     var s = ev.target && ev.target.closest ? ev.target.closest('.pa-sugg') : null;
@@ -279,11 +303,11 @@ def chat_tab(service: Service):
     # no copy buttons: they would copy the message's HTML markup, not its text
     chatbot = gr.Chatbot(label="对话", height=540, elem_id="pa-chat", feedback_options=None, buttons=[],
                          placeholder="请在下方输入您的问题，例如企业投资某类项目能获得哪些补助。")
-    with gr.Row():
+    with gr.Row(elem_id="pa-input-row"):
         # one line: Enter sends (a multi-line box would take Enter as a new line)
         question = gr.Textbox(show_label=False, lines=1, max_lines=4, scale=8, elem_id="pa-question",
                               placeholder="请输入问题，按回车发送（可直接追问，如“那如果投资500万呢？”）")
-        with gr.Column(scale=1, min_width=120):
+        with gr.Column(scale=1, min_width=120, elem_id="pa-input-buttons"):
             send = gr.Button("发送", variant="primary", elem_id="pa-send")
             clear = gr.Button("清空对话", elem_id="pa-clear")
     status = gr.HTML(elem_id="pa-chat-status")
@@ -354,23 +378,43 @@ def match_tab(service: Service):
                       placeholder="如：投资800万元建设物流公共信息平台，已投入使用")
     go = gr.Button("开始匹配", variant="primary", elem_id="pa-m-go")
     out = gr.HTML(elem_id="pa-m-results")
+    with gr.Row():
+        get_html = gr.DownloadButton("下载可打印报告（网页，可另存为PDF）", visible=False, elem_id="pa-m-dl-html",
+                                     variant="primary")
+        get_md = gr.DownloadButton("下载报告（Markdown）", visible=False, elem_id="pa-m-dl-md")
     report = gr.Textbox(label="匹配报告（Markdown，可复制后打印或带去申报）", lines=6, elem_id="pa-m-report",
                         buttons=["copy"])
 
     def run(region_v, industry_v, size_v, rev, gro, inv, lv, ac):
-        from assistant.match.report import to_markdown
+        from assistant.web.match_api import report_file
 
         profile = {"region": region_v, "industry": industry_v, "size": size_v, "revenue_wan": rev or None,
                    "revenue_growth_pct": gro or None, "investment_wan": inv or None,
                    "levels_held": [x for x in (lv or "").splitlines() if x.strip()],
                    "activities": [x for x in (ac or "").splitlines() if x.strip()]}
+        hidden = gr.update(visible=False, value=None)
         try:
             result = run_match(service, profile)
         except PolicyAssistantError as exc:
-            return notice(exc.zh, "error"), ""
-        return match_html(result.to_dict()), to_markdown(result)
+            return notice(exc.zh, "error"), "", hidden, hidden
+        files = [report_file(result, fmt) for fmt in ("html", "markdown")]
+        paths = [_save_report(name, content) for name, _media, content in files]
+        return (match_html(result.to_dict()), files[1][2], gr.update(visible=True, value=paths[0]),
+                gr.update(visible=True, value=paths[1]))
 
-    go.click(run, inputs=[region, industry, size, revenue, growth, invest, levels, acts], outputs=[out, report])
+    go.click(run, inputs=[region, industry, size, revenue, growth, invest, levels, acts],
+             outputs=[out, report, get_html, get_md])
+
+
+def _save_report(name: str, content: str) -> str:
+    """A report file for the download button, in a fresh temporary folder (Gradio serves files
+    from the system temp dir); its name is the one the owner sees when saving."""
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp(prefix="pa-report-")) / name
+    path.write_text(content, encoding="utf-8")
+    return str(path)
 
 
 def build_ui(service: Service) -> gr.Blocks:
