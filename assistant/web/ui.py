@@ -97,9 +97,11 @@ THEME_CSS = """
             overflow:visible !important;}
   #pa-chat .wrapper, #pa-chat .bubble-wrap {height:auto !important; max-height:none !important;
             overflow:visible !important;}
-  #pa-input-row {flex-wrap:wrap !important; position:sticky; bottom:0; z-index:20; gap:6px !important;
-                 background:var(--background-fill-primary, #fff); padding:6px 0 !important;
-                 box-shadow:0 -2px 6px rgba(0,0,0,0.06);}
+  #pa-input-row {flex-wrap:wrap !important; position:fixed; left:0; right:0; bottom:0; z-index:20;
+                 gap:6px !important; background:var(--background-fill-primary, #fff); padding:6px 12px !important;
+                 box-shadow:0 -2px 6px rgba(0,0,0,0.08); margin:0 !important;}
+  #pa-chat {margin-bottom:8px !important;}
+  body {padding-bottom:130px !important;}  /* room for the input fixed at the bottom */
   #pa-input-row > .block, #pa-input-row > .column, #pa-question {flex:1 1 100% !important; min-width:100% !important;
                  width:100% !important;}
   #pa-input-buttons {flex-direction:row !important; gap:6px !important;}
