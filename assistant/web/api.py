@@ -493,8 +493,10 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
                               mode=mode, as_of=as_of)
         body = {"query": q.strip(), "count": len(hits), "results": hits}
         notice = service.search_notice(q, region=region, issuer=issuer)
-        if notice:
-            body["message_zh"] = notice
+        if notice or not hits:
+            from assistant.web.service import NO_MATCH_ZH
+
+            body["message_zh"] = notice or NO_MATCH_ZH
         return body
 
     @app.post("/api/calculate", tags=["calculator"])
@@ -516,6 +518,9 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
     from assistant.web.match_api import match_router
 
     app.include_router(match_router(service))
+    from assistant.web.feedback_api import feedback_router
+
+    app.include_router(feedback_router(service))
 
     # outermost: body limit and JSON checks before any parsing; API 404/405 before the UI mount
     app.add_middleware(RequestGuard, routes=app.router.routes)
