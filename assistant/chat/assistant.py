@@ -144,6 +144,7 @@ class Assistant:
             # a broad listing question: the best matches for the region, and what to ask next
             answer = broad_answer(kb, q, day, kb.coverage)
             answer.mode = self.mode
+            _suggest(kb, answer)
             yield from _chunks(answer.answer)
             if session is not None:
                 answer.session_id = session["id"]
@@ -184,6 +185,7 @@ class Assistant:
                 answer.answer = f"提示：{note}\n{answer.answer}"
             state.facts = {k: str(v) for k, v in facts.items()}
         answer.question = q
+        _suggest(kb, answer)
         # hit@k reads the pipeline's final order: the clause the answer cites first leads
         answer.retrieved = final_ranking(retrieved, [c.clause_id for c in answer.citations])
         answer.rewritten_question = standalone if standalone != q else None
@@ -272,6 +274,15 @@ class Assistant:
             answer.warnings.insert(0, session["notice"])
         if not self.sessions.record(session, state.to_dict(), turn):
             answer.warnings.append(NOT_SAVED)
+
+
+def _suggest(kb, answer: Answer) -> None:
+    """The answer's suggested follow-ups (``chat/suggest``) into its sections."""
+    from assistant.chat.suggest import suggestions
+
+    found = suggestions(kb, answer)
+    if found:
+        answer.sections = {**(answer.sections or {}), "suggestions": found}
 
 
 def _topic_takes(kb, state: ConversationState, retrieved: list[ScoredClause], turn: str) -> ScoredClause | None:

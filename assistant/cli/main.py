@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "assistant.cli.serve",  # serve
     "assistant.cli.evaluate",  # eval
     "assistant.cli.match",  # match
+    "assistant.cli.feedback",  # feedback
     "assistant.cli.documents",  # doc-log
 )
 

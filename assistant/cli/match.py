@@ -1,7 +1,7 @@
 """`policy-assistant match` — 政策匹配 from the command line, and its evaluation.
 
     policy-assistant match --region 泉州开发区 --industry 机械装备 --activity "采购数控一代产品30台，发票2400万元"
-    policy-assistant match --profile profile.json [--json | --markdown]
+    policy-assistant match --profile profile.json [--json | --markdown | --html] [--out FILE]
     policy-assistant match --eval eval/matching/profiles.jsonl [--json-out PATH]
 """
 from __future__ import annotations
@@ -30,6 +30,9 @@ def register(sub, parents) -> None:
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON")
     out.add_argument("--markdown", action="store_true", help="print the Markdown report")
+    out.add_argument("--html", action="store_true", help="print the report as a printable HTML page "
+                                                          "(open it in a browser; Print → Save as PDF)")
+    p.add_argument("--out", metavar="PATH", help="with --markdown/--html/--json: write to this file instead of stdout")
     p.add_argument("--eval", metavar="PROFILES.jsonl", help="evaluate: precision/recall of clauses, exact amounts")
     p.add_argument("--json-out", metavar="PATH", help="with --eval: write the full report here")
     p.set_defaults(handler=run)
@@ -86,11 +89,22 @@ def run(args, settings) -> int:
     profile = _profile(args)
     if not profile:
         raise InputError("give a profile: --profile, or at least one of --region/--industry/--activity/--question")
-    result = match_profile(kb, profile, settings.as_of, limit=args.limit)
-    if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    elif args.markdown:
-        sys.stdout.write(to_markdown(result))
+    from assistant.match.report import keep_verified
+    from assistant.match.report_html import to_html
+
+    result = keep_verified(kb, match_profile(kb, profile, settings.as_of, limit=args.limit))
+    text = (json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n" if args.json
+            else to_markdown(result) if args.markdown else to_html(result) if args.html else None)
+    if args.out and text is None:
+        raise InputError("--out needs --markdown, --html or --json")
+    if text is not None and args.out:
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"--out: cannot write {args.out} ({exc.strerror or exc})") from None
+        print(f"report written to {args.out}")
+    elif text is not None:
+        sys.stdout.write(text)
     else:
         if result.note:
             print(result.note)

@@ -495,8 +495,10 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
                               mode=mode, as_of=as_of)
         body = {"query": q.strip(), "count": len(hits), "results": hits}
         notice = service.search_notice(q, region=region, issuer=issuer)
-        if notice:
-            body["message_zh"] = notice
+        if notice or not hits:
+            from assistant.web.service import NO_MATCH_ZH
+
+            body["message_zh"] = notice or NO_MATCH_ZH
         return body
 
     @app.post("/api/calculate", tags=["calculator"])
@@ -518,6 +520,9 @@ def create_app(settings: Settings, assistant=None, auth: tuple[str, str] | None 
     from assistant.web.match_api import match_router
 
     app.include_router(match_router(service))
+    from assistant.web.feedback_api import feedback_router
+
+    app.include_router(feedback_router(service))
     from assistant.web.documents_api import UPLOAD_LIMITS, documents_router
 
     app.include_router(documents_router(service, auth))

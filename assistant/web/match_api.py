@@ -1,12 +1,16 @@
 """POST /api/match — 政策匹配 over HTTP: an enterprise profile (every field optional) → the
 clauses of its region that may apply, each with a verified citation, a status per condition
 and the calculator's amount where the profile settles it; expired documents separated.
-``format: "markdown"`` also returns the report an owner can print."""
+``format: "markdown"`` / ``"html"`` also returns the report; ``POST /api/match/report?format=markdown|html``
+returns it as a file to download (the HTML one prints, or saves as PDF, from the browser)."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-from fastapi import APIRouter
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 
@@ -22,7 +26,7 @@ class MatchRequest(BaseModel):
     question: str | None = Field(None, max_length=500)
     as_of: str | None = None
     limit: int = Field(12, ge=1, le=50)
-    format: str = Field("json", pattern="^(json|markdown)$")
+    format: str = Field("json", pattern="^(json|markdown|html)$")
 
 
 def run_match(service, profile: dict, as_of=None, limit: int = 12):
@@ -40,18 +44,35 @@ def run_match(service, profile: dict, as_of=None, limit: int = 12):
     return result
 
 
+def report_file(result, fmt: str) -> tuple[str, str, str]:
+    """(file name, media type, content) of a match report in ``fmt`` (markdown | html)."""
+    from assistant.match.report import to_markdown
+    from assistant.match.report_html import to_html
+
+    if fmt == "html":
+        return f"政策匹配报告-{result.as_of}.html", "text/html; charset=utf-8", to_html(result)
+    return f"政策匹配报告-{result.as_of}.md", "text/markdown; charset=utf-8", to_markdown(result)
+
+
 def match_router(service) -> APIRouter:
     router = APIRouter()
 
     @router.post("/api/match", tags=["matching"])
     def match(req: MatchRequest):
         """政策匹配: profile → matched clauses (best first), what to ask next, expired ones apart."""
-        from assistant.match.report import to_markdown
-
         result = run_match(service, req.model_dump(exclude={"as_of", "limit", "format"}), req.as_of, req.limit)
         body = result.to_dict()
-        if req.format == "markdown":
-            body["markdown"] = to_markdown(result)
+        if req.format in ("markdown", "html"):
+            body[req.format] = report_file(result, req.format)[2]
         return body
+
+    @router.post("/api/match/report", tags=["matching"])
+    def report(req: MatchRequest, format: str = Query("html", pattern="^(markdown|html)$")):
+        """The match report as a file: Markdown, or an HTML page to print (or save as PDF)."""
+        result = run_match(service, req.model_dump(exclude={"as_of", "limit", "format"}), req.as_of, req.limit)
+        name, media, content = report_file(result, format)
+        ascii_name = "policy-match-report" + (".html" if format == "html" else ".md")
+        return Response(content.encode("utf-8"), media_type=media, headers={
+            "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"})
 
     return router

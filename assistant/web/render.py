@@ -12,6 +12,8 @@ from typing import Any, Iterable
 
 from index.records import EXPIRED, NOT_STATED, NOT_YET, VALID
 from assistant.records import Calculation, Citation, format_wan
+# the line a user copies (and the report prints): 文号 and validity included
+from assistant.match.report import citation_line as copy_line, validity_tag  # noqa: F401
 
 _BADGE_CLASS = {VALID: "valid", EXPIRED: "expired", NOT_YET: "notyet", NOT_STATED: "unknown"}
 _MODE_ZH = {"default": "内置答复", "llm": "大模型", "llm-fallback": "大模型不可用，已改用内置答复"}
@@ -151,10 +153,6 @@ def calculation_html(calc: Calculation, card: str = "", compact: bool = False) -
     return "".join(parts)
 
 
-_VERDICT_CLASS = {"amount": "pa-v-amount", "ineligible": "pa-v-no", "expired": "pa-v-expired",
-                  "matches": "pa-v-info", "ask": "pa-v-info"}
-
-
 def amount_card(amount: dict) -> str:
     """The one amount card of an answer: the sum and the calculator's formula; an expired
     document's amount is grey and marked 仅供参考."""
@@ -164,40 +162,6 @@ def amount_card(amount: dict) -> str:
     return (f'<div class="{cls}">{tag}<div class="pa-amount">{esc(amount.get("amount_wan"))}'
             f'<small>（{esc(amount.get("amount_yuan"))} 元）</small></div>'
             f'<details class="pa-formula"><summary>计算公式</summary><ol>{steps}</ol></details></div>')
-
-
-def answer_message(answer, cards: Iterable[str], calc_cards: dict[str, str] | None = None) -> str:
-    """The assistant's chat message, owner first: the verdict line, facts carried from earlier
-    turns, one amount card, then the full reply, other standards and sources collapsed."""
-    sections = getattr(answer, "sections", None) or {}
-    out = []
-    text = str(answer.answer or "")
-    if sections.get("verdict"):
-        kind = _VERDICT_CLASS.get(sections.get("verdict_kind", ""), "pa-v-info")
-        out.append(f'<div class="pa-verdict {kind}">{lines(sections["verdict"])}</div>')
-        if sections.get("carried"):
-            out.append(f'<div class="pa-carried">沿用上文：{esc("、".join(sections["carried"]))}'
-                       '（如有变化，请直接说新的数字，或点“清空对话”）</div>')
-        if sections.get("amount"):
-            out.append(amount_card(sections["amount"]))
-        out.append(f'<details class="pa-full"><summary>依据、条件和测算过程</summary>'
-                   f'<div class="pa-answer">{lines(text)}</div></details>')
-    else:
-        out.append(f'<div class="pa-answer">{lines(text)}</div>')
-        calcs = list(answer.calculations) or ([answer.calculation] if answer.calculation else [])
-        for calc in calcs[:1]:
-            if calc.amount_yuan is not None:
-                out.append(calculation_html(calc, compact=True))
-    expired = sections.get("expired") or []
-    for w in answer.warnings:
-        if not any(w.startswith(f"《{t}》已于") for t in expired):  # the expiry is said once, above
-            out.append(f'<div class="pa-warn">{esc(w)}</div>')
-    cards = list(cards)
-    if cards:
-        out.append(f'<div class="pa-cards"><div class="pa-cards-title">引用依据（点击展开原文）</div>'
-                   f'{"".join(cards)}</div>')
-    out.append(f'<div class="pa-mode">答复方式：{esc(mode_label(answer.mode))}</div>')
-    return "".join(out)
 
 
 def match_html(result: dict) -> str:
@@ -235,22 +199,24 @@ def match_html(result: dict) -> str:
 
 def search_results(hits: list[dict]) -> str:
     """Ranked clauses for hotline staff, each with one-click copy of line + text. The copied
-    line carries the document's validity (an expired clause never copies as if in force);
-    no internal ids or raw scores are shown."""
+    line carries the 文号 and the document's validity (an expired clause never copies as if in
+    force); the sentence most like the query is highlighted; no internal ids or raw scores."""
     if not hits:
         return '<div class="pa-empty">无相关条款。请换个说法或放宽筛选条件。</div>'
     out = [f'<div class="pa-count">共 {len(hits)} 条结果</div>']
     for i, h in enumerate(hits, 1):
         c = h["citation"]
         validity = c.get("validity", "")
-        until = f"，有效期至{c['valid_until']}" if c.get("valid_until") else ""
-        line = f'{h["line"]}（{validity or "未注明有效期"}{until}）'
+        line = copy_line(c) if c.get("title") else f'{h["line"]}{validity_tag(c)}'
         copy_all = f'{line}\n{h["text"]}'
+        text = h["text"]
+        span = h.get("highlight") or []
+        body = highlighted_spans(text, 0, len(text), [tuple(span)]) if len(span) == 2 else lines(text)
         out.append(
             f'<div class="pa-hit" data-clause="{esc(h["clause_id"])}">'
             f'<div class="pa-hit-head"><span class="pa-rank">{i}.</span>{badge(validity)}</div>'
             f'<div class="pa-line">{esc(h["line"])}</div>'
-            f'<div class="pa-clause-text">{lines(h["text"])}</div>'
+            f'<div class="pa-clause-text">{body}</div>'
             f'<div class="pa-actions"><button type="button" class="pa-copy" data-copy="{esc(copy_all)}">复制引用和原文</button>'
             f'<button type="button" class="pa-copy" data-copy="{esc(line)}">仅复制引用</button></div>'
             "</div>")

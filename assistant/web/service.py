@@ -40,7 +40,17 @@ from index.store.retrieve import MAX_K  # noqa: E402
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
 WARM_QUESTION = "企业可以申请哪些补助？"  # a generic question: loads jieba, the model, the rules
+# a broad question goes to matching; this one takes the usual path (selection, calculator,
+# composer, suggestions), so its first use is paid here and not by the first owner
+WARM_SPECIFIC = "投资1000万元建设的项目能获得多少补助？"
 _PROBE_EVERY = 5.0  # seconds a writability probe is trusted
+# A hit is relevant when its dense cosine (m3e-small) reaches RELEVANT_DENSE or it holds
+# RELEVANT_OVERLAP of the query's Chinese bigrams. Measured (benchmarks/bench_search_cutoff.py):
+# 187 answerable eval questions + 20 keyword queries vs 50 off-topic/random queries: this rule
+# loses 1 of 207 real queries and keeps 0 of 50 garbage ones (garbage dense ≤ 0.692, overlap ≤ 0.143).
+RELEVANT_DENSE = 0.70
+RELEVANT_OVERLAP = 0.15
+NO_MATCH_ZH = "无相关条款：已收录的文件中没有与检索内容相关的条款。请换个说法，或放宽筛选条件。"
 log = logging.getLogger("policy_assistant.service")
 
 
@@ -95,8 +105,10 @@ class Service:
             kb = self.kb
             if kb.clauses:
                 self.assistant.ask(WARM_QUESTION, session_id=None)
+                self.assistant.ask(WARM_SPECIFIC, session_id=None)
                 kb.search(WARM_QUESTION, k=1, mode="dense")
                 self.rules()
+                import pandas  # noqa: F401 - the 文件库 table's first load would pay for it
             self._warm_error = None
         except Exception as exc:  # noqa: BLE001 - reported by health(), not raised
             self._warm_error = exc
@@ -261,7 +273,9 @@ class Service:
     # -- retrieval -------------------------------------------------------
     def search(self, query: str, k: int = 8, region: str | None = None, issuer: str | None = None,
                valid_only: bool = False, mode: str = "hybrid", as_of: str | None = None) -> list[dict]:
-        """Ranked hits: {rank, score, clause, citation (verified, whole clause), document}.
+        """Ranked hits: {rank, score, clause, citation (verified, whole clause), highlight (the
+        sentence most like the query, offsets in the clause text)}; hits under the relevance
+        cutoff (``relevant``) are left out, so an irrelevant query gets none.
         Text with no letter, digit or Chinese character (garbage, undecodable bytes) and a
         region or issuer no document has give no hits; ``search_notice`` says why."""
         q = self.check_question(query, what="search query", what_zh="检索内容")
@@ -277,6 +291,8 @@ class Service:
             valid_only=bool(valid_only), as_of=day)
         out = []
         for i, hit in enumerate(hits, 1):
+            if not relevant(q, hit):
+                continue
             citation = self.citation_for(hit.clause, day)
             if citation is None:
                 continue
@@ -291,6 +307,7 @@ class Service:
                 "text": hit.clause.text,
                 "citation": citation.to_dict(),
                 "line": citation.line,
+                "highlight": matching_sentence(hit.clause, q),
             })
         return out
 
@@ -370,6 +387,34 @@ class Service:
 
     def issuers(self) -> list[str]:
         return sorted({d.issuer for d in self.kb.documents.values() if d.issuer})
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)
+            if all("\u4e00" <= ch <= "\u9fff" for ch in text[i:i + 2])}
+
+
+def relevant(query: str, hit: ScoredClause) -> bool:
+    """The relevance cutoff (RELEVANT_DENSE / RELEVANT_OVERLAP, measured above)."""
+    if hit.dense_score is not None and hit.dense_score >= RELEVANT_DENSE:
+        return True
+    asked = _bigrams(query)
+    found = _bigrams(hit.clause.text + "".join(hit.clause.path))
+    return bool(asked) and len(asked & found) / len(asked) >= RELEVANT_OVERLAP
+
+
+def matching_sentence(clause: Clause, query: str) -> list[int]:
+    """[start, end] within ``clause.text`` of the sentence sharing the most of the query's
+    bigrams (ties: the earlier one); [] when no sentence shares any."""
+    from assistant.answer.citations import sentence_spans
+
+    asked = _bigrams(query)
+    best, best_n = [], 0
+    for s, e in sentence_spans(clause):
+        n = len(asked & _bigrams(clause.text[s - clause.start:e - clause.start]))
+        if n > best_n:
+            best, best_n = [s - clause.start, e - clause.start], n
+    return best
 
 
 def clause_tree(clauses: list[Clause]) -> list[dict[str, Any]]:

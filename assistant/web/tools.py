@@ -56,6 +56,14 @@ def search_tab(service: Service) -> Refresh:
     go.click(run, **args)
     query.submit(run, **args)
 
+    def rerun(q, *rest):
+        # a filter changed: search again at once, unless nothing has been typed yet
+        return run(q, *rest) if (q or "").strip() else gr.update()
+
+    for control in (region, issuer, valid_only, mode):
+        control.change(rerun, **args)
+    k.release(rerun, **args)  # a slider: once let go, not at every step
+
     def refresh():
         try:
             regions, issuers = service.regions(), service.issuers()

@@ -11,7 +11,8 @@ import gradio as gr
 
 from index.errors import PolicyAssistantError
 from assistant.records import Answer
-from assistant.web.render import answer_message, citation_cards, esc, lines, mode_label, notice, user_message
+from assistant.web.message import answer_message
+from assistant.web.render import citation_cards, esc, lines, mode_label, notice, user_message
 from assistant.web.service import Service
 
 # Suggestions an owner can click; answered by the general pipeline like any question.
@@ -71,9 +72,40 @@ THEME_CSS = """
 .pa-conds {margin:4px 0 0 0; padding-left:4px; list-style:none; font-size:13px;}
 .pa-c-met {color:#166534;} .pa-c-not_met {color:#b91c1c;} .pa-c-unknown {color:#92400e;}
 .pa-s-not_met {opacity:0.75;}
-/* phones: tabs narrow enough that Gradio's own measurement fits all five in one row (no "⋯") */
+.pa-refmark {border:none; background:none; color:#1d4ed8; cursor:pointer; padding:0 1px; font-size:0.85em;
+              vertical-align:super; line-height:1;}
+.pa-refmark:hover {text-decoration:underline;}
+.pa-card.pa-flash {outline:2px solid #f59e0b; transition:outline 0.3s;}
+.pa-suggest {display:flex; flex-wrap:wrap; gap:6px; align-items:center; margin:8px 0 2px 0;}
+.pa-suggest-title {font-size:12px; color:#6b7280;}
+.pa-sugg {border:1px solid #c7d2fe; background:#eef2ff; color:#3730a3; border-radius:14px; padding:3px 10px;
+          cursor:pointer; font-size:13px; text-align:left;}
+.pa-sugg:hover {background:#e0e7ff;}
+.pa-tools {display:flex; gap:8px; align-items:center; flex-wrap:wrap; margin-top:8px;}
+.pa-fb {border:1px solid #d1d5db; background:#fff; border-radius:6px; padding:1px 8px; cursor:pointer; font-size:14px;}
+.pa-fb.pa-chosen {background:#fef3c7; border-color:#f59e0b;}
+.pa-fb-form {display:flex; gap:6px; align-items:flex-start; flex-wrap:wrap; width:100%;}
+.pa-fb-form textarea {flex:1 1 220px; min-height:44px; font-size:13px; border:1px solid #d1d5db; border-radius:6px; padding:4px;}
+.pa-fb-done {font-size:13px; color:#166534;}
+.pa-payload {display:none !important;}
+/* phones: tabs narrow enough that Gradio's own measurement fits all five in one row (no "⋯");
+   the chat grows with its messages (the page is the one scroll, no box inside a box) and the
+   input takes the full width, kept at the bottom of the screen */
 @media (max-width: 640px) {
   .tab-container button {padding:4px 5px !important; font-size:14px !important; min-width:0 !important;}
+  #pa-chat {height:auto !important; max-height:none !important; min-height:calc(100vh - 330px) !important;
+            overflow:visible !important;}
+  #pa-chat .wrapper, #pa-chat .bubble-wrap {height:auto !important; max-height:none !important;
+            overflow:visible !important;}
+  #pa-input-row {flex-wrap:wrap !important; position:fixed; left:0; right:0; bottom:0; z-index:20;
+                 gap:6px !important; background:var(--background-fill-primary, #fff); padding:6px 12px !important;
+                 box-shadow:0 -2px 6px rgba(0,0,0,0.08); margin:0 !important;}
+  #pa-chat {margin-bottom:8px !important;}
+  body {padding-bottom:130px !important;}  /* room for the input fixed at the bottom */
+  #pa-input-row > .block, #pa-input-row > .column, #pa-question {flex:1 1 100% !important; min-width:100% !important;
+                 width:100% !important;}
+  #pa-input-buttons {flex-direction:row !important; gap:6px !important;}
+  #pa-input-buttons > button {flex:1 1 0 !important;}
 }
 """
 
@@ -91,7 +123,12 @@ _COPY_JS = """
   document.addEventListener('click', function (ev) {
     var b = ev.target && ev.target.closest ? ev.target.closest('.pa-copy') : null;
     if (!b) return;
-    var text = b.getAttribute('data-copy') || '';
+    var text = b.getAttribute('data-copy');
+    if (text === null) {  // in the chat (no data-* there): the hidden payload lines beside it
+      var box = b.parentElement;
+      text = Array.prototype.map.call(box ? box.querySelectorAll('.pa-p-copy') : [],
+                                      function (x) { return x.textContent; }).join('\\n');
+    }
     var old = b.getAttribute('data-label') || b.textContent;
     b.setAttribute('data-label', old);
     function done() {
@@ -101,6 +138,105 @@ _COPY_JS = """
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, function () { fallback(text); done(); });
     } else { fallback(text); done(); }
+  });
+  // [n] in an answer: open its citation card and bring it into view
+  document.addEventListener('click', function (ev) {
+    var m = ev.target && ev.target.closest ? ev.target.closest('.pa-refmark') : null;
+    if (!m) return;
+    ev.preventDefault();
+    var msg = m.closest('.pa-msg');
+    var ref = m.textContent.trim();
+    var card = null;
+    (msg ? msg.querySelectorAll('details.pa-card') : []).forEach(function (d) {
+      var r = d.querySelector('.pa-ref');
+      if (!card && r && r.textContent.trim() === ref) card = d;
+    });
+    if (!card) return;
+    card.open = true;
+    card.scrollIntoView({block: 'center', behavior: 'smooth'});
+    card.classList.add('pa-flash');
+    setTimeout(function () { card.classList.remove('pa-flash'); }, 1600);
+  });
+  // phones: the page is the chat's one scroll, so a new question is brought to the top of the
+  // screen with its answer below it (the chat's own auto-scroll only moves its inner box)
+  var seen = 0;
+  new MutationObserver(function () {
+    if (window.innerWidth > 640) return;
+    var qs = document.querySelectorAll('#pa-chat .pa-q');
+    if (qs.length > seen) {
+      seen = qs.length;
+      qs[qs.length - 1].scrollIntoView({block: 'start', behavior: 'smooth'});
+    } else if (qs.length < seen) { seen = qs.length; }
+  }).observe(document.documentElement, {childList: true, subtree: true});
+  // a suggested follow-up: sent at once, or (with blanks to fill) put in the box
+  document.addEventListener('click', function (ev) {
+    var s = ev.target && ev.target.closest ? ev.target.closest('.pa-sugg') : null;
+    if (!s) return;
+    var box = document.querySelector('#pa-question textarea');
+    if (!box) return;
+    var text = s.textContent.trim();
+    var setter = Object.getOwnPropertyDescriptor(window.HTMLTextAreaElement.prototype, 'value').set;
+    setter.call(box, text);
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+    if (s.classList.contains('pa-sugg-fill')) {
+      box.focus();
+      var at = text.indexOf('\uff3f');
+      if (at >= 0) box.setSelectionRange(at, at + 1);
+    } else {
+      setTimeout(function () { var b = document.querySelector('#pa-send'); if (b) b.click(); }, 50);
+    }
+  });
+  // 👍/👎: an optional comment, then one record in feedback.jsonl through /api/feedback
+  document.addEventListener('click', function (ev) {
+    var b = ev.target && ev.target.closest ? ev.target.closest('.pa-fb, .pa-fb-send') : null;
+    if (!b) return;
+    var tools = b.closest('.pa-tools');
+    if (!tools) return;
+    if (b.classList.contains('pa-fb')) {
+      tools.querySelectorAll('.pa-fb').forEach(function (x) { x.classList.remove('pa-chosen'); });
+      b.classList.add('pa-chosen');
+      tools.setAttribute('data-rating', b.classList.contains('pa-fb-down') ? 'down' : 'up');
+      if (!tools.querySelector('.pa-fb-form')) {
+        var form = document.createElement('div');
+        form.className = 'pa-fb-form';
+        var area = document.createElement('textarea');
+        area.placeholder = '可选：说说哪里有帮助，或哪里不对（可不填）';
+        area.maxLength = 1000;
+        var send = document.createElement('button');
+        send.type = 'button'; send.className = 'pa-copy pa-fb-send'; send.textContent = '提交评价';
+        form.appendChild(area); form.appendChild(send);
+        tools.appendChild(form);
+        area.focus();
+      }
+      return;
+    }
+    function field(name) {
+      var el = tools.querySelector('.pa-p-' + name);
+      return el ? el.textContent : '';
+    }
+    var body = {
+      rating: tools.getAttribute('data-rating') || 'up',
+      question: field('question'),
+      verdict: field('verdict'),
+      comment: (tools.querySelector('.pa-fb-form textarea') || {}).value || '',
+      session_id: field('session') || null,
+      clause_ids: field('clauses').split(',').filter(Boolean),
+      mode: field('mode'),
+      as_of: field('asof')
+    };
+    b.disabled = true;
+    fetch('api/feedback', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                           credentials: 'same-origin', body: JSON.stringify(body)})
+      .then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
+      .then(function (res) {
+        var form = tools.querySelector('.pa-fb-form');
+        var note = document.createElement('span');
+        note.className = res[0] ? 'pa-fb-done' : 'pa-error';
+        note.textContent = res[0] ? '感谢反馈，已记录。' : (res[1].message_zh || '提交失败，请稍后再试。');
+        if (res[0] && form) form.remove(); else b.disabled = false;
+        tools.appendChild(note);
+      })
+      .catch(function () { b.disabled = false; });
   });
 })();
 </script>
@@ -136,7 +272,9 @@ def header_html(service: Service) -> str:
 def render_answer(service: Service, answer: Answer) -> str:
     # screening is idempotent: every citation is re-verified right before it is shown
     answer = service.screen(answer)
-    return answer_message(answer, citation_cards(answer.citations, service.kb))
+    kb = service.kb
+    regions = {c.clause_id: getattr(kb.documents.get(c.doc_id), "region", "") or "" for c in answer.citations}
+    return answer_message(answer, citation_cards(answer.citations, kb), regions)
 
 
 def _thinking(text: str = "") -> dict:
@@ -167,11 +305,11 @@ def chat_tab(service: Service):
     # no copy buttons: they would copy the message's HTML markup, not its text
     chatbot = gr.Chatbot(label="对话", height=540, elem_id="pa-chat", feedback_options=None, buttons=[],
                          placeholder="请在下方输入您的问题，例如企业投资某类项目能获得哪些补助。")
-    with gr.Row():
+    with gr.Row(elem_id="pa-input-row"):
         # one line: Enter sends (a multi-line box would take Enter as a new line)
         question = gr.Textbox(show_label=False, lines=1, max_lines=4, scale=8, elem_id="pa-question",
                               placeholder="请输入问题，按回车发送（可直接追问，如“那如果投资500万呢？”）")
-        with gr.Column(scale=1, min_width=120):
+        with gr.Column(scale=1, min_width=120, elem_id="pa-input-buttons"):
             send = gr.Button("发送", variant="primary", elem_id="pa-send")
             clear = gr.Button("清空对话", elem_id="pa-clear")
     status = gr.HTML(elem_id="pa-chat-status")
@@ -242,23 +380,43 @@ def match_tab(service: Service):
                       placeholder="如：投资800万元建设物流公共信息平台，已投入使用")
     go = gr.Button("开始匹配", variant="primary", elem_id="pa-m-go")
     out = gr.HTML(elem_id="pa-m-results")
+    with gr.Row():
+        get_html = gr.DownloadButton("下载可打印报告（网页，可另存为PDF）", visible=False, elem_id="pa-m-dl-html",
+                                     variant="primary")
+        get_md = gr.DownloadButton("下载报告（Markdown）", visible=False, elem_id="pa-m-dl-md")
     report = gr.Textbox(label="匹配报告（Markdown，可复制后打印或带去申报）", lines=6, elem_id="pa-m-report",
                         buttons=["copy"])
 
     def run(region_v, industry_v, size_v, rev, gro, inv, lv, ac):
-        from assistant.match.report import to_markdown
+        from assistant.web.match_api import report_file
 
         profile = {"region": region_v, "industry": industry_v, "size": size_v, "revenue_wan": rev or None,
                    "revenue_growth_pct": gro or None, "investment_wan": inv or None,
                    "levels_held": [x for x in (lv or "").splitlines() if x.strip()],
                    "activities": [x for x in (ac or "").splitlines() if x.strip()]}
+        hidden = gr.update(visible=False, value=None)
         try:
             result = run_match(service, profile)
         except PolicyAssistantError as exc:
-            return notice(exc.zh, "error"), ""
-        return match_html(result.to_dict()), to_markdown(result)
+            return notice(exc.zh, "error"), "", hidden, hidden
+        files = [report_file(result, fmt) for fmt in ("html", "markdown")]
+        paths = [_save_report(name, content) for name, _media, content in files]
+        return (match_html(result.to_dict()), files[1][2], gr.update(visible=True, value=paths[0]),
+                gr.update(visible=True, value=paths[1]))
 
-    go.click(run, inputs=[region, industry, size, revenue, growth, invest, levels, acts], outputs=[out, report])
+    go.click(run, inputs=[region, industry, size, revenue, growth, invest, levels, acts],
+             outputs=[out, report, get_html, get_md])
+
+
+def _save_report(name: str, content: str) -> str:
+    """A report file for the download button, in a fresh temporary folder (Gradio serves files
+    from the system temp dir); its name is the one the owner sees when saving."""
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp(prefix="pa-report-")) / name
+    path.write_text(content, encoding="utf-8")
+    return str(path)
 
 
 def build_ui(service: Service) -> gr.Blocks:

@@ -7,8 +7,8 @@ import re
 
 from assistant.answer.citations import make_citation
 from assistant.records import Answer
+from assistant.web.message import answer_message
 from assistant.web.render import (
-    answer_message,
     by_clause,
     citation_card,
     clause_card,
@@ -131,7 +131,7 @@ def test_header_explains_a_missing_index(tmp_path, settings):
 
 
 def test_owner_first_message_leads_with_the_verdict_and_one_amount_card():
-    from assistant.web.render import answer_message, match_html
+    from assistant.web.render import match_html
 
     sections = {"verdict": "已失效，仅供参考：按原标准最多可获补贴80万元（某市 · 二、）", "verdict_kind": "expired",
                 "carried": ["12000平方米（建设面积）"], "expired": ["某文件"],
