@@ -29,7 +29,7 @@ from assistant.answer.citations import (
     sentence_spans,
 )
 from assistant.errors import QuoteMismatchError
-from assistant.answer.fit import answer_type_gap, asks_validity, tier_gap
+from assistant.answer.fit import answer_type_gap, asks_validity, states_duration, tier_gap
 from index.records import EXPIRED, NOT_STATED, NOT_YET, ScoredClause
 from assistant.records import Answer, Calculation, Citation, format_wan
 from assistant.answer.select import alternatives, choose
@@ -149,7 +149,7 @@ def _section(kb, sc: ScoredClause, question: str, as_of: dt.date, warnings: list
     its citations and the short reward quote for the conclusion."""
     clause = sc.clause
     doc = kb.documents[clause.doc_id]
-    span = span or key_span(clause, question, prefer=_LEVEL_WORDS.findall(question))
+    span = span or answer_span(clause, question)
     cites: list[Citation] = []
     main = _cite(kb, clause, span, as_of, warnings)
     lines: list[str] = []
@@ -263,6 +263,32 @@ def _overlaps(calc: Calculation, span) -> bool:
     return c is None or (c.start < span[1] and span[0] < c.end)
 
 
+def answer_span(clause, question: str) -> tuple[int, int]:
+    """The clause's sentence to quote: the best match among those that state the kind of
+    answer asked (a time limit, an amount, a ratio) when the clause has one."""
+    kind = answer_type_gap(question, "")
+    # a figure of money or a share in a sentence about something else is no answer; a time
+    # limit in a clause already chosen for the question is
+    keep = states_duration if kind == "期限" else None
+    return key_span(clause, question, prefer=_LEVEL_WORDS.findall(question), keep=keep)
+
+
+def _sibling_stating_time(question, top: ScoredClause, retrieved, spans) -> ScoredClause | None:
+    """A long clause is indexed in pieces (“2.5#2”, “2.5#3”): when the chosen piece names no
+    time limit and another retrieved piece of the same clause does, that piece answers."""
+    if states_duration(_span_text(top.clause, spans[top.clause.clause_id])):
+        return None
+    base = top.clause.clause_id.split("#")[0]
+    for sc in retrieved[:8]:
+        c = sc.clause
+        if c.clause_id != top.clause.clause_id and c.doc_id == top.clause.doc_id and c.clause_id.split("#")[0] == base:
+            span = answer_span(c, question)
+            if states_duration(_span_text(c, span)):
+                spans[c.clause_id] = span
+                return sc
+    return None
+
+
 def _gap(question: str, text: str) -> str:
     """Why the quoted sentence does not answer the question ("" when it does)."""
     tier = tier_gap(question, text)
@@ -302,18 +328,24 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
     body: list[str] = []
     calcs = [c for c in calculations if c is not None]
     chosen = chosen if chosen is not None else choose(question, retrieved, parts, kb=kb)
-    spans = {sc.clause.clause_id: key_span(sc.clause, question, prefer=_LEVEL_WORDS.findall(question))
-             for _, sc in chosen}
+    spans = {sc.clause.clause_id: answer_span(sc.clause, question) for _, sc in chosen}
+    if chosen and not parts and answer_type_gap(question, "") == "期限":
+        sib = _sibling_stating_time(question, chosen[0][1], retrieved, spans)
+        if sib is not None:
+            chosen = [("", sib)] + chosen[1:]
+            retrieved = [sib] + [sc for sc in retrieved if sc.clause.clause_id != sib.clause.clause_id]
     gaps = {cid: _gap(question, _span_text(sc.clause, spans[cid]))
             for _, sc in chosen for cid in [sc.clause.clause_id]}
     answered = [(label, sc) for label, sc in chosen if not gaps[sc.clause.clause_id]]
     if chosen and not answered and not parts:
         # the best clause does not say it: a close runner-up that does is the answer
         for alt in alternatives(question, retrieved, kb=kb):
-            span = key_span(alt.clause, question, prefer=_LEVEL_WORDS.findall(question))
+            span = answer_span(alt.clause, question)
             if alt.clause.clause_id not in gaps and not _gap(question, _span_text(alt.clause, span)):
                 spans[alt.clause.clause_id] = span
                 answered = [("", alt)]
+                # the final ranking leads with the clause the answer rests on
+                retrieved = [alt] + [sc for sc in retrieved if sc.clause.clause_id != alt.clause.clause_id]
                 break
     if chosen and not answered:
         label, sc = chosen[0]
