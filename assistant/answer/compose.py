@@ -29,7 +29,7 @@ from assistant.answer.citations import (
     sentence_spans,
 )
 from assistant.errors import QuoteMismatchError
-from assistant.answer.fit import answer_type_gap, asks_validity, states_duration, tier_gap
+from assistant.answer.fit import answer_type_gap, asks_validity, clause_deadline, states_duration, tier_gap
 from index.records import EXPIRED, NOT_STATED, NOT_YET, ScoredClause
 from assistant.records import Answer, Calculation, Citation, format_wan
 from assistant.answer.select import alternatives, choose
@@ -174,12 +174,22 @@ def _section(kb, sc: ScoredClause, question: str, as_of: dt.date, warnings: list
         lines.append("需满足的条件：")
         lines.extend(f"· {c}" for c in conds)
     lines.append(validity_line(doc, as_of))
+    ended = clause_ended(clause, question, as_of)
+    if ended:
+        lines.append(f"⚠ 该条写明{ended}，按{as_of.isoformat()}判断已到期失效，请向主管部门确认是否延续。")
     if doc.validity(as_of) == EXPIRED:
         warnings.append(f"《{doc.title}》已于{_zh_date(doc.valid_until)}失效。")
     if doc.incomplete:
         warnings.append(f"《{doc.title}》来源文本不完整。")
         lines.append("注意：该文件的来源文本不完整（原文未全部收录），可能还有未收录的条款。")
     return lines, cites, reward
+
+
+def clause_ended(clause, question: str, as_of: dt.date) -> str:
+    """'执行至2023年4月30日' when the clause's own end date for the measure asked about has
+    passed at ``as_of`` (a document still in force can hold a measure that ended)."""
+    end = clause_deadline(question, clause.text)
+    return f"执行至{_zh_date(end.isoformat())}" if end is not None and end < as_of else ""
 
 
 def _payable(calcs: list[Calculation]) -> dict[str, Calculation]:
@@ -381,6 +391,10 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
         """(the verdict for one clause, its kind: amount / ineligible / expired / validity / info)."""
         doc = kb.documents[sc.clause.doc_id]
         expired = doc.validity(as_of) == EXPIRED
+        ended = "" if expired else clause_ended(sc.clause, question, as_of)
+        if ended:  # the measure's own end date has passed: said first, like an expired document
+            said, _ = _finding_in_force(sc, reward)
+            return f"该条措施{ended}，已到期失效，仅供参考：{said}", "expired"
         if asks_validity(question):  # "还有效吗": the answer is the document's own dates
             return validity_status(doc, as_of), "validity"
         c = payable.get(sc.clause.clause_id)
@@ -389,9 +403,18 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
             return (f"已失效，仅供参考：按原标准{said}", "expired") if expired else (said, "amount")
         if sc.clause.clause_id in failed:
             return not_met(failed[sc.clause.clause_id]), "ineligible"
+        if expired:
+            return (f"已失效，仅供参考：曾规定“{reward}”" if reward and reward in shown
+                    else "已失效，仅供参考：见下方原文"), "expired"
+        return _finding_in_force(sc, reward)
+
+    def _finding_in_force(sc: ScoredClause, reward: str) -> tuple[str, str]:
+        c = payable.get(sc.clause.clause_id)
+        if c is not None:
+            return c.summary or "见测算", "amount"
         if reward and reward in shown:
-            return (f"已失效，仅供参考：曾规定“{reward}”", "expired") if expired else (f"规定“{reward}”", "info")
-        return ("已失效，仅供参考：见下方原文", "expired") if expired else ("有相关规定，见下方原文", "info")
+            return f"规定“{reward}”", "info"
+        return "有相关规定，见下方原文", "info"
 
     kind = "info"
     if not items:

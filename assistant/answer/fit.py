@@ -271,3 +271,33 @@ def compounds(question: str, terms: list[str]) -> list[str]:
             out.append(run)
         i = j
     return out
+
+
+# a measure's own end date inside a clause ('执行期限至2023年4月30日', '政策执行至2024年9月30日')
+_CLAUSE_END = re.compile(r"(?:执行期限|执行期|实施期限|有效期|执行|实施|延续|延长)(?:期限)?(?:截)?至\s*(\d{4})\s*年\s*(\d{1,2})\s*月"
+                         r"(?:\s*(\d{1,2})\s*日|底|末)?")
+
+
+def clause_deadline(question: str, text: str):
+    """The end date a clause sets for the measure asked about (None when it sets none): of
+    the clause's sentence parts that carry an end date, the one sharing most characters
+    with the question — '延续1%的失业保险费率，执行期限至…；延续工伤保险浮动费率，执行期限至…'."""
+    import calendar
+    import datetime as dt
+
+    best, best_score = None, 0
+    for part in re.split(r"[；;。]", text):
+        m = _CLAUSE_END.search(part)
+        if not m:
+            continue
+        score = len({part[i:i + 2] for i in range(len(part) - 1)} & {question[i:i + 2] for i in range(len(question) - 1)})
+        if score > best_score:
+            y, mo = int(m.group(1)), int(m.group(2))
+            if not 1 <= mo <= 12:
+                continue
+            day = int(m.group(3)) if m.group(3) else calendar.monthrange(y, mo)[1]
+            try:
+                best, best_score = dt.date(y, mo, day), score
+            except ValueError:
+                continue
+    return best

@@ -143,3 +143,15 @@ def test_still_gives_is_not_a_purpose():
     corpus = "对新认定为国家级制造业单项冠军的企业,市级财政给予最高80万元奖励"
     assert unknown_qualifier("单项冠军复核通过了，市里还给奖励吗？", corpus, set()) == ""
     assert unknown_qualifier("市里给安家补贴吗？", corpus, set()) == "安家"
+
+
+def test_a_clause_own_end_date_is_read_for_the_measure_asked():
+    import datetime as dt
+
+    from assistant.answer.fit import clause_deadline
+
+    text = ("（八）延续降低物流用地租金政策，对仓储用地租金减半收取，执行期限至2022 年6 月30 日；"
+            "延续实施货车通行费九折优惠，执行至2027年12月底。")
+    assert clause_deadline("仓储用地租金还能减半吗", text) == dt.date(2022, 6, 30)
+    assert clause_deadline("货车通行费还打九折吗", text) == dt.date(2027, 12, 31)
+    assert clause_deadline("仓储用地租金还能减半吗", "对仓储用地租金减半收取。") is None
