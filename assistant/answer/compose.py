@@ -285,18 +285,25 @@ def answer_span(clause, question: str) -> tuple[int, int]:
 
 def _sibling_stating_time(question, top: ScoredClause, retrieved, spans) -> ScoredClause | None:
     """A long clause is indexed in pieces (“2.5#2”, “2.5#3”): when the chosen piece names no
-    time limit and another retrieved piece of the same clause does, that piece answers."""
+    time limit and another retrieved piece of the same clause does, that piece answers; for a
+    how-long question, so does one of the next two clauses of the same document."""
     if states_duration(_span_text(top.clause, spans[top.clause.clause_id])):
         return None
     base = top.clause.clause_id.split("#")[0]
-    for sc in retrieved[:8]:
+    pieces = [sc for sc in retrieved[:8] if sc.clause.clause_id.split("#")[0] == base]
+    # "要几天 / 多久": the next clauses of the same document found for it may state the time
+    near = [sc for sc in retrieved[:3] if sc.clause.clause_id.split("#")[0] != base] if _HOW_LONG.search(question) else []
+    for sc in pieces + near:
         c = sc.clause
-        if c.clause_id != top.clause.clause_id and c.doc_id == top.clause.doc_id and c.clause_id.split("#")[0] == base:
+        if c.clause_id != top.clause.clause_id and c.doc_id == top.clause.doc_id:
             span = answer_span(c, question)
             if states_duration(_span_text(c, span)):
                 spans[c.clause_id] = span
                 return sc
     return None
+
+
+_HOW_LONG = re.compile(r"几天|多少天|多久|多长时间|几个?工作日|多少个?工作日|几个月|几个?小时|多少小时")
 
 
 def _gap(question: str, text: str) -> str:

@@ -155,3 +155,10 @@ def test_a_clause_own_end_date_is_read_for_the_measure_asked():
     assert clause_deadline("仓储用地租金还能减半吗", text) == dt.date(2022, 6, 30)
     assert clause_deadline("货车通行费还打九折吗", text) == dt.date(2027, 12, 31)
     assert clause_deadline("仓储用地租金还能减半吗", "对仓储用地租金减半收取。") is None
+
+
+def test_everyday_words_for_still_in_force_ask_validity():
+    from assistant.answer.fit import asks_validity
+
+    assert asks_validity("那份物流扶持措施现在还管用吗？") and asks_validity("这个办法还算数吗")
+    assert not asks_validity("物流扶持措施管用不管用，能补多少？")
