@@ -162,3 +162,17 @@ def test_everyday_words_for_still_in_force_ask_validity():
 
     assert asks_validity("那份物流扶持措施现在还管用吗？") and asks_validity("这个办法还算数吗")
     assert not asks_validity("物流扶持措施管用不管用，能补多少？")
+
+
+def test_a_city_without_documents_reaches_the_province_documents_that_name_it():
+    docs = {
+        "p": Document(doc_id="p", source_path="x", sha256="", title="省文件", text="全省推进仓储物流。", region="四川"),
+        "c": Document(doc_id="c", source_path="x", sha256="", title="市文件",
+                      text="转发省方案：对泸州、宜宾市的物流企业给予补助。", region="成都"),
+        "o": Document(doc_id="o", source_path="x", sha256="", title="外省文件", text="支持宜宾企业来杭投资。", region="杭州"),
+    }
+    cov = Coverage.from_kb(SimpleNamespace(documents=docs))
+    # 宜宾 has no documents: its province's, and the same province's documents naming it
+    assert cov.resolve("宜宾") == {"四川", "成都"}
+    assert cov.resolve("绵阳") == {"四川"}  # named nowhere: the province only
+    assert cov.resolve("成都") == {"成都"}  # a city with its own documents is not widened
