@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Iterable
+from typing import Callable, Iterable
 
 from assistant.errors import QuoteMismatchError
 from assistant.records import Citation
@@ -164,10 +164,14 @@ def _in_band(counts: list[tuple[Decimal, str]], text: str) -> bool:
     return False
 
 
-def key_span(clause: Clause, question: str, prefer: Iterable[str] = ()) -> tuple[int, int]:
+def key_span(clause: Clause, question: str, prefer: Iterable[str] = (),
+             keep: Callable[[str], bool] | None = None) -> tuple[int, int]:
     """The span (document coordinates) of the sentence that best answers ``question``:
     most character-bigram overlap with it, a figure preferred, ``prefer`` words
-    (e.g. 省级, AAAA) weighted. Short clauses are quoted whole."""
+    (e.g. 省级, AAAA) weighted. Short clauses are quoted whole. ``keep`` (sentence text →
+    bool) limits the choice to sentences that say what kind of thing was asked (a time
+    limit, an amount) when any does: a long clause's one sentence with "5个工作日内" is
+    the answer, not the sentence that shares most words with the question."""
     spans = sentence_spans(clause)
     if len(spans) == 1 or (spans[-1][1] - spans[0][0]) <= WHOLE_CLAUSE_CHARS:
         return spans[0][0], spans[-1][1]
@@ -195,7 +199,8 @@ def key_span(clause: Clause, question: str, prefer: Iterable[str] = ()) -> tuple
         s += 50 * _in_band(counts, text)  # the band the user is in decides: the sentence that applies
         return s
 
-    best = max(spans, key=score)
+    pool = [sp for sp in spans if keep(texts[sp])] if keep is not None else spans
+    best = max(pool or spans, key=score)
     i = spans.index(best)
     # A very short sentence ("（四）扶持物流公共信息平台建设。") reads better with its successor.
     if best[1] - best[0] < 20 and i + 1 < len(spans):

@@ -29,7 +29,7 @@ from assistant.answer.citations import (
     sentence_spans,
 )
 from assistant.errors import QuoteMismatchError
-from assistant.answer.fit import answer_type_gap, asks_validity, tier_gap
+from assistant.answer.fit import answer_type_gap, asks_validity, clause_deadline, states_duration, tier_gap
 from index.records import EXPIRED, NOT_STATED, NOT_YET, ScoredClause
 from assistant.records import Answer, Calculation, Citation, format_wan
 from assistant.answer.select import alternatives, choose
@@ -149,7 +149,7 @@ def _section(kb, sc: ScoredClause, question: str, as_of: dt.date, warnings: list
     its citations and the short reward quote for the conclusion."""
     clause = sc.clause
     doc = kb.documents[clause.doc_id]
-    span = span or key_span(clause, question, prefer=_LEVEL_WORDS.findall(question))
+    span = span or answer_span(clause, question)
     cites: list[Citation] = []
     main = _cite(kb, clause, span, as_of, warnings)
     lines: list[str] = []
@@ -174,12 +174,22 @@ def _section(kb, sc: ScoredClause, question: str, as_of: dt.date, warnings: list
         lines.append("需满足的条件：")
         lines.extend(f"· {c}" for c in conds)
     lines.append(validity_line(doc, as_of))
+    ended = clause_ended(clause, question, as_of)
+    if ended:
+        lines.append(f"⚠ 该条写明{ended}，按{as_of.isoformat()}判断已到期失效，请向主管部门确认是否延续。")
     if doc.validity(as_of) == EXPIRED:
         warnings.append(f"《{doc.title}》已于{_zh_date(doc.valid_until)}失效。")
     if doc.incomplete:
         warnings.append(f"《{doc.title}》来源文本不完整。")
         lines.append("注意：该文件的来源文本不完整（原文未全部收录），可能还有未收录的条款。")
     return lines, cites, reward
+
+
+def clause_ended(clause, question: str, as_of: dt.date) -> str:
+    """'执行至2023年4月30日' when the clause's own end date for the measure asked about has
+    passed at ``as_of`` (a document still in force can hold a measure that ended)."""
+    end = clause_deadline(question, clause.text)
+    return f"执行至{_zh_date(end.isoformat())}" if end is not None and end < as_of else ""
 
 
 def _payable(calcs: list[Calculation]) -> dict[str, Calculation]:
@@ -263,6 +273,39 @@ def _overlaps(calc: Calculation, span) -> bool:
     return c is None or (c.start < span[1] and span[0] < c.end)
 
 
+def answer_span(clause, question: str) -> tuple[int, int]:
+    """The clause's sentence to quote: the best match among those that state the kind of
+    answer asked (a time limit, an amount, a ratio) when the clause has one."""
+    kind = answer_type_gap(question, "")
+    # a figure of money or a share in a sentence about something else is no answer; a time
+    # limit in a clause already chosen for the question is
+    keep = states_duration if kind == "期限" else None
+    return key_span(clause, question, prefer=_LEVEL_WORDS.findall(question), keep=keep)
+
+
+def _sibling_stating_time(question, top: ScoredClause, retrieved, spans) -> ScoredClause | None:
+    """A long clause is indexed in pieces (“2.5#2”, “2.5#3”): when the chosen piece names no
+    time limit and another retrieved piece of the same clause does, that piece answers; for a
+    how-long question, so does one of the next two clauses of the same document."""
+    if states_duration(_span_text(top.clause, spans[top.clause.clause_id])):
+        return None
+    base = top.clause.clause_id.split("#")[0]
+    pieces = [sc for sc in retrieved[:8] if sc.clause.clause_id.split("#")[0] == base]
+    # "要几天 / 多久": the next clauses of the same document found for it may state the time
+    near = [sc for sc in retrieved[:3] if sc.clause.clause_id.split("#")[0] != base] if _HOW_LONG.search(question) else []
+    for sc in pieces + near:
+        c = sc.clause
+        if c.clause_id != top.clause.clause_id and c.doc_id == top.clause.doc_id:
+            span = answer_span(c, question)
+            if states_duration(_span_text(c, span)):
+                spans[c.clause_id] = span
+                return sc
+    return None
+
+
+_HOW_LONG = re.compile(r"几天|多少天|多久|多长时间|几个?工作日|多少个?工作日|几个月|几个?小时|多少小时")
+
+
 def _gap(question: str, text: str) -> str:
     """Why the quoted sentence does not answer the question ("" when it does)."""
     tier = tier_gap(question, text)
@@ -302,18 +345,24 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
     body: list[str] = []
     calcs = [c for c in calculations if c is not None]
     chosen = chosen if chosen is not None else choose(question, retrieved, parts, kb=kb)
-    spans = {sc.clause.clause_id: key_span(sc.clause, question, prefer=_LEVEL_WORDS.findall(question))
-             for _, sc in chosen}
+    spans = {sc.clause.clause_id: answer_span(sc.clause, question) for _, sc in chosen}
+    if chosen and not parts and answer_type_gap(question, "") == "期限":
+        sib = _sibling_stating_time(question, chosen[0][1], retrieved, spans)
+        if sib is not None:
+            chosen = [("", sib)] + chosen[1:]
+            retrieved = [sib] + [sc for sc in retrieved if sc.clause.clause_id != sib.clause.clause_id]
     gaps = {cid: _gap(question, _span_text(sc.clause, spans[cid]))
             for _, sc in chosen for cid in [sc.clause.clause_id]}
     answered = [(label, sc) for label, sc in chosen if not gaps[sc.clause.clause_id]]
     if chosen and not answered and not parts:
         # the best clause does not say it: a close runner-up that does is the answer
         for alt in alternatives(question, retrieved, kb=kb):
-            span = key_span(alt.clause, question, prefer=_LEVEL_WORDS.findall(question))
+            span = answer_span(alt.clause, question)
             if alt.clause.clause_id not in gaps and not _gap(question, _span_text(alt.clause, span)):
                 spans[alt.clause.clause_id] = span
                 answered = [("", alt)]
+                # the final ranking leads with the clause the answer rests on
+                retrieved = [alt] + [sc for sc in retrieved if sc.clause.clause_id != alt.clause.clause_id]
                 break
     if chosen and not answered:
         label, sc = chosen[0]
@@ -349,6 +398,10 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
         """(the verdict for one clause, its kind: amount / ineligible / expired / validity / info)."""
         doc = kb.documents[sc.clause.doc_id]
         expired = doc.validity(as_of) == EXPIRED
+        ended = "" if expired else clause_ended(sc.clause, question, as_of)
+        if ended:  # the measure's own end date has passed: said first, like an expired document
+            said, _ = _finding_in_force(sc, reward)
+            return f"该条措施{ended}，已到期失效，仅供参考：{said}", "expired"
         if asks_validity(question):  # "还有效吗": the answer is the document's own dates
             return validity_status(doc, as_of), "validity"
         c = payable.get(sc.clause.clause_id)
@@ -357,9 +410,18 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
             return (f"已失效，仅供参考：按原标准{said}", "expired") if expired else (said, "amount")
         if sc.clause.clause_id in failed:
             return not_met(failed[sc.clause.clause_id]), "ineligible"
+        if expired:
+            return (f"已失效，仅供参考：曾规定“{reward}”" if reward and reward in shown
+                    else "已失效，仅供参考：见下方原文"), "expired"
+        return _finding_in_force(sc, reward)
+
+    def _finding_in_force(sc: ScoredClause, reward: str) -> tuple[str, str]:
+        c = payable.get(sc.clause.clause_id)
+        if c is not None:
+            return c.summary or "见测算", "amount"
         if reward and reward in shown:
-            return (f"已失效，仅供参考：曾规定“{reward}”", "expired") if expired else (f"规定“{reward}”", "info")
-        return ("已失效，仅供参考：见下方原文", "expired") if expired else ("有相关规定，见下方原文", "info")
+            return f"规定“{reward}”", "info"
+        return "有相关规定，见下方原文", "info"
 
     kind = "info"
     if not items:

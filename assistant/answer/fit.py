@@ -31,9 +31,10 @@ _ASKS = {
     "具体金额": (re.compile(r"(?:多少钱|奖励?多少|补[助贴]?多少|奖多少|给多少|金额|多少万|资助多少|能拿多少|能贷多少|贷多少|补偿多少)"
                         r"(?!\s*(?:亩|平方米|平米|天|个|人|年|月|小时|家|台|套|吨|千瓦|度))"),
              re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|万美元)|[一二三四五六七八九十百千]+万元|"
-                        r"\d[\d.]*\s*[%‰][^，。；,;]{0,8}?(?:补贴|补助|奖励|资助|补偿|贴息)|"
-                        # '不超过合同金额的2.5%': a sum bounded as a share of another is worked out from it
-                        r"(?:额|价|款|费|金)的\s*\d[\d.]*\s*[%％‰]")),
+                        r"\d[\d.]*\s*[%‰][^，。；,;]{0,8}?(?:补贴|补助|奖励|资助|补偿|贴息|激励|奖补)|"
+                        # '不超过合同金额的2.5%', '合同总价（扣除暂列金额）的10%', '余额增量的2%': a sum
+                        # bounded as a share of another is worked out from it
+                        r"(?:额|价|款|费|金|量|入|值)(?:[（(][^（()）]{0,20}[)）])?的\s*\d[\d.]*\s*[%％‰]")),
     "具体比例": (re.compile(r"比例|百分之几|几成|税率|费率"), re.compile(r"\d[\d.]*\s*[%‰]|[一二三四五六七八九十]成|倍")),
     # '前几年评上的' / '后面几年' say when, they do not ask how long
     "期限": (re.compile(r"(?<![前后这近头那面去来])几年(?!前)|多少年|多久|期限|多长时间|几个月|几天|哪年|何时|什么时候"),
@@ -43,6 +44,8 @@ _ASKS = {
                       r"每[年月季周日天]|一[年月季周]一|[年月季]度|定期|当[日天]|即时|即办|立即|随到随办|实时")),
 }
 _VALIDITY = re.compile(r"有效|失效|过期|截止|到期|施行|实施.*(?:时候|日期|哪天)|什么时候.*(?:结束|开始)|"
+                       # everyday words for 'still in force' ("那份措施现在还管用吗")
+                       r"还(?:管用|算数|作数|生效|适用吗|作准)|"
                        # "这个文件现在还能用来申请吗": whether the document itself still applies
                        r"还(?:能|可以)(?:再)?(?:按|依|照)(?:照|据)?(?:这个|这份|该|原来的?)?(?:文件|政策|规定|意见|方案)")
 _NATIONAL = re.compile(r"^(?:申请|办理|请问|想问|咨询|问一下)?(?:国家|全国|中央)(?!级|标准|等级|[A“\"])|工信部|工业和信息化部|国务院|财政部|科技部|商务部|"
@@ -270,3 +273,33 @@ def compounds(question: str, terms: list[str]) -> list[str]:
             out.append(run)
         i = j
     return out
+
+
+# a measure's own end date inside a clause ('执行期限至2023年4月30日', '政策执行至2024年9月30日')
+_CLAUSE_END = re.compile(r"(?:执行期限|执行期|实施期限|有效期|执行|实施|延续|延长)(?:期限)?(?:截)?至\s*(\d{4})\s*年\s*(\d{1,2})\s*月"
+                         r"(?:\s*(\d{1,2})\s*日|底|末)?")
+
+
+def clause_deadline(question: str, text: str):
+    """The end date a clause sets for the measure asked about (None when it sets none): of
+    the clause's sentence parts that carry an end date, the one sharing most characters
+    with the question — '延续1%的失业保险费率，执行期限至…；延续工伤保险浮动费率，执行期限至…'."""
+    import calendar
+    import datetime as dt
+
+    best, best_score = None, 0
+    for part in re.split(r"[；;。]", text):
+        m = _CLAUSE_END.search(part)
+        if not m:
+            continue
+        score = len({part[i:i + 2] for i in range(len(part) - 1)} & {question[i:i + 2] for i in range(len(question) - 1)})
+        if score > best_score:
+            y, mo = int(m.group(1)), int(m.group(2))
+            if not 1 <= mo <= 12:
+                continue
+            day = int(m.group(3)) if m.group(3) else calendar.monthrange(y, mo)[1]
+            try:
+                best, best_score = dt.date(y, mo, day), score
+            except ValueError:
+                continue
+    return best

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from assistant.lexicon.data import words
 from assistant.question.terms import GENERIC, content_terms, quoted_names
-from assistant.answer.fit import absent_name, answer_type_gap, contrast_gap, asks_validity, national_subject, rare_phrase, unknown_qualifier
+from assistant.answer.fit import absent_name, clause_count, answer_type_gap, contrast_gap, asks_validity, national_subject, rare_phrase, unknown_qualifier
 from assistant.lexicon.places import CITIES, Coverage, is_place, regions_in
 
 _CHITCHAT = re.compile(
@@ -125,6 +125,11 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
     coverage = getattr(kb, "coverage", None)
     places = set(regions_in(question)) | set(scope.regions)
     terms = [t for t in content_terms(question) if t not in places and not is_place(t, coverage)]
+    # words no clause uses ('掏钱', a mis-cut '厂用电') cannot show whether the documents speak
+    # to the question; with two or more words they do use, those decide
+    known = [t for t in terms if clause_count(kb, t) > 0]
+    if len(known) >= 2:
+        terms = known
     overlap = [t for t in terms if t in top_text]
     best = max((s.dense_score for s in retrieved if s.dense_score is not None), default=0.0)
     bm25 = max((s.bm25_score for s in retrieved if s.bm25_score is not None), default=0.0)

@@ -17,6 +17,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from assistant.calculator.calculate import calculate
+from assistant.calculator.categories import per_category_total
 from assistant.calculator.bind import TEXT_FACTS, as_quantity, bind_facts, match_level, parse_text
 from index.errors import InputError
 from assistant.errors import QuoteMismatchError
@@ -89,7 +90,9 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
         _denied(rule, question or "", calc)
         _validity_note(kb, rule, calc, as_of_date)
         calcs.append(calc)
-    return _apply_stacking(rules, calcs, equal)
+    calcs = _apply_stacking(rules, calcs, equal)
+    total = per_category_total(rules, question or "", calcs)
+    return [total] + calcs if total is not None else calcs
 
 
 def calculate_clause(kb, clause_id: str, facts: dict | None, as_of=None) -> list[Calculation]:

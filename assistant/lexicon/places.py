@@ -66,6 +66,10 @@ class Coverage:
     (泉州, 泉州经济技术开发区, 嘉兴 …) to the documents' exact region values."""
 
     keys: dict[str, set[str]] = field(default_factory=dict)
+    # (region, text) of each document: a city without documents of its own is also reached by
+    # the documents of its province that name it in their text ('对江门、惠州、肇庆市…')
+    texts: list[tuple[str, str]] = field(default_factory=list, repr=False)
+    _named: dict[tuple[str, str], set[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_kb(cls, kb) -> "Coverage":
@@ -74,6 +78,7 @@ class Coverage:
             region = (doc.region or "").strip()
             if not region:
                 continue
+            cov.texts.append((region, doc.text))
             names = {region}
             stripped = region
             for p in PROVINCES:
@@ -120,9 +125,19 @@ class Coverage:
         parent = CITIES.get(mention)
         while parent:
             if parent in self.keys:
-                return set(self.keys[parent])
+                return set(self.keys[parent]) | self._naming(mention, parent)
             parent = CITIES.get(parent)
         return set()
+
+    def _naming(self, place: str, province: str) -> set[str]:
+        """Regions of the province's other places whose documents name ``place`` in their text."""
+        if len(place) < 2:
+            return set()
+        key = (place, province)
+        if key not in self._named:
+            self._named[key] = {region for region, text in self.texts
+                                if place in text and _province_of(region) == province}
+        return set(self._named[key])
 
     def primary(self, mention: str, regions: set[str] | None = None) -> set[str]:
         """Of the regions a mention resolves to, those that *are* the place named:
@@ -148,6 +163,16 @@ class Coverage:
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|〔|\]|】)")
+
+
+def _province_of(region: str) -> str:
+    """The province a document region lies in ('' when unknown): 广州 → 广东."""
+    name = region_core(region)
+    seen = set()
+    while name in CITIES and name not in seen:
+        seen.add(name)
+        name = CITIES[name]
+    return name if name in PROVINCES else ""
 
 
 def named_documents(kb, q: str, regions: set[str] | None, terms: list[str]) -> set[str]:

@@ -67,7 +67,9 @@ COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mul>万|亿)?\s*(?P<unit>台�
 # counted things a rule pays per piece of ('每辆', '每户'): the count is '<unit>数'
 MEASURE_COUNTS = ("辆", "户", "名", "艘", "架", "座")
 # '招了7个就业困难人员' counts people even when said with 个
-_PEOPLE_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:人员|员工|工人|职工|毕业生|技师|学生|人才|人)")
+# and with a relative clause between ('招了5个登记失业半年以上、持证的人'), not across a comma
+_PEOPLE_AFTER = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}?|[^，,。；;？?！!]{0,24}?的[\u4e00-\u9fff]{0,4}?)"
+                           r"(?:人员|员工|工人|职工|毕业生|技师|学生|人才|士兵|劳动者|护理员|农民工|人)")
 
 
 def extract_facts(text: str, previous: dict | None = None) -> dict:
@@ -144,7 +146,7 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         except ValueError:
             continue
         around = text[max(0, m.start() - 8):m.end() + 8]
-        key = _count_key(unit, around, text[m.end():m.end() + 6])
+        key = _count_key(unit, around, text[m.end():m.end() + 30])
         if unit == "年" and n >= 100:
             key = None
         if key:
@@ -225,9 +227,9 @@ def _count_key(unit: str, around: str, after: str) -> str | None:
     if unit == "天":
         return "现场辅导天数" if "辅导" in around else None
     if unit == "个":
-        if "等级" in after or "级" in after[:2]:
+        if "等级" in after[:6] or "级" in after[:2]:
             return "晋升等级数"
-        if "服务项目" in around or "项目" in after:
+        if "服务项目" in around or "项目" in after[:6]:
             return "服务项目数"
         return "人数" if _PEOPLE_AFTER.match(after) else None
     if unit == "年":  # '签了一年合同' / '服务期2年'; calendar years (2023年) are not durations

@@ -30,6 +30,11 @@ _INTENT = re.compile(r"(?:有什么|有哪些|有没有|能拿|可以拿|能获�
 _ANAPHORA = re.compile(r"^(?:那|那么|如果|要是|假如|换成|改成)|呢[？?]?$|这个|该政策|上面|刚才|上述")
 
 
+# a turn about the asker's own situation, or a yes/no question of its own, keeps the subject
+_OWN_CASE = re.compile(r"^(?:我|我们|我司|我家|本公司|咱们?)|也(?:能|可以|行|算|享受|适用)|"
+                       r"(?:需要|要不要|能不能|可不可以|还用|还要|算不算)|吗$")
+
+
 def _put(pattern: re.Pattern, word: str, question: str) -> str:
     """The previous question with its first ``pattern`` attribute replaced by ``word``,
     or ``word`` appended when it had none ("…奖励多少（省级）")."""
@@ -80,6 +85,8 @@ def is_followup(text: str, state: ConversationState, topic_text: str = "") -> bo
         return False
     if _ANAPHORA.search(t):
         return True
+    if _FIRST_PERSON.match(t) and _shares_topic(_topic_words(t), topic_text or state.question):
+        return True  # "我只贷8万，需要反担保吗？": the asker's own case of the topic just discussed
     # a bare attribute ("省级的？", "600万元") or a bare intent ("能拿多少？")
     core = _core(t)
     return len(core) <= 8 and bool(_LEVEL.search(core) or _GRADE.search(core) or _FIGURE.search(core)
@@ -102,6 +109,20 @@ def _from_topic(words: str, topic: str) -> bool:
         return True
     shared = sum(1 for g in grams if g in topic)
     return shared >= min(2, len(grams)) and shared * 3 >= len(grams)
+
+
+_FIRST_PERSON = re.compile(r"(?:那|那么)?(?:我|我们|我司|我家|本公司|咱们?)")
+
+
+def _shares_topic(words: str, topic: str) -> bool:
+    """Two or more two-character pieces of ``words`` occur in the topic's text."""
+    grams = {run[i:i + 2] for run in _CJK.findall(words) for i in range(len(run) - 1)} - _ASKING_GRAMS
+    return sum(1 for g in grams if g in topic) >= 2
+
+
+# pieces of how any question is asked ('有什么补贴', '需要什么条件'): they show no subject
+_ASKING_GRAMS = {"什么", "有什", "么补", "么奖", "多少", "怎么", "如何", "哪些", "补贴", "补助", "奖励", "政策",
+                 "申请", "条件", "需要", "要求", "可以", "享受", "办理", "规定"}
 
 
 def _topic_words(text: str) -> str:
@@ -128,7 +149,7 @@ def _intent(prev: str) -> str:
 
 def rewrite(text: str, state: ConversationState, place_names: list[str] | tuple = ()) -> tuple[str, str]:
     """(follow-up, state) → (standalone question, kind). kind is one of
-    level / grade / prize / figure / region / topic, joined by '+' when several."""
+    level / grade / prize / figure / region / topic / case, joined by '+' when several."""
     prev = state.question
     core = _core(text)
     kinds: list[str] = []
@@ -179,7 +200,12 @@ def rewrite(text: str, state: ConversationState, place_names: list[str] | tuple 
         core = ""
 
     rest = re.sub(r"[的了呢？?\s，,]", "", core)
-    if not kinds:
+    if not kinds and rest and _OWN_CASE.search(core):
+        # the asker's own case on the same subject ("那我们信用一直很好呢", "个体户也能享受吗"):
+        # the previous question stays, the turn is added to it
+        out = f"{prev.rstrip('？?。')}，{core.rstrip('？?')}？"
+        kinds.append("case")
+    elif not kinds:
         # a new subject with the previous intent: "那物流平台呢" → "物流平台奖励多少"
         out = f"{core}{_intent(prev)}" if rest else prev
         kinds.append("topic")

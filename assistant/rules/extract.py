@@ -28,6 +28,7 @@ from assistant.rules.patterns import (
     PER_HEAD_RE,
     PER_MEASURE_RE,
     PER_UNIT_RE,
+    category_before,
     RATE_CAP_RE,
     RATE_PLAIN_RE,
     RATE_RE,
@@ -230,9 +231,12 @@ def _segment(seg: str) -> list[dict]:
         take(m.start(), m.end())
         v, cur = read_money(m.group("m"))
         deduct = re.search(r"扣减|抵扣|减免", seg[m.end():m.end() + 12])
+        subject = read_subject(seg, m.start())
+        if category := category_before(seg, m.start()):  # one amount of several categories' list
+            subject = f"{category}（{subject}）" if subject and category not in subject else category
         spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit"),
                     up_to=bool(m.group("up") or m.group("lim")),
-                    benefit=("扣减" if deduct else benefit_word(seg, m.end()) or "补助"), subject=read_subject(seg, m.start()))
+                    benefit=("扣减" if deduct else benefit_word(seg, m.end()) or "补助"), subject=subject)
         if cap := cap_after(seg, m.end(), free):
             take(*cap[1])
             spec["cap"] = cap[0][0]

@@ -130,6 +130,19 @@ def read_subject(seg: str, pos: int, floor: int = 0) -> str:
     return subj if len(subj) <= 40 else subj[:39] + "…"
 
 
+_NOT_CATEGORY = re.compile(r"给予|奖励|补助|补贴|资助|标准|最高|不超过|每年|分别|[按的对在]$|年内|^[\d ]+$")
+
+
+def category_before(seg: str, pos: int) -> str:
+    """The named category a per-head amount is for, written right before it ('按照技师（2级）每人
+    3500元、高级技师（1级）每人5000元' → 技师（2级）/ 高级技师（1级）); '' when none is named."""
+    piece = re.split(r"[、，,；;：:。]", seg[max(0, pos - 20):pos])[-1]
+    name = re.sub(r"^(?:按照|按|对于|对)", "", re.sub(r"\s+", "", piece))
+    if not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,14}", name) or _NOT_CATEGORY.search(name):
+        return ""
+    return name
+
+
 def benefit_word(seg: str, pos: int) -> str:
     m = BENEFIT_WORD.search(seg, pos, min(len(seg), pos + 16))
     return m.group(0).replace("一次性", "") if m else ""

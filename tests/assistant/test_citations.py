@@ -124,3 +124,63 @@ def test_a_count_the_user_gave_picks_the_sentence_of_its_band(kb):
     for count, band in (("8台", "10台（套）以内"), ("30台", "11～50台（套）"), ("75台", "51～100台（套）")):
         s, e = key_span(clause, f"一次采购{count}数控一代示范产品补多少")
         assert band in doc.text[s:e], (count, doc.text[s:e])
+
+
+def test_a_time_question_quotes_the_sentence_that_states_the_time_limit():
+    from assistant.answer.compose import answer_span
+    from index.records import Clause
+
+    sentences = ["（七）优化仓储设施审批服务，推行联审联办、并联审批、帮办代办等便利举措，减少申请材料。",
+                 "对仓储设施审批全面实行网上申报，申请人资料齐全的，在4个工作日内办结审批手续。",
+                 "各县区要建立审批服务台账，加强对仓储设施审批服务工作的跟踪督办和考核评价。"]
+    text = "".join(sentences)
+    text = text + "相关部门按职责分工抓好落实，定期报送工作进展情况，确保各项便利举措落地见效。" * 3
+    assert len(text) > 200  # long enough to be quoted by sentence
+    clause = Clause(clause_id="y/7", doc_id="y", path=("七",), display_path="（七）", text=text, start=0, end=len(text))
+    s, e = answer_span(clause, "仓储设施审批服务要多久能办下来？")
+    assert text[s:e] == sentences[1]
+    # not a time question: the sentence sharing most words, as before
+    s, e = answer_span(clause, "仓储设施审批服务有哪些便利举措？")
+    assert text[s:e] == sentences[0]
+
+
+def test_a_share_of_a_named_base_states_an_amount():
+    from assistant.answer.fit import answer_type_gap
+
+    assert answer_type_gap("工程款最少要先付多少钱", "预付款不得低于合同价（扣除预留金额）的20%。") is None
+    assert answer_type_gap("能拿多少奖励资金", "按其新增贷款余额增量的1.5%给予激励。") is None
+    assert answer_type_gap("能拿多少奖励资金", "按其新增贷款规模给予适当激励。") == "具体金额"
+
+
+def test_a_how_long_question_is_answered_by_the_next_clause_of_the_document_that_states_it():
+    """The best-matching clause says nothing of time; the document's clause ranked next states
+    '3个工作日内': that clause answers, and leads, instead of a "not stated" reply."""
+    import datetime as dt
+
+    from index.records import Clause, Document
+
+    texts = ["一、规范仓储设施用地审批，统一仓储设施用地审批材料清单，推动仓储设施用地审批信息公开。",
+             "二、上述事项在3个工作日内办结。"]
+    full, clauses, pos = "", [], 0
+    for i, t in enumerate(texts, 1):
+        clauses.append(Clause(clause_id=f"inv/{i}", doc_id="inv", path=(str(i),), display_path=f"{i}、",
+                              text=t, start=pos, end=pos + len(t)))
+        full += t + "\n"
+        pos = len(full)
+    doc = Document(doc_id="inv", source_path="inv.txt", sha256="0", title="某市仓储设施审批办法", text=full, region="某市")
+
+    by_id = {c.clause_id: c for c in clauses}
+
+    class KB:
+        documents = {"inv": doc}
+
+        def __init__(self):
+            self.clauses = by_id
+
+        def clauses_of(self, doc_id):
+            return list(by_id.values())
+
+    retrieved = [ScoredClause(clause=c, score=1.0 - i / 10, rank=i + 1) for i, c in enumerate(clauses)]
+    answer = compose(KB(), "仓储设施用地审批要几天？", retrieved, dt.date(2026, 11, 21))
+    assert not answer.refused and "3个工作日内" in answer.answer
+    assert answer.citations[0].clause_id == "inv/2" and answer.retrieved[0].clause.clause_id == "inv/2"

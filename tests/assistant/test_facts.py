@@ -118,3 +118,13 @@ def test_area_is_never_read_as_money():
 ])
 def test_counts_said_as_bounds_are_kept_as_said(text, key, said):
     assert extract_facts(text)[key] == said
+
+
+def test_a_head_count_is_read_across_a_relative_clause():
+    from assistant.question.facts import extract_facts
+
+    assert extract_facts("去年招了12个在本市连续居住满一年的残疾人，能补多少？")["人数"] == 12
+    assert extract_facts("聘用了3个持证上岗的护理员")["人数"] == 3
+    assert extract_facts("接收了7个退役士兵")["人数"] == 7
+    # not across a comma, and a project stays a project
+    assert "人数" not in extract_facts("做了3个项目，参与的人很多")

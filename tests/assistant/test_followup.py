@@ -93,3 +93,19 @@ def test_figures_in_chinese_numerals_are_figures():
     state = ConversationState(question="泉州对物流公共信息平台有什么补助？")
     assert is_followup("我们平台一共投了一千二百万", state)
     assert rewrite("我们平台一共投了一千二百万", state, PLACES)[1] == "figure"
+
+
+def test_the_askers_own_case_keeps_the_subject():
+    state = ConversationState(question="宁波跨境电商海外仓建设有什么补助？")
+    topic = "对企业在境外新建或租用海外仓的，按实际投入给予补助，最高不超过100万元。"
+    # a condition of the asker's own, or a yes/no question of its own: added to the subject
+    out, kind = rewrite("那我们是租的海外仓呢？", state)
+    assert kind == "case" and out.startswith("宁波跨境电商海外仓建设有什么补助") and "租的海外仓" in out
+    out, kind = rewrite("个体户也能享受吗？", state)
+    assert kind == "case" and "海外仓" in out and "个体户" in out
+    # a bare new subject still takes the previous intent
+    out, kind = rewrite("那物流园区呢？", state)
+    assert kind == "topic" and out.startswith("物流园区")
+    # a first-person turn that speaks of the topic continues it; one that does not is new
+    assert is_followup("我们只租了200平米的海外仓，需要先备案吗？", state, topic)
+    assert not is_followup("我们公司想问问技能人才培训有什么补贴？", state, topic)

@@ -221,3 +221,22 @@ def test_the_contrast_refusal_names_both_alternatives():
 
     text = refusal_text(Scope(covered=False, reason=CONTRAST, detail="柴油|新能源"), _Empty(), dt.date(2026, 11, 21))
     assert "柴油" in text and "新能源" in text
+
+
+PER_HEAD_LIST = ("对取得职业资格证书的，按照中级工每人1000元、高级工每人2000元、"
+                 "特级高级工每人4000元的标准，给予企业培训补贴。")
+
+
+def test_each_category_of_a_per_head_list_is_its_own_rule():
+    rules = extract_rules(_clause(PER_HEAD_LIST))
+    assert [r.subject.split("（")[0] for r in rules] == ["中级工", "高级工", "特级高级工"]
+    assert [r.amount for r in rules] == [Decimal(1000), Decimal(2000), Decimal(4000)]
+
+
+def test_counts_per_category_are_summed_from_the_clause_own_names():
+    calc = _ask(PER_HEAD_LIST, "今年有3个人考了中级工、2个人考了特级高级工，能补多少？")
+    assert calc.amount_yuan == Decimal(3 * 1000 + 2 * 4000)
+    assert "合计" in calc.steps[-1]
+    # one category with its count: that category's own rule, not a sum
+    one = _ask(PER_HEAD_LIST, "有5个人考了高级工，能补多少？")
+    assert one.amount_yuan == Decimal(5 * 2000)

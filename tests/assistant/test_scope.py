@@ -143,3 +143,36 @@ def test_still_gives_is_not_a_purpose():
     corpus = "对新认定为国家级制造业单项冠军的企业,市级财政给予最高80万元奖励"
     assert unknown_qualifier("单项冠军复核通过了，市里还给奖励吗？", corpus, set()) == ""
     assert unknown_qualifier("市里给安家补贴吗？", corpus, set()) == "安家"
+
+
+def test_a_clause_own_end_date_is_read_for_the_measure_asked():
+    import datetime as dt
+
+    from assistant.answer.fit import clause_deadline
+
+    text = ("（八）延续降低物流用地租金政策，对仓储用地租金减半收取，执行期限至2022 年6 月30 日；"
+            "延续实施货车通行费九折优惠，执行至2027年12月底。")
+    assert clause_deadline("仓储用地租金还能减半吗", text) == dt.date(2022, 6, 30)
+    assert clause_deadline("货车通行费还打九折吗", text) == dt.date(2027, 12, 31)
+    assert clause_deadline("仓储用地租金还能减半吗", "对仓储用地租金减半收取。") is None
+
+
+def test_everyday_words_for_still_in_force_ask_validity():
+    from assistant.answer.fit import asks_validity
+
+    assert asks_validity("那份物流扶持措施现在还管用吗？") and asks_validity("这个办法还算数吗")
+    assert not asks_validity("物流扶持措施管用不管用，能补多少？")
+
+
+def test_a_city_without_documents_reaches_the_province_documents_that_name_it():
+    docs = {
+        "p": Document(doc_id="p", source_path="x", sha256="", title="省文件", text="全省推进仓储物流。", region="四川"),
+        "c": Document(doc_id="c", source_path="x", sha256="", title="市文件",
+                      text="转发省方案：对泸州、宜宾市的物流企业给予补助。", region="成都"),
+        "o": Document(doc_id="o", source_path="x", sha256="", title="外省文件", text="支持宜宾企业来杭投资。", region="杭州"),
+    }
+    cov = Coverage.from_kb(SimpleNamespace(documents=docs))
+    # 宜宾 has no documents: its province's, and the same province's documents naming it
+    assert cov.resolve("宜宾") == {"四川", "成都"}
+    assert cov.resolve("绵阳") == {"四川"}  # named nowhere: the province only
+    assert cov.resolve("成都") == {"成都"}  # a city with its own documents is not widened
