@@ -17,6 +17,8 @@ def register(sub, parents) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="extra files or folders to index with the corpus")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print each stage (parse, embed, write, swap) on stderr as it starts")
     p.set_defaults(handler=ingest)
 
     p = sub.add_parser("docs", parents=parents, help="list indexed documents with metadata and validity")
@@ -48,6 +50,8 @@ def ingest(args, settings) -> int:
               "nothing was indexed", file=sys.stderr)
         return 2
 
+    if args.verbose:
+        _log_stages()
     report = build_index(settings, paths=args.paths, progress=not args.no_progress and sys.stderr.isatty())
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
@@ -74,6 +78,18 @@ def ingest(args, settings) -> int:
         for w in report.warnings:
             print(f"  {w}")
     return 0 if report.ok else 1
+
+
+def _log_stages() -> None:
+    import logging
+    import time
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s.%(msecs)03d %(message)s", "%H:%M:%S"))
+    handler.converter = time.gmtime
+    log = logging.getLogger("index.ingest")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
 
 
 def docs(args, settings) -> int:
