@@ -139,6 +139,8 @@ def search(args, settings) -> int:
         return 0
     if not results:
         print("no matching clauses" + (" (check the --region/--issuer filters)" if args.region or args.issuer else ""))
+        for note in _unknown_filters(kb, args):
+            print(note)
         return 0
     for r in results:
         print(f"{r['rank']}. {r['citation']}  [{r['validity']}]")
@@ -146,6 +148,19 @@ def search(args, settings) -> int:
         print("   " + r["text"].replace("\n", "\n   "))
         print()
     return 0
+
+
+def _unknown_filters(kb, args) -> list[str]:
+    """A --region / --issuer no indexed document has, said so with the values that exist."""
+    from index.store.retrieve import allowed_documents
+
+    notes = []
+    for key, what in (("region", "region"), ("issuer", "issuer")):
+        value = (getattr(args, key) or "").strip()
+        if value and not allowed_documents(kb, **{key: value}):
+            known = sorted({getattr(d, key) for d in kb.documents.values() if getattr(d, key)})
+            notes.append(f"no indexed document has the {what} {value!r}; known: {', '.join(known) or '-'}")
+    return notes
 
 
 def citation_line(doc, clause) -> str:
