@@ -13,6 +13,7 @@ import gradio as gr
 from index.errors import PolicyAssistantError
 from assistant.web.render import (
     DOCUMENT_HEADERS,
+    UI_MAX_CHARS,
     calculation_html,
     citation_card,
     document_detail,
@@ -43,7 +44,7 @@ def search_tab(service: Service) -> Refresh:
     gr.Markdown("输入关键词或问题，按地区、发布机构和有效性筛选；每条结果可一键复制引用（文件名、文号、条款）和原文，便于电话答复时照读。")
     with gr.Row():
         query = gr.Textbox(label="检索内容", placeholder="如：工业机器人 补助、物流公共信息平台",
-                           scale=4, elem_id="pa-search-q")
+                           scale=4, elem_id="pa-search-q", max_length=UI_MAX_CHARS)
         go = gr.Button("检索", variant="primary", scale=1, elem_id="pa-search-go")
     with gr.Row():
         region = gr.Dropdown([ALL_REGIONS], value=ALL_REGIONS, label="地区", elem_id="pa-region")
@@ -123,7 +124,7 @@ def calculator_tab(service: Service) -> Refresh:
     rules_view = gr.HTML(elem_id="pa-calc-rules")
     names = gr.State([])
     with gr.Row():
-        boxes = [gr.Textbox(visible=False, elem_id=f"pa-fact-{i}") for i in range(MAX_FACTS)]
+        boxes = [gr.Textbox(visible=False, elem_id=f"pa-fact-{i}", max_length=UI_MAX_CHARS) for i in range(MAX_FACTS)]
     go = gr.Button("计算", variant="primary", elem_id="pa-calc-go")
     result = gr.HTML(elem_id="pa-calc-result")
 
