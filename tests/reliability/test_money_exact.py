@@ -9,7 +9,13 @@ from fractions import Fraction
 
 import pytest
 
-from assistant.lexicon.numbers import MONEY_DIGITS, exact_amounts, format_money, parse_quantity, plain
+from assistant.lexicon.numbers import (
+    MONEY_DIGITS,
+    exact_amounts,
+    format_money,
+    parse_quantity,
+    plain,
+)
 from index.errors import FigureTooLargeError
 
 BASE_WAN = "1234567890123456789012345678901.23"  # 33 significant digits, in 万元
