@@ -148,6 +148,13 @@ def normalize(d: Decimal) -> Decimal:
         return n.quantize(Decimal(1)) if n == n.to_integral() else n
 
 
+def in_wan(yuan: Decimal) -> Decimal:
+    """元 → 万元, exact at any size (trailing zeros dropped)."""
+    yuan = Decimal(yuan)
+    with _exact(yuan):
+        return normalize(yuan / WAN)
+
+
 def plain(d: Decimal) -> str:
     """Decimal → '40' / '2.5' (never '4E+1')."""
     text = format(normalize(d), "f")

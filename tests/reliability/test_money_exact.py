@@ -105,3 +105,13 @@ def test_cli_exact_or_one_line_too_large(kb, settings, capsys):
 def test_format_money_of_a_33_digit_amount_is_exact():
     yuan = parse_quantity(BASE_WAN + "万元").value
     assert parse_quantity(format_money(yuan)).value == yuan
+
+
+def test_amounts_in_wan_are_exact_at_any_size():
+    from assistant.records import Calculation, format_wan
+
+    yuan = parse_quantity(BASE_WAN + "万元").value
+    assert format_wan(yuan) == BASE_WAN + "万元"
+    assert format_wan(Decimal("400000")) == "40万元" and format_wan(Decimal("3000")) == "0.3万元"
+    calc = Calculation(clause_id="x", rule_id="r1", amount_yuan=yuan)
+    assert calc.amount_wan == Decimal(BASE_WAN)
