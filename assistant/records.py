@@ -62,7 +62,9 @@ class Calculation:
 
     @property
     def amount_wan(self) -> Decimal | None:
-        return None if self.amount_yuan is None else self.amount_yuan / Decimal(10000)
+        from assistant.lexicon.numbers import in_wan
+
+        return None if self.amount_yuan is None else in_wan(self.amount_yuan)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,9 +123,7 @@ class Answer:
 
 def format_wan(amount_yuan: Decimal) -> str:
     """Decimal 元 → '40万元' / '2.5万元' / '0.3万元' (exact, trailing zeros dropped)."""
-    wan = (Decimal(amount_yuan) / Decimal(10000)).normalize()
-    text = format(wan, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text}万元"
+    from assistant.lexicon.numbers import in_wan, plain
+
+    return f"{plain(in_wan(amount_yuan))}万元"  # exact at any size (the default context keeps 28 digits)
 

@@ -42,3 +42,10 @@ class InputError(PolicyAssistantError):
     """Bad user input: empty or over-long question, wrong type, unknown clause id."""
 
     zh = "输入有误。"
+
+
+class FigureTooLargeError(InputError):
+    """A figure (or a result computed from it) with more significant digits than amounts are
+    computed to: refused rather than rounded."""
+
+    zh = "金额过大：数字超出可精确计算的范围，请核对输入的数字。"

@@ -1,13 +1,24 @@
-"""The one progress bar of long index jobs (tqdm on stderr, off when not wanted).
+"""Progress of long index jobs: the one progress bar (tqdm on stderr, off when not wanted) and
+the named stages of an ingest, logged as they start so an operator (or a test that kills the
+build at a chosen moment) can see where a build is.
 
-``reporting_to(fn)`` additionally sends every bar of the calling thread to ``fn(desc, done,
-total)`` while the block runs: the web UI's progress bar for a publish follows the build.
+    progress_bar(total, desc, enabled, unit) -> tqdm
+    stage(name)        log "ingest stage: <name>" on the ``index.ingest`` logger (INFO)
+    reporting_to(fn)   while the block runs, every bar of the calling thread also calls
+                       ``fn(desc, done, total)`` (the web UI's progress bar for a publish)
+
+Stages, in order: parse (read and split the sources), embed (vectors for new text),
+write (vectors, Chroma, BM25 into the new build folder), swap (manifest, make it live, remove
+builds nobody needs). An unchanged corpus logs parse, then ``unchanged``.
 """
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 
+STAGES = ("parse", "embed", "write", "swap")
+log = logging.getLogger("index.ingest")
 _local = threading.local()
 
 
@@ -37,3 +48,7 @@ def progress_bar(total: int, desc: str, enabled: bool, unit: str = "clause"):
         bar.update = reported
         fn(desc, 0, total)
     return bar
+
+
+def stage(name: str) -> None:
+    log.info("ingest stage: %s", name)

@@ -17,9 +17,10 @@ from assistant.calculator.bind import pick_level as _pick_level
 from assistant.calculator.tiers import capped, tiered
 from assistant.records import Calculation, Citation
 from assistant.rules.model import EVENT_COUNT, EVENT_UNITS, SubsidyRule
-from assistant.lexicon.numbers import Quantity, format_money, format_quantity, format_rate, normalize
+from assistant.lexicon.numbers import Quantity, exact_money, format_money, format_quantity, format_rate, normalize
 
 
+@exact_money  # exact, or 金额过大; never rounded
 def calculate(rule: SubsidyRule, facts: dict, citation: Citation | None = None) -> Calculation:
     """Compute what one subsidy rule grants for the given facts.
 

@@ -26,12 +26,13 @@ from assistant.records import Calculation, Citation
 from assistant.rules.model import SubsidyRule
 from assistant.rules.catalog import extract_rules, rules_for, stacking_principle
 from assistant.question.facts import YEARLY
-from assistant.lexicon.numbers import cn_to_decimal, format_money, format_quantity
+from assistant.lexicon.numbers import cn_to_decimal, exact_money, format_money, format_quantity
 from assistant.lexicon.vocab import document_words, match_tier
 
 DEGREES = ("博士", "硕士", "本科")
 
 
+@exact_money  # the sums over years too: exact, or 金额过大
 def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | None = None) -> list[Calculation]:
     """A retrieved clause + the user's facts → calculations of its applicable rules.
 

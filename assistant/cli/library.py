@@ -17,6 +17,8 @@ def register(sub, parents) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="extra files or folders to index with the corpus")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print each stage (parse, embed, write, swap) on stderr as it starts")
     p.set_defaults(handler=ingest)
 
     p = sub.add_parser("docs", parents=parents, help="list indexed documents with metadata and validity")
@@ -52,6 +54,8 @@ def ingest(args, settings) -> int:
 
     # documents published from the web UI / API stay in the index
     managed = [str(managed_dir(settings))] if managed_dir(settings).is_dir() else []
+    if args.verbose:
+        _log_stages()
     report = build_index(settings, paths=[*args.paths, *managed],
                          progress=not args.no_progress and sys.stderr.isatty())
     if args.json:
@@ -79,6 +83,18 @@ def ingest(args, settings) -> int:
         for w in report.warnings:
             print(f"  {w}")
     return 0 if report.ok else 1
+
+
+def _log_stages() -> None:
+    import logging
+    import time
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s.%(msecs)03d %(message)s", "%H:%M:%S"))
+    handler.converter = time.gmtime
+    log = logging.getLogger("index.ingest")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
 
 
 def docs(args, settings) -> int:
@@ -128,6 +144,8 @@ def search(args, settings) -> int:
         return 0
     if not results:
         print("no matching clauses" + (" (check the --region/--issuer filters)" if args.region or args.issuer else ""))
+        for note in _unknown_filters(kb, args):
+            print(note)
         return 0
     for r in results:
         print(f"{r['rank']}. {r['citation']}  [{r['validity']}]")
@@ -135,6 +153,19 @@ def search(args, settings) -> int:
         print("   " + r["text"].replace("\n", "\n   "))
         print()
     return 0
+
+
+def _unknown_filters(kb, args) -> list[str]:
+    """A --region / --issuer no indexed document has, said so with the values that exist."""
+    from index.store.retrieve import allowed_documents
+
+    notes = []
+    for key, what in (("region", "region"), ("issuer", "issuer")):
+        value = (getattr(args, key) or "").strip()
+        if value and not allowed_documents(kb, **{key: value}):
+            known = sorted({getattr(d, key) for d in kb.documents.values() if getattr(d, key)})
+            notes.append(f"no indexed document has the {what} {value!r}; known: {', '.join(known) or '-'}")
+    return notes
 
 
 def citation_line(doc, clause) -> str:

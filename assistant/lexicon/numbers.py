@@ -6,12 +6,18 @@ read and written the same way. Everything is ``Decimal``; nothing is ever a floa
     parse_quantity("2亿元")   -> Quantity(Decimal("200000000"), "元")
     parse_quantity("8‰")      -> Quantity(Decimal("0.008"), "%")   (rates are fractions)
     format_money(Decimal("400000")) -> "40万元"
+    exact_amounts() / @exact_money   Decimal arithmetic that is exact or raises
+                                     FigureTooLargeError ("金额过大"), never rounds
 """
 from __future__ import annotations
 
+import functools
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal, Inexact, InvalidOperation, Overflow, localcontext
+
+from index.errors import FigureTooLargeError
 
 WAN = Decimal(10000)
 YI = Decimal(100000000)
@@ -142,6 +148,13 @@ def normalize(d: Decimal) -> Decimal:
         return n.quantize(Decimal(1)) if n == n.to_integral() else n
 
 
+def in_wan(yuan: Decimal) -> Decimal:
+    """元 → 万元, exact at any size (trailing zeros dropped)."""
+    yuan = Decimal(yuan)
+    with _exact(yuan):
+        return normalize(yuan / WAN)
+
+
 def plain(d: Decimal) -> str:
     """Decimal → '40' / '2.5' (never '4E+1')."""
     text = format(normalize(d), "f")
@@ -164,6 +177,34 @@ def format_money(amount: Decimal, currency: str = "元") -> str:
         if amount != 0 and abs(amount) >= WAN:
             return f"{plain(amount / WAN)}万{unit}"
     return f"{plain(amount)}{unit}"
+
+
+MONEY_DIGITS = 60  # significant digits of every amount the calculator computes
+
+
+@contextmanager
+def exact_amounts():
+    """Decimal arithmetic held to MONEY_DIGITS significant digits with rounding trapped: a result
+    is exact, or FigureTooLargeError says the figure is too large. (Python's default context keeps
+    28 digits and rounds silently: 30-digit 万元 × 5% came out with its last digits changed.)"""
+    with localcontext(prec=MONEY_DIGITS) as ctx:
+        ctx.traps[Inexact] = ctx.traps[Overflow] = True
+        try:
+            yield ctx
+        except (Inexact, Overflow):
+            raise FigureTooLargeError(
+                f"a figure is too large to compute exactly (amounts are kept to {MONEY_DIGITS} "
+                "significant digits); check the figures given",
+                f"金额过大：数字超出可精确计算的范围（最多{MONEY_DIGITS}位有效数字），请核对输入的数字。") from None
+
+
+def exact_money(fn):
+    """Decorator: ``fn`` computes amounts inside exact_amounts()."""
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        with exact_amounts():
+            return fn(*args, **kwargs)
+    return wrapped
 
 
 def format_rate(rate: Decimal) -> str:

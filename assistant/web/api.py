@@ -16,8 +16,9 @@ input (also a body that is not UTF-8 JSON, nests deeper than MAX_JSON_DEPTH, hol
 more than MAX_NUMBER_DIGITS digits or a lone surrogate), 404 unknown id or path, 405 wrong
 method (with ``Allow``), 413 question or body too long, 422 wrong shape or type, 500 an
 unexpected fault (logged; never text/plain), 502 LLM, 503 index not built. A request body is
-limited to MAX_BODY_BYTES (env POLICY_MAX_BODY_KB), checked on Content-Length and again on
-the bytes as they arrive, before anything is parsed. /api/ask/stream always ends with an
+limited to MAX_BODY_BYTES (env POLICY_MAX_BODY_KB; the UI's routes UI_MAX_BODY_BYTES, env
+POLICY_UI_MAX_BODY_KB), checked on Content-Length and again on the bytes as they arrive, before
+anything is parsed. /api/ask/stream always ends with an
 ``answer`` or an ``error`` event.
 With ``auth=(user, password)`` the API and docs need HTTP Basic and the UI its login.
 """
@@ -49,6 +50,10 @@ from assistant.web.service import MAX_K, STORAGE_ZH, NotFoundError, Service, Too
 # refused by validation before anything else looks at it
 _HARD_CAP = 100_000
 MAX_BODY_BYTES = max(1, int(os.environ.get("POLICY_MAX_BODY_KB", "") or 256)) * 1024
+# The UI's requests carry the whole conversation shown (answers as HTML) plus what was typed (up to
+# render.UI_MAX_CHARS per box): a higher limit, so a long chat or a pasted 100k-character question
+# gets the UI's own message ("过长") instead of Gradio's generic error toast.
+UI_MAX_BODY_BYTES = max(MAX_BODY_BYTES, int(os.environ.get("POLICY_UI_MAX_BODY_KB", "") or 8192) * 1024)
 MAX_JSON_DEPTH = 32
 MAX_NUMBER_DIGITS = 40  # a JSON number longer than this is no figure a user typed
 _LONG_NUMBER = re.compile(rb"-?\d{%d,}" % (MAX_NUMBER_DIGITS + 1))
@@ -176,10 +181,12 @@ class RequestGuard:
     /api/: a path no API route serves is a JSON 404, a wrong method a JSON 405 with ``Allow``,
     and a JSON body must pass ``check_json_body`` (400)."""
 
-    def __init__(self, app, routes, limit: int = MAX_BODY_BYTES, large: dict[str, int] | None = None):
+    def __init__(self, app, routes, limit: int = MAX_BODY_BYTES, ui_limit: int = UI_MAX_BODY_BYTES,
+                 large: dict[str, int] | None = None):
         self.app = app
         self.routes = routes  # the API app's route list, read at call time
         self.limit = limit
+        self.ui_limit = max(limit, ui_limit)
         self.large = large or {}  # path → its own body limit (document uploads, with --auth only)
 
     async def __call__(self, scope, receive, send):
@@ -209,7 +216,7 @@ class RequestGuard:
                 return await refusal(scope, receive, send)
         if scope.get("method") in ("GET", "HEAD", "OPTIONS"):  # (the UI takes no uploads: limited too)
             return await self.app(scope, receive, send)
-        limit = self.large.get(path, self.limit)
+        limit = self.large.get(path, self.limit if api else self.ui_limit)
         too_big = _error(413, f"request body over the limit of {limit // 1024} KB",
                          f"请求内容过大（上限 {limit // 1024} KB）。")
         length = dict(scope.get("headers") or []).get(b"content-length")

@@ -6,7 +6,7 @@ import gradio as gr
 
 from index.errors import PolicyAssistantError
 from assistant.calculator.form import FormField, form_fields
-from assistant.web.render import calculation_html, citation_card, esc, notice
+from assistant.web.render import UI_MAX_CHARS, calculation_html, citation_card, esc, notice
 from assistant.web.service import Service
 from assistant.web.tools import Refresh
 
@@ -57,7 +57,7 @@ def calculator_tab(service: Service) -> Refresh:
         picks = [gr.Dropdown([], visible=False, allow_custom_value=True, elem_id=f"pa-choice-{i}")
                  for i in range(MAX_CHOICES)]
     with gr.Row():
-        boxes = [gr.Textbox(visible=False, elem_id=f"pa-fact-{i}") for i in range(MAX_FACTS)]
+        boxes = [gr.Textbox(visible=False, elem_id=f"pa-fact-{i}", max_length=UI_MAX_CHARS) for i in range(MAX_FACTS)]
     go = gr.Button("计算", variant="primary", elem_id="pa-calc-go")
     result = gr.HTML(elem_id="pa-calc-result")
 

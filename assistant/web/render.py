@@ -8,6 +8,7 @@ emphasis can be smuggled in through a question or a document).
 from __future__ import annotations
 
 import html
+import re
 from typing import Any, Iterable
 
 from index.records import EXPIRED, NOT_STATED, NOT_YET, VALID
@@ -19,8 +20,20 @@ _BADGE_CLASS = {VALID: "valid", EXPIRED: "expired", NOT_YET: "notyet", NOT_STATE
 _MODE_ZH = {"default": "内置答复", "llm": "大模型", "llm-fallback": "大模型不可用，已改用内置答复"}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# what one text box takes (the browser stops there): far over any question's limit, so a pasted
+# wall of text still gets the clear "过长" message, and the request stays under the UI's body limit
+UI_MAX_CHARS = 100_000
+
+
+def shown(text: str) -> str:
+    """Text safe to send to the browser: a lone surrogate (half a UTF-16 pair, which cannot be
+    encoded and would end Gradio's event stream) becomes U+FFFD, so the user sees where it was."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def esc(text: Any) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+    return html.escape(shown("" if text is None else str(text)), quote=True)
 
 
 def lines(text: Any) -> str:

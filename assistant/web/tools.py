@@ -11,7 +11,7 @@ from typing import Callable, NamedTuple
 import gradio as gr
 
 from index.errors import PolicyAssistantError
-from assistant.web.render import notice, search_results
+from assistant.web.render import UI_MAX_CHARS, notice, search_results
 from assistant.web.service import Service
 
 ALL_REGIONS = "全部地区"
@@ -33,7 +33,7 @@ def search_tab(service: Service) -> Refresh:
     gr.Markdown("输入关键词或问题，按地区、发布机构和有效性筛选；每条结果可一键复制引用（文件名、文号、条款）和原文，便于电话答复时照读。")
     with gr.Row():
         query = gr.Textbox(label="检索内容", placeholder="如：工业机器人 补助、物流公共信息平台",
-                           scale=4, elem_id="pa-search-q")
+                           scale=4, elem_id="pa-search-q", max_length=UI_MAX_CHARS)
         go = gr.Button("检索", variant="primary", scale=1, elem_id="pa-search-go")
     with gr.Row():
         region = gr.Dropdown([ALL_REGIONS], value=ALL_REGIONS, label="地区", elem_id="pa-region")

@@ -12,7 +12,7 @@ import gradio as gr
 from index.errors import PolicyAssistantError
 from assistant.records import Answer
 from assistant.web.message import answer_message
-from assistant.web.render import citation_cards, esc, lines, mode_label, notice, user_message
+from assistant.web.render import UI_MAX_CHARS, citation_cards, esc, lines, mode_label, notice, shown, user_message
 from assistant.web.service import Service
 
 # Suggestions an owner can click; answered by the general pipeline like any question.
@@ -308,6 +308,7 @@ def chat_tab(service: Service):
     with gr.Row(elem_id="pa-input-row"):
         # one line: Enter sends (a multi-line box would take Enter as a new line)
         question = gr.Textbox(show_label=False, lines=1, max_lines=4, scale=8, elem_id="pa-question",
+                              max_length=UI_MAX_CHARS,
                               placeholder="请输入问题，按回车发送（可直接追问，如“那如果投资500万呢？”）")
         with gr.Column(scale=1, min_width=120, elem_id="pa-input-buttons"):
             send = gr.Button("发送", variant="primary", elem_id="pa-send")
@@ -324,8 +325,8 @@ def chat_tab(service: Service):
             q = service.check_question(q)
             service.as_of(day)  # a bad date is reported before anything is sent
             sid = sid or service.new_session()
-        except PolicyAssistantError as exc:
-            yield history, q, sid, notice(exc.zh, "error")
+        except PolicyAssistantError as exc:  # (the text stays in the box, a lone surrogate shown as �)
+            yield history, shown(q) if isinstance(q, str) else q, sid, notice(exc.zh, "error")
             return
         history += [{"role": "user", "content": user_message(q)}, _thinking()]
         yield history, "", sid, ""
@@ -342,7 +343,7 @@ def chat_tab(service: Service):
         except PolicyAssistantError as exc:
             # the question goes back into the box so nothing typed is lost
             history[-1] = {"role": "assistant", "content": notice(exc.zh, "error")}
-            yield history, q, sid, notice(exc.zh, "error")
+            yield history, shown(q), sid, notice(exc.zh, "error")
 
     def reset(sid):
         try:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from index.config import Settings
 from index import builds
+from index.progress import stage
 from index.builds import BM25_DIR, CLAUSES, DOCS, MANIFEST, READERS_LOCK, VECTOR_KEYS, VECTORS
 from index.ingest.sources import discover, parse_sources, target
 from index.records import index_text
@@ -62,6 +63,7 @@ def build_index(settings: Settings, paths=None, progress: bool = True, embedder=
     root = Path(settings.index_dir)
     (root / "builds").mkdir(parents=True, exist_ok=True)
     with builds.build_lock(root):
+        stage("parse")
         prev_dir = builds.current_dir(root)
         prev = builds.read_json(prev_dir / MANIFEST) if prev_dir else None
         found, bad = discover(settings.corpus_dir, paths)
@@ -71,6 +73,7 @@ def build_index(settings: Settings, paths=None, progress: bool = True, embedder=
             p: e["fingerprint"] for p, e in prev["sources"].items()
         }:
             # nothing to build, but a killed build's folder (or an old one nobody reads) still goes
+            stage("unchanged")
             builds.clean_builds(root, keep=[prev_dir, builds.previous_dir(root, prev_dir)], drop=_dropper(settings))
             report = IngestReport(status="unchanged", version=prev["version"], **prev["counts"])
             report.unchanged = sorted(e["doc_id"] for e in prev["sources"].values() if e["doc_id"])
@@ -95,9 +98,11 @@ def build_index(settings: Settings, paths=None, progress: bool = True, embedder=
         builds.write_json(build / CLAUSES, [c.to_dict() for c in clauses])
         by_id = {d.doc_id: d for d, _ in docs}
         texts = [index_text(by_id[c.doc_id], c) for c in clauses]
+        stage("embed")
         vectors, keys, embedded = vectors_for(texts, prev_dir, prev, want, settings, embedder, progress)
         import numpy as np
 
+        stage("write")
         np.save(build / VECTORS, vectors)
         builds.write_json(build / VECTOR_KEYS, keys)
         write_chroma(settings, build, version, [d for d, _ in docs], clauses, vectors)
@@ -106,6 +111,7 @@ def build_index(settings: Settings, paths=None, progress: bool = True, embedder=
         KeywordIndex.build([c.clause_id for c in clauses], texts).save(build / BM25_DIR)
         report.status, report.version = "built", version
         report.clauses, report.embedded, report.reused = len(clauses), embedded, len(clauses) - embedded
+        stage("swap")
         manifest = dict(want, version=version, collection=collection_name(version), dim=int(vectors.shape[1]),
                         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                         sources=sources, warnings=report.warnings,
