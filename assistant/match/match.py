@@ -13,7 +13,6 @@ names a document, a region or a clause: it works on any corpus.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,6 +20,7 @@ from assistant.answer.citations import key_span, make_citation, verify
 from assistant.calculator.select import calculate_for
 from assistant.errors import QuoteMismatchError
 from assistant.lexicon.places import CITIES, region_core
+from assistant.match.guard import foreign
 from assistant.match.profile import Profile
 from assistant.records import Calculation, Citation, format_wan
 from assistant.rules.catalog import rules_for
@@ -146,8 +146,13 @@ def _judge(kb, sc, query: str, facts: dict, as_of: dt.date, because: str) -> Mat
     clause = sc.clause
     doc = kb.documents[clause.doc_id]
     rules = rules_for(kb).get(clause.clause_id, [])
-    calcs = calculate_for(clause, facts, kb, as_of, question=query) if rules else []
-    calc = _best(calcs)
+    calc = _best(calculate_for(clause, facts, kb, as_of, question=query)) if rules else None
+    for _ in range(len(facts)):  # a figure placed on a base the profile did not speak of is asked for
+        wrong = foreign(calc, facts, query)
+        if not wrong:
+            break
+        facts = {k: v for k, v in facts.items() if k not in wrong}
+        calc = _best(calculate_for(clause, facts, kb, as_of, question=query))
     try:
         if calc is not None and calc.citation is not None and verify(kb, calc.citation):
             cite = calc.citation
@@ -169,8 +174,7 @@ def _judge(kb, sc, query: str, facts: dict, as_of: dt.date, because: str) -> Mat
     m.missing = list(calc.missing_facts)
     rule = next((r for r in rules if r.rule_id == calc.rule_id), None)
     if rule is not None and rule.kind in NOT_CASH:  # a deduction or a loan ceiling is not money paid
-        m.formula = [] if _guessed(calc) else list(calc.steps)
-        m.summary = "" if _guessed(calc) else m.summary
+        m.formula = [] if calc.missing_facts else list(calc.steps)
         m.potential_yuan = None
         return m
     if calc.eligible is False:
@@ -183,18 +187,6 @@ def _judge(kb, sc, query: str, facts: dict, as_of: dt.date, because: str) -> Mat
 
 
 NOT_CASH = ("tax_deduction", "tax_rate", "loan")
-_PLACED = re.compile(r"按您提供的.+?（(?P<key>[^）]+)）作为“(?P<need>[^”]+)”计算")
-_GENERIC_CHARS = set("额费用金资总年数量的其该增速率比占")
-
-
-def _guessed(calc: Calculation) -> bool:
-    """A figure the profile gave under one name was put on a need with another name that shares
-    no telling character with it (a purchase invoice read as R&D spending): not settled."""
-    for step in calc.steps:
-        m = _PLACED.search(step)
-        if m and not ((set(m.group("key")) & set(m.group("need"))) - _GENERIC_CHARS):
-            return True
-    return False
 
 
 def _grams(text: str) -> set[str]:
@@ -204,8 +196,6 @@ def _grams(text: str) -> set[str]:
 def _settled(calc: Calculation, query: str) -> bool:
     """The profile settles the amount: a condition was checked against its figures, or what
     it says names the rule's subject (most of it, in the same words)."""
-    if _guessed(calc):
-        return False
     if any(x.startswith("✓") and not x.startswith("✓ 级别") for x in calc.checks):
         return True  # a figure of the profile was checked against the rule's threshold or band
     subject = next((x[len("适用对象："):] for x in calc.checks if x.startswith("适用对象：")), "")
