@@ -13,6 +13,7 @@ names a document, a region or a clause: it works on any corpus.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from assistant.errors import QuoteMismatchError
 from assistant.lexicon.places import CITIES, region_core
 from assistant.match.guard import foreign
 from assistant.match.profile import Profile
+from assistant.match.reading import grants, names_level, names_subject
 from assistant.records import Calculation, Citation, format_wan
 from assistant.rules.catalog import rules_for
 from assistant.answer import scope as scope_mod
@@ -61,6 +63,7 @@ class Match:
     potential_yuan: Decimal | None = None  # the most the clause's rule can give (to rank what to ask)
     score: float = 0.0
     because: str = ""  # which part of the profile found it
+    ruled: bool = True  # the calculator read a rule from the clause (else a benefit without a sum)
 
     def to_dict(self) -> dict:
         return {
@@ -167,6 +170,9 @@ def _judge(kb, sc, query: str, facts: dict, as_of: dt.date, because: str) -> Mat
               citation=cite, validity=doc.validity(as_of), expired=expired, status=UNKNOWN,
               potential_yuan=_potential(rules), score=sc.score, because=because)
     if calc is None:
+        if not grants(cite.quote):
+            return None  # a target, a list of offices, a date of effect: nothing to apply for
+        m.ruled = False
         m.summary = "政策支持条款（原文未规定具体金额），请对照原文准备申报"
         return m
     m.conditions = _conditions(calc)
@@ -189,21 +195,23 @@ def _judge(kb, sc, query: str, facts: dict, as_of: dt.date, because: str) -> Mat
 NOT_CASH = ("tax_deduction", "tax_rate", "loan")
 
 
-def _grams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1) if all("\u4e00" <= ch <= "\u9fff" for ch in text[i:i + 2])}
+_CHECKED = re.compile(r"^✓ (?P<name>[^0-9：:“]+)")
+_LEVEL = "✓ 级别："
 
 
 def _settled(calc: Calculation, query: str) -> bool:
-    """The profile settles the amount: a condition was checked against its figures, or what
-    it says names the rule's subject (most of it, in the same words)."""
-    if any(x.startswith("✓") and not x.startswith("✓ 级别") for x in calc.checks):
-        return True  # a figure of the profile was checked against the rule's threshold or band
+    """The profile settles the amount when it names whom the rule is for: the named level
+    ('省级智能工厂' — not the bare '省级' of another award), or the subject in its own words
+    (one telling piece of it when a figure of the profile was checked against the rule's
+    threshold or band, most of it otherwise). A figure checked for a rule about someone else
+    (an investment against a platform's threshold) settles nothing."""
     subject = next((x[len("适用对象："):] for x in calc.checks if x.startswith("适用对象：")), "")
-    grams, asked = _grams(subject), _grams(query)
-    if not grams:
-        return False
-    shared = len(grams & asked)
-    return shared >= 4 or shared * 2 >= len(grams)
+    levels = [x[len(_LEVEL):] for x in calc.checks if x.startswith(_LEVEL)]
+    named = [names_level(name, query) for name in levels]
+    if any(n is not None for n in named):
+        return any(named)
+    checked = [m.group("name") for x in calc.checks if not x.startswith(_LEVEL) and (m := _CHECKED.match(x))]
+    return names_subject(subject, query, checked) and (bool(checked) or bool(subject))
 
 
 def match_profile(kb, profile: Profile | dict, as_of: dt.date, limit: int = 12, coverage=None) -> MatchResult:
@@ -223,12 +231,16 @@ def match_profile(kb, profile: Profile | dict, as_of: dt.date, limit: int = 12, 
         return result
     allowed = {d.doc_id for d in kb.documents.values() if d.region in regions}
     found: dict[tuple[str, int], Match] = {}
-    for query, facts in profile.asks():
+    asks = profile.asks()
+    for query, facts in asks:
         hits = [h for h in kb.search(query, k=40) if h.clause.doc_id in allowed]
         if not hits:
             continue
         top = hits[0].score or 1.0
         kept = 0
+        # who the enterprise is, beside what it did or holds, adds its closest clause and the
+        # amounts its figures settle, not every clause about its trade
+        generic = profile.is_generic_ask(query) and len(asks) > 1
         for h in hits:
             if kept >= PER_ASK or (kept and h.score < top * MIN_SHARE):
                 break
@@ -236,6 +248,8 @@ def match_profile(kb, profile: Profile | dict, as_of: dt.date, limit: int = 12, 
             if m is None:
                 continue
             if kept and m.status == UNKNOWN and h.score < top * RUNNER_UP:
+                continue
+            if kept and generic and m.status != MET:
                 continue  # a runner-up is kept when the calculator could judge it, or it is close
             kept += 1
             key = (m.clause_id, m.citation.start)  # one clause may grant several things
@@ -243,7 +257,16 @@ def match_profile(kb, profile: Profile | dict, as_of: dt.date, limit: int = 12, 
             if old is None or _rank(m) < _rank(old):
                 m.score = max(m.score, old.score if old else 0.0)
                 found[key] = m
-    ordered = sorted(found.values(), key=_rank)
+    # one clause quoted twice: a sentence without a sum adds nothing to another of the same clause
+    ruled = {m.clause_id for m in found.values() if m.ruled}
+    kept_ids: set[str] = set()
+    unique = []
+    for m in sorted(found.values(), key=_rank):
+        if not m.ruled and (m.clause_id in ruled or m.clause_id in kept_ids):
+            continue
+        kept_ids.add(m.clause_id)
+        unique.append(m)
+    ordered = unique
     result.matches = [m for m in ordered if not m.expired][:limit]
     result.expired = [m for m in ordered if m.expired][:limit]
     result.ask = settle_most(result.matches)
