@@ -9,7 +9,9 @@ Every suggestion comes from the answer itself, never from a list of canned quest
    the box instead of sending it);
 2. the other levels of a level rule the answer quotes ("如果是国家级呢？");
 3. the other rules of the cited clause, then the money rules of clauses retrieval found
-   next to it in the same region, asked by their own subject ("泉州入选…能获得多少奖励？");
+   next to it in the same region, asked by what they are for ("泉州入选…能获得多少奖励？"):
+   the rule's subject when it names who or what, else the object or activity its sentence
+   names ("人才培训活动"), never a bare condition ("每期培训人员超过100人");
 4. after an ineligible, expired or listing answer: the region's other benefits (a broad
    question, answered by 政策匹配).
 
@@ -17,6 +19,8 @@ Subjects come from the rules the documents' own sentences gave (``rules/``), uni
 calculator's fact types, so this works on any corpus.
 """
 from __future__ import annotations
+
+import re
 
 from assistant.calculator.bind import needs_of
 from assistant.rules.catalog import rules_for
@@ -37,12 +41,43 @@ def _overlaps(rule, cite) -> bool:
     return rule.doc_id == cite.doc_id and rule.start < cite.end and cite.start < rule.end
 
 
-def _subject_question(region: str, rule) -> str | None:
+_CONDITION = re.compile(r"\d|超过|达到|不低于|不少于|以上|以下|且")
+# a sentence's lead that is the policy's own verb, not what the enterprise does or is
+_LEAD_VERB = re.compile(r"^(?:\d+[、.．]\s*)?(?:积极|大力|全力|进一步)?(?:支持|鼓励|推进|推动|加快|发挥|引导|组织|开展|实施|促进|属于)?(?:企业)?")
+_OBJECT = re.compile(r"的(?P<obj>[^，,。；;的\d]{3,20}?)(?:[，,]|经|给予)")
+
+
+def _object(rule) -> str | None:
+    """What the rule is for, as a noun phrase to ask about: its subject when that names who
+    or what (not a condition like '每期培训人员超过100人'); else the thing its sentence names
+    after the condition ('…且运营较好的众创示范空间'); else the activity its sentence leads
+    with ('组织举办…等人才培训活动' → '人才培训活动'); None when the words give neither."""
     subject = (rule.subject or "").strip("，,。；; ")
-    if not subject or "…" in subject or len(subject) > MAX_SUBJECT or rule.kind not in CASH:
+    if subject and "…" not in subject and not _CONDITION.search(subject) and not _LEAD_VERB.match(subject).group():
+        return subject if len(subject) <= MAX_SUBJECT else None
+    text = rule.text or ""
+    at = text.find(subject) if subject else -1
+    m = _OBJECT.search(text, max(at, 0))
+    if m and not m.group("obj").startswith(("每", "最高", "分别", "给予", "按")):
+        return m.group("obj")
+    lead = re.split(r"[,，]", text[:text.find("对")] if "对" in text else "")
+    lead = [x for x in lead if x.strip()]
+    if lead:
+        last = re.split(r"等(?!级)", lead[-1])[-1]
+        last = last[_LEAD_VERB.match(last).end():]
+        if 3 <= len(last) <= MAX_SUBJECT and not _CONDITION.search(last) and not last.startswith(("从", "自", "在")):
+            return last
+    return None
+
+
+def _subject_question(region: str, rule) -> str | None:
+    if rule.kind not in CASH:
+        return None
+    what = _object(rule)
+    if not what:
         return None
     benefit = rule.benefit if rule.benefit in ("奖励", "补助", "补贴", "资助", "扶持") else "补助"
-    return f"{region}：{subject}，能获得多少{benefit}？"
+    return f"{region}：{what}，能获得多少{benefit}？"
 
 
 def suggestions(kb, answer, limit: int = 3) -> list[dict]:
@@ -78,6 +113,8 @@ def suggestions(kb, answer, limit: int = 3) -> list[dict]:
             if r.rule_id not in seen and not r.levels:
                 add(_subject_question(region, r))
                 seen.add(r.rule_id)
+        if sections.get("verdict_kind") in ("ineligible", "expired") and region:
+            add(f"{region}还有哪些补贴可以申请？")  # before the neighbours: this rule is not for them
         cited = {c.clause_id for c in answer.citations}
         for sc in answer.retrieved[:6]:
             cid = sc.clause.clause_id
@@ -85,8 +122,6 @@ def suggestions(kb, answer, limit: int = 3) -> list[dict]:
                 continue
             for r in table.get(cid, [])[:1]:
                 add(_subject_question(region, r))
-        if sections.get("verdict_kind") in ("ineligible", "expired") and region:
-            add(f"{region}还有哪些补贴可以申请？")
     if sections.get("verdict_kind") == "matches":
         for fact in sections.get("ask") or []:
             add(_blank(fact, name_type(fact)) + "，能拿多少？", "fill")

@@ -21,7 +21,9 @@ from assistant.answer.citations import key_span, make_citation, verify
 from assistant.calculator.select import calculate_for
 from assistant.errors import QuoteMismatchError
 from assistant.lexicon.places import CITIES, region_core
+from assistant.match.guard import foreign
 from assistant.match.profile import Profile
+from assistant.match.reading import grants, names_level, names_subject
 from assistant.records import Calculation, Citation, format_wan
 from assistant.rules.catalog import rules_for
 from assistant.answer import scope as scope_mod
@@ -61,6 +63,7 @@ class Match:
     potential_yuan: Decimal | None = None  # the most the clause's rule can give (to rank what to ask)
     score: float = 0.0
     because: str = ""  # which part of the profile found it
+    ruled: bool = True  # the calculator read a rule from the clause (else a benefit without a sum)
 
     def to_dict(self) -> dict:
         return {
@@ -146,8 +149,13 @@ def _judge(kb, sc, query: str, facts: dict, as_of: dt.date, because: str) -> Mat
     clause = sc.clause
     doc = kb.documents[clause.doc_id]
     rules = rules_for(kb).get(clause.clause_id, [])
-    calcs = calculate_for(clause, facts, kb, as_of, question=query) if rules else []
-    calc = _best(calcs)
+    calc = _best(calculate_for(clause, facts, kb, as_of, question=query)) if rules else None
+    for _ in range(len(facts)):  # a figure placed on a base the profile did not speak of is asked for
+        wrong = foreign(calc, facts, query)
+        if not wrong:
+            break
+        facts = {k: v for k, v in facts.items() if k not in wrong}
+        calc = _best(calculate_for(clause, facts, kb, as_of, question=query))
     try:
         if calc is not None and calc.citation is not None and verify(kb, calc.citation):
             cite = calc.citation
@@ -162,6 +170,9 @@ def _judge(kb, sc, query: str, facts: dict, as_of: dt.date, because: str) -> Mat
               citation=cite, validity=doc.validity(as_of), expired=expired, status=UNKNOWN,
               potential_yuan=_potential(rules), score=sc.score, because=because)
     if calc is None:
+        if not grants(cite.quote):
+            return None  # a target, a list of offices, a date of effect: nothing to apply for
+        m.ruled = False
         m.summary = "政策支持条款（原文未规定具体金额），请对照原文准备申报"
         return m
     m.conditions = _conditions(calc)
@@ -169,8 +180,7 @@ def _judge(kb, sc, query: str, facts: dict, as_of: dt.date, because: str) -> Mat
     m.missing = list(calc.missing_facts)
     rule = next((r for r in rules if r.rule_id == calc.rule_id), None)
     if rule is not None and rule.kind in NOT_CASH:  # a deduction or a loan ceiling is not money paid
-        m.formula = [] if _guessed(calc) else list(calc.steps)
-        m.summary = "" if _guessed(calc) else m.summary
+        m.formula = [] if calc.missing_facts else list(calc.steps)
         m.potential_yuan = None
         return m
     if calc.eligible is False:
@@ -183,37 +193,25 @@ def _judge(kb, sc, query: str, facts: dict, as_of: dt.date, because: str) -> Mat
 
 
 NOT_CASH = ("tax_deduction", "tax_rate", "loan")
-_PLACED = re.compile(r"按您提供的.+?（(?P<key>[^）]+)）作为“(?P<need>[^”]+)”计算")
-_GENERIC_CHARS = set("额费用金资总年数量的其该增速率比占")
 
 
-def _guessed(calc: Calculation) -> bool:
-    """A figure the profile gave under one name was put on a need with another name that shares
-    no telling character with it (a purchase invoice read as R&D spending): not settled."""
-    for step in calc.steps:
-        m = _PLACED.search(step)
-        if m and not ((set(m.group("key")) & set(m.group("need"))) - _GENERIC_CHARS):
-            return True
-    return False
-
-
-def _grams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1) if all("\u4e00" <= ch <= "\u9fff" for ch in text[i:i + 2])}
+_CHECKED = re.compile(r"^✓ (?P<name>[^0-9：:“]+)")
+_LEVEL = "✓ 级别："
 
 
 def _settled(calc: Calculation, query: str) -> bool:
-    """The profile settles the amount: a condition was checked against its figures, or what
-    it says names the rule's subject (most of it, in the same words)."""
-    if _guessed(calc):
-        return False
-    if any(x.startswith("✓") and not x.startswith("✓ 级别") for x in calc.checks):
-        return True  # a figure of the profile was checked against the rule's threshold or band
+    """The profile settles the amount when it names whom the rule is for: the named level
+    ('省级智能工厂' — not the bare '省级' of another award), or the subject in its own words
+    (one telling piece of it when a figure of the profile was checked against the rule's
+    threshold or band, most of it otherwise). A figure checked for a rule about someone else
+    (an investment against a platform's threshold) settles nothing."""
     subject = next((x[len("适用对象："):] for x in calc.checks if x.startswith("适用对象：")), "")
-    grams, asked = _grams(subject), _grams(query)
-    if not grams:
-        return False
-    shared = len(grams & asked)
-    return shared >= 4 or shared * 2 >= len(grams)
+    levels = [x[len(_LEVEL):] for x in calc.checks if x.startswith(_LEVEL)]
+    named = [names_level(name, query) for name in levels]
+    if any(n is not None for n in named):
+        return any(named)
+    checked = [m.group("name") for x in calc.checks if not x.startswith(_LEVEL) and (m := _CHECKED.match(x))]
+    return names_subject(subject, query, checked) and (bool(checked) or bool(subject))
 
 
 def match_profile(kb, profile: Profile | dict, as_of: dt.date, limit: int = 12, coverage=None) -> MatchResult:
@@ -233,12 +231,16 @@ def match_profile(kb, profile: Profile | dict, as_of: dt.date, limit: int = 12, 
         return result
     allowed = {d.doc_id for d in kb.documents.values() if d.region in regions}
     found: dict[tuple[str, int], Match] = {}
-    for query, facts in profile.asks():
+    asks = profile.asks()
+    for query, facts in asks:
         hits = [h for h in kb.search(query, k=40) if h.clause.doc_id in allowed]
         if not hits:
             continue
         top = hits[0].score or 1.0
         kept = 0
+        # who the enterprise is, beside what it did or holds, adds its closest clause and the
+        # amounts its figures settle, not every clause about its trade
+        generic = profile.is_generic_ask(query) and len(asks) > 1
         for h in hits:
             if kept >= PER_ASK or (kept and h.score < top * MIN_SHARE):
                 break
@@ -246,6 +248,8 @@ def match_profile(kb, profile: Profile | dict, as_of: dt.date, limit: int = 12, 
             if m is None:
                 continue
             if kept and m.status == UNKNOWN and h.score < top * RUNNER_UP:
+                continue
+            if kept and generic and m.status != MET:
                 continue  # a runner-up is kept when the calculator could judge it, or it is close
             kept += 1
             key = (m.clause_id, m.citation.start)  # one clause may grant several things
@@ -253,7 +257,16 @@ def match_profile(kb, profile: Profile | dict, as_of: dt.date, limit: int = 12, 
             if old is None or _rank(m) < _rank(old):
                 m.score = max(m.score, old.score if old else 0.0)
                 found[key] = m
-    ordered = sorted(found.values(), key=_rank)
+    # one clause quoted twice: a sentence without a sum adds nothing to another of the same clause
+    ruled = {m.clause_id for m in found.values() if m.ruled}
+    kept_ids: set[str] = set()
+    unique = []
+    for m in sorted(found.values(), key=_rank):
+        if not m.ruled and (m.clause_id in ruled or m.clause_id in kept_ids):
+            continue
+        kept_ids.add(m.clause_id)
+        unique.append(m)
+    ordered = unique
     result.matches = [m for m in ordered if not m.expired][:limit]
     result.expired = [m for m in ordered if m.expired][:limit]
     result.ask = settle_most(result.matches)

@@ -95,6 +95,11 @@ class Profile:
         return "，".join(x for x in [self.region, self.size, self.industry, *self.levels_held, *self.activities,
                                      self.question] if x)
 
+    def is_generic_ask(self, query: str) -> bool:
+        """The ask made of who the enterprise is alone (size, industry), not of what it did."""
+        who = "".join(x for x in [self.size, self.industry] if x)
+        return bool(who) and query in (f"{who}企业扶持奖励补助", f"{who}企业扶持")
+
     def asks(self) -> list[tuple[str, dict]]:
         """(retrieval query, the facts that go with it): one per activity, level held and the
         question; an activity's own figures stay with it (800万 for a platform is not the

@@ -410,14 +410,10 @@ def match_tab(service: Service):
 
 
 def _save_report(name: str, content: str) -> str:
-    """A report file for the download button, in a fresh temporary folder (Gradio serves files
-    from the system temp dir); its name is the one the owner sees when saving."""
-    import tempfile
-    from pathlib import Path
+    """A report file for the download button (latest few kept, removed at exit: report_files.py)."""
+    from assistant.web.report_files import REPORTS
 
-    path = Path(tempfile.mkdtemp(prefix="pa-report-")) / name
-    path.write_text(content, encoding="utf-8")
-    return str(path)
+    return REPORTS.save(name, content)
 
 
 def build_ui(service: Service) -> gr.Blocks:
@@ -425,7 +421,8 @@ def build_ui(service: Service) -> gr.Blocks:
     from assistant.web.calc_tab import calculator_tab
     from assistant.web.library_tab import library_tab
 
-    with gr.Blocks(title="政策助手", analytics_enabled=False) as demo:
+    # Gradio's copies of served files (report downloads) are aged out hourly
+    with gr.Blocks(title="政策助手", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         header = gr.HTML(header_html(service), elem_id="pa-header")
         with gr.Tabs():
             with gr.Tab("政策问答", id="chat"):

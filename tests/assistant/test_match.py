@@ -106,3 +106,17 @@ def test_a_listing_question_with_a_subject_is_not_broad(kb):
     assert is_broad("我们在潍坊开了个小作坊，有哪些奖励能拿？", corpus, cov)
     assert not is_broad("潍坊对技术改造新增设备有哪些补贴？", corpus, cov)
     assert not is_broad("技术改造新增设备补多少？", corpus, cov)
+
+
+def test_a_purchase_figure_is_never_the_base_of_an_unrelated_rule(kb, settings):
+    """Every calculation step of every match places a figure only on a base the profile's words
+    name; a rule whose base it is not asks for its own figure instead."""
+    from assistant.match.guard import placed, speaks_of
+
+    for region in sorted({d.region for d in kb.documents.values() if d.region}):
+        res = match_profile(kb, {"region": region, "activities": ["换了一批新机床，设备发票900万元"]}, settings.as_of)
+        for m in res.matches + res.expired:
+            for step in m.formula:
+                assert not ("研发" in step and "900万元" in step), (region, m.to_dict())
+            calc_steps = type("C", (), {"steps": m.formula})()
+            assert all(speaks_of(need, key, m.because) for key, need in placed(calc_steps)), m.to_dict()

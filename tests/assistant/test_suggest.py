@@ -54,3 +54,30 @@ def test_a_level_answer_offers_another_level_and_an_ineligible_one_the_region_li
 def test_a_refusal_citing_nothing_suggests_nothing(policy_assistant):
     ans = policy_assistant.ask("今天天气怎么样？")
     assert ans.refused and not ans.sections.get("suggestions")
+
+
+def test_every_rule_of_the_corpus_is_suggested_as_a_well_formed_question_that_gets_a_cited_answer(policy_assistant, kb):
+    """A rule's follow-up asks about what it is for, never about a bare condition ('每期…超过100人')."""
+    import re
+
+    from assistant.chat.suggest import _subject_question
+
+    condition = re.compile(r"\d|超过|达到|不低于|不少于|以上|以下")
+    regions = {d.doc_id: d.region for d in kb.documents.values()}
+    sessions: dict[str, str] = {}
+    asked = 0
+    for rules in rules_for(kb).values():
+        for rule in rules:
+            region = regions.get(rule.doc_id, "")
+            text = _subject_question(region, rule)
+            if text is None:
+                continue
+            what = text[len(region) + 1:text.rindex("，能获得多少")]
+            assert text.endswith("？") and text.count("？") == 1 and text.startswith(region + "："), text
+            assert what and not condition.search(what) and "…" not in what, text
+            assert not what.startswith(("且", "和", "的", "、", "及")) and not what.endswith(("且", "和", "的", "、")), text
+            sid = sessions.setdefault(region, policy_assistant.new_session())
+            follow = policy_assistant.ask(text, session_id=sid)
+            assert not follow.refused and follow.citations, (text, follow.answer)
+            asked += 1
+    assert asked >= 20  # most money rules of the shipped corpus are offered
