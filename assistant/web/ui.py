@@ -378,7 +378,7 @@ def match_tab(service: Service):
         invest = gr.Textbox(label="投资额（万元）", placeholder="如：800", elem_id="pa-m-invest")
     levels = gr.Textbox(label="已获认定/资质（一行一个）", lines=2, placeholder="如：省级工业设计中心", elem_id="pa-m-levels")
     acts = gr.Textbox(label="做了或打算做的事（一行一件，带上数字）", lines=3, elem_id="pa-m-acts",
-                      placeholder="如：投资800万元建设物流公共信息平台，已投入使用")
+                      placeholder="如：去年投入1200万元建了一条自动化产线")
     go = gr.Button("开始匹配", variant="primary", elem_id="pa-m-go")
     out = gr.HTML(elem_id="pa-m-results")
     with gr.Row():
