@@ -24,8 +24,8 @@ SHOWN = 5
 
 
 def is_broad(question: str, corpus_text: str = "", coverage=None) -> bool:
-    """A listing question with no subject of its own: '能申请哪些扶持？' is broad; '对物流公共信息
-    平台有什么补助？' names a subject (two or more of its words are the documents' words) and is
+    """A listing question with no subject of its own: '能申请哪些扶持？' is broad; '对冷链仓储中心有什么
+    补助？' names a subject (two or more of its words are the documents' words) and is
     answered by the usual pipeline."""
     from assistant.question.terms import content_terms
 
