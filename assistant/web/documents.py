@@ -351,6 +351,24 @@ class DocumentLibrary:
                 shutil.move(str(p), str(dest / p.name))
             backup.rmdir()
 
+    def _went_in(self, job: Job, filename: str, sha256: str) -> bool:
+        """Whether the live build already holds the job's change (the stop came after the swap)."""
+        from index import builds
+        from index.ingest.sources import fingerprint
+
+        live = builds.current_dir(Path(self.settings.index_dir))
+        if live is None or not (live / builds.MANIFEST).is_file():
+            return False
+        entries = builds.read_json(live / builds.MANIFEST).get("sources", {})
+        held = {p: e for p, e in entries.items() if e.get("doc_id") == job.doc_id}
+        if job.action == "remove":
+            return not held
+        new = managed_dir(self.settings) / filename
+        if not filename or not new.is_file() or hashlib.sha256(new.read_bytes()).hexdigest() != sha256:
+            return False  # the new file never got there: the published one is still the old version
+        return any(Path(p).resolve() == new.resolve() and e.get("fingerprint") == fingerprint(new)
+                   for p, e in held.items())
+
     def _recover(self) -> None:
         """Load the jobs of earlier runs; one left queued or running was cut short by a stop:
         mark it interrupted, undo its half-change to the published folder, log it."""
@@ -367,7 +385,16 @@ class DocumentLibrary:
             if job.action == "publish" and job.upload_id:
                 meta = _staging_dir(self.settings) / job.upload_id / "preview.json"
                 if meta.is_file():
-                    details["filename"] = json.loads(meta.read_text(encoding="utf-8")).get("filename", "")
+                    preview = json.loads(meta.read_text(encoding="utf-8"))
+                    details = {"filename": preview.get("filename", ""), "sha256": preview.get("sha256", "")}
+            if self._went_in(job, details.get("filename", ""), details.get("sha256", "")):  # stopped after the swap
+                shutil.rmtree(folder / job.job_id, ignore_errors=True)
+                job.state, job.phase, job.ended = "done", "完成", time.time()
+                job.message_zh = ("已发布（服务在记录完成前重启，新索引已生效）。" if job.action == "publish"
+                                  else "已删除（服务在记录完成前重启，新索引已生效）。")
+                self._save(job, force=True)
+                self._log(job.action, job.user, doc_id=job.doc_id, job_id=job.job_id, recovered=True)
+                continue
             self._roll_back(job, details)
             what = "发布" if job.action == "publish" else "删除"
             job.state, job.phase, job.ended = "interrupted", "已中断", time.time()

@@ -88,6 +88,7 @@ def _manage(service: Service, library, listing, outputs, pick, changed):
         with gr.Row():
             publish = gr.Button("发布", variant="primary", interactive=False, elem_id="pa-doc-publish")
             remove = gr.Button("删除“打开文件”中所选的文件", variant="stop", elem_id="pa-doc-remove")
+        origin = gr.HTML(elem_id="pa-doc-origin")
         progress = gr.HTML(elem_id="pa-doc-progress")
         gr.Markdown("**变更记录**（最近 20 条）")
         log = gr.HTML(elem_id="pa-doc-log")
@@ -129,6 +130,16 @@ def _manage(service: Service, library, listing, outputs, pick, changed):
             return
         yield from follow(job)
 
+    def on_pick(doc_id):
+        if not doc_id:
+            return "", gr.update(interactive=True)
+        kind, where, why = library.origin(doc_id)
+        if kind == "corpus":
+            return notice(why, "info"), gr.update(interactive=False)
+        note = f"这是在网页上发布的文件（{where}），可以删除。" if kind == "managed" else ""
+        return (notice(note, "info") if note else ""), gr.update(interactive=kind == "managed")
+
+    pick.change(on_pick, inputs=[pick], outputs=[origin, remove])
     upload.upload(on_upload, inputs=[upload], outputs=[preview, upload_id, publish, progress])
     upload.clear(lambda: ("", "", gr.update(interactive=False), ""), outputs=[preview, upload_id, publish, progress])
     io = [progress, publish, *outputs, log, changed]

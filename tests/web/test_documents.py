@@ -85,3 +85,35 @@ def test_unpublished_uploads_are_swept_after_the_keep_limit_and_the_preview_says
         lib.sweep_uploads()
     monkeypatch.setenv("POLICY_UPLOAD_KEEP_HOURS", "72")
     assert "3 天" in lib.preview("仓储三.txt", DOC.encode(), "editor")["keep_note"]
+
+
+def test_a_replacement_cut_short_by_a_stop_is_rolled_back_and_reported_interrupted(tmp_path):
+    import json
+
+    from assistant.web.documents import DocumentLibrary, Job, _jobs_dir, _staging_dir, managed_dir
+
+    settings = _Service(tmp_path).settings
+    # the state a stop leaves: the old version moved to the job's backup, the new one copied in,
+    # the job file saying running
+    staged = _staging_dir(settings) / "abc123"
+    staged.mkdir(parents=True)
+    (staged / "仓储.txt").write_text(DOC + "三、新增条款。\n", encoding="utf-8")
+    (staged / "preview.json").write_text(json.dumps({"filename": "仓储.txt", "sha256": "x", "doc_id": "仓储"}),
+                                         encoding="utf-8")
+    managed_dir(settings).mkdir(parents=True)
+    (managed_dir(settings) / "仓储.txt").write_text(DOC + "三、新增条款。\n", encoding="utf-8")
+    job = Job("job1", "publish", "仓储", "editor", state="running", phase="向量化新条款", upload_id="abc123")
+    (_jobs_dir(settings) / "job1").mkdir(parents=True)
+    (_jobs_dir(settings) / "job1" / "仓储.md").write_text(DOC, encoding="utf-8")  # the old version
+    (_jobs_dir(settings) / "job1.json").write_text(json.dumps(job.__dict__), encoding="utf-8")
+
+    lib = DocumentLibrary(_Service(tmp_path), enabled=False)  # a restart, with or without a login
+    got = lib.job("job1")
+    assert got.state == "interrupted" and "重新发布" in got.message_zh
+    assert sorted(p.name for p in managed_dir(settings).iterdir()) == ["仓储.md"]  # the old version back
+    assert (managed_dir(settings) / "仓储.md").read_text(encoding="utf-8") == DOC
+    assert json.loads((_jobs_dir(settings) / "job1.json").read_text(encoding="utf-8"))["state"] == "interrupted"
+    assert (staged / "仓储.txt").is_file()  # the upload is kept for the retry
+    assert read_changes(settings)[0]["action"] == "publish_interrupted"
+    assert DocumentLibrary(_Service(tmp_path), enabled=False).job("job1").state == "interrupted"  # once only
+    assert [e["action"] for e in read_changes(settings)].count("publish_interrupted") == 1
