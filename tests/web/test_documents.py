@@ -90,7 +90,13 @@ def test_unpublished_uploads_are_swept_after_the_keep_limit_and_the_preview_says
 def test_a_replacement_cut_short_by_a_stop_is_rolled_back_and_reported_interrupted(tmp_path):
     import json
 
-    from assistant.web.documents import DocumentLibrary, Job, _jobs_dir, _staging_dir, managed_dir
+    from assistant.web.documents import (
+        DocumentLibrary,
+        Job,
+        _jobs_dir,
+        _staging_dir,
+        managed_dir,
+    )
 
     settings = _Service(tmp_path).settings
     # the state a stop leaves: the old version moved to the job's backup, the new one copied in,

@@ -41,9 +41,9 @@ def start(data: Path, corpus: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "POLICY_WEB_AUTH": ":".join(AUTH), "POLICY_CORPUS_DIR": str(corpus),
            "POLICY_AS_OF": "2026-11-21", "POLICY_LLM_BASE_URL": "", "POLICY_LLM_MODEL": "",
            "POLICY_CHROMA_URL": "", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    log = open(data / f"server-{port}.log", "w")
-    return subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port),
-                             "--data-dir", str(data)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with open(data / f"server-{port}.log", "w") as log:  # the child keeps its own copy of the handle
+        return subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port),
+                                 "--data-dir", str(data)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def ready(url: str, proc: subprocess.Popen) -> None:
