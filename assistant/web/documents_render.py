@@ -32,7 +32,8 @@ LIBRARY_CSS = """<style>
 </style>"""
 
 _ACTIONS = {"upload": "上传预览", "publish": "发布", "remove": "删除", "publish_failed": "发布失败",
-            "remove_failed": "删除失败"}
+            "remove_failed": "删除失败", "publish_interrupted": "发布中断（服务重启）",
+            "remove_interrupted": "删除中断（服务重启）", "uploads_expired": "清除过期上传"}
 
 
 def _dates(d: dict) -> str:
@@ -78,7 +79,8 @@ def preview_html(p: dict) -> str:
                          f'<span class="pa-clause-text">{esc(c["text"])}{"…" if c["chars"] > len(c["text"]) else ""}'
                          f'</span></div>' for c in items)
         tree.append(f'<details class="pa-node" open><summary>{esc(head)}（{len(items)}）</summary>{leaves}</details>')
-    verdict = (notice("解析结果如上，确认无误后点击“发布”。", "info") if p.get("publishable")
+    keep = p.get("keep_note", "")
+    verdict = (notice(f"解析结果如上，确认无误后点击“发布”。{keep}", "info") if p.get("publishable")
                else notice("该文件不能发布（见上方提示）。", "error"))
     return (f'<div class="pa-preview"><div class="pa-doc-head"><h3>{esc(p["title"])}</h3>'
             f'{badge(p.get("validity", ""))}</div><dl class="pa-preview-meta">{dl}</dl>{warns}'
@@ -90,11 +92,16 @@ def progress_html(job: dict) -> str:
     what = "发布" if job.get("action") == "publish" else "删除"
     detail = f'（{job["done"]}/{job["total"]}）' if job.get("total") and job.get("state") == "running" else ""
     label = job.get("message_zh") or f'{what}中：{job.get("phase", "")}{detail}'
-    kind = {"done": "info", "failed": "error"}.get(job.get("state", ""), "")
+    kind = {"done": "info", "failed": "error", "interrupted": "error"}.get(job.get("state", ""), "")
     bar = (f'<div class="pa-progress" role="progressbar" aria-valuenow="{pct}" aria-valuemin="0" '
            f'aria-valuemax="100"><div style="width:{pct}%"></div></div>')
     text = notice(label, kind) if kind else f'<div class="pa-progress-label">{esc(label)} {pct}%</div>'
     return f'<div class="pa-job" data-state="{esc(job.get("state", ""))}">{bar}{text}</div>'
+
+
+def _uploads(e: dict) -> str:
+    ids = e.get("upload_ids") or []
+    return f"{len(ids)} 个未发布的上传（超过 {e.get('keep_hours', '')} 小时）" if ids else ""
 
 
 def changes_html(entries: list[dict]) -> str:
@@ -103,6 +110,6 @@ def changes_html(entries: list[dict]) -> str:
     rows = "".join(
         f'<tr><td>{esc(e.get("time", ""))}</td><td>{esc(e.get("user") or "—")}</td>'
         f'<td>{esc(_ACTIONS.get(e.get("action", ""), e.get("action", "")))}</td>'
-        f'<td>{esc(e.get("title") or e.get("doc_id", ""))}</td></tr>' for e in entries)
+        f'<td>{esc(e.get("title") or e.get("doc_id") or _uploads(e))}</td></tr>' for e in entries)
     return ('<table class="pa-log"><thead><tr><th>时间（UTC）</th><th>操作人</th><th>操作</th><th>文件</th>'
             f'</tr></thead><tbody>{rows}</tbody></table>')

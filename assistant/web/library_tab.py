@@ -26,7 +26,8 @@ def _user(request: gr.Request | None) -> str:
     return (getattr(request, "username", None) or "") if request is not None else ""
 
 
-def library_tab(service: Service) -> Refresh:
+def library_tab(service: Service, changed: gr.State | None = None) -> Refresh:
+    """``changed`` is set to the job id when a publish or removal ends (``page_sync`` listens)."""
     gr.HTML(LIBRARY_CSS, padding=False)
     gr.Markdown("已收录的政策文件。点击表格中的一行（或在“打开文件”中选择）查看该文件的条款结构；手机上文件以卡片列出。有效性按页首所示日期判断。")
     table = gr.Dataframe(headers=DOCUMENT_HEADERS, interactive=False, wrap=True, elem_id="pa-docs",
@@ -71,11 +72,11 @@ def library_tab(service: Service) -> Refresh:
         gr.HTML(notice("上传、发布和删除文件需要登录：请用 --auth（或环境变量 POLICY_WEB_AUTH）启动服务。", "info"),
                 elem_id="pa-doc-manage-off")
         return Refresh(listing, outputs)
-    log = _manage(service, library, listing, outputs, pick)
+    log = _manage(service, library, listing, outputs, pick, changed if changed is not None else gr.State(""))
     return Refresh(lambda: (*listing(), changes_html(library.changes(20))), [*outputs, log])
 
 
-def _manage(service: Service, library, listing, outputs, pick):
+def _manage(service: Service, library, listing, outputs, pick, changed):
     """The upload / publish / remove controls; returns the change-log component."""
     with gr.Accordion("管理文件：上传、预览、发布、删除", open=True, elem_id="pa-doc-manage"):
         gr.Markdown("上传后先查看解析结果（标题、文号、发布机构、地区、有效期、条款结构和提示），确认无误再发布。"
@@ -87,6 +88,7 @@ def _manage(service: Service, library, listing, outputs, pick):
         with gr.Row():
             publish = gr.Button("发布", variant="primary", interactive=False, elem_id="pa-doc-publish")
             remove = gr.Button("删除“打开文件”中所选的文件", variant="stop", elem_id="pa-doc-remove")
+        origin = gr.HTML(elem_id="pa-doc-origin")
         progress = gr.HTML(elem_id="pa-doc-progress")
         gr.Markdown("**变更记录**（最近 20 条）")
         log = gr.HTML(elem_id="pa-doc-log")
@@ -104,33 +106,43 @@ def _manage(service: Service, library, listing, outputs, pick):
         """Yield the progress bar until the job ends, then the refreshed lists and log."""
         keep = [gr.update()] * len(outputs)
         while job.state not in ("done", "failed"):
-            yield progress_html(job.to_dict()), gr.update(interactive=False), *keep, gr.update()
+            yield progress_html(job.to_dict()), gr.update(interactive=False), *keep, gr.update(), gr.update()
             time.sleep(POLL_SECONDS)
         yield (progress_html(job.to_dict()), gr.update(interactive=False), *listing(),
-               changes_html(library.changes(20)))
+               changes_html(library.changes(20)), f"{job.job_id}:{job.state}")
 
     def on_publish(uid, request: gr.Request):
         try:
             job = library.publish(uid, _user(request))
         except PolicyAssistantError as exc:
-            yield _error_html(exc), gr.update(), *[gr.update()] * len(outputs), gr.update()
+            yield _error_html(exc), gr.update(), *[gr.update()] * len(outputs), gr.update(), gr.update()
             return
         yield from follow(job)
 
     def on_remove(doc_id, request: gr.Request):
         if not doc_id:
-            yield notice("请先在“打开文件”中选择要删除的文件。", "error"), gr.update(), *[gr.update()] * len(outputs), gr.update()
+            yield notice("请先在“打开文件”中选择要删除的文件。", "error"), gr.update(), *[gr.update()] * len(outputs), gr.update(), gr.update()
             return
         try:
             job = library.remove(doc_id, _user(request))
         except PolicyAssistantError as exc:
-            yield _error_html(exc), gr.update(), *[gr.update()] * len(outputs), gr.update()
+            yield _error_html(exc), gr.update(), *[gr.update()] * len(outputs), gr.update(), gr.update()
             return
         yield from follow(job)
 
+    def on_pick(doc_id):
+        if not doc_id:
+            return "", gr.update(interactive=True)
+        kind, where, why = library.origin(doc_id)
+        if kind == "corpus":
+            return notice(why, "info"), gr.update(interactive=False)
+        note = f"这是在网页上发布的文件（{where}），可以删除。" if kind == "managed" else ""
+        return (notice(note, "info") if note else ""), gr.update(interactive=kind == "managed")
+
+    pick.change(on_pick, inputs=[pick], outputs=[origin, remove])
     upload.upload(on_upload, inputs=[upload], outputs=[preview, upload_id, publish, progress])
     upload.clear(lambda: ("", "", gr.update(interactive=False), ""), outputs=[preview, upload_id, publish, progress])
-    io = [progress, publish, *outputs, log]
+    io = [progress, publish, *outputs, log, changed]
     publish.click(on_publish, inputs=[upload_id], outputs=io)
     remove.click(on_remove, inputs=[pick], outputs=io,
                  js="(d) => (d && confirm('确定删除该文件？删除后将不能检索和引用。')) ? d : null")

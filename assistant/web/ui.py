@@ -420,11 +420,12 @@ def build_ui(service: Service) -> gr.Blocks:
     from assistant.web import tools as web_tools
     from assistant.web.calc_tab import calculator_tab
     from assistant.web.library_tab import library_tab
+    from assistant.web.page_sync import keep_in_step
 
     # Gradio's copies of served files (report downloads) are aged out hourly
     with gr.Blocks(title="政策助手", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         header = gr.HTML(header_html(service), elem_id="pa-header")
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab("政策问答", id="chat"):
                 restore = chat_tab(service)
             with gr.Tab("政策匹配", id="match"):
@@ -434,12 +435,10 @@ def build_ui(service: Service) -> gr.Blocks:
             with gr.Tab("补贴计算器", id="calc"):
                 calc = calculator_tab(service)
             with gr.Tab("文件库", id="library"):
-                library = library_tab(service)
-        # choices are filled on page load, so an index built after start-up shows on refresh
-        demo.load(lambda: header_html(service), outputs=[header])
+                library = library_tab(service, changed=(doc_changed := gr.State("")))
         demo.load(restore[0], inputs=restore[1], outputs=restore[2])
-        for refresh in (search, calc, library):
-            demo.load(refresh.fn, outputs=refresh.outputs)
+        # header and choices: filled on load, again on a tab switch or a 文件库 change if the index moved
+        keep_in_step(demo, service, header, lambda: header_html(service), [search, calc, library], tabs, doc_changed)
     # several owners / operators at once (Gradio's default is one run per event at a time)
     demo.queue(default_concurrency_limit=4)
     return demo

@@ -1,8 +1,11 @@
 """Documents managed in the 文件库 tab of a real Chromium, on a server started with a login: upload
-→ parse preview → publish with a progress bar → a question answered from the new document cites
-it → remove; the change log names the user. The server works on a copy of the session index."""
+→ parse preview → publish with a progress bar → the header's count and the other tabs' region and
+clause choices follow without a reload (on a second open page: at its next tab switch) → a question
+answered from the new document cites it → remove; the change log names the user. The server works
+on a copy of the session index."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -34,6 +37,38 @@ def editor_url(settings, kb, tmp_path_factory):
         yield url
 
 
+def login(browser, url):
+    page = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN").new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url + "/")
+    page.locator("input[type=password]").wait_for()
+    page.locator("input[type=text]").first.fill(AUTH[0])
+    page.locator("input[type=password]").fill(AUTH[1])
+    page.keyboard.press("Enter")
+    page.locator("#pa-question textarea").wait_for()
+    return page
+
+
+def header_count(page) -> int:
+    found = re.search(r"已载入 (\d+) 份文件", page.locator("#pa-header").inner_text())
+    return int(found.group(1)) if found else -1
+
+
+def wait_count(page, n: int) -> None:
+    page.wait_for_function(
+        "n => /已载入 (\\d+) 份文件/.test(document.querySelector('#pa-header').innerText)"
+        " && +document.querySelector('#pa-header').innerText.match(/已载入 (\\d+) 份文件/)[1] === n", arg=n)
+
+
+def options(page, box: str) -> str:
+    """The choices of a dropdown, as its list shows them."""
+    page.locator(f"{box} input").click(timeout=30_000)
+    page.get_by_role("option").first.wait_for(timeout=30_000)
+    text = " | ".join(page.get_by_role("option").all_inner_texts())
+    page.keyboard.press("Escape")
+    return text
+
+
 def test_upload_preview_publish_ask_remove(editor_url):
     from playwright.sync_api import sync_playwright
 
@@ -42,18 +77,21 @@ def test_upload_preview_publish_ask_remove(editor_url):
         browser = p.chromium.launch(executable_path=str(CHROMIUM),
                                     args=["--no-sandbox", "--headless", "--disable-gpu",
                                           "--disable-background-networking"])
-        page = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN").new_page()
-        page.set_default_timeout(TIMEOUT)
-        page.goto(editor_url + "/")
-        page.locator("input[type=password]").wait_for()
-        page.locator("input[type=text]").first.fill(AUTH[0])
-        page.locator("input[type=password]").fill(AUTH[1])
-        page.keyboard.press("Enter")
-        page.locator("#pa-question textarea").wait_for()
+        page = login(browser, editor_url)
+        other = login(browser, editor_url)  # a second operator's page, open before the publish
+        docs = header_count(page)
+        assert docs > 0 and header_count(other) == docs
+        page.get_by_role("tab", name="条款检索").click()
+        assert "芜湖" not in options(page, "#pa-region")
 
         page.get_by_role("tab", name="文件库").click()
         page.locator("#pa-docs [data-testid=cell-0-0]").wait_for()
         before = page.locator("#pa-docs [data-testid$='-0'][role=gridcell]").count()
+        page.locator("#pa-docs [data-testid=cell-0-0]").click()  # a shipped document: says why and how
+        page.locator("#pa-doc-origin").get_by_text("不能在网页上删除").wait_for()
+        assert "corpus 文件夹" in page.locator("#pa-doc-origin").inner_text()
+        assert page.locator("#pa-doc-remove").is_disabled()
+        page.screenshot(path=str(SHOTS / "documents-0-shipped.png"), full_page=True)
         page.locator("#pa-doc-upload input[type=file]").set_input_files(str(DOC))
         preview = page.locator("#pa-doc-preview .pa-preview")
         preview.wait_for()
@@ -74,7 +112,17 @@ def test_upload_preview_publish_ask_remove(editor_url):
         assert "已发布" in job.inner_text()
         assert states and set(states) <= {"queued", "running"}, states  # the bar showed the job running
         page.locator(f"#pa-docs [data-testid=cell-{before}-0]").wait_for()
+        wait_count(page, docs + 1)  # the header, without a reload
         page.screenshot(path=str(SHOTS / "documents-2-published.png"), full_page=True)
+        page.get_by_role("tab", name="条款检索").click()
+        assert "芜湖" in options(page, "#pa-region")
+        page.get_by_role("tab", name="补贴计算器").click()
+        assert "芜湖｜" in options(page, "#pa-calc-clause")
+
+        assert header_count(other) == docs  # the other page learns of it at its next tab switch
+        other.get_by_role("tab", name="条款检索").click()
+        wait_count(other, docs + 1)
+        assert "芜湖" in options(other, "#pa-region")
 
         page.get_by_role("tab", name="政策问答").click()
         page.locator("#pa-question textarea").fill("芜湖新建智能立体仓库，设备投资800万元，能补多少？")
@@ -89,12 +137,17 @@ def test_upload_preview_publish_ask_remove(editor_url):
         box.click()
         box.fill("芜湖")
         page.get_by_role("option", name="芜湖市人民政府办公室关于支持智能仓储物流发展的若干措施").click()
+        page.locator("#pa-doc-origin").get_by_text("可以删除").wait_for()
+        assert page.locator("#pa-doc-remove").is_enabled()
         page.once("dialog", lambda d: d.accept())
         page.locator("#pa-doc-remove").click()
         page.locator("#pa-doc-progress").get_by_text("已删除").wait_for()
         assert page.locator("#pa-doc-progress .pa-job").get_attribute("data-state") == "done"
         page.locator(f"#pa-docs [data-testid=cell-{before}-0]").wait_for(state="detached")
+        wait_count(page, docs)
         log = page.locator("#pa-doc-log").inner_text()
         assert "删除" in log and "发布" in log and "editor" in log
         page.screenshot(path=str(SHOTS / "documents-4-removed.png"), full_page=True)
+        page.get_by_role("tab", name="条款检索").click()
+        assert "芜湖" not in options(page, "#pa-region")
         browser.close()

@@ -30,3 +30,96 @@ def test_the_change_log_is_listed_newest_first_and_a_damaged_line_is_skipped(tmp
     assert out[0].split()[1:3] == ["clerk", "remove"] and "某市关于支持仓储发展的若干措施" in out[1]
     assert main(["doc-log", "--data-dir", str(tmp_path / "empty")]) == 0
     assert "no document changes" in capsys.readouterr().out
+
+
+class _Service:
+    """Enough of ``Service`` for the library's own bookkeeping (no index open)."""
+
+    def __init__(self, data_dir):
+        import datetime as dt
+
+        self.settings = type("S", (), {"data_dir": data_dir, "index_dir": data_dir / "index"})()
+        self._day = dt.date(2026, 11, 21)
+
+    def as_of(self):
+        return self._day
+
+    @property
+    def kb(self):
+        from index.errors import IndexNotBuiltError
+
+        raise IndexNotBuiltError("no index")
+
+
+DOC = "某市关于支持仓储发展的若干措施\n\n一、对新建仓库的，给予10万元补助。\n\n二、对新认定的示范企业，给予5万元奖励。\n"
+
+
+def test_unpublished_uploads_are_swept_after_the_keep_limit_and_the_preview_says_so(tmp_path, monkeypatch):
+    import os
+    import time
+
+    import pytest
+
+    from assistant.web.documents import DocumentLibrary, _staging_dir
+    from index.errors import ConfigError, InputError
+
+    monkeypatch.setenv("POLICY_UPLOAD_KEEP_HOURS", "2")
+    lib = DocumentLibrary(_Service(tmp_path), enabled=True)
+    old = lib.preview("仓储.txt", DOC.encode(), "editor")
+    assert old["publishable"] and "2 小时" in old["keep_note"] and old["keep_hours"] == 2
+    new = lib.preview("仓储二.txt", DOC.encode(), "editor")
+    three_hours_ago = time.time() - 3 * 3600
+    os.utime(_staging_dir(lib.settings) / old["upload_id"], (three_hours_ago, three_hours_ago))
+
+    DocumentLibrary(_Service(tmp_path), enabled=True)  # a restart sweeps
+    left = {p.name for p in _staging_dir(lib.settings).iterdir()}
+    assert left == {new["upload_id"]}
+    with pytest.raises(InputError) as err:
+        lib.publish(old["upload_id"], "editor")
+    assert "重新上传" in err.value.zh
+    expired = [e for e in read_changes(lib.settings) if e["action"] == "uploads_expired"]
+    assert expired and expired[0]["upload_ids"] == [old["upload_id"]]
+
+    monkeypatch.setenv("POLICY_UPLOAD_KEEP_HOURS", "0")
+    with pytest.raises(ConfigError):
+        lib.sweep_uploads()
+    monkeypatch.setenv("POLICY_UPLOAD_KEEP_HOURS", "72")
+    assert "3 天" in lib.preview("仓储三.txt", DOC.encode(), "editor")["keep_note"]
+
+
+def test_a_replacement_cut_short_by_a_stop_is_rolled_back_and_reported_interrupted(tmp_path):
+    import json
+
+    from assistant.web.documents import (
+        DocumentLibrary,
+        Job,
+        _jobs_dir,
+        _staging_dir,
+        managed_dir,
+    )
+
+    settings = _Service(tmp_path).settings
+    # the state a stop leaves: the old version moved to the job's backup, the new one copied in,
+    # the job file saying running
+    staged = _staging_dir(settings) / "abc123"
+    staged.mkdir(parents=True)
+    (staged / "仓储.txt").write_text(DOC + "三、新增条款。\n", encoding="utf-8")
+    (staged / "preview.json").write_text(json.dumps({"filename": "仓储.txt", "sha256": "x", "doc_id": "仓储"}),
+                                         encoding="utf-8")
+    managed_dir(settings).mkdir(parents=True)
+    (managed_dir(settings) / "仓储.txt").write_text(DOC + "三、新增条款。\n", encoding="utf-8")
+    job = Job("job1", "publish", "仓储", "editor", state="running", phase="向量化新条款", upload_id="abc123")
+    (_jobs_dir(settings) / "job1").mkdir(parents=True)
+    (_jobs_dir(settings) / "job1" / "仓储.md").write_text(DOC, encoding="utf-8")  # the old version
+    (_jobs_dir(settings) / "job1.json").write_text(json.dumps(job.__dict__), encoding="utf-8")
+
+    lib = DocumentLibrary(_Service(tmp_path), enabled=False)  # a restart, with or without a login
+    got = lib.job("job1")
+    assert got.state == "interrupted" and "重新发布" in got.message_zh
+    assert sorted(p.name for p in managed_dir(settings).iterdir()) == ["仓储.md"]  # the old version back
+    assert (managed_dir(settings) / "仓储.md").read_text(encoding="utf-8") == DOC
+    assert json.loads((_jobs_dir(settings) / "job1.json").read_text(encoding="utf-8"))["state"] == "interrupted"
+    assert (staged / "仓储.txt").is_file()  # the upload is kept for the retry
+    assert read_changes(settings)[0]["action"] == "publish_interrupted"
+    assert DocumentLibrary(_Service(tmp_path), enabled=False).job("job1").state == "interrupted"  # once only
+    assert [e["action"] for e in read_changes(settings)].count("publish_interrupted") == 1

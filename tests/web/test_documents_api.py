@@ -172,6 +172,7 @@ def test_publish_while_answering_then_cited_then_removed(client):
     shipped = client.get("/api/documents").json()["documents"][0]["doc_id"]
     r = client.delete(f"/api/documents/{shipped}")
     assert r.status_code == 400 and "不能在网页上删除" in r.json()["message_zh"]
+    assert "corpus 文件夹" in r.json()["message_zh"] and "policy-assistant ingest" in r.json()["message_zh"]
 
     log = client.get("/api/document-log").json()["changes"]
     actions = [(e["action"], e["doc_id"], e["user"]) for e in log[:3]]
@@ -195,3 +196,70 @@ def test_a_plain_ingest_keeps_published_documents(client, own_settings, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["status"] == "unchanged" and "wuhu-second" in report["unchanged"]
     assert wait_job(client, client.delete("/api/documents/wuhu-second").json())["state"] == "done"
+
+
+PDF_HTML = """<html><head><meta charset="utf-8"><style>
+body {font-family: 'WenQuanYi Micro Hei', sans-serif; font-size: 12px;} h1 {font-size: 16px; text-align: center;}
+</style></head><body>
+<h1>蚌埠市人民政府办公室关于支持冷链物流发展的若干措施</h1>
+<p style="text-align:center">蚌政办〔2026〕11号</p>
+<p>各县、区人民政府，市政府各部门：</p>
+<p>为加快冷链物流发展，经市政府同意，现提出如下措施。</p>
+<p>一、支持冷库建设</p>
+<p>（一）对企业新建冷库，投资额300万元以上的，按投资额的8%给予补助，最高不超过50万元。</p>
+<p>（二）对新认定的省级冷链物流示范企业，给予20万元奖励。</p>
+<p>二、支持冷链运输</p>
+<p>（三）对企业新购冷藏车，每辆给予2万元补助，每家企业最高不超过20万元。</p>
+<p>三、附则</p>
+<p>本措施自2026年3月1日起施行，有效期至2029年2月28日。</p>
+</body></html>"""
+
+
+def chinese_pdf(html: str) -> bytes:
+    """A PDF printed by the local Chromium (Playwright's page.pdf), nothing downloaded."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--no-sandbox", "--headless", "--disable-gpu",
+                                          "--disable-background-networking"])
+        page = browser.new_page()
+        page.set_content(html)
+        data = page.pdf(format="A4")
+        browser.close()
+    return data
+
+
+def publish_and_ask(client, name: str, data: bytes, question: str) -> tuple[dict, dict]:
+    p = client.post("/api/documents", json=body(name, data)).json()
+    assert p["publishable"], p
+    job = wait_job(client, client.post(f"/api/documents/{p['upload_id']}/publish").json())
+    assert job["state"] == "done", job
+    return p, client.post("/api/ask", json={"question": question}).json()
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="prints the PDF with /usr/bin/chromium")
+def test_a_chinese_pdf_and_a_word_file_are_published_and_cited(client):
+    import io
+
+    import docx
+
+    data = chinese_pdf(PDF_HTML)
+    assert data.startswith(b"%PDF")
+    p, a = publish_and_ask(client, "蚌埠冷链措施.pdf", data, "蚌埠企业新建冷库，投资额500万元，能补多少？")
+    assert p["doc_number"] == "蚌政办〔2026〕11号" and p["region"] == "蚌埠" and p["valid_until"] == "2029-02-28"
+    paths = [c["display_path"] for c in p["clauses"]]
+    assert {"一、（一）", "一、（二）", "二、（三）"} <= set(paths), paths
+    assert any(c["doc_id"] == p["doc_id"] for c in a["citations"]), a
+    assert "40万元" in a["answer"], a["answer"]  # 500万元 × 8%
+    assert wait_job(client, client.delete(f"/api/documents/{p['doc_id']}").json())["state"] == "done"
+
+    word = docx.Document()
+    for line in (DATA / "wuhu-smart-warehouse.txt").read_text(encoding="utf-8").splitlines():
+        word.add_paragraph(line)
+    buf = io.BytesIO()
+    word.save(buf)
+    p, a = publish_and_ask(client, "wuhu-word.docx", buf.getvalue(), "芜湖新建智能立体仓库，设备投资800万元，能补多少？")
+    assert any(c["doc_id"] == "wuhu-word" for c in a["citations"]), a
+    assert "80万元" in a["answer"]
+    assert wait_job(client, client.delete("/api/documents/wuhu-word").json())["state"] == "done"
