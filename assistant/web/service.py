@@ -156,7 +156,8 @@ class Service:
         reasons, zh = [], []
         try:
             kb = self._kb if self._kb is not None else self.kb
-            body.update(index_loaded=True, documents=len(kb.documents), clauses=len(kb.clauses))
+            body.update(index_loaded=True, documents=len(kb.documents), clauses=len(kb.clauses),
+                        version=kb.version)  # the CLI asks a server only over its own build
             body["model_loaded"] = getattr(getattr(kb, "_model", None), "embedder", None) is not None
         except PolicyAssistantError as exc:
             reasons.append(f"index: {exc}")
