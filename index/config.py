@@ -65,6 +65,7 @@ class Settings:
     session_ttl_days: float = field(
         default_factory=lambda: float(_env("POLICY_SESSION_TTL_DAYS", "30") or 30)
     )
+    models_path: Path | None = None  # None → <data_dir>/models (an eval's nested data dir shares its parent's)
     query_threads: int = field(default_factory=lambda: max(1, int(_env("POLICY_QUERY_THREADS", "1") or 1)))
 
     @property
@@ -78,7 +79,7 @@ class Settings:
     @property
     def models_dir(self) -> Path:
         """Models made here from shipped weights (the int8 ONNX export)."""
-        return self.data_dir / "models"
+        return self.models_path or self.data_dir / "models"
 
     @property
     def index_dir(self) -> Path:
