@@ -200,6 +200,9 @@ def main() -> None:
     if args.one:
         print(json.dumps(one(args)))
         return
+    if args.table:  # print the table of an earlier --out again (e.g. with another --embed-rate)
+        print_table(json.loads(Path(args.table).read_text()), args.embed_rate)
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     server_sizes = {int(s) for s in args.server_sizes.split(",") if s}
     tmp = Path(tempfile.mkdtemp(prefix="bench-scale-", dir=args.workdir))
@@ -284,6 +287,7 @@ def parse_args():
     parser.add_argument("--questions", type=int, default=60)
     parser.add_argument("--workdir", help="where the corpora and indexes are made (default: temp)")
     parser.add_argument("--out", help="write the rows as JSON here")
+    parser.add_argument("--table", metavar="JSON", help="only print the table of an earlier --out")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     for name in ("--data", "--corpus", "--names", "--chroma-url"):
         parser.add_argument(name, help=argparse.SUPPRESS)

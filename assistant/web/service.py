@@ -97,6 +97,9 @@ class Service:
                 self.assistant.ask(WARM_QUESTION, session_id=None)
                 kb.search(WARM_QUESTION, k=1, mode="dense")
                 self.rules()
+                # jieba's part-of-speech tables (1-2 s to load) serve only some questions (the
+                # purpose check in answer/fit); loaded here, the first such question is not slow
+                import jieba.posseg  # noqa: F401
             self._warm_error = None
         except Exception as exc:  # noqa: BLE001 - reported by health(), not raised
             self._warm_error = exc

@@ -47,9 +47,11 @@ def test_int8_vectors_are_close_to_fp32_and_the_export_is_cached(onnx_models):
     assert got.shape == want.shape == (4, 512)
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
     assert (got * want).sum(1).min() > 0.97
-    # a question is the same vector alone as in a batch, on one thread
+    # activations are quantised per batch (one scale over the batch, padding included), so a text
+    # alone and in a batch differ a little; batches are formed deterministically at ingest
     q = np.asarray(embeddings.embed_query(int8, TEXTS[0], threads=1))
-    assert float(q @ got[0]) > 0.9999
+    assert 0.99 < float(q @ got[0]) <= 1.0001
+    assert np.array_equal(embeddings.encode_texts(int8, TEXTS, batch_size=2), got)  # same batches, same rows
     # semantics survive: the reward clause is nearer a reward question than the filler is
     ask = np.asarray(int8.embed_query("示范园区有奖励吗"))
     assert ask @ got[0] > ask @ got[2]
