@@ -156,6 +156,9 @@ class OnnxEmbedder:
             options = ort.SessionOptions()
             options.intra_op_num_threads = threads  # 0 = one per core
             options.inter_op_num_threads = 1
+            # idle threads sleep instead of spinning: on shared cores spinning cost 25-30 % more CPU
+            # per clause for the same wall time (benchmarks/bench_ingest.py)
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             session = ort.InferenceSession(str(self.model_path), options, providers=["CPUExecutionProvider"])
             self._sessions[threads] = session
