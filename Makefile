@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test test-fast install index system-deps bench eval clean soak
+.PHONY: run test test-fast install index system-deps bench bench-scale eval clean soak
 
 run: install index
 	$(BIN)/policy-assistant serve
@@ -46,12 +46,21 @@ system-deps:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
-# Old path vs new in one run (ingest clauses/s, warm search p50/p95), exact-search cost at scale,
-# answer latency. bench_embed.py needs a built index (--build) and is run by hand.
+# Ingest stages per embedding backend (torch fp32 vs onnx-int8), old path vs new (ingest clauses/s,
+# warm search p50/p95), exact-search cost at scale, answer latency. bench_embed.py needs a built
+# index (--build) and is run by hand.
 bench: install
+	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_exact_scale.py
 	$(BIN)/python benchmarks/bench_answer.py
+
+# 5 / 265 / 1,000 / 2,600 documents (synthetic copies of corpus-extra's dev half), embedded Chroma
+# and a `chroma run` server: ingest, answer p50/p95, RSS. SEED = a build folder of corpus +
+# corpus-extra whose vectors the copies reuse (without it every clause is embedded: hours).
+SEED ?=
+bench-scale: install
+	$(BIN)/python benchmarks/bench_scale.py $(if $(SEED),--seed-build $(SEED))
 
 # N users × T seconds on loopback (questions, follow-ups, search, calculate, health):
 # prints req/s, p50/p95 and every error; `make soak USERS=50 SECONDS=60`

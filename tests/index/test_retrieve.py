@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from index.errors import InputError
-from index.store.retrieve import HybridRetriever, rrf_fuse
+from index.store.retrieve import rrf_fuse
+from index.store.retriever import HybridRetriever
 
 QUESTIONS = [json.loads(line) for line in
              (Path(__file__).resolve().parents[1] / "data" / "retrieval_questions.jsonl").read_text("utf-8").splitlines()

@@ -1,0 +1,298 @@
+"""Scale benchmark (not a test): ingest time, warm answer p50/p95 and RSS as the corpus grows,
+embedded Chroma and a Chroma server (``chroma run`` on loopback) side by side.
+
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 5,265,1000,2600] [--server-sizes 5,265,1000]
+        [--extra ../shared/corpus-extra] [--seed-build DIR] [--questions 60] [--out results.json]
+
+Corpora: 5 = corpus/; 265 = corpus/ + all of corpus-extra; above that, synthetic copies of the
+*dev* half of corpus-extra, each copy with a new file name (so a new document id) and its city
+name replaced by an invented one (甲东市, 乙东市, …), until the size is reached.
+
+Embedding 86,000 clauses does not fit in a session on this 2-core machine, so vectors are
+**reused**: ``--seed-build`` is a build folder of corpus + corpus-extra (vectors.npy +
+vector_keys.json); a clause of a copy gets the vector of the same clause with its original city
+name. Clauses not found there are embedded for real. The ingest column is therefore "ingest
+without embedding" (parse, BM25, Chroma, files — measured), and the "+ embed" column adds
+clauses ÷ the embedding rate measured on the clauses embedded for real in this run (or
+``--embed-rate`` clauses/s, e.g. from bench_ingest.py) — an extrapolation, labelled as such.
+Latency and RSS are measured for real, each size in a fresh process: RSS after answering.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import REPO, rss_mb  # noqa: E402 - sets sys.path and offline env first
+
+STEMS = "甲乙丙丁戊己庚辛壬癸"
+SIDES = "东西南北中"
+
+
+def fake_city(k: int) -> str:
+    """The k-th invented city name (k ≥ 1): 甲东, 乙东, …, 癸东, 甲西, …"""
+    k -= 1
+    return STEMS[k % 10] + SIDES[(k // 10) % 5] + "".join(STEMS[int(d)] for d in str(k // 50)) * (k >= 50)
+
+
+def city_of(region: str) -> str:
+    """'四川省广安市' → '广安', '江苏(汇编分组)' → '江苏': the place name a document repeats."""
+    if "(" in (region or ""):
+        return region.split("(")[0].strip()
+    region = re.sub(r"^.*?(?:省|自治区)", "", region or "")
+    m = re.match(r"([\u4e00-\u9fff]{2,3}?)(?:市|州|县|区)", region)
+    return m.group(1) if m else ""
+
+
+def make_corpus(size: int, extra: Path, into: Path) -> dict[str, str]:
+    """A folder of ``size`` documents; returns {invented city: original city} for the copies."""
+    into.mkdir(parents=True, exist_ok=True)
+    for f in (REPO / "corpus").iterdir():
+        if f.is_file():
+            shutil.copy(f, into / f.name)
+    if size <= 5:
+        return {}
+    with open(extra / "MANIFEST.tsv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    for r in rows:
+        shutil.copy(extra / r["file"], into / r["file"])
+    dev = [r for r in rows if r["half"] == "dev" and city_of(r["region"])]
+    names: dict[str, str] = {}
+    fakes: dict[tuple[int, str], str] = {}  # (copy, city) → its own invented name
+    n, k = 5 + len(rows), 0
+    while n < size:
+        k += 1
+        for r in dev:
+            if n >= size:
+                break
+            city = city_of(r["region"])
+            fake = fakes.setdefault((k, city), fake_city(len(fakes) + 1))
+            names[fake] = city
+            text = (extra / r["file"]).read_text(encoding="utf-8").replace(city, fake)
+            (into / f"{Path(r['file']).stem}-copy{k}.txt").write_text(text, encoding="utf-8")
+            n += 1
+    return names
+
+
+class ReuseEmbedder:
+    """Vectors of a seed build looked up by the text with invented city names put back; the
+    rest embedded by ``real`` (counted, timed)."""
+
+    def __init__(self, seed: Path | None, names: dict[str, str], real_factory):
+        import numpy as np
+
+        self.rows = {}
+        if seed is not None:
+            keys = json.loads((seed / "vector_keys.json").read_text())
+            self.rows = dict(zip(keys, np.load(seed / "vectors.npy")))
+        self.undo = re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True))) if names else None
+        self.names, self.real_factory = names, real_factory
+        self.embedded, self.embed_seconds = 0, 0.0
+
+    def embed_documents(self, texts):
+        import numpy as np
+
+        from index.store.embeddings import encode_texts
+        from index.store.vectors import text_hash
+
+        out, todo = [], []
+        for i, t in enumerate(texts):
+            original = self.undo.sub(lambda m: self.names[m.group(0)], t) if self.undo else t
+            row = self.rows.get(text_hash(original))
+            out.append(row)
+            if row is None:
+                todo.append(i)
+        if todo:
+            t0 = time.perf_counter()
+            rows = encode_texts(self.real_factory(), [texts[i] for i in todo])
+            self.embed_seconds += time.perf_counter() - t0
+            self.embedded += len(todo)
+            for i, row in zip(todo, rows):
+                out[i] = row
+        return [np.asarray(r, dtype=np.float32).tolist() for r in out]
+
+    def embed_query(self, text):
+        from index.store.embeddings import embed_query
+
+        return embed_query(self.real_factory(), text)
+
+
+def one(args) -> dict:
+    """Child process: ingest one corpus, answer questions, report figures as JSON."""
+    from assistant.chat.assistant import Assistant
+    from index.config import Settings
+    from index.ingest.pipeline import build_index
+    from index.store.embeddings import embedder_for
+    from index.store.knowledge import KnowledgeBase
+    from bench_answer import pct, questions
+
+    names = json.loads(Path(args.names).read_text()) if args.names else {}
+    settings = Settings(data_dir=Path(args.data), corpus_dir=Path(args.corpus), as_of_text="2026-11-21",
+                        chroma_url=args.chroma_url or "", llm_base_url="", llm_model="")
+    seed = Path(args.seed_build) if args.seed_build else None
+    embedder = ReuseEmbedder(seed, names, lambda: embedder_for(settings))
+    t = time.perf_counter()
+    report = build_index(settings, progress=False, embedder=embedder)
+    ingest = time.perf_counter() - t
+    kb = KnowledgeBase.open(settings, embedder=embedder_for(settings))
+    assistant = Assistant(kb, settings.with_(data_dir=Path(args.data) / "sessions-bench"))
+    t = time.perf_counter()
+    assistant.ask("物流公共信息平台投资了800万，能补助多少？")
+    warm = time.perf_counter() - t
+    qs = questions(kb, args.questions)
+    times = []
+    for q in qs:
+        t = time.perf_counter()
+        assistant.ask(q)
+        times.append(time.perf_counter() - t)
+    return {"documents": report.documents, "clauses": report.clauses, "ingest_s": ingest,
+            "embedded": embedder.embedded, "embed_s": embedder.embed_seconds, "first_answer_s": warm,
+            "p50_ms": pct(times, .5) * 1000, "p95_ms": pct(times, .95) * 1000, "questions": len(qs),
+            "rss_mb": rss_mb()[0], "peak_mb": rss_mb()[1], "load": os.getloadavg()[0]}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(path: Path):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    port = _free_port()
+    log = open(path.with_suffix(".log"), "wb")
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("chroma")), "run", "--path", str(path),
+                             "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            chromadb.HttpClient(host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False)).heartbeat()
+            return proc, f"http://127.0.0.1:{port}"
+        except Exception:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"chroma server did not start (log {path.with_suffix('.log')})")
+            time.sleep(0.5)
+
+
+def server_rss_mb(proc) -> float:
+    try:
+        for line in open(f"/proc/{proc.pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def main() -> None:
+    args = parse_args()
+    if args.one:
+        print(json.dumps(one(args)))
+        return
+    if args.table:  # print the table of an earlier --out again (e.g. with another --embed-rate)
+        print_table(json.loads(Path(args.table).read_text()), args.embed_rate)
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    server_sizes = {int(s) for s in args.server_sizes.split(",") if s}
+    tmp = Path(tempfile.mkdtemp(prefix="bench-scale-", dir=args.workdir))
+    results, server = [], None
+    try:
+        for size in sizes:
+            corpus = tmp / f"corpus-{size}"
+            names = make_corpus(size, Path(args.extra), corpus)
+            (tmp / f"names-{size}.json").write_text(json.dumps(names, ensure_ascii=False))
+            for mode in ("embedded", "server"):
+                if mode == "server" and size not in server_sizes:
+                    continue
+                url = ""
+                if mode == "server":
+                    if server is None:
+                        server = start_server(tmp / "chroma-server")
+                    url = server[1]
+                cmd = [sys.executable, __file__, "--one", "--data", str(tmp / f"data-{size}-{mode}"),
+                       "--corpus", str(corpus), "--names", str(tmp / f"names-{size}.json"),
+                       "--questions", str(args.questions)]
+                if url:
+                    cmd += ["--chroma-url", url]
+                if args.seed_build:
+                    cmd += ["--seed-build", args.seed_build]
+                out = subprocess.run(cmd, capture_output=True, text=True)
+                if out.returncode:
+                    print(f"{size} {mode}: failed\n{out.stderr[-2000:]}", file=sys.stderr)
+                    continue
+                row = json.loads(out.stdout.strip().splitlines()[-1])
+                row["mode"] = mode
+                if mode == "server":
+                    row["server_rss_mb"] = server_rss_mb(server[0])
+                results.append(row)
+                print_row(row, args.embed_rate, results, flush=True)
+                shutil.rmtree(tmp / f"data-{size}-{mode}", ignore_errors=True)
+            shutil.rmtree(corpus, ignore_errors=True)
+    finally:
+        if server is not None:
+            server[0].terminate()
+            server[0].wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=1))
+    print_table(results, args.embed_rate)
+
+
+def rate_of(results, given):
+    if given:
+        return given, "given"
+    done = [(r["embedded"], r["embed_s"]) for r in results if r["embedded"] >= 50]
+    if done:
+        return sum(n for n, _ in done) / sum(s for _, s in done), "measured here"
+    return None, ""
+
+
+def print_row(row, given, results, flush=False):
+    print(f"{row['documents']:>5} docs {row['clauses']:>6} clauses {row['mode']:<8} ingest {row['ingest_s']:.0f} s "
+          f"(embedded {row['embedded']} in {row['embed_s']:.0f} s) p50 {row['p50_ms']:.0f} ms p95 {row['p95_ms']:.0f} ms "
+          f"RSS {row['rss_mb']:.0f} MB load {row['load']:.1f}", flush=flush)
+
+
+def print_table(results, given) -> None:
+    rate, how = rate_of(results, given)
+    print(f"\n| documents | clauses | Chroma | ingest without embedding, s | + embedding all clauses, s "
+          f"(extrapolated at {rate or float('nan'):.1f} clauses/s, {how}) | first answer, s | answer p50 / p95, ms "
+          "| RSS, MB | server RSS, MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        own = r["ingest_s"] - r["embed_s"]
+        full = own + r["clauses"] / rate if rate else float("nan")
+        print(f"| {r['documents']} | {r['clauses']} | {r['mode']} | {own:.0f} | {full:.0f} | {r['first_answer_s']:.1f} "
+              f"| {r['p50_ms']:.0f} / {r['p95_ms']:.0f} | {r['rss_mb']:.0f} | {r.get('server_rss_mb', float('nan')):.0f} |")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="5,265,1000,2600")
+    parser.add_argument("--server-sizes", default="5,265,1000,2600")
+    parser.add_argument("--extra", default=str(REPO.parent / "shared" / "corpus-extra"))
+    parser.add_argument("--seed-build", help="a build folder of corpus + corpus-extra whose vectors are reused")
+    parser.add_argument("--embed-rate", type=float, help="clauses/s to extrapolate the embedding time with")
+    parser.add_argument("--questions", type=int, default=60)
+    parser.add_argument("--workdir", help="where the corpora and indexes are made (default: temp)")
+    parser.add_argument("--out", help="write the rows as JSON here")
+    parser.add_argument("--table", metavar="JSON", help="only print the table of an earlier --out")
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    for name in ("--data", "--corpus", "--names", "--chroma-url"):
+        parser.add_argument(name, help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    main()
