@@ -54,7 +54,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
                 lacking.append((rule, rule_facts))
             continue
         binding = bind_facts(rule, rule_facts)
-        scored.append((_relevance(rule, rule_facts, binding), rule, binding))
+        scored.append((_relevance(rule, rule_facts, binding) + _names_sum(rule, question or ""), rule, binding))
     if lacking and not any(r.levels for _s, r, _b in scored):
         # the user named a tier the clause does not list: say so, never answer with another rule
         scored = [(1, rule, bind_facts(rule, f)) for rule, f in lacking] + \
@@ -189,6 +189,16 @@ def _contradicted(rule: SubsidyRule, facts: dict) -> bool:
     return False
 
 
+def _names_sum(rule: SubsidyRule, question: str) -> int:
+    """A rule that fixes a named sum ('预付款', '预留') or a price deduction, asked by that name: it,
+    rather than another rule of the clause that would take the same figure."""
+    if rule.kind == "share" and rule.benefit and rule.benefit in question:
+        return 3
+    if rule.kind == "deduction" and re.search(r"扣除|评审", question):
+        return 3
+    return 0
+
+
 def _relevance(rule: SubsidyRule, facts: dict, binding) -> int:
     """A figure met by name counts twice one placed by unit type alone."""
     score = 2 * binding.direct + binding.bound
@@ -291,6 +301,16 @@ def _common_run(a: str, b: str) -> int:
     return best
 
 
+def _negated_alike(said: str, subject: str) -> bool:
+    """The subject itself is negative where the user's words are ('未预留份额…的采购项目' and
+    '没有预留给…'): the user meets it, not denies it."""
+    for i in range(len(said) - 1):
+        at = subject.find(said[i:i + 2])
+        if at > 0 and re.search(r"(?:未|没有|没|不|非|无)$", subject[:at]):
+            return True
+    return False
+
+
 def _denied(rule: SubsidyRule, question: str, calc: Calculation) -> None:
     """The question denies the rule's qualification ('没被认定为X' for a rule '对认定为X…的'): nothing
     is due, and the answer says which requirement is not met."""
@@ -298,7 +318,7 @@ def _denied(rule: SubsidyRule, question: str, calc: Calculation) -> None:
         return
     for m in _DENIAL.finditer(question):
         said = m.group("x")
-        if _common_run(said, rule.subject) >= 4:
+        if _common_run(said, rule.subject) >= 4 and not _negated_alike(said, rule.subject):
             calc.eligible = False
             calc.amount_yuan = Decimal(0)
             calc.checks.append(f"✗ 您说明“{m.group(0)}”，而该项支持的对象是“{rule.subject}”")
