@@ -361,7 +361,9 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
             retrieved = [sib] + [sc for sc in retrieved if sc.clause.clause_id != sib.clause.clause_id]
     # a clause the calculator works an amount out of states it, though no figure in 元 is written
     # ('报价给予20%的扣除' for a 报价 the user gave)
-    worked = {c.clause_id for c in calcs if c.amount_yuan is not None and c.eligible is not False}
+    # (the user's own figures worked through it: a rule of the clause that merely needs nothing
+    # does not make an unstated sum stated)
+    worked = {c.clause_id for c in calcs if c.amount_yuan is not None and c.eligible is True}
     gaps = {cid: "" if cid in worked else _gap(question, _span_text(sc.clause, spans[cid]))
             for _, sc in chosen for cid in [sc.clause.clause_id]}
     answered = [(label, sc) for label, sc in chosen if not gaps[sc.clause.clause_id]]

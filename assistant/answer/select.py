@@ -243,6 +243,8 @@ def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str 
         bare = q
         for mention in sorted(named, key=len, reverse=True):
             bare = bare.replace(mention, "")
+            for outer in _outer_places(mention):  # '甘肃陇南': the province goes with its place
+                bare = bare.replace(outer, "")
         bare = re.sub(r"^[和与及、,，\s]+|(?<=^)分别|各自|分别", "", bare.strip()) or q
         # within a part, as for one named place: "泉州" is the city's own documents first
         parts = [(label, _place_first(kb, f"{label}{bare}", label, set(regions),
@@ -324,3 +326,14 @@ def term_clause(kb, doc_id: str):
         elif start is None and _START.search(clause.text):
             start = clause
     return term or start
+
+
+def _outer_places(place: str) -> list[str]:
+    """The places ``place`` lies in, by the gazetteer (瑞昌 → 九江, 江西)."""
+    from assistant.lexicon.places import CITIES
+
+    out, name = [], CITIES.get(place)
+    while name and name not in out:
+        out.append(name)
+        name = CITIES.get(name)
+    return out
