@@ -183,7 +183,7 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
 _MONEY_ASKED = re.compile(r"补助|补贴|奖励|资助|奖补|奖金|贴息|补偿|给钱|多少钱|有钱拿")
 _MONEY_GIVEN = re.compile(r"补助|补贴|奖励|资助|奖补|奖金|贴息|补偿|扶持资金|专项资金|资金支持|资金扶持|"
                           r"\d[\d.]*\s*(?:万元|亿元|元)|[减免]征|退税|减按|加计扣除|免费|"
-                          r"[%％]\)?的?(?:价格)?扣除|扣除比例")  # a price deduction lowers what one pays
+                          r"[%％]\)?的?(?:价格)?扣除|扣除比例|返还|退还")  # a deduction lowers what one pays; a refund pays back
 
 
 def _offers_money(question: str, retrieved, kb) -> bool:
