@@ -80,6 +80,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
         _conditional_amount(binding.rule or rule, binding.facts, calc)
         _year_by_year(binding.rule or rule, binding.facts, calc)
         _over_years(binding.rule or rule, question or "", calc)
+        _per_head(rule, binding.facts, question or "", clause.text, calc)
         calc.steps[:0] = [n for n in binding.notes if n.startswith("按您提供")]
         at = next((i for i, c in enumerate(calc.checks) if not c.startswith("适用对象")), len(calc.checks))
         calc.checks[at:at] = binding.checks
@@ -345,6 +346,29 @@ def _over_years(rule: SubsidyRule, question: str, calc: Calculation) -> None:
                       + (f"（文件规定最多连续{rule.max_repeats}年）" if years == rule.max_repeats else ""))
     calc.amount_yuan = total
     calc.summary = f"{years}年合计可获{rule.benefit or '奖励'}{format_money(total)}"
+
+
+# a clause whose benefit goes to a person ('参保职工取得…证书的…申请补贴'): its amount is per head
+_FOR_PERSONS = re.compile(r"职工|劳动者|人员|每人|个人")
+
+
+def _per_head(rule: SubsidyRule, facts: dict, question: str, clause_text: str, calc: Calculation) -> None:
+    """'两个工人…一共能领多少' of a per-person amount (a level's 补贴 for a certificate a worker holds):
+    the amount times the people named. Only for a fixed amount with no condition of its own, in a
+    clause whose benefit goes to persons, asked as a total."""
+    people = facts.get("人数")
+    if (rule.kind != "fixed" or rule.thresholds or not calc.amount_yuan or calc.eligible is False
+            or not isinstance(people, Decimal) or people <= 1 or not _TOTAL_ASK.search(question)
+            or not _FOR_PERSONS.search(clause_text) or re.search(r"每(?:家|户|个企业|单位)", rule.text)):
+        return
+    total = calc.amount_yuan * people
+    calc.steps.append(f"每人{format_money(calc.amount_yuan)} × {plain_count(people)}人 = {format_money(total)}")
+    calc.amount_yuan = total
+    calc.summary = f"{plain_count(people)}人合计可获{rule.benefit or '补贴'}{format_money(total)}"
+
+
+def plain_count(n: Decimal) -> str:
+    return format(n.normalize(), "f")
 
 
 def _overlap(subject: str, question: str) -> int:

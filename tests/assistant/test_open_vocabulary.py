@@ -292,3 +292,18 @@ def test_a_share_of_a_gated_figure_takes_that_figure_as_its_base():
     assert rule.thresholds[0].op == ">=" and rule.base == rule.thresholds[0].fact
     assert _ask(text, "一个1000万元的工程采购项目，要预留多少").amount_yuan == Decimal("3000000")
     assert _ask(text, "一个400万元的工程采购项目，要预留多少").amount_yuan == Decimal(0)
+
+
+CERTS = ("参保职工取得职业技能等级证书的，可申请技能提升补贴。补贴标准为：初级800元、中级1200元、高级1800元。")
+
+
+def test_a_per_person_amount_asked_as_a_total_is_times_the_people_named():
+    calc = _ask(CERTS, "三名职工都拿到中级证书，一共能领多少")
+    assert calc.amount_yuan == Decimal("3600") and any("× 3人" in s for s in calc.steps)
+    # asked for one, or not as a total: the amount itself
+    assert _ask(CERTS, "拿到中级证书能领多少").amount_yuan == Decimal("1200")
+
+
+def test_a_per_enterprise_amount_is_not_multiplied_by_heads():
+    text = "企业吸纳参保人员就业的，每家给予一次性奖励2万元。"
+    assert _ask(text, "我们吸纳了5名人员，一共能拿多少").amount_yuan == Decimal("20000")
