@@ -32,7 +32,7 @@ from assistant.errors import QuoteMismatchError
 from assistant.answer.fit import answer_type_gap, asks_validity, clause_deadline, states_duration, tier_gap
 from index.records import EXPIRED, NOT_STATED, NOT_YET, ScoredClause
 from assistant.records import Answer, Calculation, Citation, format_wan
-from assistant.answer.select import alternatives, choose
+from assistant.answer.select import NAMES_BENEFIT, alternatives, choose, term_clause
 
 # Document-level rules that bind every benefit of the document.
 _DOC_RULES = re.compile(r"就高不重复|不重复享受|不得重复|从高不重复|就高原则")
@@ -345,13 +345,26 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
     body: list[str] = []
     calcs = [c for c in calculations if c is not None]
     chosen = chosen if chosen is not None else choose(question, retrieved, parts, kb=kb)
+    if chosen and not parts and asks_validity(question) and kb is not None and not NAMES_BENEFIT.search(question):
+        # 'is it still in force?': the clause that states the document's term is what to quote
+        term = term_clause(kb, chosen[0][1].clause.doc_id)
+        if term is not None and term.clause_id != chosen[0][1].clause.clause_id:
+            lead = next((sc for sc in retrieved if sc.clause.clause_id == term.clause_id), None) or \
+                ScoredClause(term, chosen[0][1].score, rank=1)
+            chosen = [("", lead)]
+            retrieved = [lead] + [sc for sc in retrieved if sc.clause.clause_id != term.clause_id]
     spans = {sc.clause.clause_id: answer_span(sc.clause, question) for _, sc in chosen}
     if chosen and not parts and answer_type_gap(question, "") == "期限":
         sib = _sibling_stating_time(question, chosen[0][1], retrieved, spans)
         if sib is not None:
             chosen = [("", sib)] + chosen[1:]
             retrieved = [sib] + [sc for sc in retrieved if sc.clause.clause_id != sib.clause.clause_id]
-    gaps = {cid: _gap(question, _span_text(sc.clause, spans[cid]))
+    # a clause the calculator works an amount out of states it, though no figure in 元 is written
+    # ('报价给予20%的扣除' for a 报价 the user gave)
+    # (the user's own figures worked through it: a rule of the clause that merely needs nothing
+    # does not make an unstated sum stated)
+    worked = {c.clause_id for c in calcs if c.amount_yuan is not None and c.eligible is True}
+    gaps = {cid: "" if cid in worked else _gap(question, _span_text(sc.clause, spans[cid]))
             for _, sc in chosen for cid in [sc.clause.clause_id]}
     answered = [(label, sc) for label, sc in chosen if not gaps[sc.clause.clause_id]]
     if chosen and not answered and not parts:

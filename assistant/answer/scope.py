@@ -64,6 +64,11 @@ def check_question(question: str, coverage: Coverage, corpus_text: str = "") -> 
         # "泉州开发区" = 泉州 + 开发区 side by side: one place, the regions both name
         while docs and i + 1 < len(spans) and spans[i + 1][0] == e:
             nxt = coverage.resolve(spans[i + 1][2])
+            if nxt and _within(spans[i + 1][2], m):
+                # "甘肃陇南" / "江西瑞昌": a province then a place in it is that one place
+                docs, e, m = nxt, spans[i + 1][1], spans[i + 1][2]
+                i += 1
+                continue
             if not nxt or not (docs & nxt):
                 break
             docs, e, m = docs & nxt, spans[i + 1][1], q[s:spans[i + 1][1]]
@@ -86,6 +91,17 @@ def check_question(question: str, coverage: Coverage, corpus_text: str = "") -> 
         scope.covered = False
         scope.reason = NATIONAL_RULE
     return scope
+
+
+def _within(place: str, outer: str) -> bool:
+    """Does ``place`` lie in ``outer`` (瑞昌 → 九江 → 江西), by the gazetteer?"""
+    seen, name = set(), CITIES.get(place)
+    while name and name not in seen:
+        if name == outer or outer.startswith(name) and len(name) >= 2:
+            return True
+        seen.add(name)
+        name = CITIES.get(name)
+    return False
 
 
 def _subject_use(question: str, place: str, corpus_text: str) -> bool:
@@ -117,7 +133,9 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
         # make the 起征点 covered), and by the clauses found, not just somewhere
         found = "".join(s.clause.embed_text for s in retrieved[:3])
         if (not all(t in corpus for t in _outer(specific)) or not any(t in found for t in specific)
-                or (_NATIONAL.search(question) and not scope.regions)):
+                or (_NATIONAL.search(question) and not scope.regions)
+                or (not scope.regions and _FIGURE_ASKED.search(question) and not _OWN_FIGURE.search(question)
+                    and not _nationally_stated(_outer(specific), kb) and not _own_status_stated(question, found))):
             return Scope(covered=False, reason=NATIONAL_TAX, detail="、".join(specific))
     if not retrieved:
         return Scope(covered=False, reason=WEAK)
@@ -164,7 +182,8 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
 # A question asking for money, and what a clause that grants some says.
 _MONEY_ASKED = re.compile(r"补助|补贴|奖励|资助|奖补|奖金|贴息|补偿|给钱|多少钱|有钱拿")
 _MONEY_GIVEN = re.compile(r"补助|补贴|奖励|资助|奖补|奖金|贴息|补偿|扶持资金|专项资金|资金支持|资金扶持|"
-                          r"\d[\d.]*\s*(?:万元|亿元|元)|[减免]征|退税|减按|加计扣除|免费")
+                          r"\d[\d.]*\s*(?:万元|亿元|元)|[减免]征|退税|减按|加计扣除|免费|"
+                          r"[%％]\)?的?(?:价格)?扣除|扣除比例|返还|退还")  # a deduction lowers what one pays; a refund pays back
 
 
 def _offers_money(question: str, retrieved, kb) -> bool:
@@ -188,6 +207,37 @@ def _near_miss(question: str, kb, scope: Scope, corpus: str) -> str:
     regions = next(iter(scope.regions.values()))
     text = "\n".join(d.text for d in kb.documents.values() if d.region in regions)
     return absent_name(question, kb, text, list(scope.regions) + regions_in(question)) if text else ""
+
+
+# '比例是多少' / '税率' / '起征点' / '几个点': a figure of the tax itself, not how to apply for it
+_FIGURE_ASKED = re.compile(r"比例|税率|税负|起征点|多少|几个点|百分之几")
+# the user's own figure ('只有9000块，能扣多少'): a case to work out under a clause, not the national rate
+_OWN_FIGURE = re.compile(r"\d[\d.,]*\s*(?:万|亿|千)?\s*(?:元|块|美元)|\d[\d.]*\s*万(?!分)")
+_LOCAL_BRANCH = re.compile(r"省|市|自治区|州|县|区税务局")
+_NATIONAL_ISSUER = re.compile(r"国务院|财政部|国家税务总局|税务总局|海关总署|全国人民代表大会|国家发展和改革委员会")
+
+
+_OWN_STATUS = re.compile(r"(?:我们|我|本)(?:公司|企业|厂)?(?:是|属于|作为)(?P<s>[^，,。？?]{2,16})")
+
+
+def _own_status_stated(question: str, found: str) -> bool:
+    """'我们是数控一代示范企业，…加计扣除多少': the user names a status of their own that the clauses
+    found speak of — a local rule for that status, not the national rate."""
+    m = _OWN_STATUS.search(question)
+    if not m:
+        return False
+    status = re.sub(r"企业|公司|单位|的", "", m.group("s"))
+    return any(status[i:i + 2] in found for i in range(len(status) - 1))
+
+
+def _nationally_stated(terms: list[str], kb) -> bool:
+    """Does a document issued nationally (its issuer: 国务院, 财政部, 国家税务总局 …) speak of
+    every tax named? A tax's rate or threshold is set nationally; when, with no place named,
+    only local documents mention it (a city restating 加计扣除 for its own firms), the loaded
+    documents do not state the national figure and an answer from them would mislead."""
+    national = [d for d in kb.documents.values() if _NATIONAL_ISSUER.search(d.issuer or "")
+                and not _LOCAL_BRANCH.search(d.issuer)]  # 国家税务总局安徽省税务局 is a province's bureau
+    return any(all(t in d.text for t in terms) for d in national)
 
 
 def _outer(terms: list[str]) -> list[str]:

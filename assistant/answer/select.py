@@ -243,6 +243,8 @@ def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str 
         bare = q
         for mention in sorted(named, key=len, reverse=True):
             bare = bare.replace(mention, "")
+            for outer in _outer_places(mention):  # '甘肃陇南': the province goes with its place
+                bare = bare.replace(outer, "")
         bare = re.sub(r"^[和与及、,，\s]+|(?<=^)分别|各自|分别", "", bare.strip()) or q
         # within a part, as for one named place: "泉州" is the city's own documents first
         parts = [(label, _place_first(kb, f"{label}{bare}", label, set(regions),
@@ -269,6 +271,12 @@ def retrieve(kb, q: str, named: dict[str, set[str]], topic: set[str], kind: str 
         own = [s for s in search_regions(kb, q, {kb.documents[d].region for d in docs}, 4 * k)
                if s.clause.doc_id in docs][:k]
         retrieved = [replace(s, rank=i) for i, s in enumerate(own, 1)] or retrieved
+    if retrieved and asks_validity(q) and not NAMES_BENEFIT.search(q) \
+            and (term := term_clause(kb, retrieved[0].clause.doc_id)) is not None \
+            and term.clause_id not in {s.clause.clause_id for s in retrieved}:
+        # 'is it still in force?': the clause stating the document's term is also a match
+        retrieved = retrieved[:1] + [ScoredClause(term, retrieved[0].score, rank=2)] + \
+            [replace(s, rank=i) for i, s in enumerate(retrieved[1:], 3)]
     if kind and kind != "topic" and "region" not in kind and topic:
         # "那省级的呢？" is about the same policy: keep to the previous documents.
         same = [s for s in retrieved if s.clause.doc_id in topic]
@@ -295,3 +303,37 @@ def final_ranking(retrieved: list[ScoredClause], cited_ids: list[str]) -> list[S
     order = firsts + [c for c in order if c not in firsts]
     order += [s.clause.clause_id for s in retrieved if s.clause.clause_id not in order]
     return [replace(by_id[c], rank=i) for i, c in enumerate(dict.fromkeys(order), 1)]
+
+
+# a validity question about a benefit ('按投资的30%补助…现在还能申请吗', '还能拿奖励吗'): the benefit's
+# clause leads; about the document alone ('那份措施现在还管用吗'), the clause stating its term
+NAMES_BENEFIT = re.compile(r"\d|补助|补贴|奖励|奖补|资助|奖金|拿|贴息")
+# a document's own term: '有效期至2025年12月31日' / '自发布之日起施行，有效期3年' / '试行期两年' / '执行至…'
+_TERM = re.compile(r"有效期(?:至|为|限)?\s*(?:\d|[一二三四五六七八九十两]\s*年)|试行期|执行至|(?:施行|实施|执行)(?:期限|时间)")
+_START = re.compile(r"自[^。；]{0,12}(?:之日)?起(?:施行|实施|执行)")
+
+
+def term_clause(kb, doc_id: str):
+    """The clause of ``doc_id`` that states its term (有效期…; the last such: a document's own
+    term closes it, a measure's own deadline comes earlier), else the one stating when it took
+    effect; None when no clause does."""
+    term = start = None
+    for clause in kb.clauses.values():
+        if clause.doc_id != doc_id:
+            continue
+        if _TERM.search(clause.text):
+            term = clause
+        elif start is None and _START.search(clause.text):
+            start = clause
+    return term or start
+
+
+def _outer_places(place: str) -> list[str]:
+    """The places ``place`` lies in, by the gazetteer (瑞昌 → 九江, 江西)."""
+    from assistant.lexicon.places import CITIES
+
+    out, name = [], CITIES.get(place)
+    while name and name not in out:
+        out.append(name)
+        name = CITIES.get(name)
+    return out

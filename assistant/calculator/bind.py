@@ -23,7 +23,7 @@ from assistant.lexicon.numbers import NUM, Quantity, format_quantity, parse_quan
 from assistant.lexicon.vocab import BOUND_AT_LEAST, BOUND_MORE
 from assistant.lexicon.vocab import norm_level as _norm_level
 
-TEXT_FACTS = ("级别", "学历", "行业", "原级别", "出资方")
+TEXT_FACTS = ("级别", "学历", "行业", "原级别", "出资方", "所求", "采购类别")
 
 
 def fact(facts: dict, name: str, unit: str) -> Quantity | None:
@@ -162,7 +162,7 @@ _OTHER_UNIT = {"平方米": "亩", "亩": "平方米", "元": "美元", "美元"
 def needs_of(rule: SubsidyRule) -> list[tuple[str, str | None]]:
     """(fact name, unit type) of every figure ``calculate`` reads for ``rule``, in reading order."""
     out = [(th.fact, unit_type(th.unit, th.fact)) for th in rule.thresholds]
-    rated = rule.kind in ("rate", "permille", "limit") or (rule.kind == "tiered" and any(t.rate is not None for t in rule.tiers))
+    rated = rule.kind in ("rate", "permille", "limit", "deduction", "share") or (rule.kind == "tiered" and any(t.rate is not None for t in rule.tiers))
     if rule.kind == "tiered":
         out.append((rule.tier_fact, unit_type(rule.tier_unit, rule.tier_fact)))
     if rated:

@@ -17,6 +17,7 @@ from assistant.calculator.bind import pick_level as _pick_level
 from assistant.calculator.tiers import capped, tiered
 from assistant.records import Calculation, Citation
 from assistant.rules.model import EVENT_COUNT, EVENT_UNITS, SubsidyRule
+from assistant.question.facts import ASKED, PURCHASE_KIND, REVIEW_PRICE
 from assistant.lexicon.numbers import Quantity, exact_money, format_money, format_quantity, format_rate, normalize
 
 
@@ -178,10 +179,20 @@ def _per_unit(rule, facts, calc, money):
         cap = f"，最高{money(rule.cap)}" if rule.cap is not None else ""
         calc.steps.append(f"每{rule.per_unit}{money(rule.amount)}{cap}")
         return
-    raw = normalize(rule.amount * n.value)
-    count = f"{format_quantity(n)}{'个' if len(rule.per_unit) > 1 else ''}{rule.per_unit}"
-    calc.steps.append(f"{money(rule.amount)} × {count} = {money(raw)}"
-                      + ("（按每单位最高标准计）" if rule.up_to else ""))
+    if rule.base_amount is not None and rule.base_count is not None:
+        # '达到5个的给予2万元，5个以上的每增加一个给予5000元': the base sum, then a step per unit beyond
+        extra = max(n.value - rule.base_count, Decimal(0))
+        unit = rule.thresholds[-1].unit if rule.thresholds else "个"
+        raw = normalize(rule.base_amount + rule.amount * extra)
+        calc.steps.append(f"达到{format_quantity(Quantity(rule.base_count, unit))}：{money(rule.base_amount)}")
+        calc.steps.append(f"超出{format_quantity(Quantity(extra, unit))} × {money(rule.amount)} = "
+                          f"{money(normalize(rule.amount * extra))}")
+        calc.steps.append(f"{money(rule.base_amount)} + {money(normalize(rule.amount * extra))} = {money(raw)}")
+    else:
+        raw = normalize(rule.amount * n.value)
+        count = f"{format_quantity(n)}{'个' if len(rule.per_unit) > 1 else ''}{rule.per_unit}"
+        calc.steps.append(f"{money(rule.amount)} × {count} = {money(raw)}"
+                          + ("（按每单位最高标准计）" if rule.up_to else ""))
     amount = capped(raw, rule.cap, money, calc)
     calc.amount_yuan = amount
     most = "最高" if rule.up_to else ""  # '每场给予最高20万元': a ceiling per event, not a promise
@@ -256,5 +267,49 @@ def _limit(rule, facts, calc, money):
     calc.eligible = True
 
 
-_KINDS = {"limit": _limit, "fixed": _fixed, "rate": _rate, "permille": _rate, "per_unit": _per_unit, "tiered": tiered,
+def _deduction(rule, facts, calc, money):
+    """A share taken off the user's figure ('报价给予20%的扣除，用扣除后的价格参加评审'): both the
+    amount taken off and what is left are worked out; ``求`` = 评审价 asks for the latter."""
+    rate, how = rule.rate, ""
+    kind = str(facts.get(PURCHASE_KIND) or "")
+    for lv in rule.levels:  # '(工程项目为5%)': the category's own rate
+        if kind and (kind in lv.name or lv.name in kind):
+            rate, how = lv.rate, f"（{lv.name}）"
+    if rule.rate_up_to:
+        how += f"（按最高比例{format_rate(rate)}计）"
+    name = rule.base or "报价"
+    base = _fact(facts, name, rule.currency)
+    if base is None:
+        calc.missing_facts.append(name)
+        calc.steps.append(f"{name}扣除{format_rate(rate)}{how}后参加评审")
+        return
+    off = normalize(base.value * rate)
+    left = normalize(base.value - off)
+    calc.steps.append(f"扣除额：{money(base.value)} × {format_rate(rate)}{how} = {money(off)}")
+    calc.steps.append(f"评审价：{money(base.value)} − {money(off)} = {money(left)}")
+    if str(facts.get(ASKED) or "") == REVIEW_PRICE:
+        calc.amount_yuan = left
+        calc.summary = f"按{money(left)}参加评审（扣除{money(off)}）"
+    else:
+        calc.amount_yuan = off
+        calc.summary = f"价格扣除{money(off)}，按{money(left)}参加评审"
+    calc.steps.append(calc.summary)
+
+
+def _share(rule, facts, calc, money):
+    """A sum the document fixes as a share of a base ('预付款比例提高到50%')."""
+    name = rule.base or "计算基数"
+    base = _fact(facts, name, rule.currency)
+    if base is None:
+        calc.missing_facts.append(name)
+        calc.steps.append(f"{rule.benefit}为{name}的{format_rate(rule.rate)}")
+        return
+    amount = normalize(base.value * rule.rate)
+    calc.steps.append(f"{money(base.value)} × {format_rate(rule.rate)} = {money(amount)}")
+    calc.amount_yuan = amount
+    calc.summary = f"{rule.benefit}为{money(amount)}"
+    calc.steps.append(calc.summary)
+
+
+_KINDS = {"deduction": _deduction, "share": _share, "limit": _limit, "fixed": _fixed, "rate": _rate, "permille": _rate, "per_unit": _per_unit, "tiered": tiered,
           "upgrade": _upgrade, "tax_deduction": _tax_deduction, "tax_rate": _tax_rate, "loan": _loan}

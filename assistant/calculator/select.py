@@ -54,7 +54,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
                 lacking.append((rule, rule_facts))
             continue
         binding = bind_facts(rule, rule_facts)
-        scored.append((_relevance(rule, rule_facts, binding), rule, binding))
+        scored.append((_relevance(rule, rule_facts, binding) + _names_sum(rule, question or ""), rule, binding))
     if lacking and not any(r.levels for _s, r, _b in scored):
         # the user named a tier the clause does not list: say so, never answer with another rule
         scored = [(1, rule, bind_facts(rule, f)) for rule, f in lacking] + \
@@ -80,6 +80,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
         _conditional_amount(binding.rule or rule, binding.facts, calc)
         _year_by_year(binding.rule or rule, binding.facts, calc)
         _over_years(binding.rule or rule, question or "", calc)
+        _per_head(rule, binding.facts, question or "", clause.text, calc)
         calc.steps[:0] = [n for n in binding.notes if n.startswith("按您提供")]
         at = next((i for i, c in enumerate(calc.checks) if not c.startswith("适用对象")), len(calc.checks))
         calc.checks[at:at] = binding.checks
@@ -189,6 +190,16 @@ def _contradicted(rule: SubsidyRule, facts: dict) -> bool:
     return False
 
 
+def _names_sum(rule: SubsidyRule, question: str) -> int:
+    """A rule that fixes a named sum ('预付款', '预留') or a price deduction, asked by that name: it,
+    rather than another rule of the clause that would take the same figure."""
+    if rule.kind == "share" and rule.benefit and rule.benefit in question:
+        return 3
+    if rule.kind == "deduction" and re.search(r"扣除|评审", question):
+        return 3
+    return 0
+
+
 def _relevance(rule: SubsidyRule, facts: dict, binding) -> int:
     """A figure met by name counts twice one placed by unit type alone."""
     score = 2 * binding.direct + binding.bound
@@ -291,6 +302,16 @@ def _common_run(a: str, b: str) -> int:
     return best
 
 
+def _negated_alike(said: str, subject: str) -> bool:
+    """The subject itself is negative where the user's words are ('未预留份额…的采购项目' and
+    '没有预留给…'): the user meets it, not denies it."""
+    for i in range(len(said) - 1):
+        at = subject.find(said[i:i + 2])
+        if at > 0 and re.search(r"(?:未|没有|没|不|非|无)$", subject[:at]):
+            return True
+    return False
+
+
 def _denied(rule: SubsidyRule, question: str, calc: Calculation) -> None:
     """The question denies the rule's qualification ('没被认定为X' for a rule '对认定为X…的'): nothing
     is due, and the answer says which requirement is not met."""
@@ -298,7 +319,7 @@ def _denied(rule: SubsidyRule, question: str, calc: Calculation) -> None:
         return
     for m in _DENIAL.finditer(question):
         said = m.group("x")
-        if _common_run(said, rule.subject) >= 4:
+        if _common_run(said, rule.subject) >= 4 and not _negated_alike(said, rule.subject):
             calc.eligible = False
             calc.amount_yuan = Decimal(0)
             calc.checks.append(f"✗ 您说明“{m.group(0)}”，而该项支持的对象是“{rule.subject}”")
@@ -325,6 +346,29 @@ def _over_years(rule: SubsidyRule, question: str, calc: Calculation) -> None:
                       + (f"（文件规定最多连续{rule.max_repeats}年）" if years == rule.max_repeats else ""))
     calc.amount_yuan = total
     calc.summary = f"{years}年合计可获{rule.benefit or '奖励'}{format_money(total)}"
+
+
+# a clause whose benefit goes to a person ('参保职工取得…证书的…申请补贴'): its amount is per head
+_FOR_PERSONS = re.compile(r"职工|劳动者|人员|每人|个人")
+
+
+def _per_head(rule: SubsidyRule, facts: dict, question: str, clause_text: str, calc: Calculation) -> None:
+    """'两个工人…一共能领多少' of a per-person amount (a level's 补贴 for a certificate a worker holds):
+    the amount times the people named. Only for a fixed amount with no condition of its own, in a
+    clause whose benefit goes to persons, asked as a total."""
+    people = facts.get("人数")
+    if (rule.kind != "fixed" or rule.thresholds or not calc.amount_yuan or calc.eligible is False
+            or not isinstance(people, Decimal) or people <= 1 or not _TOTAL_ASK.search(question)
+            or not _FOR_PERSONS.search(clause_text) or re.search(r"每(?:家|户|个企业|单位)", rule.text)):
+        return
+    total = calc.amount_yuan * people
+    calc.steps.append(f"每人{format_money(calc.amount_yuan)} × {plain_count(people)}人 = {format_money(total)}")
+    calc.amount_yuan = total
+    calc.summary = f"{plain_count(people)}人合计可获{rule.benefit or '补贴'}{format_money(total)}"
+
+
+def plain_count(n: Decimal) -> str:
+    return format(n.normalize(), "f")
 
 
 def _overlap(subject: str, question: str) -> int:

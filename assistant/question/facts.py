@@ -72,6 +72,16 @@ _PEOPLE_AFTER = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}?|[^，,。；;？?！!]{0,
                            r"(?:人员|员工|工人|职工|毕业生|技师|学生|人才|士兵|劳动者|护理员|农民工|人)")
 
 
+# what a price-deduction question asks: the price one is judged at ('评审价按多少算', '用多少钱去参加
+#评审'), not the amount taken off; and the kind of purchase (货物 / 服务 / 工程), since a document may
+# give 工程 its own rate
+ASKED = "所求"
+REVIEW_PRICE = "评审价"
+PURCHASE_KIND = "采购类别"
+_ASKS_REVIEW_PRICE = re.compile(r"评审价|参加评审|评审时按|评审按|按多少(?:价格|钱)?算")
+_PURCHASE_KIND = re.compile(r"工程|货物|服务")
+
+
 def extract_facts(text: str, previous: dict | None = None) -> dict:
     """Question text (+ facts from earlier turns) → {fact name: Decimal | str}."""
     facts = dict(previous or {})
@@ -167,6 +177,10 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         found.update(_upgrade(text, levels))
     if dm := DEGREE_RE.search(text):
         found["学历"] = dm.group(0)
+    if _ASKS_REVIEW_PRICE.search(text):
+        found[ASKED] = REVIEW_PRICE
+    if "采购" in text and (pk := _PURCHASE_KIND.search(text)):
+        found[PURCHASE_KIND] = pk.group(0)
     if re.search(r"不含税", text) and "采购发票总价" in found:
         found.setdefault("采购发票口径", "不含税")
     facts.update(found)
@@ -229,8 +243,8 @@ def _count_key(unit: str, around: str, after: str) -> str | None:
     if unit == "个":
         if "等级" in after[:6] or "级" in after[:2]:
             return "晋升等级数"
-        if "服务项目" in around or "项目" in after[:6]:
-            return "服务项目数"
+        if "服务项目" in around or "项目" in after[:6] or ("项目" in around and not _PEOPLE_AFTER.match(after)):
+            return "服务项目数"  # '新增入驻项目25个' names the counted thing before the count
         return "人数" if _PEOPLE_AFTER.match(after) else None
     if unit == "年":  # '签了一年合同' / '服务期2年'; calendar years (2023年) are not durations
         if re.search(r"合同|协议|服务|辅导", around):

@@ -18,6 +18,9 @@ from assistant.rules.model import Level, SubsidyRule
 from assistant.rules.fact_names import base_name
 from assistant.rules.patterns import (
     GRANT,
+    DEDUCT_RE,
+    SHARE_RE,
+    STEP_RE,
     GRANT_NO_LOAN,
     LIMIT_RE,
     MONEY,
@@ -67,7 +70,8 @@ def extract(clause, stacking: str = "") -> list[SubsidyRule]:
                 gs, ge = trim(sent, gs, ge)
                 seg = sent[gs:ge]
                 # without a grant word only bounds are read: '不低于…1.5%、1.0%和0.8%' a level each
-                found = [sp for sp in _segment(seg) if sp.get("kind") == "limit"] if re.search(PCT, seg) else []
+                found = [sp for sp in _segment(seg) if sp.get("kind") in ("limit", "deduction", "share")] \
+                    if re.search(PCT, seg) else []
                 for spec in found or _limits(seg, lambda m: True):
                     specs.append((ss + gs, ss + ge, spec))
             continue
@@ -85,6 +89,9 @@ def extract(clause, stacking: str = "") -> list[SubsidyRule]:
                 for spec in _segment(seg):
                     specs.append((ss + gs, ss + ge, spec))
     rules = []
+    for s, e, spec in specs:  # a share whose base an earlier sentence of the clause states
+        if spec.get("kind") == "share" and not spec.get("base"):
+            spec["base"] = stated_base(text[:s], spec["benefit"])
     for i, (s, e, spec) in enumerate(specs, 1):
         rules.append(SubsidyRule(
             rule_id=f"{clause.clause_id}#r{i}", clause_id=clause.clause_id, doc_id=clause.doc_id,
@@ -109,6 +116,10 @@ def _segment(seg: str) -> list[dict]:
         n = m.group("n") or m.group("n2")
         repeats = int(n) if n.isdigit() else int(cn_to_decimal(n))
         take(m.start(), m.end())
+
+    for spec, (a, b) in _shares(seg, free):  # a price deduction, a share the document sets
+        take(a, b)
+        out.append((a, spec))
 
     # tax rate ("减按15%的税率")
     for m in TAX_RATE_RE.finditer(seg):
@@ -201,6 +212,18 @@ def _segment(seg: str) -> list[dict]:
         v, cur = read_money(m.group("m"))
         out.append((m.start(), dict(kind="upgrade", amount=v, currency=cur, benefit="奖励",
                                     subject=read_subject(seg, m.start()))))
+
+    for m in STEP_RE.finditer(seg):  # joined with the threshold's sum by _stepped
+        if not free(m):
+            continue
+        take(m.start(), m.end())
+        v, cur = read_money(m.group("m"))
+        spec = dict(kind="per_unit", amount=v, currency=cur, per_unit="增加" + m.group("cl"),
+                    benefit=benefit_word(seg, m.start()) or "奖励", subject=read_subject(seg, m.start()))
+        if cap := cap_after(seg, m.end(), free):
+            take(*cap[1])
+            spec["cap"] = cap[0][0]
+        out.append((m.start(), spec))
 
     for m in PER_UNIT_RE.finditer(seg):
         cap = cap_after(seg, m.end(), free)
@@ -314,11 +337,35 @@ def _segment(seg: str) -> list[dict]:
     prev_pos = 0
     for pos, spec in out:
         spec.setdefault("thresholds", tuple(t for p, t in thresholds if p < pos))
+        money_gate = [t for t in spec["thresholds"] if t.unit in ("元", "美元")]
+        if spec.get("kind") == "share" and not spec.get("base") and money_gate:
+            spec["base"] = money_gate[-1].fact  # '达到400万元的工程采购项目…预留比例40%': the figure gated is the base
         if repeats and pos >= prev_pos:
             spec.setdefault("max_repeats", repeats)
         result.append(spec)
         prev_pos = pos
-    return result
+    return _stepped(result)
+
+
+def _stepped(specs: list[dict]) -> list[dict]:
+    """'达到5个的，给予2万元，5个以上的每增加一个给予5000元，…最高不超过10万元' is one rule: the
+    sum at the threshold count plus a step for each unit beyond it, capped. A fixed amount gated
+    by a count threshold, followed by a per-unit amount counted from the same figure ('每增加'),
+    become one ``per_unit`` rule with ``base_amount``/``base_count``."""
+    out: list[dict] = []
+    for spec in specs:
+        prev = out[-1] if out else None
+        gate = [t for t in (prev or {}).get("thresholds", ()) if t.op in (">=", ">") and t.unit not in ("元", "美元", "%")]
+        if (spec.get("kind") == "per_unit" and "增加" in spec.get("per_unit", "") and prev
+                and prev.get("kind") == "fixed" and prev.get("amount") is not None and gate):
+            th = gate[-1]
+            merged = dict(spec, per_unit=re.sub(r"数$", "", th.fact), base_amount=prev["amount"],
+                          base_count=th.value + (1 if th.op == ">" else 0), thresholds=prev["thresholds"],
+                          subject=prev.get("subject") or spec.get("subject", ""))
+            out[-1] = merged
+            continue
+        out.append(spec)
+    return out
 
 
 _NAME_BEFORE = re.compile(r"(?:^|[、，,：:；;])(?P<name>[\u4e00-\u9fff（）()“”]{2,14}?)(?:资助|补助|奖励|补贴|给予)?$")
@@ -402,3 +449,34 @@ def _limits(seg: str, free) -> list[dict]:
             spec["cap"], spec["currency"] = cap[0]
         out.append(spec)
     return out
+
+
+def _shares(seg: str, free) -> list[tuple[dict, tuple[int, int]]]:
+    """'对…小微企业报价给予20%(工程项目为5%)的扣除' → a deduction off the user's 报价 (the top of a
+    range '10%-20%' when one is given, marked as a ceiling; a category's own rate as a level);
+    '预付款比例提高到50%' → a share of the base the clause states for that sum ('预付款比例一般不低于
+    合同金额30%' → 合同金额), else of the figure the user gives."""
+    out = []
+    for m in DEDUCT_RE.finditer(seg):
+        if not free(m):
+            continue
+        lo, hi = (m.group("r1"), m.group("r2")) if m.group("r1") else (m.group("q1"), m.group("q2"))
+        rate = read_rate(hi or lo)
+        levels = (Level(m.group("alt"), rate=read_rate(m.group("altr"))),) if m.group("alt") else ()
+        out.append((dict(kind="deduction", rate=rate, rate_up_to=bool(hi), base="报价", levels=levels,
+                         benefit="价格扣除", subject=read_subject(seg, m.start())), m.span()))
+    for m in SHARE_RE.finditer(seg):
+        if not free(m) or "扣除" in m.group("noun") or any(a <= m.start() < b for _s, (a, b) in out):
+            continue
+        # '中小微企业合同预付款' → 预付款: the sum, without who it is for
+        noun = re.split(r"企业|单位|合同|的|将|对|把", m.group("noun"))[-1] or m.group("noun")
+        base = stated_base(seg[:m.start()], noun)
+        out.append((dict(kind="share", rate=read_rate(m.group("r")), base=base, benefit=noun,
+                         subject=read_subject(seg, m.start())), m.span()))
+    return out
+
+
+def stated_base(text: str, noun: str) -> str:
+    """The base a sum's share is stated against in ``text`` ('预付款比例一般不低于合同金额30%' → 合同金额)."""
+    stated = re.search(rf"{re.escape(noun)}比例[^。；;，,]{{0,6}}?(?:不低于|不超过|不得低于|不得超过|为)(?P<base>[\u4e00-\u9fff]{{2,8}}?)的?{PCT}", text)
+    return base_name(stated.group("base")) if stated else ""

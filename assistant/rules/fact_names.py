@@ -48,7 +48,7 @@ def base_name(text: str) -> str:
 def threshold_name(noun: str, unit: str, previous: str = "") -> str:
     """The fact a comparison is about: ('年交易额', '元') → '年交易额';
     ('服务企业', '家') → '服务企业数'; ('占主营业务收入比例', '%', '年服务营业收入') → '年服务营业收入占比'."""
-    noun = re.sub(r"[（(][^）)]*[）)]", "", noun or "").strip(" “”\"")
+    noun = re.sub(r"[（(][^）)]*[）)]", "", noun or "").strip(" “”\"：:")
     noun = re.sub(r"(首次|累计)$", "", noun)
     m = re.match(r"^(.*?)占.*(?:比重|比例)$", noun)
     if m:

@@ -17,7 +17,10 @@ from typing import Any
 from assistant.lexicon.numbers import format_money, format_quantity, format_rate, Quantity
 
 KINDS = ("fixed", "rate", "per_unit", "tiered", "permille", "upgrade", "tax_deduction",
-         "tax_rate", "loan", "limit")
+         "tax_rate", "loan", "limit", "deduction", "share")
+# deduction: '对小微企业报价给予20%的扣除，用扣除后的价格参加评审' — a share taken off the user's
+#   figure (``rate``; ``levels`` hold a category's own rate: 工程项目为5%)
+# share: '预付款比例提高到50%' / '预留比例提高至40%' — a sum fixed as a share of a base
 
 # '每场/每届/每期/每批/每次给予…': counted occurrences; whatever the word, the user's count of them
 # ('办了3场', '两届') is one fact
@@ -111,6 +114,10 @@ class SubsidyRule:
     cap: Decimal | None = None
     base: str = ""  # what the rate applies to: 投资额, 辅导费用 …
     per_unit: str = ""  # the counted thing: 服务项目
+    # '达到5个的给予2万元，5个以上的每增加一个给予5000元': the sum at the threshold count, and that
+    # count; ``amount`` is then the step for each unit beyond it
+    base_amount: Decimal | None = None
+    base_count: Decimal | None = None
     tiers: tuple[Tier, ...] = ()
     tier_fact: str = ""  # what the tiers are bands of: 台套数, 进出口额增速 …
     tier_unit: str = ""

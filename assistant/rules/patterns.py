@@ -22,13 +22,14 @@ MONEY_LIST = rf"(?:最高)?{MONEY}(?:\s*[、和及]\s*(?:最高)?{MONEY})+"
 PCT = rf"(?:{NUM})\s*[%％‰]"
 COUNT_UNIT = r"(?:平方米|台（套）|台\(套\)|台|套|家|个|人|天|次|项|年)"
 QTY = rf"(?:{NUM}|{CN_NUM})\s*(?:万|亿)?(?:{CUR}|[%％‰]|{COUNT_UNIT})"
-GRANT = re.compile(r"给予|予以|奖励|奖补|补助|补贴|资助|扶持|补偿|贷款|抵扣|扣减|加计扣除|摊销|税率|资金支持")
-GRANT_NO_LOAN = re.compile(r"给予|予以|奖励|奖补|补助|补贴|资助|扶持|补偿|抵扣|扣减|加计扣除|摊销|税率|资金支持")
+GRANT = re.compile(r"给予|予以|奖励|奖补|补助|补贴|资助|扶持|补偿|贷款|抵扣|扣减|加计扣除|摊销|税率|资金支持|返还|退还")
+GRANT_NO_LOAN = re.compile(r"给予|予以|奖励|奖补|补助|补贴|资助|扶持|补偿|抵扣|扣减|加计扣除|摊销|税率|资金支持|返还|退还")
 CMP = r"首次超过|首次突破|超过|突破|达到|不低于|高于|低于|不足|达"
 UPTO = re.compile(r"(最高|最多|不超过|不高于)")
 CAP_RE = re.compile(rf"(?:最高|最多|不超过|不高于|限额)[^，,；;。\d]{{0,8}}?(?P<m>{MONEY})")
+# '返还其上年度失业保险缴费总额的50%': a refund is a rate of the base it names, like 按/给予
 RATE_RE = re.compile(
-    rf"(?:按照?|给予)(?P<up>(?:最高)?(?:不超过|不高于))?(?:其|该)?(?P<base>(?!{NUM}\s*[%％‰])[^，,。；;按照的]{{1,30}}?)的?(?P<up2>不超过|不高于)?"
+    rf"(?:按照?|给予|返还|退还)(?P<up>(?:最高)?(?:不超过|不高于))?(?:其|该)?(?P<base>(?!{NUM}\s*[%％‰])[^，,。；;按照的]{{1,30}}?)的?(?P<up2>不超过|不高于)?"
     rf"(?P<rates>{PCT}(?:\s*[、和]\s*{PCT})*)(?:的比例)?")
 RATE_PLAIN_RE = re.compile(rf"(?:给予|按照?)(?P<rates>{PCT})(?:比例)?(?:的(?P<benefit>[\u4e00-\u9fff]{{2,8}}))?")
 TAX_RATE_RE = re.compile(rf"(?:减按|按)(?P<rate>{PCT})的?税率")
@@ -60,6 +61,19 @@ UPGRADE_RE = re.compile(rf"每晋升一个等级(?:奖励|给予)(?P<m>{MONEY})"
 PER_UNIT_RE = re.compile(
     rf"每(?P<verb>[\u4e00-\u9fff]{{0,3}}?)(?:一|1)?\s*(?P<cl>个|台（套）|台|套|项|件|人)(?P<unit>[\u4e00-\u9fff]{{0,8}}?)"
     rf"(?:奖励|给予|补助|补贴)(?P<m>{MONEY})")
+# '5家以上的每增加一家给予2000元': a step for each unit beyond a threshold count (rules/extract.py
+# joins it with the sum granted at the threshold)
+STEP_RE = re.compile(
+    rf"每增加(?:一|1)\s*(?P<cl>个|家|户|名|人|项|件|台|套|辆|座)[\u4e00-\u9fff]{{0,8}}?"
+    rf"(?:奖励|给予|补助|补贴|奖补)(?P<m>{MONEY})")
+# '报价给予20%(工程项目为5%)的扣除' / '给予小微企业10%-20%的价格扣除' / '价格扣除比例由10%提高至20%'
+PCT_SPAN = rf"(?P<r1>{PCT})(?:\s*[－\-—至到~～]\s*(?P<r2>{PCT}))?"
+DEDUCT_RE = re.compile(
+    rf"{PCT_SPAN}\s*(?:[（(](?P<alt>[\u4e00-\u9fff]{{2,8}}?)为(?P<altr>{PCT})[）)])?的?(?:价格)?扣除(?!比例)"
+    rf"|扣除比例(?:由{PCT})?(?:提高|提升|调整|上调)(?:至|到|为){PCT_SPAN.replace('r1', 'q1').replace('r2', 'q2')}")
+# '中小微企业合同预付款比例提高到50%' / '面向中小微企业预留比例提高至40%': a share set by the document
+SHARE_RE = re.compile(
+    rf"(?P<noun>[\u4e00-\u9fff]{{2,6}}?)比例(?:由{PCT})?(?:提高|提升|调整|上调)(?:至|到|为)(?P<r>{PCT})(?!\s*[－\-—至到~～]\s*{NUM})")
 # "每场给予5万元的补助" / "每届奖励10万元": an amount per event; the count of events multiplies it
 PER_EVENT_RE = re.compile(
     rf"每(?P<unit>场|届|期|批|次)(?:活动)?(?:给予|奖励|补助|补贴)(?P<up>最高|不超过)?(?P<m>{MONEY})")
@@ -312,7 +326,12 @@ def read_thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
             continue
         q = parse_quantity(re.sub(r"\s", "", m.group("q")))
         cmp_, sfx = m.group("cmp") or "", m.group("sfx") or ""
-        if cmp_ in ("超过", "首次超过", "突破", "首次突破", "高于"):
+        either = re.search(r"(?:达到|等于)或$", before)  # '达到或超过400万元': at least
+        if either:
+            before = before[:either.start()]
+        if either:
+            op = ">="
+        elif cmp_ in ("超过", "首次超过", "突破", "首次突破", "高于"):
             op = ">"
         elif cmp_ in ("低于", "不足"):
             op = "<"
@@ -320,9 +339,9 @@ def read_thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
             op = "<="
         else:
             op = ">="
-        noun = re.split(r"[，,、；;]|且|并|对|的|为", before)[-1]
+        noun = re.sub(r"^将", "", re.split(r"[，,、；;]|且|并|对|的|为", before)[-1])
         if not noun.strip() or re.search(r"(达成|签订|提供|开展|拥有|有)$", noun):  # '为20家以上中小企业提供…': the counted thing follows
-            noun = re.split(r"[，,；;、]|且|提供|进行|开展|的", seg[m.end():])[0]
+            noun = re.split(r"[，,；;、]|且|提供|进行|开展|的|面向|比例|\d", seg[m.end():].lstrip("的"))[0]
         name = threshold_name(noun, q.unit, prev_name)
         prev_name = name
         out.append((m.start(), Threshold(fact=name, op=op, value=q.value, unit=q.unit,

@@ -240,3 +240,70 @@ def test_counts_per_category_are_summed_from_the_clause_own_names():
     # one category with its count: that category's own rule, not a sum
     one = _ask(PER_HEAD_LIST, "有5个人考了高级工，能补多少？")
     assert one.amount_yuan == Decimal(5 * 2000)
+
+
+STEPS = ("孵化载体当年新增入驻企业达到10家的，给予3万元奖补，10家以上的每增加一家给予2000元奖补，"
+         "每个载体每年奖补总额最高不超过8万元。")
+
+
+def test_a_sum_at_a_threshold_count_plus_a_step_for_each_unit_beyond_it():
+    rules = extract_rules(_clause(STEPS))
+    assert len(rules) == 1 and rules[0].base_amount == Decimal("30000") and rules[0].base_count == Decimal("10")
+    assert _ask(STEPS, "今年新增入驻企业14家，能拿多少").amount_yuan == Decimal("38000")
+    capped = _ask(STEPS, "今年新增入驻企业40家，能拿多少")
+    assert capped.amount_yuan == Decimal("80000") and any("上限" in s for s in capped.steps)
+    assert _ask(STEPS, "今年新增入驻企业9家，能拿多少").amount_yuan == Decimal(0)
+
+
+def test_a_refund_is_a_rate_of_the_base_it_names():
+    text = "对当年未裁员的参保单位，返还其上年度工伤保险缴费总额的40%。"
+    rule = extract_rules(_clause(text))[0]
+    assert rule.kind == "rate" and rule.rate == Decimal("0.4") and "缴费总额" in rule.base
+    assert _ask(text, "上年度工伤保险缴费总额30万元，能返还多少").amount_yuan == Decimal("120000")
+
+
+DEDUCT = "对符合条件的小型企业报价给予15%(工程类项目为4%)的扣除，用扣除后的价格参加评审。"
+
+
+def test_a_price_deduction_gives_the_amount_off_or_the_price_judged():
+    assert _ask(DEDUCT, "报价300万元，能扣除多少").amount_yuan == Decimal("450000")
+    judged = _ask(DEDUCT, "报价300万元，评审价按多少算")
+    assert judged.amount_yuan == Decimal("2550000") and any("−" in s for s in judged.steps)
+    # the category's own rate, when the user names that kind of purchase
+    assert _ask(DEDUCT, "工程类采购，报价300万元，能扣除多少").amount_yuan == Decimal("120000")
+
+
+def test_a_range_of_deduction_rates_is_worked_at_its_top_and_says_so():
+    text = "给予小型企业8%-12%的价格扣除优惠。"
+    calc = _ask(text, "报价100万元，按最高比例评审价是多少")
+    assert calc.amount_yuan == Decimal("880000") and any("最高比例" in s for s in calc.steps)
+
+
+def test_a_share_raised_to_a_rate_takes_the_base_the_clause_states():
+    text = "约定预付款的，预付款比例一般不低于合同金额20%。小型企业合同预付款比例提高到40%。"
+    rules = [r for r in extract_rules(_clause(text)) if r.kind == "share"]
+    assert rules and rules[0].base == "合同金额" and rules[0].rate == Decimal("0.4")
+    assert _ask(text, "合同金额200万元，我们是小型企业，预付款是多少").amount_yuan == Decimal("800000")
+
+
+def test_a_share_of_a_gated_figure_takes_that_figure_as_its_base():
+    text = "将达到或超过500万元的工程采购项目面向小型企业预留比例提高至30%。"
+    rule = [r for r in extract_rules(_clause(text)) if r.kind == "share"][0]
+    assert rule.thresholds[0].op == ">=" and rule.base == rule.thresholds[0].fact
+    assert _ask(text, "一个1000万元的工程采购项目，要预留多少").amount_yuan == Decimal("3000000")
+    assert _ask(text, "一个400万元的工程采购项目，要预留多少").amount_yuan == Decimal(0)
+
+
+CERTS = ("参保职工取得职业技能等级证书的，可申请技能提升补贴。补贴标准为：初级800元、中级1200元、高级1800元。")
+
+
+def test_a_per_person_amount_asked_as_a_total_is_times_the_people_named():
+    calc = _ask(CERTS, "三名职工都拿到中级证书，一共能领多少")
+    assert calc.amount_yuan == Decimal("3600") and any("× 3人" in s for s in calc.steps)
+    # asked for one, or not as a total: the amount itself
+    assert _ask(CERTS, "拿到中级证书能领多少").amount_yuan == Decimal("1200")
+
+
+def test_a_per_enterprise_amount_is_not_multiplied_by_heads():
+    text = "企业吸纳参保人员就业的，每家给予一次性奖励2万元。"
+    assert _ask(text, "我们吸纳了5名人员，一共能拿多少").amount_yuan == Decimal("20000")

@@ -89,3 +89,25 @@ def test_a_turn_naming_no_place_searches_the_conversations_regions(kb):
         assert retrieved and {s.clause.doc_id for s in retrieved} == topic
     retrieved, _, _ = retrieve(view, "营业收入增速要达到多少？", {}, set(), "", k=8)
     assert len({s.clause.doc_id for s in retrieved}) > 1  # no conversation: the whole corpus
+
+
+def test_a_national_tax_figure_asked_with_no_place_is_refused_from_local_documents(kb):
+    # the shipped documents are all local: a rate asked with no place named is the national
+    # figure, which none of them states, even where a clause restates the benefit for its own firms
+    scope = _check(kb, "现在研发费用加计扣除的比例是多少？")
+    assert not scope.covered and scope.reason == NATIONAL_TAX
+    # the same benefit asked of a place, or for the user's own figure, is answered from its clause
+    assert _check(kb, "嘉兴研发费用加计扣除的比例是多少？").covered
+
+
+def test_a_national_issuer_is_told_from_a_provincial_branch():
+    from types import SimpleNamespace
+
+    from assistant.answer.scope import _nationally_stated
+
+    def docs(*issuers):
+        return SimpleNamespace(documents={str(i): SimpleNamespace(issuer=x, text="某税的加计扣除比例为100%")
+                                          for i, x in enumerate(issuers)})
+
+    assert not _nationally_stated(["加计扣除"], docs("国家税务总局某某省税务局", "某市人民政府"))
+    assert _nationally_stated(["加计扣除"], docs("财政部 国家税务总局"))
