@@ -46,7 +46,7 @@ _ASKS = {
 _VALIDITY = re.compile(r"有效|失效|过期|截止|到期|施行|实施.*(?:时候|日期|哪天)|什么时候.*(?:结束|开始)|"
                        # everyday words for 'still in force' ("那份措施现在还管用吗")
                        r"还(?:管用|算数|作数|生效|适用吗|作准)|"
-                       # "现在还能申请吗" / "今年还能照着它来办吗": whether it still applies now
+                       # "现在还能申请吗" / "这份文件眼下还作数吗": whether it still applies now
                        r"(?:现在|今年|目前|如今)还(?:能|可以)(?:申请|照着?|按着?|依照?|享受|用)|"
                        # "这个文件现在还能用来申请吗": whether the document itself still applies
                        r"还(?:能|可以)(?:再)?(?:按|依|照)(?:照|据)?(?:这个|这份|该|原来的?)?(?:文件|政策|规定|意见|方案)")

@@ -211,7 +211,7 @@ def _near_miss(question: str, kb, scope: Scope, corpus: str) -> str:
 
 # '比例是多少' / '税率' / '起征点' / '几个点': a figure of the tax itself, not how to apply for it
 _FIGURE_ASKED = re.compile(r"比例|税率|税负|起征点|多少|几个点|百分之几")
-# the user's own figure ('只有9000块，能扣多少'): a case to work out under a clause, not the national rate
+# the user's own figure ('只有6500块，能抵多少'): a case to work out under a clause, not the national rate
 _OWN_FIGURE = re.compile(r"\d[\d.,]*\s*(?:万|亿|千)?\s*(?:元|块|美元)|\d[\d.]*\s*万(?!分)")
 _LOCAL_BRANCH = re.compile(r"省|市|自治区|州|县|区税务局")
 _NATIONAL_ISSUER = re.compile(r"国务院|财政部|国家税务总局|税务总局|海关总署|全国人民代表大会|国家发展和改革委员会")
@@ -221,7 +221,7 @@ _OWN_STATUS = re.compile(r"(?:我们|我|本)(?:公司|企业|厂)?(?:是|属于
 
 
 def _own_status_stated(question: str, found: str) -> bool:
-    """'我们是数控一代示范企业，…加计扣除多少': the user names a status of their own that the clauses
+    """'我们是省级专精特新企业，…减免多少': the user names a status of their own that the clauses
     found speak of — a local rule for that status, not the national rate."""
     m = _OWN_STATUS.search(question)
     if not m:

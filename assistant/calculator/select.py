@@ -236,7 +236,7 @@ _SHARE_ASK = re.compile(r"(?P<p>国家|中央|省|市|区|县)(?:上|里|级|区
                         r"(?:这一块|这块|那一块|那块|这部分|那部分|的部分|部分|出的|给的|补的|出多少|给多少|补多少)")
 _EXCEPT = re.compile(r"除了?|除去|不算|刨去|扣除")
 _BEFORE_OK = set("那其只光单就问算这中的了去除，,。？?！!、 ")
-# '那开发区这边给多少？' / '本级能补多少': the issuing government's own share (本级)
+# '那区里自己给多少？' / '本级能补多少': the issuing government's own share (本级)
 _OWN_ASK = re.compile(r"(?:这边|本级|本地|当地)(?:这一块|这块|这部分|部分)?(?:能|可以)?(?:给|出|补|奖|拿)多少")
 
 
@@ -252,7 +252,7 @@ def asked_payer(question: str) -> str:
 
 
 def _year_by_year(rule: SubsidyRule, facts: dict, calc: Calculation) -> None:
-    """'连续奖励三年' and one figure a year ('增速分别是18%、22%、25%'): each year judged on its own,
+    """'连续奖励三年' and one figure a year ('增速分别是12%、17%、21%'): each year judged on its own,
     the years that qualify added up (at most the years the document allows)."""
     th = next((t for t in rule.thresholds if isinstance(facts.get(t.fact + YEARLY), str)), None)
     if not rule.max_repeats or th is None or calc.eligible is False and not calc.missing_facts:

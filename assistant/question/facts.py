@@ -58,7 +58,7 @@ DEGREE_RE = re.compile(r"博士|硕士|本科")
 GROWTH_LIST_RE = re.compile(
     rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率)(?:分别|依次)(?:是|为|达到|达)?\s*"
     rf"(?P<nums>{NUM}\s*[%％](?:\s*[、，,和及]\s*{NUM}\s*[%％])+)")
-YEARLY = "（逐年）"  # suffix of a fact holding one value per year, as text: '18%、22%、25%'
+YEARLY = "（逐年）"  # suffix of a fact holding one value per year, as text: '12%、17%、21%'
 # '增长18%', and as people say it: '又涨了二十个点', '增速20个百分点'
 GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率|涨|上涨)(?:了|为|是|达到|达)?\s*"
                        rf"(?:(?P<num>{NUM})\s*[%％]|(?P<pts>{NUM})\s*个?(?:百分)?点|(?P<cpts>{CN_NUM})\s*(?:个|个百分|百分)点)")
@@ -67,7 +67,7 @@ COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mul>万|亿)?\s*(?P<unit>台�
 # counted things a rule pays per piece of ('每辆', '每户'): the count is '<unit>数'
 MEASURE_COUNTS = ("辆", "户", "名", "艘", "架", "座")
 # '招了7个就业困难人员' counts people even when said with 个
-# and with a relative clause between ('招了5个登记失业半年以上、持证的人'), not across a comma
+# and with a relative clause between ('招了7个毕业两年内、已参保的人'), not across a comma
 _PEOPLE_AFTER = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}?|[^，,。；;？?！!]{0,24}?的[\u4e00-\u9fff]{0,4}?)"
                            r"(?:人员|员工|工人|职工|毕业生|技师|学生|人才|士兵|劳动者|护理员|农民工|人)")
 

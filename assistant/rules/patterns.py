@@ -27,7 +27,7 @@ GRANT_NO_LOAN = re.compile(r"给予|予以|奖励|奖补|补助|补贴|资助|�
 CMP = r"首次超过|首次突破|超过|突破|达到|不低于|高于|低于|不足|达"
 UPTO = re.compile(r"(最高|最多|不超过|不高于)")
 CAP_RE = re.compile(rf"(?:最高|最多|不超过|不高于|限额)[^，,；;。\d]{{0,8}}?(?P<m>{MONEY})")
-# '返还其上年度失业保险缴费总额的50%': a refund is a rate of the base it names, like 按/给予
+# '返还其当年实缴培训费用的40%': a refund is a rate of the base it names, like 按/给予
 RATE_RE = re.compile(
     rf"(?:按照?|给予|返还|退还)(?P<up>(?:最高)?(?:不超过|不高于))?(?:其|该)?(?P<base>(?!{NUM}\s*[%％‰])[^，,。；;按照的]{{1,30}}?)的?(?P<up2>不超过|不高于)?"
     rf"(?P<rates>{PCT}(?:\s*[、和]\s*{PCT})*)(?:的比例)?")
