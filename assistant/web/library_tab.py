@@ -111,24 +111,27 @@ def _manage(service: Service, library, listing, outputs, pick, changed):
         yield (progress_html(job.to_dict()), gr.update(interactive=False), *listing(),
                changes_html(library.changes(20)), f"{job.job_id}:{job.state}")
 
-    def on_publish(uid, request: gr.Request):
+    def only(message):
+        """``message`` in the progress area, every other output left as it is."""
+        return message, gr.update(), *[gr.update()] * len(outputs), gr.update(), gr.update()
+
+    def run(begin):
+        """Start a job with ``begin()`` (publish or remove) and follow it; a refusal changes nothing."""
         try:
-            job = library.publish(uid, _user(request))
+            job = begin()
         except PolicyAssistantError as exc:
-            yield _error_html(exc), gr.update(), *[gr.update()] * len(outputs), gr.update(), gr.update()
+            yield only(_error_html(exc))
             return
         yield from follow(job)
 
+    def on_publish(uid, request: gr.Request):
+        yield from run(lambda: library.publish(uid, _user(request)))
+
     def on_remove(doc_id, request: gr.Request):
         if not doc_id:
-            yield notice("请先在“打开文件”中选择要删除的文件。", "error"), gr.update(), *[gr.update()] * len(outputs), gr.update(), gr.update()
+            yield only(notice("请先在“打开文件”中选择要删除的文件。", "error"))
             return
-        try:
-            job = library.remove(doc_id, _user(request))
-        except PolicyAssistantError as exc:
-            yield _error_html(exc), gr.update(), *[gr.update()] * len(outputs), gr.update(), gr.update()
-            return
-        yield from follow(job)
+        yield from run(lambda: library.remove(doc_id, _user(request)))
 
     def on_pick(doc_id):
         if not doc_id:

@@ -102,20 +102,26 @@ def test_every_citation_over_generated_questions_round_trips(kb, policy_assistan
     assert shown >= len(questions)  # most questions are answered with at least one citation
 
 
+def _long_clause(clause_id: str, display_path: str, sentences: list[str], filler: str):
+    """An invented clause: ``sentences`` then ``filler``, long enough to be quoted by sentence."""
+    from index.records import Clause
+
+    text = "".join(sentences) + filler
+    assert len(text) > 200  # long enough to be quoted by sentence
+    return Clause(clause_id=clause_id, doc_id=clause_id.split("/")[0], path=(display_path.strip("（）、"),),
+                  display_path=display_path, text=text, start=0, end=len(text))
+
+
 def test_the_sentence_quoted_is_the_one_that_answers_not_the_one_that_repeats_the_topic():
     """Words every sentence of a clause repeats ('联席会议', '统筹协调创新发展') weigh less than
     the words only one sentence has ('办公室设在')."""
-    from index.records import Clause
-
     sentences = ["联席会议统筹协调全市创新发展工作，研究解决重大问题，督促各项任务落实到位，形成工作合力。",
                  "联席会议办公室设在市商务局，负责日常联络和信息报送，承担会议组织与材料准备等具体事务。",
                  "联席会议每季度统筹协调一次创新发展重大事项，必要时可临时召开专题会议，会议纪要印发各成员单位。"]
-    text = "".join(sentences)
-    text = text + "成员单位按职责分工抓好落实，定期报送工作进展情况，确保各项政策措施落地见效。" * 2
-    assert len(text) > 200  # long enough to be quoted by sentence
-    clause = Clause(clause_id="x/1", doc_id="x", path=("一",), display_path="一、", text=text, start=0, end=len(text))
+    clause = _long_clause("x/1", "一、", sentences,
+                          "成员单位按职责分工抓好落实，定期报送工作进展情况，确保各项政策措施落地见效。" * 2)
     s, e = key_span(clause, "统筹协调创新发展的联席会议，它的办公室设在哪？")
-    assert text[s:e] == sentences[1]
+    assert clause.text[s:e] == sentences[1]
 
 
 def test_a_count_the_user_gave_picks_the_sentence_of_its_band(kb):
@@ -128,20 +134,17 @@ def test_a_count_the_user_gave_picks_the_sentence_of_its_band(kb):
 
 def test_a_time_question_quotes_the_sentence_that_states_the_time_limit():
     from assistant.answer.compose import answer_span
-    from index.records import Clause
 
     sentences = ["（七）优化仓储设施审批服务，推行联审联办、并联审批、帮办代办等便利举措，减少申请材料。",
                  "对仓储设施审批全面实行网上申报，申请人资料齐全的，在4个工作日内办结审批手续。",
                  "各县区要建立审批服务台账，加强对仓储设施审批服务工作的跟踪督办和考核评价。"]
-    text = "".join(sentences)
-    text = text + "相关部门按职责分工抓好落实，定期报送工作进展情况，确保各项便利举措落地见效。" * 3
-    assert len(text) > 200  # long enough to be quoted by sentence
-    clause = Clause(clause_id="y/7", doc_id="y", path=("七",), display_path="（七）", text=text, start=0, end=len(text))
+    clause = _long_clause("y/7", "（七）", sentences,
+                          "相关部门按职责分工抓好落实，定期报送工作进展情况，确保各项便利举措落地见效。" * 3)
     s, e = answer_span(clause, "仓储设施审批服务要多久能办下来？")
-    assert text[s:e] == sentences[1]
+    assert clause.text[s:e] == sentences[1]
     # not a time question: the sentence sharing most words, as before
     s, e = answer_span(clause, "仓储设施审批服务有哪些便利举措？")
-    assert text[s:e] == sentences[0]
+    assert clause.text[s:e] == sentences[0]
 
 
 def test_a_share_of_a_named_base_states_an_amount():

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from assistant.web.api import LoginThrottle
+from tests.web.chromium import TIMEOUT, launch, log_in, needs_chromium
 from tests.web.conftest import AUTH, serve
 
 
@@ -86,31 +87,20 @@ def test_serve_help_recommends_the_environment_and_auth_flag_warns(capsys, tmp_p
     assert "visible to other users in `ps`" in capsys.readouterr().err
 
 
-@pytest.mark.browser
+@needs_chromium
 def test_the_login_page_works_in_a_browser_behind_the_guard(settings, policy_assistant):
     """The open routes are exactly enough: a browser gets the login form, logs in, and asks."""
-    from pathlib import Path
+    from playwright.sync_api import sync_playwright
 
     from assistant.web.api import create_app
 
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("needs Debian chromium at /usr/bin/chromium (make system-deps installs it)")
-    from playwright.sync_api import sync_playwright
-
     with serve(create_app(settings, assistant=policy_assistant, auth=AUTH)) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium),
-                                    args=["--no-sandbox", "--headless", "--disable-gpu"])
+        browser = launch(p)
         page = browser.new_context(locale="zh-CN").new_page()
-        page.set_default_timeout(120_000)
+        page.set_default_timeout(TIMEOUT)
         refused = []
         page.on("response", lambda r: refused.append(r.url) if r.status == 401 else None)
-        page.goto(url + "/")
-        page.locator("input[type=password]").wait_for()
-        page.locator("input[type=text]").first.fill(AUTH[0])
-        page.locator("input[type=password]").fill(AUTH[1])
-        page.keyboard.press("Enter")
-        page.locator("#pa-question textarea").wait_for()
+        log_in(page, url, AUTH)
         page.locator("#pa-question textarea").fill("建设物流公共信息平台，投资800万元，能拿到多少补助？")
         page.locator("#pa-send").click()
         page.locator("#pa-chat .pa-mode").first.wait_for()

@@ -10,18 +10,12 @@ artifacts/screenshots/ and are checked to be non-blank with CJK drawn as glyphs,
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-TIMEOUT = 120_000  # ms
+from tests.web.chromium import MARKS, SHOTS, TIMEOUT, open_page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
-]
+pytestmark = MARKS
 
 XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b id=pa-evil>粗</b>'
 # (name, text typed, what the result must show: a regex over the tab's visible text)
@@ -47,20 +41,8 @@ CALC_FACTS = [  # the calculator's 投资额 field
 
 @pytest.fixture(scope="module")
 def page(rel_url):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--no-sandbox", "--headless", "--disable-gpu",
-                                          "--disable-background-networking"])
-        context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
-        context.set_default_timeout(TIMEOUT)
-        pg = context.new_page()
-        pg.goto(rel_url + "/")
-        pg.locator("#pa-question textarea").wait_for()
+    with open_page(rel_url, (1280, 1000)) as pg:
         yield pg
-        browser.close()
 
 
 def _fill(locator, text: str) -> None:

@@ -4,50 +4,25 @@ artifacts/screenshots/ for a person to look at (CJK must render as text, not box
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-TIMEOUT = 120_000  # ms: the first answer warms the model on a shared 2-core machine
+from tests.web.chromium import MARKS, SHOTS, TIMEOUT, ask, open_page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian chromium at /usr/bin/chromium (make system-deps installs it)"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
 def page(live_url):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
     outside: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"])
-        context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN",
-                                      permissions=["clipboard-read", "clipboard-write"])
-        context.set_default_timeout(TIMEOUT)
-        pg = context.new_page()
-        pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(
-            (live_url, "data:", "blob:")) else None)
-        pg.goto(live_url + "/")
-        pg.locator("#pa-question textarea").wait_for()
+
+    def note_outside(request):
+        if not request.url.startswith((live_url, "data:", "blob:")):
+            outside.append(request.url)
+
+    with open_page(live_url, (1280, 1000), on_request=note_outside) as pg:
         pg.outside_requests = outside
         yield pg
-        browser.close()
-
-
-def _ask(page, question: str, n_answers: int):
-    page.locator("#pa-question textarea").fill(question)
-    page.locator("#pa-send").click()
-    # the n-th finished answer carries the mode line under its citation cards
-    page.locator("#pa-chat .pa-mode").nth(n_answers - 1).wait_for()
-    return page.locator("#pa-chat .pa-mode").nth(n_answers - 1).locator("xpath=..")
 
 
 def test_ui_loads_offline_in_chinese(page):
@@ -59,7 +34,7 @@ def test_ui_loads_offline_in_chinese(page):
 
 
 def test_chat_answer_citation_card_and_follow_up(page, kb):
-    message = _ask(page, "我们公司建设物流公共信息平台，投资800万元，能拿到多少补助？", 1)
+    message = ask(page, "我们公司建设物流公共信息平台，投资800万元，能拿到多少补助？", 1)
     assert "40万元" in message.inner_text()
     card = message.locator("details.pa-card").first
     card.locator("summary").click()
@@ -82,7 +57,7 @@ def test_chat_answer_citation_card_and_follow_up(page, kb):
     page.locator("#pa-chat .pa-q").last.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "1-chat-question.png"), full_page=True)
 
-    follow = _ask(page, "那如果投资1200万元呢？", 2)
+    follow = ask(page, "那如果投资1200万元呢？", 2)
     assert "50万元" in follow.inner_text()  # 5% of 1200万 is 60万, capped at 50万
     assert follow.locator("details.pa-card").count() >= 1
     page.screenshot(path=str(SHOTS / "2-chat-follow-up.png"), full_page=True)
@@ -94,7 +69,7 @@ def test_chat_answer_citation_card_and_follow_up(page, kb):
 
 def test_chat_escapes_markup_in_questions(page):
     evil = '物流公共信息平台<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>补助多少？'
-    message = _ask(page, evil, 1)
+    message = ask(page, evil, 1)
     user = page.locator("#pa-chat .pa-q").last
     assert "<img src=x" in user.inner_text() and "<script>" in user.inner_text()
     assert page.locator("#pa-chat img[src=x], #pa-chat script").count() == 0

@@ -6,10 +6,9 @@ import json
 
 import pytest
 
-from tests.web.chromium import CHROMIUM, DESKTOP, PHONE, SHOTS, answer_n, ask, in_view, open_page
+from tests.web.chromium import DESKTOP, MARKS, PHONE, SHOTS, answer_n, ask, in_view, open_page
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium")]
+pytestmark = MARKS
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])

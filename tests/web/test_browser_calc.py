@@ -4,39 +4,20 @@ gives an amount, never '还需要提供'."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from assistant.calculator.form import form_fields
 from assistant.rules.catalog import rules_for
+from tests.web.chromium import MARKS, SHOTS, open_page
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-TIMEOUT = 120_000
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
 def page(live_url):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"])
-        context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
-        context.set_default_timeout(TIMEOUT)
-        pg = context.new_page()
-        pg.goto(live_url + "/")
-        pg.locator("#pa-question textarea").wait_for()
+    with open_page(live_url, (1280, 1000)) as pg:
         yield pg
-        browser.close()
 
 
 def _banded_clause(kb):

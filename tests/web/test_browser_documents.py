@@ -11,16 +11,13 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+from tests.web.chromium import MARKS, SHOTS, launch, log_in
+
 DOC = Path(__file__).resolve().parents[1] / "data" / "documents" / "wuhu-smart-warehouse.txt"
 TIMEOUT = 300_000
 AUTH = ("editor", "library-2026")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +37,7 @@ def editor_url(settings, kb, tmp_path_factory):
 def login(browser, url):
     page = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN").new_page()
     page.set_default_timeout(TIMEOUT)
-    page.goto(url + "/")
-    page.locator("input[type=password]").wait_for()
-    page.locator("input[type=text]").first.fill(AUTH[0])
-    page.locator("input[type=password]").fill(AUTH[1])
-    page.keyboard.press("Enter")
-    page.locator("#pa-question textarea").wait_for()
+    log_in(page, url, AUTH)
     return page
 
 
@@ -74,9 +66,7 @@ def test_upload_preview_publish_ask_remove(editor_url):
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--no-sandbox", "--headless", "--disable-gpu",
-                                          "--disable-background-networking"])
+        browser = launch(p)
         page = login(browser, editor_url)
         other = login(browser, editor_url)  # a second operator's page, open before the publish
         docs = header_count(page)

@@ -2,18 +2,11 @@
 screen (no sideways scrolling), the 9-column table is hidden; on a desktop it is the table."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-TIMEOUT = 120_000
+from tests.web.chromium import MARKS, SHOTS, TIMEOUT, launch
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +15,7 @@ def browser():
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM),
-                              args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"])
+        b = launch(p)
         yield b
         b.close()
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.chromium import CHROMIUM, DESKTOP, PHONE, SHOTS, open_page
+from tests.web.chromium import DESKTOP, MARKS, PHONE, SHOTS, open_page
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium")]
+pytestmark = MARKS
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])

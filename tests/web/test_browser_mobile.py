@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import time
 
-import pytest
+from tests.web.chromium import DESKTOP, MARKS, PHONE, SHOTS, ask, open_page
 
-from tests.web.chromium import CHROMIUM, DESKTOP, PHONE, SHOTS, ask, open_page
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium")]
+pytestmark = MARKS
 
 INNER_SCROLL = """() => Array.from(document.querySelectorAll('#pa-chat, #pa-chat *')).filter(e => {
     const s = getComputedStyle(e).overflowY;

@@ -7,10 +7,9 @@ import re
 
 import pytest
 
-from tests.web.chromium import CHROMIUM, DESKTOP, PHONE, SHOTS, open_page
+from tests.web.chromium import DESKTOP, MARKS, PHONE, SHOTS, open_page
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium")]
+pytestmark = MARKS
 
 
 def _search(page, q: str):

@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.web.chromium import launch
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "documents"
 AUTH = ("editor", "library-2026")
 
@@ -220,9 +222,7 @@ def chinese_pdf(html: str) -> bytes:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--no-sandbox", "--headless", "--disable-gpu",
-                                          "--disable-background-networking"])
+        browser = launch(p)
         page = browser.new_page()
         page.set_content(html)
         data = page.pdf(format="A4")
