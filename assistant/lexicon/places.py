@@ -21,7 +21,7 @@ from assistant.lexicon.data import rows, words
 PROVINCES = words("places", "province", kind_column=2)
 # city → province; county-level units → their city (so 晋江 counts as 泉州); data/places.tsv
 CITIES = {e.columns[0]: e.columns[1] for e in rows("places") if e.columns[2] in ("city", "county")}
-_PLACE_NAMES = sorted(set(PROVINCES) | set(CITIES), key=len, reverse=True)
+_PLACE_NAMES = sorted(set(PROVINCES) | set(CITIES), key=lambda n: (-len(n), n))
 _PLACE_RE = re.compile("|".join(map(re.escape, _PLACE_NAMES)))
 
 def regions_in(text: str) -> list[str]:
@@ -109,7 +109,7 @@ class Coverage:
         return cov
 
     def covered_names(self) -> list[str]:
-        return sorted(self.keys, key=len, reverse=True)
+        return sorted(self.keys, key=lambda n: (-len(n), n))
 
     def resolve(self, mention: str) -> set[str]:
         """Exact document region values a mention refers to ("" set when not covered)."""
@@ -152,13 +152,15 @@ class Coverage:
         return [n for _, _, n in self.mention_spans(text)]
 
     def mention_spans(self, text: str) -> list[tuple[int, int, str]]:
-        names = sorted(set(self.covered_names()) | set(_PLACE_NAMES), key=len, reverse=True)
+        """(start, end, name) of each mention: longer names first; of two overlapping names of
+        one length the leftmost ("湖北海关" is 湖北, not 北海). Never decided by set order,
+        which changes from one process to the next (string hashing is salted)."""
+        found = [(m.start(), m.end(), n) for n in set(self.covered_names()) | set(_PLACE_NAMES)
+                 for m in re.finditer(re.escape(n), text)]
         taken: list[tuple[int, int, str]] = []
-        for n in names:
-            for m in re.finditer(re.escape(n), text):
-                if any(s < m.end() and m.start() < e for s, e, _ in taken):
-                    continue
-                taken.append((m.start(), m.end(), n))
+        for s0, e0, n in sorted(found, key=lambda f: (f[0] - f[1], f[0], f[2])):
+            if not any(s < e0 and s0 < e for s, e, _ in taken):
+                taken.append((s0, e0, n))
         return sorted(taken)
 
 
