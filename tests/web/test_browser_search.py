@@ -37,10 +37,16 @@ def test_filters_rerun_highlight_copy_and_cutoff(live_url, size):
         assert re.search(r"》（[^）]+）", copied)  # the 文号, or 无文号 said
         page.screenshot(path=str(SHOTS / f"owner-2-search-{tag}.png"), full_page=True)
 
-        before = results.inner_text()
         page.locator("#pa-valid-only input").check()  # no click on 检索: the filter re-runs it
-        page.wait_for_function("(b) => document.querySelector('#pa-search-results').innerText !== b", arg=before)
-        results.locator(".pa-hit").first.wait_for()
+        # Gradio's loading overlay changes the component's text before the new results arrive,
+        # so wait for the state itself: hits shown, none of them marked 已失效 (times out otherwise)
+        page.wait_for_function(
+            """() => {
+                const r = document.querySelector('#pa-search-results');
+                const badges = [...r.querySelectorAll('.pa-hit .pa-badge')].map(b => b.innerText);
+                return r.querySelectorAll('.pa-hit').length > 0 && badges.length > 0
+                       && !badges.includes('已失效');
+            }""")
         assert "已失效" not in results.locator(".pa-badge").all_inner_texts()
         page.screenshot(path=str(SHOTS / f"owner-2-search-valid-only-{tag}.png"), full_page=True)
 
