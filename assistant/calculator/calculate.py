@@ -142,16 +142,26 @@ def _rate_of_level(rule, facts, calc, money):
     return None if rate is None else replace(rule, rate=rate, levels=())
 
 
+def _base_or_ask(rule, facts, calc, default: str, how):
+    """The user's figure for the rule's base (named by the rule, else ``default``) as ``(name,
+    quantity)``; when it is missing, the name goes to ``missing_facts`` and ``how(name)`` — how the
+    base would count — to the steps, and the quantity is None."""
+    name = rule.base or default
+    base = _fact(facts, name, rule.currency)
+    if base is None:
+        calc.missing_facts.append(name)
+        calc.steps.append(how(name))
+    return name, base
+
+
 def _rate(rule, facts, calc, money):
     rule = _rate_of_level(rule, facts, calc, money)
     if rule is None:
         return
-    name = rule.base or "计算基数"
-    base = _fact(facts, name, rule.currency)
+    cap = f"，最高{money(rule.cap)}" if rule.cap is not None else ""
+    _, base = _base_or_ask(rule, facts, calc, "计算基数",
+                           lambda n: f"按{n}的{'不高于' if rule.rate_up_to else ''}{format_rate(rule.rate)}计算{cap}")
     if base is None:
-        calc.missing_facts.append(name)
-        cap = f"，最高{money(rule.cap)}" if rule.cap is not None else ""
-        calc.steps.append(f"按{name}的{'不高于' if rule.rate_up_to else ''}{format_rate(rule.rate)}计算{cap}")
         return
     raw = normalize(base.value * rule.rate)
     calc.steps.append(f"{money(base.value)} × {format_rate(rule.rate)} = {money(raw)}")
@@ -248,12 +258,10 @@ def _limit(rule, facts, calc, money):
     rule = _rate_of_level(rule, facts, calc, money)
     if rule is None:
         return
-    name = rule.base or "计算基数"
     bound = "不低于" if rule.at_least else "不超过"
-    base = _fact(facts, name, rule.currency)
+    _, base = _base_or_ask(rule, facts, calc, "计算基数",
+                           lambda n: f"{rule.benefit}{bound}{n}的{format_rate(rule.rate)}")
     if base is None:
-        calc.missing_facts.append(name)
-        calc.steps.append(f"{rule.benefit}{bound}{name}的{format_rate(rule.rate)}")
         return
     raw = normalize(base.value * rule.rate)
     calc.steps.append(f"{money(base.value)} × {format_rate(rule.rate)} = {money(raw)}")
@@ -277,11 +285,8 @@ def _deduction(rule, facts, calc, money):
             rate, how = lv.rate, f"（{lv.name}）"
     if rule.rate_up_to:
         how += f"（按最高比例{format_rate(rate)}计）"
-    name = rule.base or "报价"
-    base = _fact(facts, name, rule.currency)
+    _, base = _base_or_ask(rule, facts, calc, "报价", lambda n: f"{n}扣除{format_rate(rate)}{how}后参加评审")
     if base is None:
-        calc.missing_facts.append(name)
-        calc.steps.append(f"{name}扣除{format_rate(rate)}{how}后参加评审")
         return
     off = normalize(base.value * rate)
     left = normalize(base.value - off)
@@ -298,11 +303,8 @@ def _deduction(rule, facts, calc, money):
 
 def _share(rule, facts, calc, money):
     """A sum the document fixes as a share of a base ('预付款比例提高到50%')."""
-    name = rule.base or "计算基数"
-    base = _fact(facts, name, rule.currency)
+    _, base = _base_or_ask(rule, facts, calc, "计算基数", lambda n: f"{rule.benefit}为{n}的{format_rate(rule.rate)}")
     if base is None:
-        calc.missing_facts.append(name)
-        calc.steps.append(f"{rule.benefit}为{name}的{format_rate(rule.rate)}")
         return
     amount = normalize(base.value * rule.rate)
     calc.steps.append(f"{money(base.value)} × {format_rate(rule.rate)} = {money(amount)}")
