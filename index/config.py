@@ -34,6 +34,18 @@ def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
 
 
+def env_number(name: str, default: float, unit: str) -> float:
+    """A number read from the environment variable ``name`` (``default`` when unset or blank);
+    text that is no number raises ConfigError naming the variable and its ``unit``."""
+    text = _env(name)
+    if not text:
+        return float(default)
+    try:
+        return float(text)
+    except ValueError:
+        raise ConfigError(f"{name}={text!r} is not a number of {unit}") from None
+
+
 def parse_as_of(value: str | dt.date | None) -> dt.date:
     """'2026-11-21' / date / None (→ POLICY_AS_OF or today) → date. Bad text raises ConfigError."""
     if isinstance(value, dt.date):

@@ -43,6 +43,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from index.config import env_number
 from index.errors import ConfigError, DocumentError, InputError, PolicyAssistantError
 from index.ingest.loaders import SUPPORTED_EXTS, max_file_bytes, sniff_binary
 
@@ -66,13 +67,9 @@ def _jobs_dir(settings) -> Path:
 
 def upload_keep_hours() -> float:
     """How long an upload that is not published is kept: env POLICY_UPLOAD_KEEP_HOURS (default 24)."""
-    text = os.environ.get("POLICY_UPLOAD_KEEP_HOURS", "").strip()
-    try:
-        hours = float(text) if text else DEFAULT_KEEP_HOURS
-    except ValueError:
-        raise ConfigError(f"POLICY_UPLOAD_KEEP_HOURS={text!r} is not a number of hours") from None
+    hours = env_number("POLICY_UPLOAD_KEEP_HOURS", DEFAULT_KEEP_HOURS, "hours")
     if hours <= 0:
-        raise ConfigError(f"POLICY_UPLOAD_KEEP_HOURS={text!r} must be more than 0")
+        raise ConfigError(f"POLICY_UPLOAD_KEEP_HOURS={hours:g} must be more than 0")
     return hours
 
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import codecs
 import io
-import os
 import re
 from pathlib import Path
 
-from index.errors import ConfigError, DocumentError
+from index.config import env_number
+from index.errors import DocumentError
 
 DEFAULT_MAX_FILE_MB = 10.0
 BLOCK = 1 << 20  # read text files a block at a time
@@ -51,11 +51,7 @@ _MAGIC = (
 
 def max_file_bytes() -> int:
     """The size limit per corpus file: env POLICY_MAX_FILE_MB (default 10; 0 or less: none)."""
-    text = os.environ.get("POLICY_MAX_FILE_MB", "").strip()
-    try:
-        mb = float(text) if text else DEFAULT_MAX_FILE_MB
-    except ValueError:
-        raise ConfigError(f"POLICY_MAX_FILE_MB={text!r} is not a number of megabytes") from None
+    mb = env_number("POLICY_MAX_FILE_MB", DEFAULT_MAX_FILE_MB, "megabytes")
     return int(mb * 1024 * 1024) if mb > 0 else 0
 
 
