@@ -70,12 +70,12 @@ class Settings:
     llm_base_url: str = field(default_factory=lambda: _env("POLICY_LLM_BASE_URL"))
     llm_model: str = field(default_factory=lambda: _env("POLICY_LLM_MODEL"))
     llm_api_key: str = field(default_factory=lambda: _env("POLICY_LLM_API_KEY"), repr=False)
-    llm_timeout: float = field(default_factory=lambda: float(_env("POLICY_LLM_TIMEOUT", "30") or 30))
+    llm_timeout: float = field(default_factory=lambda: env_number("POLICY_LLM_TIMEOUT", 30, "seconds"))
     max_question_chars: int = field(
-        default_factory=lambda: int(_env("POLICY_MAX_QUESTION_CHARS", "2000") or 2000)
+        default_factory=lambda: int(env_number("POLICY_MAX_QUESTION_CHARS", 2000, "characters"))
     )
     session_ttl_days: float = field(
-        default_factory=lambda: float(_env("POLICY_SESSION_TTL_DAYS", "30") or 30)
+        default_factory=lambda: env_number("POLICY_SESSION_TTL_DAYS", 30, "days")
     )
     models_path: Path | None = None  # None → <data_dir>/models (an eval's nested data dir shares its parent's)
     query_threads: int = field(default_factory=lambda: max(1, int(_env("POLICY_QUERY_THREADS", "1") or 1)))

@@ -47,6 +47,7 @@ import uuid
 from pathlib import Path
 
 from assistant.question.followup import ConversationState
+from index.config import env_number
 from index.errors import InputError
 
 try:  # cross-process locking where the platform has it
@@ -67,10 +68,7 @@ NOT_SAVED = "本次对话未能保存（服务器存储暂不可写），追问�
 
 
 def _max_sessions() -> int:
-    try:
-        return max(1, int(os.environ.get("POLICY_MAX_SESSIONS", "").strip() or DEFAULT_MAX_SESSIONS))
-    except ValueError:
-        return DEFAULT_MAX_SESSIONS
+    return max(1, int(env_number("POLICY_MAX_SESSIONS", DEFAULT_MAX_SESSIONS, "sessions")))
 
 
 _STATE_TYPES = {f.name: type(f.default if f.default is not dataclasses.MISSING else f.default_factory())
@@ -260,6 +258,8 @@ class SessionStore:
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as f:
                     json.dump(data, f, ensure_ascii=False, indent=1)
+                    f.flush()
+                    os.fsync(f.fileno())  # the turn survives a power loss, not only a killed process
                 os.replace(tmp, path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

@@ -155,6 +155,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: text that is not valid UTF-8 ({type(exc).__name__}); {ENCODING_HINT}",
               file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader stopped reading (`… | head`): end quietly as other command-line tools do, and
+        # point stdout at nothing so the interpreter's last flush does not complain either
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except OSError as exc:
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         print(f"error: cannot access{where}: {exc.strerror or exc}", file=sys.stderr)

@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from index.config import Settings
 from assistant.records import Answer
+from index.config import env_number
 from index.errors import ConfigError, IndexNotBuiltError, InputError, PolicyAssistantError
 from assistant.errors import LLMError
 from assistant.web.service import MAX_K, STORAGE_ZH, NotFoundError, Service, TooLongError, storage_failure
@@ -49,11 +50,11 @@ from assistant.web.service import MAX_K, STORAGE_ZH, NotFoundError, Service, Too
 # a hard cap on body fields, far above settings.max_question_chars, so a huge body is
 # refused by validation before anything else looks at it
 _HARD_CAP = 100_000
-MAX_BODY_BYTES = max(1, int(os.environ.get("POLICY_MAX_BODY_KB", "") or 256)) * 1024
+MAX_BODY_BYTES = max(1, int(env_number("POLICY_MAX_BODY_KB", 256, "kilobytes"))) * 1024
 # The UI's requests carry the whole conversation shown (answers as HTML) plus what was typed (up to
 # render.UI_MAX_CHARS per box): a higher limit, so a long chat or a pasted 100k-character question
 # gets the UI's own message ("过长") instead of Gradio's generic error toast.
-UI_MAX_BODY_BYTES = max(MAX_BODY_BYTES, int(os.environ.get("POLICY_UI_MAX_BODY_KB", "") or 8192) * 1024)
+UI_MAX_BODY_BYTES = max(MAX_BODY_BYTES, int(env_number("POLICY_UI_MAX_BODY_KB", 8192, "kilobytes")) * 1024)
 MAX_JSON_DEPTH = 32
 MAX_NUMBER_DIGITS = 40  # a JSON number longer than this is no figure a user typed
 _LONG_NUMBER = re.compile(rb"-?\d{%d,}" % (MAX_NUMBER_DIGITS + 1))
