@@ -292,6 +292,32 @@ class DocumentLibrary:
     def job(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
 
+    def interrupted(self, now: float | None = None) -> list[dict]:
+        """Changes a server stop cut short that nobody has finished since, newest first: within the
+        upload keep-time, and no later publish of the same upload (or later change of the same
+        document) has ended done. Each job's dict gains ``filename`` and ``retry`` (the kept upload
+        can be published again as it is)."""
+        now = time.time() if now is None else now
+        keep = upload_keep_hours()
+        out = []
+        for job in self._jobs.values():
+            if job.state != "interrupted" or (keep > 0 and now - job.ended > keep * 3600):
+                continue
+            if any(later.state == "done" and later.started >= job.ended
+                   and ((job.upload_id and later.upload_id == job.upload_id) or later.doc_id == job.doc_id)
+                   for later in self._jobs.values()):
+                continue
+            meta = _staging_dir(self.settings) / job.upload_id / "preview.json" if job.upload_id else None
+            filename, retry = "", False
+            if meta is not None and meta.is_file():
+                try:
+                    filename = json.loads(meta.read_text(encoding="utf-8")).get("filename", "")
+                    retry = True
+                except ValueError:
+                    pass
+            out.append({**job.to_dict(), "filename": filename, "retry": retry})
+        return sorted(out, key=lambda d: -d["ended"])
+
     def origin(self, doc_id: str) -> tuple[str, str, str]:
         """Where a document comes from and whether it is removed here, in words for the operator:
         ('managed', file name, '') | ('corpus', its file on the server, why and how) | ('', '', '')."""

@@ -89,6 +89,12 @@ def documents_router(service, auth) -> APIRouter:
             return _forbidden()
         return library.remove(doc_id, basic_user(request)).to_dict()
 
+    @router.get("/api/document-jobs/interrupted", tags=["documents"])
+    def interrupted():
+        """Publishes and removals a server stop cut short and nobody has finished since."""
+        jobs = library.interrupted()
+        return {"count": len(jobs), "jobs": jobs}
+
     @router.get("/api/documents/jobs/{job_id}", tags=["documents"])
     def job(job_id: str):
         found = library.job(job_id)

@@ -5,6 +5,7 @@ an upload's parse preview, a publish's progress bar, the change log.
     preview_html(preview) -> str      metadata, validity, warnings, the clause tree
     progress_html(job) -> str         a bar, the phase and the percent
     changes_html(entries) -> str      who changed what, when
+    interrupted_html(jobs) -> str     changes a server stop cut short, and how to finish them
     LIBRARY_CSS                       the cards on phones, the table on wider screens
 """
 from __future__ import annotations
@@ -102,6 +103,27 @@ def progress_html(job: dict) -> str:
 def _uploads(e: dict) -> str:
     ids = e.get("upload_ids") or []
     return f"{len(ids)} 个未发布的上传（超过 {e.get('keep_hours', '')} 小时）" if ids else ""
+
+
+def interrupted_html(jobs: list[dict]) -> str:
+    """'' when nothing is pending; otherwise one line a cut-short change and what to do next."""
+    if not jobs:
+        return ""
+    import datetime as dt
+
+    lines = []
+    for j in jobs:
+        when = dt.datetime.fromtimestamp(j.get("ended") or 0, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+        name = j.get("filename") or j.get("doc_id") or "文件"
+        who = f"，操作人 {j['user']}" if j.get("user") else ""
+        if j.get("action") == "publish":
+            todo = "上传的文件已保留，点击下方“重新发布”即可完成" if j.get("retry") else "请重新上传该文件并发布"
+            lines.append(f"发布“{name}”未完成（服务于 {when} UTC 前后停止或重启{who}）：{todo}。")
+        else:
+            lines.append(f"删除“{name}”未完成（服务于 {when} UTC 前后停止或重启{who}）：请重新删除。")
+    body = "".join(f"<li>{esc(line)}</li>" for line in lines)
+    return (f'<div class="pa-error" role="alert" id="pa-doc-interrupted-list"><b>有 {len(jobs)} 项文件变更因服务重启而中断</b>'
+            f'，当前知识库仍是上一次完整的版本（不含这些变更）。<ul>{body}</ul></div>')
 
 
 def changes_html(entries: list[dict]) -> str:

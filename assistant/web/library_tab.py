@@ -9,7 +9,8 @@ from pathlib import Path
 import gradio as gr
 
 from index.errors import PolicyAssistantError
-from assistant.web.documents_render import LIBRARY_CSS, changes_html, document_cards, preview_html, progress_html
+from assistant.web.documents_render import (LIBRARY_CSS, changes_html, document_cards, interrupted_html, preview_html,
+                                            progress_html)
 from assistant.web.render import DOCUMENT_HEADERS, document_detail, document_rows, notice
 from assistant.web.service import Service
 from assistant.web.tools import Refresh
@@ -72,13 +73,27 @@ def library_tab(service: Service, changed: gr.State | None = None) -> Refresh:
         gr.HTML(notice("上传、发布和删除文件需要登录：请用 --auth（或环境变量 POLICY_WEB_AUTH）启动服务。", "info"),
                 elem_id="pa-doc-manage-off")
         return Refresh(listing, outputs)
-    log = _manage(service, library, listing, outputs, pick, changed if changed is not None else gr.State(""))
-    return Refresh(lambda: (*listing(), changes_html(library.changes(20))), [*outputs, log])
+    log, pending, retry = _manage(service, library, listing, outputs, pick,
+                                  changed if changed is not None else gr.State(""))
+
+    def refresh():
+        return (*listing(), changes_html(library.changes(20)), *_pending(library))
+
+    return Refresh(refresh, [*outputs, log, pending, retry])
+
+
+def _pending(library) -> tuple:
+    """The notice of changes a server stop cut short, and whether 重新发布 has a kept upload to publish."""
+    jobs = library.interrupted()
+    return interrupted_html(jobs), gr.update(visible=any(j["retry"] for j in jobs))
 
 
 def _manage(service: Service, library, listing, outputs, pick, changed):
-    """The upload / publish / remove controls; returns the change-log component."""
+    """The upload / publish / remove controls; returns the change log, the notice of changes a
+    server stop cut short, and the button that publishes such a kept upload again."""
     with gr.Accordion("管理文件：上传、预览、发布、删除", open=True, elem_id="pa-doc-manage"):
+        pending = gr.HTML(elem_id="pa-doc-interrupted")
+        retry = gr.Button("重新发布", visible=False, elem_id="pa-doc-retry")
         gr.Markdown("上传后先查看解析结果（标题、文号、发布机构、地区、有效期、条款结构和提示），确认无误再发布。"
                     "发布时系统照常回答问题，完成后新文件即可检索和引用。")
         upload = gr.File(label="上传文件（txt、md、html、docx、pdf）", file_types=UPLOAD_TYPES, type="filepath",
@@ -133,6 +148,13 @@ def _manage(service: Service, library, listing, outputs, pick, changed):
             return
         yield from run(lambda: library.remove(doc_id, _user(request)))
 
+    def on_retry(request: gr.Request):
+        kept = [j for j in library.interrupted() if j["retry"]]
+        if not kept:
+            yield only(notice("没有可重新发布的中断任务。", "info"))
+            return
+        yield from run(lambda: library.publish(kept[0]["upload_id"], _user(request)))
+
     def on_pick(doc_id):
         if not doc_id:
             return "", gr.update(interactive=True)
@@ -147,6 +169,7 @@ def _manage(service: Service, library, listing, outputs, pick, changed):
     upload.clear(lambda: ("", "", gr.update(interactive=False), ""), outputs=[preview, upload_id, publish, progress])
     io = [progress, publish, *outputs, log, changed]
     publish.click(on_publish, inputs=[upload_id], outputs=io)
+    retry.click(on_retry, outputs=io).then(lambda: _pending(library), outputs=[pending, retry])
     remove.click(on_remove, inputs=[pick], outputs=io,
                  js="(d) => (d && confirm('确定删除该文件？删除后将不能检索和引用。')) ? d : null")
-    return log
+    return log, pending, retry

@@ -123,3 +123,41 @@ def test_a_replacement_cut_short_by_a_stop_is_rolled_back_and_reported_interrupt
     assert read_changes(settings)[0]["action"] == "publish_interrupted"
     assert DocumentLibrary(_Service(tmp_path), enabled=False).job("job1").state == "interrupted"  # once only
     assert [e["action"] for e in read_changes(settings)].count("publish_interrupted") == 1
+
+
+def test_a_cut_short_publish_stays_listed_until_finished_or_past_the_keep_time(tmp_path, monkeypatch):
+    import json
+    import time
+
+    from assistant.web.documents import DocumentLibrary, Job, _jobs_dir, _staging_dir
+    from assistant.web.documents_render import interrupted_html
+
+    settings = _Service(tmp_path).settings
+    staged = _staging_dir(settings) / "up1"
+    staged.mkdir(parents=True)
+    (staged / "冷链.txt").write_text(DOC, encoding="utf-8")
+    (staged / "preview.json").write_text(json.dumps({"filename": "冷链.txt", "sha256": "x", "doc_id": "冷链"}),
+                                         encoding="utf-8")
+    _jobs_dir(settings).mkdir(parents=True)
+    cut = Job("j1", "publish", "冷链", "editor", state="running", phase="向量化新条款", upload_id="up1")
+    (_jobs_dir(settings) / "j1.json").write_text(json.dumps(cut.__dict__), encoding="utf-8")
+    gone = Job("j2", "remove", "旧文件", "editor", state="running", phase="写入索引")
+    (_jobs_dir(settings) / "j2.json").write_text(json.dumps(gone.__dict__), encoding="utf-8")
+
+    lib = DocumentLibrary(_Service(tmp_path), enabled=True)  # the restart marks both interrupted
+    pending = {j["job_id"]: j for j in lib.interrupted()}
+    assert set(pending) == {"j1", "j2"}
+    assert pending["j1"]["filename"] == "冷链.txt" and pending["j1"]["retry"] is True
+    assert pending["j2"]["retry"] is False  # a removal has no kept upload: it is done again by hand
+    html = interrupted_html(list(pending.values()))
+    assert "2 项" in html and "冷链.txt" in html and "重新发布" in html and "旧文件" in html
+    assert interrupted_html([]) == ""
+
+    # a later publish of the same upload that ended done finishes it; the removal stays listed
+    done = Job("j3", "publish", "冷链", "editor", state="done", upload_id="up1", started=time.time() + 1)
+    lib._jobs["j3"] = done
+    assert [j["job_id"] for j in lib.interrupted()] == ["j2"]
+
+    # past the upload keep-time the notice is no longer shown
+    monkeypatch.setenv("POLICY_UPLOAD_KEEP_HOURS", "1")
+    assert lib.interrupted(now=time.time() + 2 * 3600) == []
