@@ -37,7 +37,8 @@ def _terms(question: str, kb=None) -> list[str]:
     terms = [t for t in content_terms(question) if not is_place(t, coverage)]
     # a quoted name (“泉州购”, “燎原计划”) is what the question is about, whole
     quoted = [m for m in quoted_names(question) if m not in terms and not is_place(m, coverage)]
-    return terms + quoted + _known_pieces(terms, kb)
+    # a word asked twice ("研发设备…研发费用") is one topic word, not two
+    return list(dict.fromkeys(terms + quoted + _known_pieces(terms, kb)))
 
 
 def _known_pieces(terms: list[str], kb) -> list[str]:
@@ -84,7 +85,7 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
         title = kb.documents[sc.clause.doc_id].title
         terms = [t for t in terms if t not in title]
     if kb is not None:
-        s = sum(idf(kb, t) for t in terms if t in sc.clause.embed_text)
+        s = _weight(terms, sc, kb)
     else:
         s = _overlap(terms, sc)
     s += 4 * _phrase(question, sc)

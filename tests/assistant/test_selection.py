@@ -58,3 +58,18 @@ def test_a_name_in_one_piece_beats_its_words_apart():
     q = "省级的工业设计中心，能奖多少钱？"
     assert _compounds(q, ["工业", "设计", "中心", "能奖"]) == ["工业设计中心"]
     assert rerank(q, [apart, whole])[0].clause.clause_id == "d/2"
+
+
+def test_a_year_names_a_document_only_when_the_question_points_at_a_document():
+    from types import SimpleNamespace
+
+    from index.records import Document
+    from assistant.lexicon.places import named_documents
+
+    doc = Document(doc_id="x-2021", source_path="x.txt", sha256="", title="某市工业投资项目管理办法",
+                   text="", region="某市", dates={"印发": "2021-03-01"})
+    kb = SimpleNamespace(documents={doc.doc_id: doc})
+    # "2021年那份投资管理办法": the year and a title word name the document
+    assert named_documents(kb, "2021年那份投资办法怎么规定的？", None, ["投资"]) == {"x-2021"}
+    # "2021年我们新增投资800万": the year of the asker's own story names no document
+    assert named_documents(kb, "2021年我们新增投资800万，能奖励多少？", None, ["投资"]) == set()
