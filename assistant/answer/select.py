@@ -65,6 +65,7 @@ def _weight(terms: list[str], sc: ScoredClause, kb) -> float:
     return sum(idf(kb, t) for t in terms if t in sc.clause.embed_text)
 
 
+_SHARE_ASKED = re.compile(r"百分之几|百分之多少|几成|几个点|比例是多少|比例多少")
 _MONEY_Q = re.compile(r"多少|奖励|补助|补贴|资助|奖补|能拿|能补|给多少|标准|钱")
 
 
@@ -93,7 +94,8 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
         s += 1.0  # the name in one piece ("工业设计中心"), not its words apart
     if _MONEY_Q.search(question) and has_figure(sc.clause.text):
         s += 1.5
-    asked = answer_type_gap(question, "")  # the kind of answer asked for, if any
+    # the kind of answer asked for, if any; "贷款金额的几成" asks for a share, not a sum
+    asked = "具体比例" if _SHARE_ASKED.search(question) else answer_type_gap(question, "")
     if (asked == "期限" and not asks_validity(question) and states_duration(sc.clause.text)) or \
             (asked == "具体比例" and answer_type_gap(question, sc.clause.text) is None):
         s += 1.5  # "要几天": the clause that states how long answers it; one that does not, cannot

@@ -24,7 +24,7 @@ MARKER = re.compile(
     rf"|(?P<cn>(?P<cnn>[{_CN_NUM}]+)、)"
     r"|(?P<pcn>[（(](?P<pcnn>[一二三四五六七八九十]+)[）)])"
     r"|(?P<num>(?P<numn>\d{1,2})\s?(?P<nums>[、.．])(?![\d.．]))"
-    r"|(?P<pnum>[（(](?P<pnumn>\d{1,2})[）)])"
+    r"|(?P<pnum>[（(](?P<pnumn>\d{1,3})[）)])"
     r"|(?P<dash>——(?!—))"
 )
 RANK = {"章": 0, "节": 1, "条": 2, "cn": 3, "pcn": 4, "num": 5, "pnum": 6, "dash": 7}
@@ -119,12 +119,23 @@ def _at_boundary(text: str, pos: int, h: Head, heads: list[Head]) -> bool:
 
 
 def _glued_to_title(text: str, h: Head, heads: list[Head]) -> bool:
-    """"…二十条措施一、实施重点企业…": the first top-level heading glued to the title
-    line before it (a scrape without line breaks). Accepted only when its sibling 二、
-    follows at a proper boundary, so "获得一、二、三等奖" stays body text."""
-    if h.num != 1 or h.kind != "cn" or any(o.kind == "cn" for o in heads) or text[h.marker_end:h.marker_end + 2][1:] == "、":
+    """"…二十条措施一、实施重点企业…" / "…管理办法第一章总则第一条…": the first heading of a
+    kind glued to the title line before it (a scrape without line breaks). Accepted only when
+    its sibling (二、 / 第二章) follows at a proper boundary, so "获得一、二、三等奖" stays body text."""
+    if h.num != 1 or h.kind not in _GLUED_KINDS or any(o.kind == h.kind for o in heads):
         return False
-    return any(_prev_char(text, h.marker_end + m.start()) in BOUNDARY for m in re.finditer("二、", text[h.marker_end:]))
+    if h.kind == "cn":
+        if text[h.marker_end:h.marker_end + 2][1:] == "、":
+            return False
+        sibling = "二、"
+    else:
+        sibling = f"第二{h.kind}"
+    return any(_prev_char(text, h.marker_end + m.start()) in BOUNDARY
+               for m in re.finditer(sibling, text[h.marker_end:]))
+
+
+# the kinds a document opens with, which a scrape may glue to its title
+_GLUED_KINDS = ("cn", "章", "节")
 
 
 def _prev_char(text: str, pos: int) -> str:
