@@ -162,8 +162,11 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
     rare = rare_phrase(question, top_text, kb) or rare_phrase(question, window, kb, max_clauses=1, shortest=2)
     # "甘孜开公司要几天": a how-long / how-much question asked of a named place, whose words are
     # everyday ones the documents do not use, is on topic when the place's clauses are close to it
+    # ("押金一直不退…多少天内得退": everyday words no clause uses do not count against it)
+    form_terms = known or terms
+    form_shared = sum(1 for t in form_terms if t in top_text) / len(form_terms) if form_terms else 0.0
     form = bool(scope.regions) and answer_type_gap(question, "") is not None and best >= STRONG_DENSE \
-        and (not terms or shared >= 0.3)
+        and (not form_terms or form_shared >= 0.3)
     if not on_topic(shared, best, bm25, asks, min_dense) and not named and not rare and not form:
         return Scope(covered=False, reason=WEAK, detail="、".join(terms[:5]))
     from assistant.answer.select import rerank
