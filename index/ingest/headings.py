@@ -75,8 +75,8 @@ def find_headings(text: str) -> list[Head]:
         h.volume = volume
         if h.kind == "dash":
             h.num = same.num + 1 if same else 1
-        elif same is not None and h.num != same.num + 1:  # not the next sibling
-            continue
+        elif same is not None and h.num != same.num + 1 and not _skips_on_own_line(text, h, same):
+            continue  # not the next sibling
         elif same is None and h.num != 1 and not 0 < last_num.get(h.kind, 0) == h.num - 1:
             continue  # neither a first child nor numbering running on from the previous section
         open_ = [o for o in open_ if RANK[o.kind] < RANK[h.kind]]
@@ -85,6 +85,18 @@ def find_headings(text: str) -> list[Head]:
         h.chain = tuple(open_)
         heads.append(h)
     return heads
+
+
+def _skips_on_own_line(text: str, h: Head, same: Head) -> bool:
+    """"二、成员单位 … 四、工作规则": the source skipped a number. A sibling one or two ahead is
+    still a heading when it stands on its own line with a short title and nothing else."""
+    if h.kind not in ("cn", "章") or not same.num + 2 <= h.num <= same.num + 3:
+        return False
+    if _prev_char(text, h.start) != "\n":
+        return False
+    end = text.find("\n", h.marker_end)
+    line = text[h.marker_end:end if end >= 0 else len(text)].strip()
+    return 0 < len(line) <= 20 and not TITLE_STOP.search(line) and not re.search(r"[，,、]", line)
 
 
 def _head_from_match(m: re.Match[str]) -> Head | None:
