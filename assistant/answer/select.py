@@ -1,6 +1,6 @@
 """Which retrieved clauses an answer cites: retrieval (+ parts) → [(label, ScoredClause)].
 
-    rerank(question, retrieved, window=8, kb=None) -> list[ScoredClause]
+    rerank(question, retrieved, window=8, kb=None, stating=False) -> list[ScoredClause]
     alternatives(question, retrieved, kb=None, ratio=0.9) -> list[ScoredClause]
     select_clauses(question, retrieved, max_docs=3, kb=None) -> list[ScoredClause]
     choose(question, retrieved, parts=None, kb=None) -> [(region label or "", ScoredClause)]
@@ -104,8 +104,11 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
     return s - 0.3 * rank
 
 
-def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=None) -> list[ScoredClause]:
-    """The retrieval's first ``window`` clauses re-ordered by ``_fit``, the rest after."""
+def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=None,
+           stating: bool = False) -> list[ScoredClause]:
+    """The retrieval's first ``window`` clauses re-ordered by ``_fit``, the rest after; with
+    ``stating`` (choosing what to cite, not judging whether the documents speak to the
+    question), a clause that states the asked share or time limit may lead (``_stating_first``)."""
     terms = _terms(question, kb)
     head = [sc for _, sc in sorted(enumerate(retrieved[:window]),
                                    key=lambda p: -_fit(terms, question, p[1], p[0], kb))]
@@ -116,7 +119,36 @@ def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=Non
         if dates is not None:
             head.remove(dates)
             head.insert(0, dates)
+    elif head and stating:
+        head = _stating_first(question, head, terms, kb)
     return head + list(retrieved[window:])
+
+
+# a clause that states the kind of answer asked leads when it holds at least this share of the
+# question's word weight the best fit holds: the same subject, not a share of something else
+STATES_SHARE = 0.7
+
+
+def _stating_first(question: str, head: list[ScoredClause], terms: list[str], kb) -> list[ScoredClause]:
+    """"最多收百分之几 / 要几天": when the best fit does not state that kind of answer (no share,
+    no time limit) and a clause of the same document among the next three does, and holds at
+    least ``STATES_SHARE`` of its word weight, that clause leads: it can answer, the other cannot."""
+    asked = "具体比例" if _SHARE_ASKED.search(question) else answer_type_gap(question, "")
+    if asked not in ("具体比例", "期限") or asks_validity(question):
+        return head
+
+    def states(sc):
+        return answer_type_gap(question, sc.clause.text) is None if asked == "具体比例" \
+            else states_duration(sc.clause.text)
+
+    if states(head[0]):
+        return head
+    top = _weight(terms, head[0], kb) if kb is not None else _overlap(terms, head[0])
+    for sc in head[1:4]:
+        weight = _weight(terms, sc, kb) if kb is not None else _overlap(terms, sc)
+        if sc.clause.doc_id == head[0].clause.doc_id and states(sc) and weight >= STATES_SHARE * top:
+            return [sc] + [h for h in head if h is not sc]
+    return head
 
 
 def alternatives(question: str, retrieved: list[ScoredClause], kb=None, ratio: float = 0.9,
@@ -138,7 +170,7 @@ def select_clauses(question: str, retrieved: list[ScoredClause], max_docs: int =
     if not retrieved:
         return []
     terms = _terms(question, kb)
-    ranked = rerank(question, retrieved, kb=kb)
+    ranked = rerank(question, retrieved, kb=kb, stating=True)
     top = ranked[0]
     need = max(1, _overlap(terms, top))
     # with the kb, the words must weigh as much too: "产品…一等奖" is not "德国红点奖"
@@ -163,7 +195,7 @@ def choose(question: str, retrieved: list[ScoredClause],
     """The clauses an answer cites: [(region label or "", clause)] — one per named region
     when ``parts`` is given, else ``select_clauses`` (labelled when several documents)."""
     if parts:
-        return [(label, rerank(question, rs, kb=kb)[0]) for label, rs in parts if rs]
+        return [(label, rerank(question, rs, kb=kb, stating=True)[0]) for label, rs in parts if rs]
     sel = select_clauses(question, retrieved, kb=kb)
     return [("", sel[0])] if len(sel) == 1 else [("", s) for s in sel]
 

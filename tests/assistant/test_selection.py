@@ -73,3 +73,19 @@ def test_a_year_names_a_document_only_when_the_question_points_at_a_document():
     assert named_documents(kb, "2021年那份投资办法怎么规定的？", None, ["投资"]) == {"x-2021"}
     # "2021年我们新增投资800万": the year of the asker's own story names no document
     assert named_documents(kb, "2021年我们新增投资800万，能奖励多少？", None, ["投资"]) == set()
+
+
+def test_a_clause_stating_the_asked_share_leads_one_on_the_same_subject_that_does_not():
+    from assistant.answer.select import choose
+
+    def clause(cid, text, rank):
+        c = Clause(clause_id=cid, doc_id="d", path=(), display_path="", text=text, start=0, end=len(text))
+        return ScoredClause(c, 1.0 / rank, rank=rank)
+
+    q = "工程押金最多能收合同金额的百分之几？"
+    vague = clause("d/1", "工程押金应当在合同中约定收取方式和合同金额，按期退还押金。", 1)
+    stating = clause("d/2", "工程押金不超过合同金额的2%。", 2)
+    other = clause("d/3", "对风险补偿按余额的1%给予补助。", 3)
+    assert choose(q, [vague, stating, other])[0][1].clause.clause_id == "d/2"
+    # a share of something else does not lead: it is not about the deposit asked
+    assert choose(q, [vague, other])[0][1].clause.clause_id == "d/1"
