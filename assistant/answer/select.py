@@ -144,9 +144,14 @@ def _stating_first(question: str, head: list[ScoredClause], terms: list[str], kb
     if states(head[0]):
         return head
     top = _weight(terms, head[0], kb) if kb is not None else _overlap(terms, head[0])
+    held = [t for t in terms if t in head[0].clause.embed_text]
+    # the best fit's rarest word names its subject ("专利权质押"): a clause without it is about
+    # something else, and "the document does not say" is the honest answer
+    key = max(held, key=lambda t: (idf(kb, t) if kb is not None else 0.0, len(t)), default="")
     for sc in head[1:4]:
         weight = _weight(terms, sc, kb) if kb is not None else _overlap(terms, sc)
-        if sc.clause.doc_id == head[0].clause.doc_id and states(sc) and weight >= STATES_SHARE * top:
+        if sc.clause.doc_id == head[0].clause.doc_id and states(sc) and weight >= STATES_SHARE * top \
+                and key in sc.clause.embed_text:
             return [sc] + [h for h in head if h is not sc]
     return head
 
@@ -160,7 +165,13 @@ def alternatives(question: str, retrieved: list[ScoredClause], kb=None, ratio: f
     if not scored:
         return []
     best = max(f for f, _ in scored)
-    return [sc for f, sc in sorted(scored, key=lambda p: -p[0]) if best > 0 and f >= ratio * best]
+    # a section of targets ("具体目标：至2020年，建成…") says what is aimed at by when; it is
+    # no runner-up answer to how long or how much
+    return [sc for f, sc in sorted(scored, key=lambda p: -p[0]) if best > 0 and f >= ratio * best
+            and not any(_TARGETS.search(p) for p in sc.clause.path)]
+
+
+_TARGETS = re.compile(r"^[（(]?[一二三四五六七八九十\d]*[）)、.．]?\s*(?:总体|主要|具体|工作|发展|预期)?目标(?:$|[：:\s])")
 
 
 def select_clauses(question: str, retrieved: list[ScoredClause], max_docs: int = _MAX_DOCS,
