@@ -145,7 +145,7 @@ def _stating_first(question: str, head: list[ScoredClause], terms: list[str], kb
         return head
     top = _weight(terms, head[0], kb) if kb is not None else _overlap(terms, head[0])
     held = [t for t in terms if t in head[0].clause.embed_text]
-    # the best fit's rarest word names its subject ("专利权质押"): a clause without it is about
+    # the best fit's rarest word names its subject ("质押融资"): a clause without it is about
     # something else, and "the document does not say" is the honest answer
     key = max(held, key=lambda t: (idf(kb, t) if kb is not None else 0.0, len(t)), default="")
     for sc in head[1:4]:

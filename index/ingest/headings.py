@@ -88,7 +88,7 @@ def find_headings(text: str) -> list[Head]:
 
 
 def _skips_on_own_line(text: str, h: Head, same: Head) -> bool:
-    """"二、成员单位 … 四、工作规则": the source skipped a number. A sibling one or two ahead is
+    """"二、… 四、": the source skipped a number. A sibling one or two ahead is
     still a heading when it stands on its own line with a short title and nothing else."""
     if h.kind not in ("cn", "章") or not same.num + 2 <= h.num <= same.num + 3:
         return False

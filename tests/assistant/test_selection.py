@@ -82,7 +82,7 @@ def test_a_clause_stating_the_asked_share_leads_one_on_the_same_subject_that_doe
         c = Clause(clause_id=cid, doc_id="d", path=(), display_path="", text=text, start=0, end=len(text))
         return ScoredClause(c, 1.0 / rank, rank=rank)
 
-    q = "工程押金最多能收合同金额的百分之几？"
+    q = "工程押金按合同金额最高收几成？"
     vague = clause("d/1", "工程押金应当在合同中约定收取方式和合同金额，按期退还押金。", 1)
     stating = clause("d/2", "工程押金不超过合同金额的2%。", 2)
     other = clause("d/3", "对风险补偿按余额的1%给予补助。", 3)
