@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.lexicon.data import words
-from assistant.question.terms import GENERIC, content_terms, quoted_names
+from assistant.question.terms import GENERIC, content_terms, holds, quoted_names
 from assistant.answer.fit import absent_name, clause_count, answer_type_gap, contrast_gap, asks_validity, national_subject, rare_phrase, unknown_qualifier
 from assistant.lexicon.places import CITIES, Coverage, is_place, regions_in
 
@@ -148,7 +148,7 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
     known = [t for t in terms if clause_count(kb, t) > 0]
     if len(known) >= 2:
         terms = known
-    overlap = [t for t in terms if t in top_text]
+    overlap = [t for t in terms if holds(top_text, t)]  # '个体户' is said of 个体工商户
     best = max((s.dense_score for s in retrieved if s.dense_score is not None), default=0.0)
     bm25 = max((s.bm25_score for s in retrieved if s.bm25_score is not None), default=0.0)
     shared = len(overlap) / len(terms) if terms else 0.0
@@ -156,14 +156,17 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
     # a benefit question close in embedding space still needs one of its words found
     # (莆田's 众创空间 asked of a document that never mentions it)
     asks = bool(_BENEFIT.search(question)) and (
-        not terms or any(t in window for t in terms) or asks_validity(question))
+        not terms or any(holds(window, t) for t in terms) or asks_validity(question))
     named = any(n in top_text for n in quoted_names(question))  # “五小”: the user cites a name
     # a two-character name only one clause holds ("五小") shows the topic as well
     rare = rare_phrase(question, top_text, kb) or rare_phrase(question, window, kb, max_clauses=1, shortest=2)
     # "甘孜开公司要几天": a how-long / how-much question asked of a named place, whose words are
     # everyday ones the documents do not use, is on topic when the place's clauses are close to it
+    # ("押金一直不退…多少天内得退": everyday words no clause uses do not count against it)
+    form_terms = known or terms
+    form_shared = sum(1 for t in form_terms if holds(top_text, t)) / len(form_terms) if form_terms else 0.0
     form = bool(scope.regions) and answer_type_gap(question, "") is not None and best >= STRONG_DENSE \
-        and (not terms or shared >= 0.3)
+        and (not form_terms or form_shared >= 0.3)
     if not on_topic(shared, best, bm25, asks, min_dense) and not named and not rare and not form:
         return Scope(covered=False, reason=WEAK, detail="、".join(terms[:5]))
     from assistant.answer.select import rerank

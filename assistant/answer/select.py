@@ -1,6 +1,6 @@
 """Which retrieved clauses an answer cites: retrieval (+ parts) → [(label, ScoredClause)].
 
-    rerank(question, retrieved, window=8, kb=None) -> list[ScoredClause]
+    rerank(question, retrieved, window=8, kb=None, stating=False) -> list[ScoredClause]
     alternatives(question, retrieved, kb=None, ratio=0.9) -> list[ScoredClause]
     select_clauses(question, retrieved, max_docs=3, kb=None) -> list[ScoredClause]
     choose(question, retrieved, parts=None, kb=None) -> [(region label or "", ScoredClause)]
@@ -37,7 +37,8 @@ def _terms(question: str, kb=None) -> list[str]:
     terms = [t for t in content_terms(question) if not is_place(t, coverage)]
     # a quoted name (“泉州购”, “燎原计划”) is what the question is about, whole
     quoted = [m for m in quoted_names(question) if m not in terms and not is_place(m, coverage)]
-    return terms + quoted + _known_pieces(terms, kb)
+    # a word asked twice ("研发设备…研发费用") is one topic word, not two
+    return list(dict.fromkeys(terms + quoted + _known_pieces(terms, kb)))
 
 
 def _known_pieces(terms: list[str], kb) -> list[str]:
@@ -64,6 +65,7 @@ def _weight(terms: list[str], sc: ScoredClause, kb) -> float:
     return sum(idf(kb, t) for t in terms if t in sc.clause.embed_text)
 
 
+_SHARE_ASKED = re.compile(r"百分之几|百分之多少|几成|几个点|比例是多少|比例多少")
 _MONEY_Q = re.compile(r"多少|奖励|补助|补贴|资助|奖补|能拿|能补|给多少|标准|钱")
 
 
@@ -84,7 +86,7 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
         title = kb.documents[sc.clause.doc_id].title
         terms = [t for t in terms if t not in title]
     if kb is not None:
-        s = sum(idf(kb, t) for t in terms if t in sc.clause.embed_text)
+        s = _weight(terms, sc, kb)
     else:
         s = _overlap(terms, sc)
     s += 4 * _phrase(question, sc)
@@ -92,7 +94,8 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
         s += 1.0  # the name in one piece ("工业设计中心"), not its words apart
     if _MONEY_Q.search(question) and has_figure(sc.clause.text):
         s += 1.5
-    asked = answer_type_gap(question, "")  # the kind of answer asked for, if any
+    # the kind of answer asked for, if any; "贷款金额的几成" asks for a share, not a sum
+    asked = "具体比例" if _SHARE_ASKED.search(question) else answer_type_gap(question, "")
     if (asked == "期限" and not asks_validity(question) and states_duration(sc.clause.text)) or \
             (asked == "具体比例" and answer_type_gap(question, sc.clause.text) is None):
         s += 1.5  # "要几天": the clause that states how long answers it; one that does not, cannot
@@ -101,8 +104,11 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
     return s - 0.3 * rank
 
 
-def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=None) -> list[ScoredClause]:
-    """The retrieval's first ``window`` clauses re-ordered by ``_fit``, the rest after."""
+def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=None,
+           stating: bool = False) -> list[ScoredClause]:
+    """The retrieval's first ``window`` clauses re-ordered by ``_fit``, the rest after; with
+    ``stating`` (choosing what to cite, not judging whether the documents speak to the
+    question), a clause that states the asked share or time limit may lead (``_stating_first``)."""
     terms = _terms(question, kb)
     head = [sc for _, sc in sorted(enumerate(retrieved[:window]),
                                    key=lambda p: -_fit(terms, question, p[1], p[0], kb))]
@@ -113,7 +119,41 @@ def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=Non
         if dates is not None:
             head.remove(dates)
             head.insert(0, dates)
+    elif head and stating:
+        head = _stating_first(question, head, terms, kb)
     return head + list(retrieved[window:])
+
+
+# a clause that states the kind of answer asked leads when it holds at least this share of the
+# question's word weight the best fit holds: the same subject, not a share of something else
+STATES_SHARE = 0.7
+
+
+def _stating_first(question: str, head: list[ScoredClause], terms: list[str], kb) -> list[ScoredClause]:
+    """"最多收百分之几 / 要几天": when the best fit does not state that kind of answer (no share,
+    no time limit) and a clause of the same document among the next three does, and holds at
+    least ``STATES_SHARE`` of its word weight, that clause leads: it can answer, the other cannot."""
+    asked = "具体比例" if _SHARE_ASKED.search(question) else answer_type_gap(question, "")
+    if asked not in ("具体比例", "期限") or asks_validity(question):
+        return head
+
+    def states(sc):
+        return answer_type_gap(question, sc.clause.text) is None if asked == "具体比例" \
+            else states_duration(sc.clause.text)
+
+    if states(head[0]):
+        return head
+    top = _weight(terms, head[0], kb) if kb is not None else _overlap(terms, head[0])
+    held = [t for t in terms if t in head[0].clause.embed_text]
+    # the best fit's rarest word names its subject ("质押融资"): a clause without it is about
+    # something else, and "the document does not say" is the honest answer
+    key = max(held, key=lambda t: (idf(kb, t) if kb is not None else 0.0, len(t)), default="")
+    for sc in head[1:4]:
+        weight = _weight(terms, sc, kb) if kb is not None else _overlap(terms, sc)
+        if sc.clause.doc_id == head[0].clause.doc_id and states(sc) and weight >= STATES_SHARE * top \
+                and key in sc.clause.embed_text:
+            return [sc] + [h for h in head if h is not sc]
+    return head
 
 
 def alternatives(question: str, retrieved: list[ScoredClause], kb=None, ratio: float = 0.9,
@@ -125,7 +165,13 @@ def alternatives(question: str, retrieved: list[ScoredClause], kb=None, ratio: f
     if not scored:
         return []
     best = max(f for f, _ in scored)
-    return [sc for f, sc in sorted(scored, key=lambda p: -p[0]) if best > 0 and f >= ratio * best]
+    # a section of targets ("具体目标：至2020年，建成…") says what is aimed at by when; it is
+    # no runner-up answer to how long or how much
+    return [sc for f, sc in sorted(scored, key=lambda p: -p[0]) if best > 0 and f >= ratio * best
+            and not any(_TARGETS.search(p) for p in sc.clause.path)]
+
+
+_TARGETS = re.compile(r"^[（(]?[一二三四五六七八九十\d]*[）)、.．]?\s*(?:总体|主要|具体|工作|发展|预期)?目标(?:$|[：:\s])")
 
 
 def select_clauses(question: str, retrieved: list[ScoredClause], max_docs: int = _MAX_DOCS,
@@ -135,7 +181,7 @@ def select_clauses(question: str, retrieved: list[ScoredClause], max_docs: int =
     if not retrieved:
         return []
     terms = _terms(question, kb)
-    ranked = rerank(question, retrieved, kb=kb)
+    ranked = rerank(question, retrieved, kb=kb, stating=True)
     top = ranked[0]
     need = max(1, _overlap(terms, top))
     # with the kb, the words must weigh as much too: "产品…一等奖" is not "德国红点奖"
@@ -160,7 +206,7 @@ def choose(question: str, retrieved: list[ScoredClause],
     """The clauses an answer cites: [(region label or "", clause)] — one per named region
     when ``parts`` is given, else ``select_clauses`` (labelled when several documents)."""
     if parts:
-        return [(label, rerank(question, rs, kb=kb)[0]) for label, rs in parts if rs]
+        return [(label, rerank(question, rs, kb=kb, stating=True)[0]) for label, rs in parts if rs]
     sel = select_clauses(question, retrieved, kb=kb)
     return [("", sel[0])] if len(sel) == 1 else [("", s) for s in sel]
 

@@ -165,6 +165,8 @@ class Coverage:
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|〔|\]|】)")
+# words by which a question points at a document, not at an event of its own
+_NAMES_A_DOCUMENT = re.compile(r"文件|方案|意见|办法|通知|规定|细则|措施|条例|政策|计划|版|印发|出台|发的|出的|〔")
 
 
 def _province_of(region: str) -> str:
@@ -182,7 +184,8 @@ def named_documents(kb, q: str, regions: set[str] | None, terms: list[str]) -> s
     document — the answer keeps to it, not to a later document on the same subject.
     Empty unless exactly one document has both the year (文号, dates, title) and a title word."""
     years = set(_YEAR.findall(q))
-    if not years:
+    if not years or not _NAMES_A_DOCUMENT.search(q):
+        # "2023年我们新设了外资企业": a year the asker's own story happened, not a document's
         return set()
     terms = [t for t in terms if len(t) >= 2]
     hits = set()

@@ -168,10 +168,16 @@ def _make_clauses(doc: Document, key: str, path: tuple[str, ...], display: str, 
     ]
 
 
-def split_long(text: str, start: int, end: int, limit: int = MAX_CHARS, stops: str = SENTENCE_END) -> list[tuple[int, int]]:
+# A long clause is cut at full stops first: "…每月给予50元补贴；工作年限每增加1年，补贴增加
+# 50元。" is one rule, and a cut at its semicolon leaves the second half without its subject.
+FULL_STOPS = "。！？!?"
+
+
+def split_long(text: str, start: int, end: int, limit: int = MAX_CHARS, stops: str = FULL_STOPS) -> list[tuple[int, int]]:
     """A span → sentence-aligned parts of at most ~``limit`` characters (a short tail
-    joins the part before it). A "sentence" over twice the limit — a table flattened
-    into one line — is cut again at commas."""
+    joins the part before it), cut at full stops; a sentence over 1.5 times the limit is cut
+    again at semicolons, and one over twice the limit — a table flattened into one line —
+    at commas."""
     if end - start <= limit:
         return [(start, end)]
     cuts = [m.end() for m in re.finditer(rf"[{stops}][”’」』)）]?|\n", text[start:end])]
@@ -189,7 +195,9 @@ def split_long(text: str, start: int, end: int, limit: int = MAX_CHARS, stops: s
     out = []
     for s, e in parts:
         s, e = _strip_span(text, s, e)
-        if e - s > 2 * limit and stops == SENTENCE_END:
+        if e - s > 1.5 * limit and stops == FULL_STOPS:
+            out.extend(split_long(text, s, e, limit, stops=SENTENCE_END))
+        elif e - s > 2 * limit and stops == SENTENCE_END:
             out.extend(split_long(text, s, e, limit, stops="，,、"))
         elif e > s:
             out.append((s, e))

@@ -24,7 +24,7 @@ MARKER = re.compile(
     rf"|(?P<cn>(?P<cnn>[{_CN_NUM}]+)、)"
     r"|(?P<pcn>[（(](?P<pcnn>[一二三四五六七八九十]+)[）)])"
     r"|(?P<num>(?P<numn>\d{1,2})\s?(?P<nums>[、.．])(?![\d.．]))"
-    r"|(?P<pnum>[（(](?P<pnumn>\d{1,2})[）)])"
+    r"|(?P<pnum>[（(](?P<pnumn>\d{1,3})[）)])"
     r"|(?P<dash>——(?!—))"
 )
 RANK = {"章": 0, "节": 1, "条": 2, "cn": 3, "pcn": 4, "num": 5, "pnum": 6, "dash": 7}
@@ -75,8 +75,8 @@ def find_headings(text: str) -> list[Head]:
         h.volume = volume
         if h.kind == "dash":
             h.num = same.num + 1 if same else 1
-        elif same is not None and h.num != same.num + 1:  # not the next sibling
-            continue
+        elif same is not None and h.num != same.num + 1 and not _skips_on_own_line(text, h, same):
+            continue  # not the next sibling
         elif same is None and h.num != 1 and not 0 < last_num.get(h.kind, 0) == h.num - 1:
             continue  # neither a first child nor numbering running on from the previous section
         open_ = [o for o in open_ if RANK[o.kind] < RANK[h.kind]]
@@ -85,6 +85,18 @@ def find_headings(text: str) -> list[Head]:
         h.chain = tuple(open_)
         heads.append(h)
     return heads
+
+
+def _skips_on_own_line(text: str, h: Head, same: Head) -> bool:
+    """"二、… 四、": the source skipped a number. A sibling one or two ahead is
+    still a heading when it stands on its own line with a short title and nothing else."""
+    if h.kind not in ("cn", "章") or not same.num + 2 <= h.num <= same.num + 3:
+        return False
+    if _prev_char(text, h.start) != "\n":
+        return False
+    end = text.find("\n", h.marker_end)
+    line = text[h.marker_end:end if end >= 0 else len(text)].strip()
+    return 0 < len(line) <= 20 and not TITLE_STOP.search(line) and not re.search(r"[，,、]", line)
 
 
 def _head_from_match(m: re.Match[str]) -> Head | None:
@@ -119,12 +131,23 @@ def _at_boundary(text: str, pos: int, h: Head, heads: list[Head]) -> bool:
 
 
 def _glued_to_title(text: str, h: Head, heads: list[Head]) -> bool:
-    """"…二十条措施一、实施重点企业…": the first top-level heading glued to the title
-    line before it (a scrape without line breaks). Accepted only when its sibling 二、
-    follows at a proper boundary, so "获得一、二、三等奖" stays body text."""
-    if h.num != 1 or h.kind != "cn" or any(o.kind == "cn" for o in heads) or text[h.marker_end:h.marker_end + 2][1:] == "、":
+    """"…二十条措施一、实施重点企业…" / "…管理办法第一章总则第一条…": the first heading of a
+    kind glued to the title line before it (a scrape without line breaks). Accepted only when
+    its sibling (二、 / 第二章) follows at a proper boundary, so "获得一、二、三等奖" stays body text."""
+    if h.num != 1 or h.kind not in _GLUED_KINDS or any(o.kind == h.kind for o in heads):
         return False
-    return any(_prev_char(text, h.marker_end + m.start()) in BOUNDARY for m in re.finditer("二、", text[h.marker_end:]))
+    if h.kind == "cn":
+        if text[h.marker_end:h.marker_end + 2][1:] == "、":
+            return False
+        sibling = "二、"
+    else:
+        sibling = f"第二{h.kind}"
+    return any(_prev_char(text, h.marker_end + m.start()) in BOUNDARY
+               for m in re.finditer(sibling, text[h.marker_end:]))
+
+
+# the kinds a document opens with, which a scrape may glue to its title
+_GLUED_KINDS = ("cn", "章", "节")
 
 
 def _prev_char(text: str, pos: int) -> str:

@@ -72,6 +72,10 @@ def test_answer_fit_checks():
     assert answer_type_gap("具体奖励多少钱", "对生产效益稳定的新升规工业企业,给予一定资金奖励。") == "具体金额"
     assert answer_type_gap("奖励多少钱", text) is None
     assert answer_type_gap("优惠期限是几年", "减按15%的税率征收企业所得税") == "期限"
+    # "多少天内 / 几个工作日" ask how long as much as "几天" does
+    assert answer_type_gap("押金多少天内要退？", "") == "期限"
+    assert answer_type_gap("审批要几个工作日？", "") == "期限"
+    assert answer_type_gap("审批要几个工作日？", "自受理之日起5个工作日内办结。") is None
     assert national_subject("工信部专精特新小巨人的认定标准") and national_subject("国家对首台套保险补偿的比例")
     assert not national_subject("国家级专精特新小巨人奖多少") and not national_subject("主导制定国家标准有资助吗")
     # a request verb before the national program does not make it local

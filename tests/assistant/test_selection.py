@@ -58,3 +58,34 @@ def test_a_name_in_one_piece_beats_its_words_apart():
     q = "省级的工业设计中心，能奖多少钱？"
     assert _compounds(q, ["工业", "设计", "中心", "能奖"]) == ["工业设计中心"]
     assert rerank(q, [apart, whole])[0].clause.clause_id == "d/2"
+
+
+def test_a_year_names_a_document_only_when_the_question_points_at_a_document():
+    from types import SimpleNamespace
+
+    from index.records import Document
+    from assistant.lexicon.places import named_documents
+
+    doc = Document(doc_id="x-2021", source_path="x.txt", sha256="", title="某市工业投资项目管理办法",
+                   text="", region="某市", dates={"印发": "2021-03-01"})
+    kb = SimpleNamespace(documents={doc.doc_id: doc})
+    # "2021年那份投资管理办法": the year and a title word name the document
+    assert named_documents(kb, "2021年那份投资办法怎么规定的？", None, ["投资"]) == {"x-2021"}
+    # "2021年我们新增投资800万": the year of the asker's own story names no document
+    assert named_documents(kb, "2021年我们新增投资800万，能奖励多少？", None, ["投资"]) == set()
+
+
+def test_a_clause_stating_the_asked_share_leads_one_on_the_same_subject_that_does_not():
+    from assistant.answer.select import choose
+
+    def clause(cid, text, rank):
+        c = Clause(clause_id=cid, doc_id="d", path=(), display_path="", text=text, start=0, end=len(text))
+        return ScoredClause(c, 1.0 / rank, rank=rank)
+
+    q = "工程押金按合同金额最高收几成？"
+    vague = clause("d/1", "工程押金应当在合同中约定收取方式和合同金额，按期退还押金。", 1)
+    stating = clause("d/2", "工程押金不超过合同金额的2%。", 2)
+    other = clause("d/3", "对风险补偿按余额的1%给予补助。", 3)
+    assert choose(q, [vague, stating, other])[0][1].clause.clause_id == "d/2"
+    # a share of something else does not lead: it is not about the deposit asked
+    assert choose(q, [vague, other])[0][1].clause.clause_id == "d/1"

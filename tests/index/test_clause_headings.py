@@ -30,3 +30,24 @@ def test_inline_heading_after_a_short_title_and_chain():
     heads = find_headings(text)
     assert [(h.kind, h.num) for h in heads] == [("cn", 1), ("pcn", 1), ("pcn", 2)]
     assert [o.kind for o in heads[-1].chain] == ["cn", "pcn"]
+
+
+def test_a_first_chapter_glued_to_the_title_opens_the_document():
+    # a scrape without line breaks: "…管理办法第一章总则第一条…"; its sibling 第二章 follows a sentence end
+    text = "某市资金管理办法第一章总则第一条为规范管理，制定本办法。第二条本办法适用于全市。第二章申报第三条企业可申请。"
+    assert [(k, n) for k, n, _, _ in _marks(text)] == [("章", 1), ("条", 1), ("条", 2), ("章", 2), ("条", 3)]
+    # a 第一章 named in body text, with no 第二章 after a sentence end, is not a heading
+    assert _marks("依照某法第一章的规定执行。") == []
+
+
+def test_parenthesised_numbers_run_past_ninety_nine():
+    items = "".join(f"（{n}）第{n}项任务。\n" for n in range(1, 106))
+    assert [n for k, n, _, _ in _marks("一、重点任务\n" + items) if k == "pnum"] == list(range(1, 106))
+
+
+def test_a_skipped_number_on_its_own_title_line_is_still_a_heading():
+    text = "一、职责\n负责协调。\n二、成员\n由各单位组成。\n四、规则\n（一）每季度开会。\n五、要求\n各单位落实。"
+    assert [(k, n) for k, n, _, _ in _marks(text)] == [("cn", 1), ("cn", 2), ("cn", 4), ("pcn", 1), ("cn", 5)]
+    # a skipped number inside a sentence, or with a running sentence after it, is body text
+    assert [n for k, n, _, _ in _marks("一、职责\n负责协调。\n二、成员\n见四、五项。\n四、各单位要按分工抓好落实，确保完成。")
+            if k == "cn"] == [1, 2]

@@ -177,3 +177,17 @@ if given is not None:
         spans = sorted((c.start, c.end) for c in cs)
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
         assert len({c.clause_id for c in cs}) == len(cs)
+
+
+def test_a_long_clause_is_cut_at_full_stops_before_semicolons():
+    from index.ingest.clauses import split_long
+
+    rule = ("对持有职业资格证书在同一机构工作1年以上的护理人员，每月给予50元岗位补贴；工作年限每增加1年，"
+            "月补贴增加50元，10年以内的月补贴不超过300元；10年以上的月补贴500元，已享受公益性岗位补贴的人员"
+            "不再享受本项岗位补贴，补贴按季度发放到所在机构。")
+    text = "甲" * 250 + "。" + rule
+    parts = [text[s:e] for s, e in split_long(text, 0, len(text), limit=320)]
+    assert parts[-1] == rule  # the rule stays whole, its semicolons are not cut points
+    # a single sentence far over the limit is still cut, at its semicolons
+    long_rule = "；".join(["第" + "乙" * 150 + "项"] * 4) + "。"
+    assert len(split_long(long_rule, 0, len(long_rule), limit=200)) > 1
