@@ -12,13 +12,17 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+import re
+
+from assistant.calculator.bind import TEXT_FACTS, fact_type
 from assistant.calculator.bind import fact as _fact
 from assistant.calculator.bind import pick_level as _pick_level
+from assistant.calculator.formula import formula
 from assistant.calculator.tiers import capped, tiered
 from assistant.records import Calculation, Citation
 from assistant.rules.model import EVENT_COUNT, EVENT_UNITS, SubsidyRule
-from assistant.question.facts import ASKED, PURCHASE_KIND, REVIEW_PRICE
-from assistant.lexicon.numbers import Quantity, exact_money, format_money, format_quantity, format_rate, normalize
+from assistant.question.facts import ASKED, PAID_AFTER, PURCHASE_KIND, REVIEW_PRICE
+from assistant.lexicon.numbers import Quantity, exact_money, format_money, format_quantity, format_rate, normalize, times_fraction
 
 
 @exact_money  # exact, or 金额过大; never rounded
@@ -74,7 +78,7 @@ def calculate(rule: SubsidyRule, facts: dict, citation: Citation | None = None) 
                         else f"还需要提供：{need}，才能算出金额")
     elif calc.eligible is None:
         calc.eligible = True
-    if rule.max_repeats and calc.amount_yuan:
+    if rule.max_repeats and calc.amount_yuan and not rule.periods and not any(x.startswith(OWED_STEP) for x in calc.steps):
         calc.steps.append(f"每年{money(calc.amount_yuan)}，最多连续{rule.max_repeats}年，"
                           f"合计最多{money(calc.amount_yuan * rule.max_repeats)}")
     calc.missing_facts = list(dict.fromkeys(calc.missing_facts))
@@ -151,6 +155,16 @@ def _base_or_ask(rule, facts, calc, default: str, how):
     if base is None:
         calc.missing_facts.append(name)
         calc.steps.append(how(name))
+    elif rule.base_less:
+        # '合同总价（扣除暂列金额）': the part named is taken out first, when the user gave it
+        less = _fact(facts, rule.base_less, rule.currency)
+        money = lambda v: format_money(v, rule.currency)  # noqa: E731
+        if less is None:
+            calc.checks.append(f"？原文{name}应扣除{rule.base_less}；您未提供{rule.base_less}，以下按未扣除计算")
+        else:
+            net = normalize(base.value - less.value)
+            calc.steps.append(f"{name}扣除{rule.base_less}：{money(base.value)} − {money(less.value)} = {money(net)}")
+            base = Quantity(net, base.unit)
     return name, base
 
 
@@ -163,8 +177,16 @@ def _rate(rule, facts, calc, money):
                            lambda n: f"按{n}的{'不高于' if rule.rate_up_to else ''}{format_rate(rule.rate)}计算{cap}")
     if base is None:
         return
-    raw = normalize(base.value * rule.rate)
-    calc.steps.append(f"{money(base.value)} × {format_rate(rule.rate)} = {money(raw)}")
+    if rule.periods:
+        _by_period(rule, base.value, calc, money)
+        return
+    if rule.rate_fraction:  # '按其实际缴费的2/3': the fraction itself, to the fen
+        num, den = rule.rate_fraction
+        raw, rounded = times_fraction(base.value, num, den)
+        calc.steps.append(f"{money(base.value)} × {num}/{den} = {money(raw)}{'（按分四舍五入）' if rounded else ''}")
+    else:
+        raw = normalize(base.value * rule.rate)
+        calc.steps.append(f"{money(base.value)} × {format_rate(rule.rate)} = {money(raw)}")
     amount = capped(raw, rule.cap, money, calc)
     calc.amount_yuan = amount
     word = rule.benefit or "补助"
@@ -176,12 +198,42 @@ def _rate(rule, facts, calc, money):
         calc.summary = f"可获{word}{money(amount)}"
 
 
+_ONE_BY_DEFAULT = ("户", "人", "名")
+
+
+def period_amounts(rule, base: Decimal) -> list[Decimal]:
+    """'前3年每年100%、后2年每年50%': the amount of each year in turn (each year's cap applied)."""
+    out = []
+    for years, rate in rule.periods:
+        raw = normalize(base * rate)
+        out += [min(raw, rule.cap) if rule.cap is not None else raw] * years
+    return out
+
+
+def _by_period(rule, base: Decimal, calc, money):
+    """A yearly rate that changes over the years: each period's yearly sum; the first year's is the
+    amount, the sum over all years is stated (and taken when the question asks for the total)."""
+    word = rule.benefit or "补助"
+    done = 0
+    for i, (years, rate) in enumerate(rule.periods):
+        raw = normalize(base * rate)
+        capped_note = f"，超过上限{money(rule.cap)}按上限计" if rule.cap is not None and raw > rule.cap else ""
+        span = f"第{done + 1}年" if years == 1 else f"第{done + 1}—{done + years}年"
+        calc.steps.append(f"{span}：每年{money(base)} × {format_rate(rate)} = {money(raw)}{capped_note}")
+        done += years
+    amounts = period_amounts(rule, base)
+    total = sum(amounts, Decimal(0))
+    calc.steps.append(f"{len(amounts)}年合计：{money(total)}")
+    calc.amount_yuan = amounts[0]
+    calc.summary = f"第1年可获{word}{money(amounts[0])}，{len(amounts)}年合计{money(total)}"
+
+
 def _per_unit(rule, facts, calc, money):
     name = EVENT_COUNT if rule.per_unit in EVENT_UNITS else rule.per_unit + "数"
     n = _fact(facts, name, "")
-    if n is None and (rule.per_unit in EVENT_UNITS or rule.per_unit == "户"):
+    if n is None and (rule.per_unit in EVENT_UNITS or rule.per_unit in _ONE_BY_DEFAULT):
         # '每场给予5万元': one event unless the user says how many; '每户…': the applicant's own
-        # household (个体户). The step says so
+        # household (个体户); '每人…': the standard for one person. The step says so
         n = Quantity(Decimal(1), "")
         calc.steps.append(f"按1{rule.per_unit}计算（多{rule.per_unit}按{rule.per_unit}数累计）")
     if n is None:
@@ -204,10 +256,32 @@ def _per_unit(rule, facts, calc, money):
         calc.steps.append(f"{money(rule.amount)} × {count} = {money(raw)}"
                           + ("（按每单位最高标准计）" if rule.up_to else ""))
     amount = capped(raw, rule.cap, money, calc)
+    if (owed := _owed(rule, facts)) is not None and owed.value < amount:
+        # '以每户每年14400元为限额依次扣减其当年实际应缴纳的…税': no more than the tax the user owes
+        calc.steps.append(f"{OWED_STEP}：您提供的应缴税额{money(owed.value)}低于限额{money(amount)}，"
+                          f"可扣减{money(owed.value)}")
+        if rule.max_repeats:
+            calc.steps.append(f"其后各年同样以当年实际应缴税额为限，每年最多{money(amount)}，最多连续{rule.max_repeats}年")
+        calc.amount_yuan = owed.value
+        calc.summary = f"可扣减{money(owed.value)}（以实际应缴税额为限）"
+        return
     calc.amount_yuan = amount
     most = "最高" if rule.up_to else ""  # '每场给予最高20万元': a ceiling per event, not a promise
     calc.steps.append(f"{most}可获{rule.benefit or '奖励'}{money(amount)}")
     calc.summary = f"{most}可获{rule.benefit or '奖励'}{money(amount)}"
+
+
+OWED_STEP = "扣减以实际应缴税额为限"
+_LIMIT_DEDUCTION = re.compile(r"为限额[^。；;]{0,8}(?:扣减|抵扣|抵减|扣除)")
+
+
+def _owed(rule, facts) -> Quantity | None:
+    """The tax the user owes, when the rule's amount is a ceiling on deducting it ('按每户每年14400元
+    为限额依次扣减其当年实际应缴纳的增值税…') and the user gave exactly one sum of money."""
+    if not _LIMIT_DEDUCTION.search(rule.text) or not facts:
+        return None
+    sums = [k for k, v in facts.items() if k not in TEXT_FACTS and v not in (None, "") and fact_type(k, v) == rule.currency]
+    return _fact(facts, sums[0], rule.currency) if len(sums) == 1 else None
 
 
 def _upgrade(rule, facts, calc, money):
@@ -290,6 +364,18 @@ def _deduction(rule, facts, calc, money):
         return
     off = normalize(base.value * rate)
     left = normalize(base.value - off)
+    if rule.benefit != "价格扣除":  # '担保费率最高减免30%', '通行费五折优惠': a cut of a fee
+        most = "最多" if rule.rate_up_to else ""
+        calc.steps.append(f"减免额：{money(base.value)} × {format_rate(rate)}{how} = {money(off)}")
+        calc.steps.append(f"减免后：{money(base.value)} − {money(off)} = {money(left)}")
+        if str(facts.get(ASKED) or "") in (PAID_AFTER, REVIEW_PRICE):
+            calc.amount_yuan = left
+            calc.summary = f"{rule.base or '费用'}减免后{'最少' if most else ''}为{money(left)}（{most}减免{money(off)}）"
+        else:
+            calc.amount_yuan = off
+            calc.summary = f"{rule.base or '费用'}{most}可减免{money(off)}，减免后为{money(left)}"
+        calc.steps.append(calc.summary)
+        return
     calc.steps.append(f"扣除额：{money(base.value)} × {format_rate(rate)}{how} = {money(off)}")
     calc.steps.append(f"评审价：{money(base.value)} − {money(off)} = {money(left)}")
     if str(facts.get(ASKED) or "") == REVIEW_PRICE:
@@ -301,17 +387,34 @@ def _deduction(rule, facts, calc, money):
     calc.steps.append(calc.summary)
 
 
+def _exempt(rule, facts, calc, money):
+    """'对中小微企业免收投标保证金': the sum named is not paid at all."""
+    who = f"“{rule.subject}”" if rule.subject else "符合条件的"
+    calc.steps.append(f"原文规定对{who}免收{rule.benefit}")
+    calc.amount_yuan = Decimal(0)
+    calc.summary = f"免收{rule.benefit}，应交0元"
+    calc.eligible = True
+
+
 def _share(rule, facts, calc, money):
     """A sum the document fixes as a share of a base ('预付款比例提高到50%')."""
-    _, base = _base_or_ask(rule, facts, calc, "计算基数", lambda n: f"{rule.benefit}为{n}的{format_rate(rule.rate)}")
+    part = rule.part_words()
+    _, base = _base_or_ask(rule, facts, calc, "计算基数",
+                           lambda n: f"{rule.benefit}为{n}{part}的{format_rate(rule.rate)}")
     if base is None:
         return
-    amount = normalize(base.value * rule.rate)
-    calc.steps.append(f"{money(base.value)} × {format_rate(rule.rate)} = {money(amount)}")
+    value = base.value
+    if part:  # '超过100万元但不超过300万元的部分': only that part of the base
+        top = value if rule.part_upto is None else min(value, rule.part_upto)
+        value = max(normalize(top - (rule.part_over or 0)), Decimal(0))
+        calc.steps.append(f"{part.removesuffix('的部分')}的部分：{money(value)}")
+    how = f"（{rule.notes[0]}）" if rule.notes else ""
+    amount = normalize(value * rule.rate)
+    calc.steps.append(f"{money(value)} × {format_rate(rule.rate)}{how} = {money(amount)}")
     calc.amount_yuan = amount
     calc.summary = f"{rule.benefit}为{money(amount)}"
     calc.steps.append(calc.summary)
 
 
-_KINDS = {"deduction": _deduction, "share": _share, "limit": _limit, "fixed": _fixed, "rate": _rate, "permille": _rate, "per_unit": _per_unit, "tiered": tiered,
+_KINDS = {"exempt": _exempt, "formula": formula, "deduction": _deduction, "share": _share, "limit": _limit, "fixed": _fixed, "rate": _rate, "permille": _rate, "per_unit": _per_unit, "tiered": tiered,
           "upgrade": _upgrade, "tax_deduction": _tax_deduction, "tax_rate": _tax_rate, "loan": _loan}

@@ -78,6 +78,8 @@ _PEOPLE_AFTER = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}?|[^，,。；;？?！!]{0,
 ASKED = "所求"
 REVIEW_PRICE = "评审价"
 PURCHASE_KIND = "采购类别"
+PAID_AFTER = "减免后"  # asked what is still paid after a cut ('现在实际要交多少')
+_ASKS_PAID_AFTER = re.compile(r"(?:实际|还|现在|优惠后|减免后|打折后)[^，,。？?、]{0,4}(?:交|缴|付)[^，,。？?、]{0,3}多少")
 _ASKS_REVIEW_PRICE = re.compile(r"评审价|参加评审|评审时按|评审按|按多少(?:价格|钱)?算")
 _PURCHASE_KIND = re.compile(r"工程|货物|服务")
 
@@ -179,6 +181,8 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         found["学历"] = dm.group(0)
     if _ASKS_REVIEW_PRICE.search(text):
         found[ASKED] = REVIEW_PRICE
+    elif _ASKS_PAID_AFTER.search(text):
+        found[ASKED] = PAID_AFTER
     if "采购" in text and (pk := _PURCHASE_KIND.search(text)):
         found[PURCHASE_KIND] = pk.group(0)
     if re.search(r"不含税", text) and "采购发票总价" in found:
