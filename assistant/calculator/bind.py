@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from index.errors import InputError
-from assistant.rules.model import EVENT_COUNT, EVENT_UNITS, SubsidyRule
+from assistant.rules.model import AREA_UNITS, EVENT_COUNT, EVENT_UNITS, SubsidyRule
 from assistant.rules.fact_names import lookup, lookup_key, money_family, name_type, unit_type
 from assistant.lexicon.numbers import NUM, Quantity, format_quantity, parse_quantity
 from assistant.lexicon.vocab import BOUND_AT_LEAST, BOUND_MORE
@@ -155,6 +155,7 @@ class Binding:
     checks: list[str] = field(default_factory=list)
 
 
+_PEOPLE = "人数"  # the question's head count with nothing telling whom: like 金额, it fills a need of its type
 _GENERIC = set("额费用金资总年数量的其该增速率比占")
 _OTHER_UNIT = {"平方米": "亩", "亩": "平方米", "元": "美元", "美元": "元"}
 
@@ -162,6 +163,7 @@ _OTHER_UNIT = {"平方米": "亩", "亩": "平方米", "元": "美元", "美元"
 def needs_of(rule: SubsidyRule) -> list[tuple[str, str | None]]:
     """(fact name, unit type) of every figure ``calculate`` reads for ``rule``, in reading order."""
     out = [(th.fact, unit_type(th.unit, th.fact)) for th in rule.thresholds]
+    out += [(th.when.fact, unit_type(th.when.unit, th.when.fact)) for th in rule.thresholds if th.when is not None]
     rated = rule.kind in ("rate", "permille", "limit", "deduction", "share") or (rule.kind == "tiered" and any(t.rate is not None for t in rule.tiers))
     if rule.kind == "tiered":
         out.append((rule.tier_fact, unit_type(rule.tier_unit, rule.tier_fact)))
@@ -174,7 +176,8 @@ def needs_of(rule: SubsidyRule) -> list[tuple[str, str | None]]:
     if rule.kind == "per_unit" and rule.per_unit in EVENT_UNITS:
         out.append((EVENT_COUNT, name_type(EVENT_COUNT)))
     elif rule.kind == "per_unit":
-        out.append((rule.per_unit + "数", name_type(rule.per_unit + "数") or "个"))
+        out.append((rule.count_fact, unit_type(rule.per_unit) if rule.per_unit in AREA_UNITS
+                    else name_type(rule.count_fact) or "个"))
     if rule.kind == "upgrade":
         out.append(("晋升等级数", "个"))
     if rule.kind == "formula":
@@ -279,7 +282,7 @@ def bind_facts(rule: SubsidyRule, facts: dict | None) -> Binding:
         cands = [k for k, v in facts.items()
                  if k not in claimed and v not in (None, "") and fact_type(k, v) == kind
                  and (family is None or money_family(k) in (None, family))
-                 and (k.startswith("金额") or _overlap(names, k) > 0 or _named_in(rule.text, k))]
+                 and (k.startswith("金额") or k == _PEOPLE or _overlap(names, k) > 0 or _named_in(rule.text, k))]
         if not cands:
             other = [k for k, v in facts.items() if _OTHER_UNIT.get(kind) and fact_type(k, v) == _OTHER_UNIT[kind]]
             if other:

@@ -20,9 +20,9 @@ from assistant.calculator.bind import pick_level as _pick_level
 from assistant.calculator.formula import formula
 from assistant.calculator.tiers import capped, tiered
 from assistant.records import Calculation, Citation
-from assistant.rules.model import EVENT_COUNT, EVENT_UNITS, SubsidyRule
+from assistant.rules.model import AREA_UNITS, EVENT_COUNT, EVENT_UNITS, SubsidyRule
 from assistant.question.facts import ASKED, PAID_AFTER, PURCHASE_KIND, REVIEW_PRICE
-from assistant.lexicon.numbers import Quantity, exact_money, format_money, format_quantity, format_rate, normalize, times_fraction
+from assistant.lexicon.numbers import Quantity, exact_money, format_money, format_quantity, format_rate, normalize, plain, times_fraction
 
 
 @exact_money  # exact, or 金额过大; never rounded
@@ -48,13 +48,18 @@ def calculate(rule: SubsidyRule, facts: dict, citation: Citation | None = None) 
         calc.checks.append(f"适用对象：{rule.subject}")
 
     eligible = True
-    for th in rule.thresholds:
+    for given in rule.thresholds:
+        th = _bar_for(given, facts, calc)
         q = _fact(facts, th.fact, th.unit)
         if q is None:
             calc.missing_facts.append(th.fact)
             calc.checks.append(f"？需要{th.fact}：条件为{th.describe()}")
             continue
         ok = th.holds(q.value)
+        if not ok and th is not given.alt and given.alt is not None and given.alt.holds(q.value) \
+                and _fact(facts, given.when.fact, given.when.unit) is None:
+            calc.missing_facts.append(given.when.fact)  # it meets the other bar: whether that bar is theirs decides
+            continue
         mark = "✓" if ok else "✗"
         verdict = "符合" if ok else "不符合"
         calc.checks.append(f"{mark} {th.fact}{format_quantity(q)}，{verdict}条件“{th.describe()}”")
@@ -83,6 +88,20 @@ def calculate(rule: SubsidyRule, facts: dict, citation: Citation | None = None) 
                           f"合计最多{money(calc.amount_yuan * rule.max_repeats)}")
     calc.missing_facts = list(dict.fromkeys(calc.missing_facts))
     return calc
+
+
+def _bar_for(th, facts, calc):
+    """A threshold with an alternative bar ('（职工超过100人的占比达到8%）'): the alternative when the
+    user meets its condition, the threshold's own bar when not; unknown → the own bar, and said."""
+    if th.when is None or th.alt is None:
+        return th
+    w = _fact(facts, th.when.fact, th.when.unit)
+    if w is not None and th.when.holds(w.value):
+        calc.checks.append(f"✓ {th.when.fact}{format_quantity(w)}，适用“{th.alt.describe()}”")
+        return th.alt
+    if w is None:
+        calc.checks.append(f"？如{th.when.describe()}，条件为{th.alt.describe()}")
+    return replace(th, when=None, alt=None)
 
 
 # --- per kind -----------------------------------------------------------------------------
@@ -228,8 +247,23 @@ def _by_period(rule, base: Decimal, calc, money):
     calc.summary = f"第1年可获{word}{money(amounts[0])}，{len(amounts)}年合计{money(total)}"
 
 
+def _from_floor(rule, facts, area: Quantity, calc) -> Quantity:
+    """'从第二层起按建筑面积每平方米…': the floors below are not counted. With the user's floors
+    (层数, the area being all floors alike) the area from that floor up; without, the area as given
+    and a note."""
+    floors = _fact(facts, "层数", "")
+    if floors is None or floors.value < 1:
+        calc.checks.append(f"？原文从第{rule.from_floor}层起计面积；您未说明层数，以下按您提供的面积计算")
+        return area
+    kept = max(floors.value - rule.from_floor + 1, Decimal(0))
+    value = normalize(area.value * kept / floors.value)
+    calc.steps.append(f"从第{rule.from_floor}层起计：{format_quantity(area)} × {plain(kept)}/{plain(floors.value)}层"
+                      f" = {format_quantity(Quantity(value, area.unit))}")
+    return Quantity(value, area.unit)
+
+
 def _per_unit(rule, facts, calc, money):
-    name = EVENT_COUNT if rule.per_unit in EVENT_UNITS else rule.per_unit + "数"
+    name = rule.count_fact
     n = _fact(facts, name, "")
     if n is None and (rule.per_unit in EVENT_UNITS or rule.per_unit in _ONE_BY_DEFAULT):
         # '每场给予5万元': one event unless the user says how many; '每户…': the applicant's own
@@ -241,6 +275,10 @@ def _per_unit(rule, facts, calc, money):
         cap = f"，最高{money(rule.cap)}" if rule.cap is not None else ""
         calc.steps.append(f"每{rule.per_unit}{money(rule.amount)}{cap}")
         return
+    if rule.per_unit in AREA_UNITS and not n.unit:
+        n = Quantity(n.value, rule.per_unit)
+    if rule.from_floor:
+        n = _from_floor(rule, facts, n, calc)
     if rule.base_amount is not None and rule.base_count is not None:
         # '达到5个的给予2万元，5个以上的每增加一个给予5000元': the base sum, then a step per unit beyond
         extra = max(n.value - rule.base_count, Decimal(0))
@@ -252,7 +290,7 @@ def _per_unit(rule, facts, calc, money):
         calc.steps.append(f"{money(rule.base_amount)} + {money(normalize(rule.amount * extra))} = {money(raw)}")
     else:
         raw = normalize(rule.amount * n.value)
-        count = f"{format_quantity(n)}{'个' if len(rule.per_unit) > 1 else ''}{rule.per_unit}"
+        count = f"{format_quantity(n)}{'个' if len(rule.per_unit) > 1 and rule.per_unit not in AREA_UNITS else ''}{rule.per_unit}"
         calc.steps.append(f"{money(rule.amount)} × {count} = {money(raw)}"
                           + ("（按每单位最高标准计）" if rule.up_to else ""))
     amount = capped(raw, rule.cap, money, calc)

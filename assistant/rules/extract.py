@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.rules.model import Level, SubsidyRule
+from assistant.rules.model import AREA_UNITS, Level, SubsidyRule
 from assistant.rules.fact_names import base_name
 from assistant.rules.formula import read_formula
 from assistant.rules.sums import LOOK_BACK, base_less, exemptions, exempted, periods, shares, stated_base
@@ -290,7 +290,9 @@ def _segment(seg: str) -> list[dict]:
         subject = read_subject(seg, m.start())
         if category := category_before(seg, m.start()):  # one amount of several categories' list
             subject = f"{category}（{subject}）" if subject and category not in subject else category
+        floor = re.search(r"从第(?P<n>\d+|[一二两三四五六七八九十]+)层(?:起|开始)", seg[:m.start()])
         spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit"),
+                    from_floor=_floor_no(floor.group("n")) if floor and m.group("unit") in AREA_UNITS else None,
                     up_to=bool(m.group("up") or m.group("lim")),
                     benefit=("扣减" if deduct else benefit_word(seg, m.end()) or "补助"), subject=subject)
         if cap := cap_after(seg, m.end(), free):
@@ -378,6 +380,10 @@ def _segment(seg: str) -> list[dict]:
         result.append(spec)
         prev_pos = pos
     return _stepped(result)
+
+
+def _floor_no(text: str) -> int:
+    return int(text) if text.isdigit() else int(cn_to_decimal(text))
 
 
 def _stepped(specs: list[dict]) -> list[dict]:

@@ -31,6 +31,8 @@ KINDS = ("fixed", "rate", "per_unit", "tiered", "permille", "upgrade", "tax_dedu
 EVENT_UNITS = ("场", "届", "期", "批", "次")
 EVENT_COUNT = "场次数"
 
+AREA_UNITS = ("平方米", "亩")  # '每平方米100元': the amount is multiplied by an area
+
 OP_TEXT = {">=": "达到", ">": "超过", "<=": "不超过", "<": "低于"}
 
 
@@ -43,19 +45,20 @@ class Threshold:
     value: Decimal
     unit: str  # 元 | 美元 | % | 家 | 平方米 | 天 | 人 | 次 | 台 …
     text: str = ""  # as written: "超过2亿元"
+    # '占比达到15%（职工超过100人的占比达到8%）': for whoever meets ``when``, the bar is ``alt`` instead
+    when: "Threshold | None" = None
+    alt: "Threshold | None" = None
 
     def holds(self, actual: Decimal) -> bool:
         return {">=": actual >= self.value, ">": actual > self.value,
                 "<=": actual <= self.value, "<": actual < self.value}[self.op]
 
-    def part_words(self) -> str:
-        """'超过100万元不超过300万元的部分' (or '' when the share applies to the whole base)."""
-        over = f"超过{format_money(self.part_over, self.currency)}" if self.part_over is not None else ""
-        upto = f"不超过{format_money(self.part_upto, self.currency)}" if self.part_upto is not None else ""
-        return f"{over}{upto}的部分" if over or upto else ""
-
     def describe(self) -> str:
-        return f"{self.fact}{OP_TEXT[self.op]}{format_quantity(Quantity(self.value, self.unit))}"
+        own = f"{self.fact}{OP_TEXT[self.op]}{format_quantity(Quantity(self.value, self.unit))}"
+        if self.when is not None and self.alt is not None:
+            own += (f"（{self.when.describe()}的，{OP_TEXT[self.alt.op]}"
+                    f"{format_quantity(Quantity(self.alt.value, self.alt.unit))}）")
+        return own
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,8 @@ class SubsidyRule:
     # '应纳税所得额超过100万元但不超过300万元的部分': the share applies to that part of the base only
     part_over: Decimal | None = None
     part_upto: Decimal | None = None
+    # '从第二层起按建筑面积每平方米100元': the floor the counted area starts from
+    from_floor: int | None = None
     # '已享受市级同类补助的，不再享受本条补助' → '市级同类补助': an award that rules this one out
     ruled_out_by: str = ""
     # formula: the factors in order, each with the value the clause fixes for it (None: the user's)
@@ -165,6 +170,14 @@ class SubsidyRule:
             return v
 
         return conv(asdict(self))
+
+    @property
+    def count_fact(self) -> str:
+        """The fact a per-unit amount is multiplied by: 场次数 for events, 面积 for 每平方米/每亩,
+        else the unit counted ('人数', '辆数')."""
+        if self.per_unit in EVENT_UNITS:
+            return EVENT_COUNT
+        return "面积" if self.per_unit in AREA_UNITS else self.per_unit + "数"
 
     @property
     def needs_base(self) -> bool:
@@ -205,7 +218,7 @@ class SubsidyRule:
             body = (f"按{'不高于' if self.rate_up_to else ''}{self.base or '计算基数'}的"
                     f"{shown}给予{self.benefit or '补助'}")
         elif k == "per_unit":
-            each = "每个" if len(self.per_unit) > 1 else "每"
+            each = "每个" if len(self.per_unit) > 1 and self.per_unit not in AREA_UNITS else "每"
             body = f"{each}{self.per_unit}{'最高' if self.up_to else ''}{money(self.amount)}"
         elif k == "tiered":
             bands = "；".join(

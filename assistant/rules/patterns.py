@@ -9,6 +9,7 @@ particular sentence.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from assistant.rules.model import Threshold, Tier
@@ -118,7 +119,7 @@ LIMIT_RE = re.compile(
     rf"(?P<noun>[\u4e00-\u9fff（）()]{{0,16}}?)(?:原则上|一般)?{LIMIT_OP}(?:其|该)?"
     rf"(?P<base>(?!{NUM})[^，,。；;、的\d%％]{{2,20}}?)的(?P<rate>{PCT})(?!\s*[、和及至到\-—～~]\s*{NUM})")
 # '给予每辆最高不超过2万元' / '每户补助3000元': an amount per counted thing (vehicles, households, heads)
-MEASURE_WORDS = r"辆|户|名|人|件|张|座|艘|架|吨|头|株|棵"
+MEASURE_WORDS = r"辆|户|名|人|件|张|座|艘|架|吨|头|株|棵|平方米|亩"
 PER_MEASURE_RE = re.compile(
     rf"每(?P<unit>{MEASURE_WORDS})(?:每年)?(?:给予|奖励|补助|补贴|奖补)?(?P<up>最高不超过|最高不高于|最高|不超过|不高于)?(?P<m>{MONEY})"
     rf"(?P<lim>为限额|的限额)?")
@@ -380,4 +381,24 @@ def read_thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
         prev_name = name
         out.append((m.start(), Threshold(fact=name, op=op, value=q.value, unit=q.unit,
                                          text=m.group(0).strip())))
+    return _alternatives(seg, out)
+
+
+def _alternatives(seg: str, found: list[tuple[int, Threshold]]) -> list[tuple[int, Threshold]]:
+    """'占现有职工比例达到15%的（职工超过100人的占比达到8%的）': the bracket gives, for whoever meets its
+    first condition, another bar for the same figure — one threshold with an alternative, not three
+    conditions that all must hold."""
+    out = list(found)
+    i = 0
+    while i + 2 < len(out):
+        (p0, th), (p1, when), (p2, alt) = out[i], out[i + 1], out[i + 2]
+        opened = seg.rfind("（", 0, p1), seg.rfind("(", 0, p1)
+        start = max(opened)
+        close = min((x for x in (seg.find("）", p2), seg.find(")", p2)) if x >= 0), default=-1)
+        if (start > p0 and close > p2 and not re.search(r"[）)]", seg[start:p1]) and alt.unit == th.unit
+                and when.unit != th.unit):
+            when = replace(when, fact=re.sub(r"^[（(]", "", when.fact))
+            out[i] = (p0, replace(th, when=when, alt=replace(alt, fact=th.fact)))
+            del out[i + 1:i + 3]
+        i += 1
     return out

@@ -235,3 +235,46 @@ def test_an_award_added_on_top_is_summed_when_both_are_named_as_a_total():
 
 def test_one_stage_alone_is_its_own_amount():
     assert _ask(LISTING, "我们首次在区域股权市场挂牌，能奖多少").amount_yuan == Decimal("500000")
+
+
+def test_a_plain_head_count_meets_a_head_count_condition():
+    text = "对吸纳3人以上就业困难人员就业的个体户，一次性给予5000元创业补贴。"
+    assert _ask(text, "我开了个小店，招了2个就业困难人员，能补多少").amount_yuan == Decimal(0)
+    assert _ask(text, "我开了个小店，招了4个就业困难人员，能补多少").amount_yuan == Decimal("5000")
+
+
+HIRING = ("小微企业当年新招用符合条件人员占现有职工比例达到15%的（职工超过100人的占比达到8%的），"
+          "可申请最高额度不超过300万元的创业担保贷款。")
+
+
+def test_a_bracketed_alternative_bar_is_one_threshold_not_three():
+    (rule,) = extract_rules(_clause(HIRING))
+    (th,) = rule.thresholds
+    assert th.value == Decimal("0.15") and th.when.fact == "职工数" and th.alt.value == Decimal("0.08")
+
+
+def test_the_alternative_bar_applies_to_whoever_meets_its_condition():
+    assert _ask(HIRING, "我们职工有120人，新招人员占职工比例10%，能贷多少").amount_yuan == Decimal("3000000")
+    assert _ask(HIRING, "我们职工有80人，新招人员占职工比例10%，能贷多少").amount_yuan == Decimal(0)
+    unknown = _ask(HIRING, "新招人员占职工比例10%，能贷多少")
+    assert unknown.amount_yuan != Decimal(0) and "职工数" in unknown.missing_facts
+
+
+PLANT = "建设多层标准厂房的，从第三层起按建筑面积每平方米80元给予一次性补助，最高不超过200万元。"
+
+
+def test_an_amount_per_square_metre_takes_the_area_from_the_floor_named():
+    rule = extract_rules(_clause(PLANT))[0]
+    assert rule.kind == "per_unit" and rule.per_unit == "平方米" and rule.from_floor == 3
+    calc = _ask(PLANT, "我们建了5层，每层2000平米，能补多少")  # floors 3–5: 6000平方米 × 80元
+    assert calc.amount_yuan == Decimal("480000")
+    assert _ask(PLANT, "我们建了10层，每层5000平米，能补多少").amount_yuan == Decimal("2000000")
+
+
+def test_an_area_without_floors_is_taken_as_given_and_said():
+    calc = _ask(PLANT, "我们厂房建筑面积1万平米，能补多少")
+    assert calc.amount_yuan == Decimal("800000") and any("层数" in c for c in calc.checks)
+
+
+def test_floors_times_the_area_of_each():
+    assert extract_facts("建了6层，每层3000平方米")["建设面积"] == Decimal("18000")
