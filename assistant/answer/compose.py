@@ -213,10 +213,12 @@ def _calc_lines(kb, calcs: list[Calculation], chosen, payable, spans) -> tuple[l
         lines.append(f"测算（{where}，由计算器按原文标准计算）：")
         lines.extend(f"  {x}" for x in c.steps)
         lines.extend(f"  {x}" for x in c.checks if not x.startswith(_EXPIRY_CHECK))
+    said: set[str] = set()
     for label, sc in chosen:
         for c in calcs:
             if (c.clause_id == sc.clause.clause_id and c.amount_yuan is None and c.missing_facts and c.summary
-                    and _overlaps(c, spans[sc.clause.clause_id])):
+                    and _overlaps(c, spans[sc.clause.clause_id]) and c.summary not in said):
+                said.add(c.summary)  # one list of standards for several rules is said once
                 lines.append(f"计算器：{c.summary}")
                 # what the figures given already settle ('台套数60台，属于…档') and the band's standard
                 lines.extend(f"  {x}" for x in c.checks if x.startswith("✓"))

@@ -20,7 +20,7 @@ from assistant.calculator.bind import pick_level as _pick_level
 from assistant.calculator.formula import formula
 from assistant.calculator.tiers import capped, tiered
 from assistant.records import Calculation, Citation
-from assistant.rules.model import AREA_UNITS, EVENT_COUNT, EVENT_UNITS, SubsidyRule
+from assistant.rules.model import AREA_UNITS, EVENT_UNITS, SubsidyRule
 from assistant.question.facts import ASKED, PAID_AFTER, PURCHASE_KIND, REVIEW_PRICE
 from assistant.lexicon.numbers import Quantity, exact_money, format_money, format_quantity, format_rate, normalize, plain, times_fraction
 

@@ -20,7 +20,7 @@ from assistant.calculator.calculate import OWED_STEP, calculate, period_amounts
 from assistant.calculator.bind import fact
 from assistant.calculator.formula import factor_values
 from assistant.calculator.added import added_total
-from assistant.calculator.categories import per_category_total
+from assistant.calculator.categories import category_core, per_category_total
 from assistant.calculator.bind import TEXT_FACTS, as_quantity, bind_facts, match_level, parse_text
 from index.errors import InputError
 from assistant.errors import QuoteMismatchError
@@ -100,6 +100,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
         _ruled_out(rule, question or "", calc)
         _validity_note(kb, rule, calc, as_of_date)
         calcs.append(calc)
+    _unnamed_category(rules, question or "", calcs)
     calcs = _apply_stacking(rules, calcs, equal)
     total = per_category_total(rules, question or "", calcs) or added_total(rules, question or "", calcs)
     return [total] + calcs if total is not None else calcs
@@ -424,6 +425,28 @@ def _per_head(rule: SubsidyRule, facts: dict, question: str, clause_text: str, c
     calc.steps.append(f"每人{format_money(calc.amount_yuan)} × {plain_count(people)}人 = {format_money(total)}")
     calc.amount_yuan = total
     calc.summary = f"{plain_count(people)}人合计可获{rule.benefit or '补贴'}{format_money(total)}"
+
+
+def _unnamed_category(rules: list[SubsidyRule], question: str, calcs: list[Calculation]) -> None:
+    """'按照技师每人3500元、高级技师每人5000元' asked about a category the list lacks ('中级工') or
+    none at all: no category's amount is given as the answer — the standards are listed and the
+    category asked for, never another category's sum."""
+    heads = [r for r in rules if r.kind == "per_unit" and r.amount is not None and category_core(r.subject)]
+    groups: dict[int, list[SubsidyRule]] = {}
+    for r in heads:
+        groups.setdefault(r.start, []).append(r)
+    for same in groups.values():
+        cores = [category_core(r.subject) for r in same]
+        if len(same) < 2 or len(set(cores)) < len(cores) or any(c in question for c in cores):
+            continue
+        listing = "；".join(f"{c}每{r.per_unit}{format_money(r.amount)}" for c, r in zip(cores, same))
+        ids = {r.rule_id for r in same}
+        for c in calcs:
+            if c.rule_id in ids and c.eligible is not False:
+                c.amount_yuan, c.eligible = None, None
+                c.missing_facts = list(dict.fromkeys(c.missing_facts + ["级别"]))
+                c.steps = [f"按级别分别规定：{listing}"]
+                c.summary = f"本条款按级别分别规定（{listing}），请说明属于哪一级别；未列出的级别不适用本条标准"
 
 
 def plain_count(n: Decimal) -> str:

@@ -278,3 +278,18 @@ def test_an_area_without_floors_is_taken_as_given_and_said():
 
 def test_floors_times_the_area_of_each():
     assert extract_facts("建了6层，每层3000平方米")["建设面积"] == Decimal("18000")
+
+
+GRADES = "对取得证书的，按照技师（2级）每人3500元、高级技师（1级）每人5000元的标准给予企业补贴。"
+
+
+def test_a_category_the_list_lacks_is_never_answered_with_another_category():
+    for question in ("员工考下中级工证书，企业能补多少", "员工考了证书，能补多少"):
+        calcs = _calcs(GRADES, question)
+        assert calcs and all(c.amount_yuan is None for c in calcs)
+        assert "级别" in calcs[0].missing_facts and "技师每人3500元" in calcs[0].summary
+
+
+def test_a_category_named_gets_its_own_standard():
+    assert _ask(GRADES, "员工考下高级技师证书，企业能补多少").amount_yuan == Decimal("5000")
+    assert _ask(GRADES, "员工考下技师证书，企业能补多少").amount_yuan == Decimal("3500")
