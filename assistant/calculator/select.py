@@ -100,7 +100,8 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
         _ruled_out(rule, question or "", calc)
         _validity_note(kb, rule, calc, as_of_date)
         calcs.append(calc)
-    _unnamed_category(rules, question or "", calcs)
+    if question:  # the form and the CLI name the rule themselves; a question may name none
+        _unnamed_category(rules, question, calcs)
     calcs = _apply_stacking(rules, calcs, equal)
     total = per_category_total(rules, question or "", calcs) or added_total(rules, question or "", calcs)
     return [total] + calcs if total is not None else calcs

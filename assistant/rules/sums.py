@@ -79,6 +79,9 @@ def shares(seg: str, free) -> list[tuple[dict, tuple[int, int]]]:
     return out
 
 
+# '招标人可以减少或者免收…' (a choice of the one who charges), '提供风险分担、免收…' (a list of what an
+# actor does), '实行…并免收' (a measure): none names a party spared the sum
+_NOT_PARTY = re.compile(r"可以|(?:^|[^不])可$|或者|减少|实行|落实|试行|评选|表扬|[、并或和及]$")
 _ENCOURAGED = re.compile(r"推行|推进|鼓励|倡导|推广|探索|引导|支持|逐步|全面")
 LOOK_BACK = "\0"  # marks an exemption whose subject is read from the text before its segment
 
@@ -91,7 +94,9 @@ def exempted(before: str) -> str:
     while (bare := re.sub(r"[（(][^（()）]*[）)]", "", who)) != who:  # asides, nested ones too
         who = bare
     who = re.sub(r"^(?:并|且|同时|对于|对)+|(?:的|一律|均|可|予以|给予)+$", "", who)
-    return "" if _ENCOURAGED.search(who) or not 2 <= len(who) <= 80 else who
+    if _ENCOURAGED.search(who) or _NOT_PARTY.search(who) or not 2 <= len(who) <= 80:
+        return ""
+    return who
 
 
 def _years(text: str) -> int:

@@ -219,8 +219,9 @@ def test_an_exemption_across_a_line_break_reads_who_before_it():
     assert not _calcs(text, "小微企业投标保证金能减免百分之几")
 
 
-def test_an_encouraged_waiver_is_no_exemption():
-    assert not [r for r in extract_rules(_clause("推行采购人免收投标保证金。")) if r.kind == "exempt"]
+def test_an_encouraged_or_optional_waiver_is_no_exemption():
+    for text in ("推行采购人免收投标保证金。", "招标人可以减少或者免收投标保证金。", "提供咨询服务、免收服务费。"):
+        assert not [r for r in extract_rules(_clause(text)) if r.kind == "exempt"], text
 
 
 LISTING = "对首次在区域股权市场挂牌的，最高奖励50万元，进入精选层的最高再奖励80万元。"
