@@ -2,7 +2,7 @@
 
     added_total(rules, question, calcs) -> Calculation | None
 
-'首次挂牌的，最高补助100万元，进入创新层的最高再补助200万元' asked as '挂牌后又进了创新层，加起来
+'首次入选的，最高奖励30万元，晋级的最高再奖励50万元' asked as '入选以后又晋级了，一共
 能拿多少': the sentence adds the second award to the first ('再补助', '另给予'), and the question names
 both, in the rules' own words — the sum is one calculation. Anything else is left to the rules one
 by one.

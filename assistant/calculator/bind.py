@@ -311,7 +311,7 @@ def bind_facts(rule: SubsidyRule, facts: dict | None) -> Binding:
 
 
 def _gated_base(rule: SubsidyRule, facts: dict, out: Binding) -> None:
-    """'单户担保金额1000万元以下的…担保业务，按业务发生额的0.5%给予补助': the one sum the user gave
+    """'单户担保金额800万元以下的…担保业务，按业务发生额的1%给予补助': the one sum the user gave
     passed the rule's condition and the rate's base is still open — the sum the condition gates is
     the sum the rate is paid on, so it fills the base too (a note says so). Only when the user gave
     exactly one sum of money, so no other figure could be meant."""
@@ -336,7 +336,7 @@ def _gated_base(rule: SubsidyRule, facts: dict, out: Binding) -> None:
 
 
 def _base_is_gated(rule: SubsidyRule, base: str) -> bool:
-    """The rate's base names the thing the condition qualifies: '单户担保金额1000万元以下…的担保业务，
+    """The rate's base names the thing the condition qualifies: '单户担保金额800万元以下…的担保业务，
     按业务发生额…' — the base's head word (业务) is said between the condition and the base."""
     at = rule.text.find(base)
     head = base[:2]

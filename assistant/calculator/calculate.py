@@ -91,7 +91,7 @@ def calculate(rule: SubsidyRule, facts: dict, citation: Citation | None = None) 
 
 
 def _bar_for(th, facts, calc):
-    """A threshold with an alternative bar ('（职工超过100人的占比达到8%）'): the alternative when the
+    """A threshold with an alternative bar ('（职工超过200人的占比达到10%）'): the alternative when the
     user meets its condition, the threshold's own bar when not; unknown → the own bar, and said."""
     if th.when is None or th.alt is None:
         return th
@@ -175,7 +175,7 @@ def _base_or_ask(rule, facts, calc, default: str, how):
         calc.missing_facts.append(name)
         calc.steps.append(how(name))
     elif rule.base_less:
-        # '合同总价（扣除暂列金额）': the part named is taken out first, when the user gave it
+        # '合同价款（扣除暂列金额）': the part named is taken out first, when the user gave it
         less = _fact(facts, rule.base_less, rule.currency)
         money = lambda v: format_money(v, rule.currency)  # noqa: E731
         if less is None:
@@ -199,7 +199,7 @@ def _rate(rule, facts, calc, money):
     if rule.periods:
         _by_period(rule, base.value, calc, money)
         return
-    if rule.rate_fraction:  # '按其实际缴费的2/3': the fraction itself, to the fen
+    if rule.rate_fraction:  # '按其缴费额的1/3': the fraction itself, to the fen
         num, den = rule.rate_fraction
         raw, rounded = times_fraction(base.value, num, den)
         calc.steps.append(f"{money(base.value)} × {num}/{den} = {money(raw)}{'（按分四舍五入）' if rounded else ''}")
@@ -221,7 +221,7 @@ _ONE_BY_DEFAULT = ("户", "人", "名")
 
 
 def period_amounts(rule, base: Decimal) -> list[Decimal]:
-    """'前3年每年100%、后2年每年50%': the amount of each year in turn (each year's cap applied)."""
+    """'前2年每年80%、后3年每年40%': the amount of each year in turn (each year's cap applied)."""
     out = []
     for years, rate in rule.periods:
         raw = normalize(base * rate)
@@ -295,7 +295,7 @@ def _per_unit(rule, facts, calc, money):
                           + ("（按每单位最高标准计）" if rule.up_to else ""))
     amount = capped(raw, rule.cap, money, calc)
     if (owed := _owed(rule, facts)) is not None and owed.value < amount:
-        # '以每户每年14400元为限额依次扣减其当年实际应缴纳的…税': no more than the tax the user owes
+        # '以每户每年12000元为限额依次扣减其当年实际应缴纳的…税': no more than the tax the user owes
         calc.steps.append(f"{OWED_STEP}：您提供的应缴税额{money(owed.value)}低于限额{money(amount)}，"
                           f"可扣减{money(owed.value)}")
         if rule.max_repeats:
@@ -314,7 +314,7 @@ _LIMIT_DEDUCTION = re.compile(r"为限额[^。；;]{0,8}(?:扣减|抵扣|抵减|
 
 
 def _owed(rule, facts) -> Quantity | None:
-    """The tax the user owes, when the rule's amount is a ceiling on deducting it ('按每户每年14400元
+    """The tax the user owes, when the rule's amount is a ceiling on deducting it ('按每户每年12000元
     为限额依次扣减其当年实际应缴纳的增值税…') and the user gave exactly one sum of money."""
     if not _LIMIT_DEDUCTION.search(rule.text) or not facts:
         return None
@@ -402,7 +402,7 @@ def _deduction(rule, facts, calc, money):
         return
     off = normalize(base.value * rate)
     left = normalize(base.value - off)
-    if rule.benefit != "价格扣除":  # '担保费率最高减免30%', '通行费五折优惠': a cut of a fee
+    if rule.benefit != "价格扣除":  # '担保费率最高减免40%', '港口作业费八折优惠': a cut of a fee
         most = "最多" if rule.rate_up_to else ""
         calc.steps.append(f"减免额：{money(base.value)} × {format_rate(rate)}{how} = {money(off)}")
         calc.steps.append(f"减免后：{money(base.value)} − {money(off)} = {money(left)}")
@@ -442,7 +442,7 @@ def _share(rule, facts, calc, money):
     if base is None:
         return
     value = base.value
-    if part:  # '超过100万元但不超过300万元的部分': only that part of the base
+    if part:  # '超过200万元但不超过500万元的部分': only that part of the base
         top = value if rule.part_upto is None else min(value, rule.part_upto)
         value = max(normalize(top - (rule.part_over or 0)), Decimal(0))
         calc.steps.append(f"{part.removesuffix('的部分')}的部分：{money(value)}")

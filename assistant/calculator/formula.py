@@ -93,7 +93,7 @@ def formula(rule, facts, calc, money):
 
 
 def _bounded(rule, name: str, value: Decimal, facts, calc) -> Decimal:
-    """'实际响应量若大于协议响应量，按协议响应量计算': the smaller of the figure and its bound."""
+    """'实际转移电量若大于申报转移电量，按申报转移电量计算': the smaller of the figure and its bound."""
     for a, b in rule.bounded_by:
         if len(_grams(a) & _grams(name)) < 2:
             continue

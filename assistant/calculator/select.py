@@ -429,7 +429,7 @@ def _per_head(rule: SubsidyRule, facts: dict, question: str, clause_text: str, c
 
 
 def _unnamed_category(rules: list[SubsidyRule], question: str, calcs: list[Calculation]) -> None:
-    """'按照技师每人3500元、高级技师每人5000元' asked about a category the list lacks ('中级工') or
+    """'按照焊工每人1000元、高级焊工每人2000元' asked about a category the list lacks ('中级工') or
     none at all: no category's amount is given as the answer — the standards are listed and the
     category asked for, never another category's sum."""
     heads = [r for r in rules if r.kind == "per_unit" and r.amount is not None and category_core(r.subject)]

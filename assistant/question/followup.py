@@ -102,7 +102,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def _only_counts(words: str) -> bool:
-    """What is left is counting words only ('2023年8层每层' → 年, 层每层): figures, no new subject."""
+    """What is left is counting words only ('2022年5层每层' → 年, 层每层): figures, no new subject."""
     runs = _CJK.findall(re.sub(r"[\d.]+", " ", words))
     return bool(runs) and all(len(r) <= 3 for r in runs) and sum(map(len, runs)) <= 6
 

@@ -91,8 +91,8 @@ def extract(clause, stacking: str = "") -> list[SubsidyRule]:
                 for spec in _segment(seg):
                     specs.append((ss + gs, ss + ge, spec))
     if formula := read_formula(text):
-        # the clause's amount is its formula: what else its sentences seem to grant ('补偿基准价格为
-        # 4元/千瓦时' read as 4元) are the formula's own parts
+        # the clause's amount is its formula: what else its sentences seem to grant ('奖励单价为
+        # 0.5元/千瓦时' read as 0.5元) are the formula's own parts
         fs, fe, fspec = formula
         names = [n for n, _v in fspec["factors"]]
         specs = [(s, e, sp) for s, e, sp in specs
@@ -169,7 +169,7 @@ def _segment(seg: str) -> list[dict]:
         if not free(m):
             continue
         fraction = None
-        if re.fullmatch(FRACTION, m.group("rates")):  # '按其实际缴费的2/3'
+        if re.fullmatch(FRACTION, m.group("rates")):  # '按其缴费额的1/3'
             try:
                 fraction = read_fraction(m.group("rates"))
             except ValueError:

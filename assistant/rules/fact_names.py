@@ -40,7 +40,7 @@ def base_name(text: str) -> str:
     text = re.sub(r"^(?:企业)?(?:上一?年度|当年|年度)", "", text)
     text = re.sub(r"加计$", "", text)
     if m := _CHARGED_RATE.search(text):
-        # '给予…年化担保费率0.5%的担保费补贴': a rate charged on a sum is a share of that sum
+        # '给予…年化担保费率1%的担保费补贴': a rate charged on a sum is a share of that sum
         return (m.group("what") or "业务") + "金额"
     for name in CANONICAL:
         if name in text:

@@ -1,11 +1,10 @@
-"""A clause that states its amount as a formula: '用户需求响应补贴金额=实际响应负荷量×响应时间×
-补贴价格系数×响应速度系数×补偿基准价格。补偿基准价格为4元/千瓦时…用户实际响应量若大于协议响应量，
-按协议响应量计算。'
+"""A clause that states its amount as a formula: '错峰奖励金额=实际转移电量×奖励单价×时段系数。
+奖励单价为0.5元/千瓦时…企业实际转移电量若大于申报转移电量，按申报转移电量计算。'
 
     read_formula(text) -> (start, end, spec) | None
 
 Every name is the clause's own: the factors are what the formula multiplies, a factor the clause
-fixes ('X为4元/千瓦时') keeps that value, and a figure the clause bounds by another ('A若大于B，按B
+fixes ('X为0.5元/千瓦时') keeps that value, and a figure the clause bounds by another ('A若大于B，按B
 计算') is recorded so the calculator takes the smaller. Only products are read; any other formula
 is left to the quote.
 """

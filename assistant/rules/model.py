@@ -24,7 +24,7 @@ KINDS = ("fixed", "rate", "per_unit", "tiered", "permille", "upgrade", "tax_dedu
 # exempt: '对中小微企业免收投标保证金' — nothing is paid of the sum named (``benefit``) by whom
 #   ``subject`` names ('' when by everyone)
 # formula: '补贴金额=实际响应负荷量×响应时间×补偿基准价格' — a product of figures the clause names,
-#   some fixed by the clause itself ('补偿基准价格为4元/千瓦时'), the rest the user's
+#   some fixed by the clause itself ('奖励单价为0.5元/千瓦时'), the rest the user's
 
 # '每场/每届/每期/每批/每次给予…': counted occurrences; whatever the word, the user's count of them
 # ('办了3场', '两届') is one fact
@@ -45,7 +45,7 @@ class Threshold:
     value: Decimal
     unit: str  # 元 | 美元 | % | 家 | 平方米 | 天 | 人 | 次 | 台 …
     text: str = ""  # as written: "超过2亿元"
-    # '占比达到15%（职工超过100人的占比达到8%）': for whoever meets ``when``, the bar is ``alt`` instead
+    # '占比达到20%（职工超过200人的占比达到10%）': for whoever meets ``when``, the bar is ``alt`` instead
     when: "Threshold | None" = None
     alt: "Threshold | None" = None
 
@@ -124,12 +124,12 @@ class SubsidyRule:
     levels: tuple[Level, ...] = ()
     rate: Decimal | None = None
     rate_up_to: bool = False  # "不高于设备购置款的10%"
-    # '按其实际缴费的2/3': the rate as written when it is a fraction (numerator, denominator); ``rate``
+    # '按其缴费额的1/3': the rate as written when it is a fraction (numerator, denominator); ``rate``
     # then holds it rounded for display only, and the calculator multiplies by the fraction itself
     rate_fraction: tuple[int, int] | None = None
     cap: Decimal | None = None
     base: str = ""  # what the rate applies to: 投资额, 辅导费用 …
-    base_less: str = ""  # what the document takes out of the base: '合同总价（扣除暂列金额）' → 暂列金额
+    base_less: str = ""  # what the document takes out of the base: '合同价款（扣除暂列金额）' → 暂列金额
     per_unit: str = ""  # the counted thing: 服务项目
     # '达到5个的给予2万元，5个以上的每增加一个给予5000元': the sum at the threshold count, and that
     # count; ``amount`` is then the step for each unit beyond it
@@ -141,9 +141,9 @@ class SubsidyRule:
     thresholds: tuple[Threshold, ...] = ()
     currency: str = "元"
     max_repeats: int | None = None  # 连续奖励三年 → 3
-    # '前3年每年100%、后2年每年50%的租金补助': (years, rate) in order; ``rate`` is the first period's
+    # '前2年每年80%、后3年每年40%的租金补助': (years, rate) in order; ``rate`` is the first period's
     periods: tuple[tuple[int, Decimal], ...] = ()
-    # '应纳税所得额超过100万元但不超过300万元的部分': the share applies to that part of the base only
+    # '应纳税所得额超过200万元但不超过500万元的部分': the share applies to that part of the base only
     part_over: Decimal | None = None
     part_upto: Decimal | None = None
     # '从第二层起按建筑面积每平方米100元': the floor the counted area starts from
@@ -152,7 +152,7 @@ class SubsidyRule:
     ruled_out_by: str = ""
     # formula: the factors in order, each with the value the clause fixes for it (None: the user's)
     factors: tuple[tuple[str, Decimal | None], ...] = ()
-    # '实际响应量若大于协议响应量，按协议响应量计算': (the figure, the figure that bounds it from above)
+    # '实际转移电量若大于申报转移电量，按申报转移电量计算': (the figure, the figure that bounds it from above)
     bounded_by: tuple[tuple[str, str], ...] = ()
     stacking: str = ""  # the document's principle, e.g. 就高不重复
     subject: str = ""  # who qualifies, as written (short)
@@ -185,7 +185,7 @@ class SubsidyRule:
             self.kind == "tiered" and any(t.rate is not None for t in self.tiers))
 
     def part_words(self) -> str:
-        """'超过100万元不超过300万元的部分' (or '' when the share applies to the whole base)."""
+        """'超过200万元不超过500万元的部分' (or '' when the share applies to the whole base)."""
         over = f"超过{format_money(self.part_over, self.currency)}" if self.part_over is not None else ""
         upto = f"不超过{format_money(self.part_upto, self.currency)}" if self.part_upto is not None else ""
         return f"{over}{upto}的部分" if over or upto else ""

@@ -72,16 +72,16 @@ PCT_SPAN = rf"(?P<r1>{PCT})(?:\s*[－\-—至到~～]\s*(?P<r2>{PCT}))?"
 DEDUCT_RE = re.compile(
     rf"{PCT_SPAN}\s*(?:[（(](?P<alt>[\u4e00-\u9fff]{{2,8}}?)为(?P<altr>{PCT})[）)])?的?(?:价格)?扣除(?!比例)"
     rf"|扣除比例(?:由{PCT})?(?:提高|提升|调整|上调)(?:至|到|为){PCT_SPAN.replace('r1', 'q1').replace('r2', 'q2')}")
-# '担保费率最高减免30%' / '通行费减半' is not read here; '给予ETC通行费五折优惠': a share taken off a
+# '担保费率最高减免40%' / '作业费减半' is not read here; '给予港口作业费八折优惠': a share taken off a
 # sum the document names (the fee), not a price in a tender
 REDUCE_RE = re.compile(
     rf"(?P<noun>[\u4e00-\u9fffA-Za-z]{{2,10}}?)(?P<up>最高|最多)?(?:减免|减收|减征|下浮|优惠)(?P<r>{PCT})")
 DISCOUNT_RE = re.compile(
     r"(?P<noun>[\u4e00-\u9fffA-Za-z]{2,10}?)(?P<d>[一二三四五六七八九]{1,2}|\d(?:\.\d)?|\d{2})折(?:优惠|收取|计收)")
-# '适用3%征收率的应税销售收入，减按1%征收率征收增值税': the tax is that share of the sales
+# '适用3%征收率的应税收入，减按2%征收率征收增值税': the tax is that share of the sales
 LEVY_RE = re.compile(
     rf"(?P<base>[\u4e00-\u9fff]{{2,10}})[，,]\s*(?:减按|按)(?P<r>{PCT})的?征收率(?:征收|计征|缴纳)(?P<tax>[\u4e00-\u9fff]{{1,6}}税)")
-# '前3年每年100%、后2年每年50%的租金补助' / '前三年全额、后两年减半补助租金': a yearly rate that changes
+# '前2年每年80%、后3年每年40%的租金补助' / '前三年全额、后两年减半补助租金': a yearly rate that changes
 PERIOD_RATE = rf"(?:{PCT}|全额|减半)"
 
 
@@ -94,7 +94,7 @@ _PSEP = r"\s*[、，,；;]\s*"
 PERIODS_RE = re.compile(
     _period(1) + _PSEP + _period(2) + rf"(?:{_PSEP}{_period(3)})?"
     + r"(?:的)?(?P<noun>[\u4e00-\u9fff]{0,6}?)(?P<benefit>补助|补贴|奖励|返还|奖补)(?P<noun2>[\u4e00-\u9fff]{0,4})")
-# '年应纳税所得额超过100万元但不超过300万元的部分，减按25%计入应纳税所得额，按20%的税率缴纳企业所得税'
+# '年应纳税所得额超过200万元但不超过500万元的部分，减按40%计入应纳税所得额，按25%的税率缴纳企业所得税'
 # (read on the segment without line breaks): the tax on that part of the base
 PART_TAX_RE = re.compile(
     rf"(?:超过(?P<lo>{MONEY})(?:但|且|、)?)?(?:不超过(?P<hi>{MONEY}))?的部分[，,]?减按(?P<inc>{PCT})计入"
@@ -385,7 +385,7 @@ def read_thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
 
 
 def _alternatives(seg: str, found: list[tuple[int, Threshold]]) -> list[tuple[int, Threshold]]:
-    """'占现有职工比例达到15%的（职工超过100人的占比达到8%的）': the bracket gives, for whoever meets its
+    """'占在职职工比例达到20%的（职工超过200人的占比达到10%的）': the bracket gives, for whoever meets its
     first condition, another bar for the same figure — one threshold with an alternative, not three
     conditions that all must hold."""
     out = list(found)

@@ -108,7 +108,7 @@ def _period_rate(text: str):
 
 
 def _reductions(seg: str):
-    """(match, share taken off, is a ceiling) of '…费率最高减免30%' and '…通行费五折优惠'."""
+    """(match, share taken off, is a ceiling) of '…费率最高减免40%' and '…作业费八折优惠'."""
     for m in REDUCE_RE.finditer(seg):
         yield m, read_rate(m.group("r")), bool(m.group("up"))
     for m in DISCOUNT_RE.finditer(seg):
@@ -116,7 +116,7 @@ def _reductions(seg: str):
 
 
 def base_less(seg: str, base: str) -> str:
-    """'合同总价（扣除暂列金额）的10%' → 暂列金额: the part the base is taken without."""
+    """'合同价款（扣除暂列金额）的10%' → 暂列金额: the part the base is taken without."""
     if not base:
         return ""
     m = re.search(rf"{re.escape(base)}\s*[（(](?:扣除|扣减|不含|剔除|减去)(?P<x>[\u4e00-\u9fff]{{2,12}}?)后?[）)]", seg)
@@ -144,7 +144,7 @@ def exemptions(seg: str, free) -> list[tuple[dict, list[tuple[int, int]]]]:
 
 
 def periods(seg: str, free) -> list[tuple[dict, list[tuple[int, int]]]]:
-    """'前3年每年100%、后2年每年50%的租金补助' → a rate that changes over the years (``periods``)."""
+    """'前2年每年80%、后3年每年40%的租金补助' → a rate that changes over the years (``periods``)."""
     out = []
     for m in PERIODS_RE.finditer(seg):
         if not free(m):
