@@ -213,10 +213,12 @@ def _calc_lines(kb, calcs: list[Calculation], chosen, payable, spans) -> tuple[l
         lines.append(f"测算（{where}，由计算器按原文标准计算）：")
         lines.extend(f"  {x}" for x in c.steps)
         lines.extend(f"  {x}" for x in c.checks if not x.startswith(_EXPIRY_CHECK))
+    said: set[str] = set()
     for label, sc in chosen:
         for c in calcs:
             if (c.clause_id == sc.clause.clause_id and c.amount_yuan is None and c.missing_facts and c.summary
-                    and _overlaps(c, spans[sc.clause.clause_id])):
+                    and _overlaps(c, spans[sc.clause.clause_id]) and c.summary not in said):
+                said.add(c.summary)  # one list of standards for several rules is said once
                 lines.append(f"计算器：{c.summary}")
                 # what the figures given already settle ('台套数60台，属于…档') and the band's standard
                 lines.extend(f"  {x}" for x in c.checks if x.startswith("✓"))
@@ -271,6 +273,21 @@ def _span_text(clause, span) -> str:
 def _overlaps(calc: Calculation, span) -> bool:
     c = calc.citation
     return c is None or (c.start < span[1] and span[0] < c.end)
+
+
+def _worked_spans(calcs: list[Calculation], spans: dict) -> dict:
+    """A clause whose quoted sentence yields no amount, while another of its sentences worked the
+    user's own figures through to one ('按您提供的…'): that sentence is the answer to quote."""
+    out = {}
+    for cid, span in spans.items():
+        mine = [c for c in calcs if c.clause_id == cid]
+        if any(c.amount_yuan is not None and c.eligible is not False and _overlaps(c, span) for c in mine):
+            continue
+        used = next((c for c in mine if c.amount_yuan is not None and c.eligible is True and c.citation is not None
+                     and any(x.startswith("按您提供") for x in c.steps)), None)
+        if used is not None:
+            out[cid] = (used.citation.start, used.citation.end)
+    return out
 
 
 def answer_span(clause, question: str) -> tuple[int, int]:
@@ -354,6 +371,7 @@ def compose(kb, question: str, retrieved: list[ScoredClause], as_of: dt.date,
             chosen = [("", lead)]
             retrieved = [lead] + [sc for sc in retrieved if sc.clause.clause_id != term.clause_id]
     spans = {sc.clause.clause_id: answer_span(sc.clause, question) for _, sc in chosen}
+    spans.update(_worked_spans(calcs, spans))
     if chosen and not parts and answer_type_gap(question, "") == "期限":
         sib = _sibling_stating_time(question, chosen[0][1], retrieved, spans)
         if sib is not None:

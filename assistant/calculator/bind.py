@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from index.errors import InputError
-from assistant.rules.model import EVENT_COUNT, EVENT_UNITS, SubsidyRule
+from assistant.rules.model import AREA_UNITS, EVENT_COUNT, EVENT_UNITS, SubsidyRule
 from assistant.rules.fact_names import lookup, lookup_key, money_family, name_type, unit_type
 from assistant.lexicon.numbers import NUM, Quantity, format_quantity, parse_quantity
 from assistant.lexicon.vocab import BOUND_AT_LEAST, BOUND_MORE
@@ -155,6 +155,7 @@ class Binding:
     checks: list[str] = field(default_factory=list)
 
 
+_PEOPLE = "人数"  # the question's head count with nothing telling whom: like 金额, it fills a need of its type
 _GENERIC = set("额费用金资总年数量的其该增速率比占")
 _OTHER_UNIT = {"平方米": "亩", "亩": "平方米", "元": "美元", "美元": "元"}
 
@@ -162,19 +163,25 @@ _OTHER_UNIT = {"平方米": "亩", "亩": "平方米", "元": "美元", "美元"
 def needs_of(rule: SubsidyRule) -> list[tuple[str, str | None]]:
     """(fact name, unit type) of every figure ``calculate`` reads for ``rule``, in reading order."""
     out = [(th.fact, unit_type(th.unit, th.fact)) for th in rule.thresholds]
+    out += [(th.when.fact, unit_type(th.when.unit, th.when.fact)) for th in rule.thresholds if th.when is not None]
     rated = rule.kind in ("rate", "permille", "limit", "deduction", "share") or (rule.kind == "tiered" and any(t.rate is not None for t in rule.tiers))
     if rule.kind == "tiered":
         out.append((rule.tier_fact, unit_type(rule.tier_unit, rule.tier_fact)))
     if rated:
         out.append((rule.base or "计算基数", unit_type(rule.currency)))
+    if rated and rule.base_less:
+        out.append((rule.base_less, unit_type(rule.currency)))
     if rule.kind == "tax_deduction":
         out.append((rule.base or "研发费用", "元"))
     if rule.kind == "per_unit" and rule.per_unit in EVENT_UNITS:
         out.append((EVENT_COUNT, name_type(EVENT_COUNT)))
     elif rule.kind == "per_unit":
-        out.append((rule.per_unit + "数", name_type(rule.per_unit + "数") or "个"))
+        out.append((rule.count_fact, unit_type(rule.per_unit) if rule.per_unit in AREA_UNITS
+                    else name_type(rule.count_fact) or "个"))
     if rule.kind == "upgrade":
         out.append(("晋升等级数", "个"))
+    if rule.kind == "formula":
+        out += [(n, None) for n, v in rule.factors if v is None] + [(b, None) for _a, b in rule.bounded_by]
     return list(dict.fromkeys(out))
 
 
@@ -275,9 +282,9 @@ def bind_facts(rule: SubsidyRule, facts: dict | None) -> Binding:
         cands = [k for k, v in facts.items()
                  if k not in claimed and v not in (None, "") and fact_type(k, v) == kind
                  and (family is None or money_family(k) in (None, family))
-                 and (k.startswith("金额") or _overlap(names, k) > 0 or _named_in(rule.text, k))]
+                 and (k.startswith("金额") or k == _PEOPLE or _overlap(names, k) > 0 or _named_in(rule.text, k))]
         if not cands:
-            other = [k for k, v in facts.items() if fact_type(k, v) == _OTHER_UNIT.get(kind)]
+            other = [k for k, v in facts.items() if _OTHER_UNIT.get(kind) and fact_type(k, v) == _OTHER_UNIT[kind]]
             if other:
                 out.notes.append(f"您提供的{'、'.join(f'{k}{facts[k]}' for k in other)}与政策所用单位（{kind}）不同，"
                                  f"未做换算，请按{kind}提供“{names[0]}”")
@@ -298,8 +305,46 @@ def bind_facts(rule: SubsidyRule, facts: dict | None) -> Binding:
         for n in names:
             out.facts[n] = facts[key]
             out.notes.append(f"按您提供的{_shown(key, facts[key], kind)}作为“{n}”计算")
+    _gated_base(rule, facts, out)
     _bounds(rule, out)
     return out
+
+
+def _gated_base(rule: SubsidyRule, facts: dict, out: Binding) -> None:
+    """'单户担保金额800万元以下的…担保业务，按业务发生额的1%给予补助': the one sum the user gave
+    passed the rule's condition and the rate's base is still open — the sum the condition gates is
+    the sum the rate is paid on, so it fills the base too (a note says so). Only when the user gave
+    exactly one sum of money, so no other figure could be meant."""
+    if rule.kind not in ("rate", "permille") or rule.levels:
+        return
+    base = rule.base or "计算基数"
+    if lookup(out.facts, base) is not None:
+        return
+    money = [k for k, v in facts.items() if v not in (None, "") and fact_type(k, v) == unit_type(rule.currency)]
+    gated = {th.fact for th in rule.thresholds if th.unit == rule.currency}
+    if len(money) != 1 or not gated or not any(lookup_key(out.facts, g) is not None for g in gated):
+        return
+    key = money[0]
+    if not any(out.facts.get(g) == facts[key] for g in gated) and lookup_key(facts, next(iter(gated))) != key:
+        return
+    if not _base_is_gated(rule, base):
+        return  # '投资500万元以上的项目，按设备购置款的10%': the base is another sum than the one gated
+    out.facts[base] = facts[key]
+    out.bound += 1
+    out.notes.append(f"按您提供的{_shown(key, facts[key], unit_type(rule.currency))}作为“{base}”计算"
+                     f"（即符合条件的这笔业务的金额）")
+
+
+def _base_is_gated(rule: SubsidyRule, base: str) -> bool:
+    """The rate's base names the thing the condition qualifies: '单户担保金额800万元以下…的担保业务，
+    按业务发生额…' — the base's head word (业务) is said between the condition and the base."""
+    at = rule.text.find(base)
+    head = base[:2]
+    for th in rule.thresholds:
+        end = rule.text.find(th.text) + len(th.text) if th.text and th.text in rule.text else -1
+        if 0 <= end <= at and head in rule.text[end:at]:
+            return True
+    return False
 
 
 def _bounds(rule: SubsidyRule, out: Binding) -> None:

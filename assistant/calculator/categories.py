@@ -20,7 +20,7 @@ _PIECE = re.compile(r"[、，,；;。？?！!]|和|及|另外|还有")
 _COUNT = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(?:个|名|位)?(?:人|户|家)|(\d+|[一二两三四五六七八九十]+)\s*(?:个|名|位)")
 
 
-def _core(subject: str) -> str:
+def category_core(subject: str) -> str:
     """The category's name without its bracketed grade or conditions: '高级技师（1级）（…）' → 高级技师."""
     m = re.match(r"[\u4e00-\u9fffA-Za-z0-9]{2,12}", subject)
     return m.group() if m else ""
@@ -40,10 +40,10 @@ def _count(piece: str) -> Decimal | None:
 def per_category_total(rules: list[SubsidyRule], question: str, calcs: list[Calculation]) -> Calculation | None:
     """One calculation summing two or more per-head rules of a clause whose categories the
     question names, each with its own count; None when the question does not do that."""
-    heads = [r for r in rules if r.kind == "per_unit" and r.amount is not None and _core(r.subject)]
-    if len(heads) < 2 or len({_core(r.subject) for r in heads}) < len(heads):
+    heads = [r for r in rules if r.kind == "per_unit" and r.amount is not None and category_core(r.subject)]
+    if len(heads) < 2 or len({category_core(r.subject) for r in heads}) < len(heads):
         return None
-    cores = sorted(((_core(r.subject), r) for r in heads), key=lambda p: -len(p[0]))
+    cores = sorted(((category_core(r.subject), r) for r in heads), key=lambda p: -len(p[0]))
     counts: dict[str, tuple[SubsidyRule, Decimal]] = {}
     for piece in _PIECE.split(question or ""):
         # the longest category named in the piece ('高级技师' before the '技师' inside it)

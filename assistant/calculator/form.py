@@ -121,7 +121,7 @@ def _uses(rule: SubsidyRule, name: str) -> list[str]:
         out.append("按它分档")
     if rule.needs_base and name == (rule.base or "计算基数"):
         out.append(f"按它的{format_rate(rule.rate)}计算" if rule.rate is not None else "按它的比例计算")
-    if rule.kind == "per_unit" and name in (rule.per_unit + "数", EVENT_COUNT):
+    if rule.kind == "per_unit" and name in (rule.count_fact, EVENT_COUNT):
         out.append(f"每{rule.per_unit}{format_money(rule.amount, rule.currency)}")
     return out
 

@@ -16,8 +16,11 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
-from assistant.calculator.calculate import calculate
-from assistant.calculator.categories import per_category_total
+from assistant.calculator.calculate import OWED_STEP, calculate, period_amounts
+from assistant.calculator.bind import fact
+from assistant.calculator.formula import factor_values
+from assistant.calculator.added import added_total
+from assistant.calculator.categories import category_core, per_category_total
 from assistant.calculator.bind import TEXT_FACTS, as_quantity, bind_facts, match_level, parse_text
 from index.errors import InputError
 from assistant.errors import QuoteMismatchError
@@ -48,7 +51,11 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
     rules = _rules_of(kb, clause)
     scored, lacking = [], []
     for rule in rules:
+        if rule.kind == "exempt" and not asks_exempted(rule, question or ""):
+            continue  # an exemption answers only a question about that sum by those it names
         rule_facts = _tier_facts(rule, facts, question or "")
+        if rule.kind == "formula":  # the user's figures placed on the formula's own factor names
+            rule_facts = {**factor_values(rule, question or ""), **rule_facts}
         if _contradicted(rule, rule_facts):
             if rule.levels and rule_facts.get("级别"):
                 lacking.append((rule, rule_facts))
@@ -79,7 +86,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
         calc = calculate(binding.rule or rule, binding.facts, _citation(kb, clause, rule, as_of_date))
         _conditional_amount(binding.rule or rule, binding.facts, calc)
         _year_by_year(binding.rule or rule, binding.facts, calc)
-        _over_years(binding.rule or rule, question or "", calc)
+        _over_years(binding.rule or rule, question or "", calc, binding.facts)
         _per_head(rule, binding.facts, question or "", clause.text, calc)
         calc.steps[:0] = [n for n in binding.notes if n.startswith("按您提供")]
         at = next((i for i, c in enumerate(calc.checks) if not c.startswith("适用对象")), len(calc.checks))
@@ -90,10 +97,13 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
             calc.eligible = None
             calc.summary = f"如属于“{rule.subject}”，{calc.summary}"
         _denied(rule, question or "", calc)
+        _ruled_out(rule, question or "", calc)
         _validity_note(kb, rule, calc, as_of_date)
         calcs.append(calc)
+    if question:  # the form and the CLI name the rule themselves; a question may name none
+        _unnamed_category(rules, question, calcs)
     calcs = _apply_stacking(rules, calcs, equal)
-    total = per_category_total(rules, question or "", calcs)
+    total = per_category_total(rules, question or "", calcs) or added_total(rules, question or "", calcs)
     return [total] + calcs if total is not None else calcs
 
 
@@ -200,9 +210,29 @@ def _names_sum(rule: SubsidyRule, question: str) -> int:
     return 0
 
 
+_IF_CHARGED = re.compile(r"(?:如果|若|要是|假如|万一|假设)[^，,。？?]{0,12}(?:收|交|缴)")
+_ASKS_SHARE = re.compile(r"百分之几|几成|几折|多少比例|比例是多少|百分比")
+_GENERIC_GRAMS = {"企业", "单位", "机构", "项目", "符合", "条件", "相关", "对于"}
+
+
+def asks_exempted(rule: SubsidyRule, question: str) -> bool:
+    """The question asks about the sum an exemption names ('保证金') and, when the exemption is for
+    some only ('中小微企业'), names them in the rule's own words."""
+    what = rule.benefit
+    if not what or not rule.subject or not (what in question or (len(what) >= 5 and what[-3:] in question)):
+        return False
+    if _IF_CHARGED.search(question) or _ASKS_SHARE.search(question):
+        return False  # '如果必须收，最多收多少' asks about the case it is charged; '减免百分之几' a rate
+    grams = {rule.subject[i:i + 2] for i in range(len(rule.subject) - 1)} - _GENERIC_GRAMS
+    grams -= {what[i:i + 2] for i in range(len(what) - 1)}  # '投标人' and '投标保证金' share no telling word
+    return any(g in question for g in grams if not set(g) & set("的、和及或等“”\"《》"))
+
+
 def _relevance(rule: SubsidyRule, facts: dict, binding) -> int:
     """A figure met by name counts twice one placed by unit type alone."""
     score = 2 * binding.direct + binding.bound
+    if rule.kind == "exempt":
+        score += 4  # kept only when the question names the exempted and the sum: it is the answer
     if rule.levels and facts.get("级别"):
         score += 2
     if rule.kind == "upgrade" and facts.get("原级别"):
@@ -327,20 +357,51 @@ def _denied(rule: SubsidyRule, question: str, calc: Calculation) -> None:
             return
 
 
+# '我们已经拿了市级的同类补助' / '之前享受过…': an award the user already has
+_HAS_ALREADY = re.compile(r"(?:已经|已|之前|此前|去年)(?:拿|领|获|享受|得|申请|评|入选)[了过到得]*(?P<y>[^，,。？?！!]{2,24})")
+
+
+def _ruled_out(rule: SubsidyRule, question: str, calc: Calculation) -> None:
+    """The clause says an award the user already has rules this one out ('已享受X的，不再享受'):
+    nothing is due, and the answer says why — never another rule's amount."""
+    if not rule.ruled_out_by:
+        return
+    grams = {rule.ruled_out_by[i:i + 2] for i in range(len(rule.ruled_out_by) - 1)} - _GENERIC_GRAMS
+    for m in _HAS_ALREADY.finditer(question):
+        said = m.group("y")
+        if sum(g in said for g in grams if not set(g) & set("的、和及或等")) >= 2:
+            calc.eligible = False
+            calc.amount_yuan = Decimal(0)
+            calc.checks.append(f"✗ 您说明“{m.group(0)}”，而原文规定已享受“{rule.ruled_out_by}”的不再享受")
+            calc.summary = f"不符合条件，可获金额为0：已享受“{rule.ruled_out_by}”的不再享受"
+            return
+
+
 _TOTAL_ASK = re.compile(r"一共|总共|合计|加起来|累计|总计|共能|共可|(?:\d{1,2}|[一二两三四五六七八九十])\s*(?:个)?年(?:里|内|中|下来|之内)")
 _YEARS_ASK = re.compile(r"(?P<n>\d{1,2}|[一二两三四五六七八九十])\s*(?:个)?年")
 
 
-def _over_years(rule: SubsidyRule, question: str, calc: Calculation) -> None:
+def _over_years(rule: SubsidyRule, question: str, calc: Calculation, facts: dict | None = None) -> None:
     """'三年一共奖多少' for an award paid each year ('每年…，连续奖励3年'): the yearly amount times
     the years asked, at most the years the document allows."""
     if not rule.max_repeats or calc.amount_yuan is None or not calc.eligible or not _TOTAL_ASK.search(question):
         return
     if calc.steps and calc.steps[-1].startswith("合计："):
         return  # already added up year by year
+    if any(x.startswith(OWED_STEP) for x in calc.steps):
+        return  # the tax the user owes is one year's: other years are capped by their own tax
     m = _YEARS_ASK.search(question)
     years = (int(m.group("n")) if m.group("n").isdigit() else int(cn_to_decimal(m.group("n")))) if m else rule.max_repeats
     years = min(years, rule.max_repeats)
+    base = fact(facts or {}, rule.base, rule.currency) if rule.periods and rule.base else None
+    if base is not None:  # a rate that changes over the years: each year's own amount
+        amounts = period_amounts(rule, base.value)
+        total = sum(amounts[:years], Decimal(0))
+        if years < len(amounts):
+            calc.steps.append(f"前{years}年合计：{format_money(total)}")
+        calc.amount_yuan = total
+        calc.summary = f"{years}年合计可获{rule.benefit or '补助'}{format_money(total)}"
+        return
     total = calc.amount_yuan * years
     calc.steps.append(f"{format_money(calc.amount_yuan)} × {years}年 = {format_money(total)}"
                       + (f"（文件规定最多连续{rule.max_repeats}年）" if years == rule.max_repeats else ""))
@@ -365,6 +426,28 @@ def _per_head(rule: SubsidyRule, facts: dict, question: str, clause_text: str, c
     calc.steps.append(f"每人{format_money(calc.amount_yuan)} × {plain_count(people)}人 = {format_money(total)}")
     calc.amount_yuan = total
     calc.summary = f"{plain_count(people)}人合计可获{rule.benefit or '补贴'}{format_money(total)}"
+
+
+def _unnamed_category(rules: list[SubsidyRule], question: str, calcs: list[Calculation]) -> None:
+    """'按照焊工每人1000元、高级焊工每人2000元' asked about a category the list lacks ('中级工') or
+    none at all: no category's amount is given as the answer — the standards are listed and the
+    category asked for, never another category's sum."""
+    heads = [r for r in rules if r.kind == "per_unit" and r.amount is not None and category_core(r.subject)]
+    groups: dict[int, list[SubsidyRule]] = {}
+    for r in heads:
+        groups.setdefault(r.start, []).append(r)
+    for same in groups.values():
+        cores = [category_core(r.subject) for r in same]
+        if len(same) < 2 or len(set(cores)) < len(cores) or any(c in question for c in cores):
+            continue
+        listing = "；".join(f"{c}每{r.per_unit}{format_money(r.amount)}" for c, r in zip(cores, same))
+        ids = {r.rule_id for r in same}
+        for c in calcs:
+            if c.rule_id in ids and c.eligible is not False:
+                c.amount_yuan, c.eligible = None, None
+                c.missing_facts = list(dict.fromkeys(c.missing_facts + ["级别"]))
+                c.steps = [f"按级别分别规定：{listing}"]
+                c.summary = f"本条款按级别分别规定（{listing}），请说明属于哪一级别；未列出的级别不适用本条标准"
 
 
 def plain_count(n: Decimal) -> str:

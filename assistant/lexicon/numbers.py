@@ -15,7 +15,7 @@ import functools
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, Inexact, InvalidOperation, Overflow, localcontext
+from decimal import ROUND_HALF_UP, Decimal, Inexact, InvalidOperation, Overflow, localcontext
 
 from index.errors import FigureTooLargeError
 
@@ -223,3 +223,50 @@ def format_quantity(q: Quantity) -> str:
     if q.value >= WAN and q.value % WAN == 0 and q.unit in ("次", "平方米"):
         return f"{plain(q.value / WAN)}万{q.unit}"
     return f"{plain(q.value)}{q.unit}"
+
+
+def discount_share(text: str) -> Decimal:
+    """'五折' → 0.5, '八五折' → 0.85, '7.5折' → 0.75, '95折' → 0.95: the share one still pays."""
+    core = re.sub(r"折$", "", (text or "").strip())
+    if re.fullmatch(r"\d+(?:\.\d+)?", core):
+        value = Decimal(core)
+        return value / 10 if value < 10 else value / 100
+    if re.fullmatch(r"[一二三四五六七八九]{1,2}", core):
+        digits = [CN_DIGITS[c] for c in core]
+        return Decimal(digits[0]) / 10 + (Decimal(digits[1]) / 100 if len(digits) == 2 else 0)
+    raise ValueError(f"not a discount: {text!r}")
+
+
+FRACTION = r"(?:\d+\s*/\s*\d+|[一二两三四五六七八九十]+分之[一二两三四五六七八九十]+)"
+
+
+def read_fraction(text: str) -> tuple[int, int]:
+    """'2/3' → (2, 3); '三分之二' → (2, 3) (numerator, denominator)."""
+    text = re.sub(r"\s", "", text or "")
+    if m := re.fullmatch(r"(\d+)/(\d+)", text):
+        num, den = int(m.group(1)), int(m.group(2))
+    elif m := re.fullmatch(r"(.+)分之(.+)", text):
+        num, den = int(cn_to_decimal(m.group(2))), int(cn_to_decimal(m.group(1)))
+    else:
+        raise ValueError(f"not a fraction: {text!r}")
+    if den == 0 or num > den:
+        raise ValueError(f"not a share: {text!r}")
+    return num, den
+
+
+def times_fraction(value: Decimal, num: int, den: int) -> tuple[Decimal, bool]:
+    """value × num/den in 元: exact when it divides out, else rounded half-up to the fen
+    (the bool says whether it was rounded)."""
+    with localcontext(prec=MONEY_DIGITS + 10) as ctx:
+        ctx.traps[Inexact] = False
+        exact = Decimal(value) * num / den
+        fen = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return (normalize(exact), False) if exact == fen else (normalize(fen), True)
+
+
+def fraction_shown(num: int, den: int) -> Decimal:
+    """num/den to four decimals, for display only (never computed with): 2/3 → 0.6667."""
+    with localcontext(prec=28) as ctx:
+        ctx.traps[Inexact] = False
+        return (Decimal(num) / den).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+

@@ -78,6 +78,9 @@ _PEOPLE_AFTER = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}?|[^，,。；;？?！!]{0,
 ASKED = "所求"
 REVIEW_PRICE = "评审价"
 PURCHASE_KIND = "采购类别"
+_FLOORS = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*层[^。；;？?]{0,6}?每层\s*$")
+PAID_AFTER = "减免后"  # asked what is still paid after a cut ('打折后还要付多少')
+_ASKS_PAID_AFTER = re.compile(r"(?:实际|还|现在|优惠后|减免后|打折后)[^，,。？?、]{0,4}(?:交|缴|付)[^，,。？?、]{0,3}多少")
 _ASKS_REVIEW_PRICE = re.compile(r"评审价|参加评审|评审时按|评审按|按多少(?:价格|钱)?算")
 _PURCHASE_KIND = re.compile(r"工程|货物|服务")
 
@@ -118,6 +121,11 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         around = text[max(0, m.start() - 8):m.end() + 8]
         key = ("用地面积" if re.search("占地|用地|土地", around)
                else "新建面积" if re.search("新建|仓储|仓库", around) else "建设面积")
+        if (floors := _FLOORS.search(text[max(0, m.start() - 16):m.start()])) and m.group("unit") != "亩":
+            # '盖了5层，每层2000平米': the area of all floors
+            count = floors.group("n")
+            n = normalize(n * (Decimal(count) if count.isdigit() else cn_to_decimal(count)))
+            found.setdefault("层数", Decimal(count) if count.isdigit() else cn_to_decimal(count))
         found[key] = f"{plain(n)}亩" if m.group("unit") == "亩" else n
         used.append(m.span())
 
@@ -179,6 +187,8 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         found["学历"] = dm.group(0)
     if _ASKS_REVIEW_PRICE.search(text):
         found[ASKED] = REVIEW_PRICE
+    elif _ASKS_PAID_AFTER.search(text):
+        found[ASKED] = PAID_AFTER
     if "采购" in text and (pk := _PURCHASE_KIND.search(text)):
         found[PURCHASE_KIND] = pk.group(0)
     if re.search(r"不含税", text) and "采购发票总价" in found:

@@ -79,7 +79,7 @@ def is_followup(text: str, state: ConversationState, topic_text: str = "") -> bo
     t = text.strip()
     if _FIGURE.search(t) and len(t) <= MAX_FIGURE_TURN:
         words = _topic_words(t)
-        if not words or _from_topic(words, state.question + topic_text):
+        if not words or _from_topic(words, state.question + topic_text) or _only_counts(words):
             return True  # "我们花了650万，补多少？": figures for the previous topic
     if len(t) > 30:
         return False
@@ -99,6 +99,12 @@ _ACTION = re.compile(r"我们|我司|公司|企业|投资|投了|是|投入|花�
 
 MAX_FIGURE_TURN = 80
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _only_counts(words: str) -> bool:
+    """What is left is counting words only ('2022年5层每层' → 年, 层每层): figures, no new subject."""
+    runs = _CJK.findall(re.sub(r"[\d.]+", " ", words))
+    return bool(runs) and all(len(r) <= 3 for r in runs) and sum(map(len, runs)) <= 6
 
 
 def _from_topic(words: str, topic: str) -> bool:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 
-from assistant.rules.model import Level, SubsidyRule
+from assistant.rules.model import AREA_UNITS, Level, SubsidyRule
 from assistant.rules.fact_names import base_name
+from assistant.rules.formula import read_formula
+from assistant.rules.sums import LOOK_BACK, base_less, exemptions, exempted, periods, shares, stated_base
 from assistant.rules.patterns import (
     GRANT,
-    DEDUCT_RE,
-    SHARE_RE,
+    EXEMPT_RE,
+    RULED_OUT_RE,
     STEP_RE,
     GRANT_NO_LOAN,
     LIMIT_RE,
@@ -56,7 +58,7 @@ from assistant.rules.patterns import (
     trim,
     base_before,
 )
-from assistant.lexicon.numbers import cn_to_decimal
+from assistant.lexicon.numbers import FRACTION, cn_to_decimal, fraction_shown, read_fraction
 
 
 def extract(clause, stacking: str = "") -> list[SubsidyRule]:
@@ -70,8 +72,8 @@ def extract(clause, stacking: str = "") -> list[SubsidyRule]:
                 gs, ge = trim(sent, gs, ge)
                 seg = sent[gs:ge]
                 # without a grant word only bounds are read: '不低于…1.5%、1.0%和0.8%' a level each
-                found = [sp for sp in _segment(seg) if sp.get("kind") in ("limit", "deduction", "share")] \
-                    if re.search(PCT, seg) else []
+                found = [sp for sp in _segment(seg) if sp.get("kind") in ("limit", "deduction", "share", "exempt")] \
+                    if re.search(PCT, seg) or EXEMPT_RE.search(seg) else []
                 for spec in found or _limits(seg, lambda m: True):
                     specs.append((ss + gs, ss + ge, spec))
             continue
@@ -88,10 +90,29 @@ def extract(clause, stacking: str = "") -> list[SubsidyRule]:
             if GRANT.search(seg):
                 for spec in _segment(seg):
                     specs.append((ss + gs, ss + ge, spec))
+    if formula := read_formula(text):
+        # the clause's amount is its formula: what else its sentences seem to grant ('奖励单价为
+        # 0.5元/千瓦时' read as 0.5元) are the formula's own parts
+        fs, fe, fspec = formula
+        names = [n for n, _v in fspec["factors"]]
+        specs = [(s, e, sp) for s, e, sp in specs
+                 if not (s < fe and fs < e) and not any(n in re.sub(r"\s", "", text[s:e]) for n in names)]
+        specs.append(formula)
+        specs.sort(key=lambda x: x[0])
+    for s, e, spec in specs:
+        if spec.get("subject") == LOOK_BACK:
+            spec["subject"] = exempted(text[:s])
+    specs = [x for x in specs if not (x[2].get("kind") == "exempt" and not x[2].get("subject"))]
+    if out_by := RULED_OUT_RE.search(text):
+        for _s, _e, spec in specs:
+            spec.setdefault("ruled_out_by", re.sub(r"\s", "", out_by.group("x")))
     rules = []
     for s, e, spec in specs:  # a share whose base an earlier sentence of the clause states
         if spec.get("kind") == "share" and not spec.get("base"):
             spec["base"] = stated_base(text[:s], spec["benefit"])
+    for s, e, spec in specs:
+        if less := base_less(text[s:e], spec.get("base", "")):
+            spec["base_less"] = less
     for i, (s, e, spec) in enumerate(specs, 1):
         rules.append(SubsidyRule(
             rule_id=f"{clause.clause_id}#r{i}", clause_id=clause.clause_id, doc_id=clause.doc_id,
@@ -117,9 +138,14 @@ def _segment(seg: str) -> list[dict]:
         repeats = int(n) if n.isdigit() else int(cn_to_decimal(n))
         take(m.start(), m.end())
 
-    for spec, (a, b) in _shares(seg, free):  # a price deduction, a share the document sets
+    for spec, (a, b) in shares(seg, free):  # a price deduction, a share the document sets
         take(a, b)
         out.append((a, spec))
+
+    for spec, spans in exemptions(seg, free) + periods(seg, free):  # '免收投标保证金'; '前3年每年100%…'
+        for a, b in spans:
+            take(a, b)
+        out.append((spans[0][0], spec))
 
     # tax rate ("减按15%的税率")
     for m in TAX_RATE_RE.finditer(seg):
@@ -142,7 +168,14 @@ def _segment(seg: str) -> list[dict]:
     for m in list(RATE_RE.finditer(seg)) + list(RATE_PLAIN_RE.finditer(seg)):
         if not free(m):
             continue
-        rates = [read_rate(x) for x in re.findall(PCT, m.group("rates"))]
+        fraction = None
+        if re.fullmatch(FRACTION, m.group("rates")):  # '按其缴费额的1/3'
+            try:
+                fraction = read_fraction(m.group("rates"))
+            except ValueError:
+                continue
+        rates = [read_rate(x) for x in re.findall(PCT, m.group("rates"))] if fraction is None else \
+            [fraction_shown(*fraction)]
         if len(rates) > 1 and not is_threshold_pct(seg, m) and \
                 (names := level_names(seg[:m.start()], len(rates))) and m.groupdict().get("base"):
             # '对获得国家、省级和市级…的，分别按不低于工程结算造价1.5%、1.0%和0.8%': one rate a level
@@ -162,7 +195,7 @@ def _segment(seg: str) -> list[dict]:
             continue  # '减按25%计入应纳税所得额' scales the taxable income; it is not a deduction rate
         take(m.start(), m.end())
         base = m.groupdict().get("base") or (base_before(seg, m.start()) if is_tax(m) and seg[m.start()] == "按" else "")
-        spec = dict(rate=rates[0], base=base_name(base) if base else "",
+        spec = dict(rate=rates[0], rate_fraction=fraction, base=base_name(base) if base else "",
                     rate_up_to=bool(m.groupdict().get("up") or m.groupdict().get("up2")),
                     subject=read_subject(seg, m.start(), floor) if n_rates < 2 else
                     re.sub(r"的$", "", re.split(r"[，,、对]", seg[floor:m.start()])[-1]))
@@ -257,7 +290,9 @@ def _segment(seg: str) -> list[dict]:
         subject = read_subject(seg, m.start())
         if category := category_before(seg, m.start()):  # one amount of several categories' list
             subject = f"{category}（{subject}）" if subject and category not in subject else category
+        floor = re.search(r"从第(?P<n>\d+|[一二两三四五六七八九十]+)层(?:起|开始)", seg[:m.start()])
         spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit"),
+                    from_floor=_floor_no(floor.group("n")) if floor and m.group("unit") in AREA_UNITS else None,
                     up_to=bool(m.group("up") or m.group("lim")),
                     benefit=("扣减" if deduct else benefit_word(seg, m.end()) or "补助"), subject=subject)
         if cap := cap_after(seg, m.end(), free):
@@ -345,6 +380,10 @@ def _segment(seg: str) -> list[dict]:
         result.append(spec)
         prev_pos = pos
     return _stepped(result)
+
+
+def _floor_no(text: str) -> int:
+    return int(text) if text.isdigit() else int(cn_to_decimal(text))
 
 
 def _stepped(specs: list[dict]) -> list[dict]:
@@ -449,34 +488,3 @@ def _limits(seg: str, free) -> list[dict]:
             spec["cap"], spec["currency"] = cap[0]
         out.append(spec)
     return out
-
-
-def _shares(seg: str, free) -> list[tuple[dict, tuple[int, int]]]:
-    """'对…小微企业报价给予20%(工程项目为5%)的扣除' → a deduction off the user's 报价 (the top of a
-    range '10%-20%' when one is given, marked as a ceiling; a category's own rate as a level);
-    '预付款比例提高到50%' → a share of the base the clause states for that sum ('预付款比例一般不低于
-    合同金额30%' → 合同金额), else of the figure the user gives."""
-    out = []
-    for m in DEDUCT_RE.finditer(seg):
-        if not free(m):
-            continue
-        lo, hi = (m.group("r1"), m.group("r2")) if m.group("r1") else (m.group("q1"), m.group("q2"))
-        rate = read_rate(hi or lo)
-        levels = (Level(m.group("alt"), rate=read_rate(m.group("altr"))),) if m.group("alt") else ()
-        out.append((dict(kind="deduction", rate=rate, rate_up_to=bool(hi), base="报价", levels=levels,
-                         benefit="价格扣除", subject=read_subject(seg, m.start())), m.span()))
-    for m in SHARE_RE.finditer(seg):
-        if not free(m) or "扣除" in m.group("noun") or any(a <= m.start() < b for _s, (a, b) in out):
-            continue
-        # '中小微企业合同预付款' → 预付款: the sum, without who it is for
-        noun = re.split(r"企业|单位|合同|的|将|对|把", m.group("noun"))[-1] or m.group("noun")
-        base = stated_base(seg[:m.start()], noun)
-        out.append((dict(kind="share", rate=read_rate(m.group("r")), base=base, benefit=noun,
-                         subject=read_subject(seg, m.start())), m.span()))
-    return out
-
-
-def stated_base(text: str, noun: str) -> str:
-    """The base a sum's share is stated against in ``text`` ('预付款比例一般不低于合同金额30%' → 合同金额)."""
-    stated = re.search(rf"{re.escape(noun)}比例[^。；;，,]{{0,6}}?(?:不低于|不超过|不得低于|不得超过|为)(?P<base>[\u4e00-\u9fff]{{2,8}}?)的?{PCT}", text)
-    return base_name(stated.group("base")) if stated else ""

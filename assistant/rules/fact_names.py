@@ -28,6 +28,8 @@ _LEADING = re.compile(r"^(?:单家企业|单个企业|企业|其|该|我市|市�
 # Metric names documents put after their subject ('…电子商务平台年交易额'): the metric is the fact.
 METRICS = ("网上年销售总额", "网上销售总额", "年主营业务收入增速", "年主营业务收入", "年服务营业收入",
            "年服务合同总金额", "年国际物流费用", "进出口额增速", "年交易额", "年销售额", "营业收入")
+# a fee or interest rate named as a rate's base ('年化担保费率', '贷款利率'): the sum it is charged on
+_CHARGED_RATE = re.compile(r"(?P<what>[\u4e00-\u9fff]{2})?费?(?:费率|利率)(?:标准)?$")
 _MONEY_END = ("额", "费用", "价", "款", "收入", "金额", "资金", "投入", "成本", "余额", "总额")
 
 
@@ -37,6 +39,9 @@ def base_name(text: str) -> str:
     text = re.sub(r"^[\d年月日至到\-—～~]+(?:期间|内)?", "", text)  # a leading date range is not the base
     text = re.sub(r"^(?:企业)?(?:上一?年度|当年|年度)", "", text)
     text = re.sub(r"加计$", "", text)
+    if m := _CHARGED_RATE.search(text):
+        # '给予…年化担保费率1%的担保费补贴': a rate charged on a sum is a share of that sum
+        return (m.group("what") or "业务") + "金额"
     for name in CANONICAL:
         if name in text:
             return name

@@ -14,18 +14,24 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
-from assistant.lexicon.numbers import format_money, format_quantity, format_rate, Quantity
+from assistant.lexicon.numbers import format_money, format_quantity, format_rate, plain, Quantity
 
 KINDS = ("fixed", "rate", "per_unit", "tiered", "permille", "upgrade", "tax_deduction",
-         "tax_rate", "loan", "limit", "deduction", "share")
+         "tax_rate", "loan", "limit", "deduction", "share", "formula", "exempt")
 # deduction: '对小微企业报价给予20%的扣除，用扣除后的价格参加评审' — a share taken off the user's
 #   figure (``rate``; ``levels`` hold a category's own rate: 工程项目为5%)
 # share: '预付款比例提高到50%' / '预留比例提高至40%' — a sum fixed as a share of a base
+# exempt: '对中小微企业免收投标保证金' — nothing is paid of the sum named (``benefit``) by whom
+#   ``subject`` names ('' when by everyone)
+# formula: '补贴金额=实际响应负荷量×响应时间×补偿基准价格' — a product of figures the clause names,
+#   some fixed by the clause itself ('奖励单价为0.5元/千瓦时'), the rest the user's
 
 # '每场/每届/每期/每批/每次给予…': counted occurrences; whatever the word, the user's count of them
 # ('办了3场', '两届') is one fact
 EVENT_UNITS = ("场", "届", "期", "批", "次")
 EVENT_COUNT = "场次数"
+
+AREA_UNITS = ("平方米", "亩")  # '每平方米100元': the amount is multiplied by an area
 
 OP_TEXT = {">=": "达到", ">": "超过", "<=": "不超过", "<": "低于"}
 
@@ -39,13 +45,20 @@ class Threshold:
     value: Decimal
     unit: str  # 元 | 美元 | % | 家 | 平方米 | 天 | 人 | 次 | 台 …
     text: str = ""  # as written: "超过2亿元"
+    # '占比达到20%（职工超过200人的占比达到10%）': for whoever meets ``when``, the bar is ``alt`` instead
+    when: "Threshold | None" = None
+    alt: "Threshold | None" = None
 
     def holds(self, actual: Decimal) -> bool:
         return {">=": actual >= self.value, ">": actual > self.value,
                 "<=": actual <= self.value, "<": actual < self.value}[self.op]
 
     def describe(self) -> str:
-        return f"{self.fact}{OP_TEXT[self.op]}{format_quantity(Quantity(self.value, self.unit))}"
+        own = f"{self.fact}{OP_TEXT[self.op]}{format_quantity(Quantity(self.value, self.unit))}"
+        if self.when is not None and self.alt is not None:
+            own += (f"（{self.when.describe()}的，{OP_TEXT[self.alt.op]}"
+                    f"{format_quantity(Quantity(self.alt.value, self.alt.unit))}）")
+        return own
 
 
 @dataclass(frozen=True)
@@ -111,8 +124,12 @@ class SubsidyRule:
     levels: tuple[Level, ...] = ()
     rate: Decimal | None = None
     rate_up_to: bool = False  # "不高于设备购置款的10%"
+    # '按其缴费额的1/3': the rate as written when it is a fraction (numerator, denominator); ``rate``
+    # then holds it rounded for display only, and the calculator multiplies by the fraction itself
+    rate_fraction: tuple[int, int] | None = None
     cap: Decimal | None = None
     base: str = ""  # what the rate applies to: 投资额, 辅导费用 …
+    base_less: str = ""  # what the document takes out of the base: '合同价款（扣除暂列金额）' → 暂列金额
     per_unit: str = ""  # the counted thing: 服务项目
     # '达到5个的给予2万元，5个以上的每增加一个给予5000元': the sum at the threshold count, and that
     # count; ``amount`` is then the step for each unit beyond it
@@ -124,6 +141,19 @@ class SubsidyRule:
     thresholds: tuple[Threshold, ...] = ()
     currency: str = "元"
     max_repeats: int | None = None  # 连续奖励三年 → 3
+    # '前2年每年80%、后3年每年40%的租金补助': (years, rate) in order; ``rate`` is the first period's
+    periods: tuple[tuple[int, Decimal], ...] = ()
+    # '应纳税所得额超过200万元但不超过500万元的部分': the share applies to that part of the base only
+    part_over: Decimal | None = None
+    part_upto: Decimal | None = None
+    # '从第二层起按建筑面积每平方米100元': the floor the counted area starts from
+    from_floor: int | None = None
+    # '已享受市级同类补助的，不再享受本条补助' → '市级同类补助': an award that rules this one out
+    ruled_out_by: str = ""
+    # formula: the factors in order, each with the value the clause fixes for it (None: the user's)
+    factors: tuple[tuple[str, Decimal | None], ...] = ()
+    # '实际转移电量若大于申报转移电量，按申报转移电量计算': (the figure, the figure that bounds it from above)
+    bounded_by: tuple[tuple[str, str], ...] = ()
     stacking: str = ""  # the document's principle, e.g. 就高不重复
     subject: str = ""  # who qualifies, as written (short)
     benefit: str = ""  # 奖励 / 补助 / 补贴 / 贷款 / 加计扣除 …
@@ -142,9 +172,23 @@ class SubsidyRule:
         return conv(asdict(self))
 
     @property
+    def count_fact(self) -> str:
+        """The fact a per-unit amount is multiplied by: 场次数 for events, 面积 for 每平方米/每亩,
+        else the unit counted ('人数', '辆数')."""
+        if self.per_unit in EVENT_UNITS:
+            return EVENT_COUNT
+        return "面积" if self.per_unit in AREA_UNITS else self.per_unit + "数"
+
+    @property
     def needs_base(self) -> bool:
         return self.kind in ("rate", "permille", "tax_deduction", "limit") or (
             self.kind == "tiered" and any(t.rate is not None for t in self.tiers))
+
+    def part_words(self) -> str:
+        """'超过200万元不超过500万元的部分' (or '' when the share applies to the whole base)."""
+        over = f"超过{format_money(self.part_over, self.currency)}" if self.part_over is not None else ""
+        upto = f"不超过{format_money(self.part_upto, self.currency)}" if self.part_upto is not None else ""
+        return f"{over}{upto}的部分" if over or upto else ""
 
     def describe(self) -> str:
         """The rule in plain Chinese, one line (for `policy-assistant rules`)."""
@@ -161,11 +205,20 @@ class SubsidyRule:
             body = f"按级别{'最高' if self.up_to else ''}给予：{parts}"
             if lv_base := (self.base if any(lv.rate for lv in self.levels) else ""):
                 body += f"（按{lv_base}的比例）"
+        elif k == "exempt":
+            body = f"免收{self.benefit}（应交0元）"
+        elif k == "formula":
+            body = f"{self.benefit or '金额'} = " + " × ".join(
+                n if v is None else f"{n}（{plain(v)}）" for n, v in self.factors)
+        elif self.periods:
+            parts = "、".join(f"{'前' if i == 0 else '再'}{n}年每年{format_rate(r)}" for i, (n, r) in enumerate(self.periods))
+            body = f"按{self.base or '计算基数'}：{parts}给予{self.benefit or '补助'}"
         elif k in ("rate", "permille"):
+            shown = f"{self.rate_fraction[0]}/{self.rate_fraction[1]}" if self.rate_fraction else format_rate(self.rate)
             body = (f"按{'不高于' if self.rate_up_to else ''}{self.base or '计算基数'}的"
-                    f"{format_rate(self.rate)}给予{self.benefit or '补助'}")
+                    f"{shown}给予{self.benefit or '补助'}")
         elif k == "per_unit":
-            each = "每个" if len(self.per_unit) > 1 else "每"
+            each = "每个" if len(self.per_unit) > 1 and self.per_unit not in AREA_UNITS else "每"
             body = f"{each}{self.per_unit}{'最高' if self.up_to else ''}{money(self.amount)}"
         elif k == "tiered":
             bands = "；".join(
@@ -179,6 +232,11 @@ class SubsidyRule:
         elif k == "limit":
             bound = "不低于" if self.at_least else "不超过"
             body = f"{self.benefit}{bound}{self.base or '计算基数'}的{format_rate(self.rate)}"
+        elif k in ("deduction", "share"):
+            verb = {"deduction": f"{self.benefit or '扣除'}{'最高' if self.rate_up_to else ''}", "share": "的"}[k]
+            body = f"{self.base or '计算基数'}{self.part_words()}{verb}{format_rate(self.rate)}"
+            if k == "share" and self.benefit:
+                body = f"{self.benefit}为{body}"
         elif k == "upgrade":
             body = f"每晋升一个等级奖励{money(self.amount)}"
         elif k == "tax_deduction":
@@ -190,6 +248,8 @@ class SubsidyRule:
         else:
             pre = "最高" if self.up_to else ("不少于" if self.at_least else "")
             body = f"{pre}{money(self.amount)}{self.benefit}"
+        if self.base_less and self.base:
+            body = body.replace(self.base, f"{self.base}（扣除{self.base_less}）", 1)
         extra = ""
         if self.max_repeats:
             extra += f"，最多连续{self.max_repeats}年"

@@ -9,11 +9,12 @@ particular sentence.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from assistant.rules.model import Threshold, Tier
 from assistant.rules.fact_names import base_name, threshold_name
-from assistant.lexicon.numbers import CN_NUM, NUM, parse_quantity, to_decimal
+from assistant.lexicon.numbers import CN_NUM, FRACTION, NUM, parse_quantity, to_decimal
 from assistant.lexicon.vocab import ADMIN_LEVEL, FIRSTS, GRADE, PRIZE, PRIZE_RANKS, STANDARDS
 
 CUR = r"(?:美元|元)"
@@ -30,7 +31,7 @@ CAP_RE = re.compile(rf"(?:最高|最多|不超过|不高于|限额)[^，,；;。
 # '返还其当年实缴培训费用的40%': a refund is a rate of the base it names, like 按/给予
 RATE_RE = re.compile(
     rf"(?:按照?|给予|返还|退还)(?P<up>(?:最高)?(?:不超过|不高于))?(?:其|该)?(?P<base>(?!{NUM}\s*[%％‰])[^，,。；;按照的]{{1,30}}?)的?(?P<up2>不超过|不高于)?"
-    rf"(?P<rates>{PCT}(?:\s*[、和]\s*{PCT})*)(?:的比例)?")
+    rf"(?P<rates>{PCT}(?:\s*[、和]\s*{PCT})*|{FRACTION}(?![\d/]))(?:的比例)?")
 RATE_PLAIN_RE = re.compile(rf"(?:给予|按照?)(?P<rates>{PCT})(?:比例)?(?:的(?P<benefit>[\u4e00-\u9fff]{{2,8}}))?")
 TAX_RATE_RE = re.compile(rf"(?:减按|按)(?P<rate>{PCT})的?税率")
 # "研发投入5%、最高50万元" / "投资补助30%，单体补助不超过100万元": a rate written without 按, tied to a cap
@@ -71,6 +72,40 @@ PCT_SPAN = rf"(?P<r1>{PCT})(?:\s*[－\-—至到~～]\s*(?P<r2>{PCT}))?"
 DEDUCT_RE = re.compile(
     rf"{PCT_SPAN}\s*(?:[（(](?P<alt>[\u4e00-\u9fff]{{2,8}}?)为(?P<altr>{PCT})[）)])?的?(?:价格)?扣除(?!比例)"
     rf"|扣除比例(?:由{PCT})?(?:提高|提升|调整|上调)(?:至|到|为){PCT_SPAN.replace('r1', 'q1').replace('r2', 'q2')}")
+# '担保费率最高减免40%' / '作业费减半' is not read here; '给予港口作业费八折优惠': a share taken off a
+# sum the document names (the fee), not a price in a tender
+REDUCE_RE = re.compile(
+    rf"(?P<noun>[\u4e00-\u9fffA-Za-z]{{2,10}}?)(?P<up>最高|最多)?(?:减免|减收|减征|下浮|优惠)(?P<r>{PCT})")
+DISCOUNT_RE = re.compile(
+    r"(?P<noun>[\u4e00-\u9fffA-Za-z]{2,10}?)(?P<d>[一二三四五六七八九]{1,2}|\d(?:\.\d)?|\d{2})折(?:优惠|收取|计收)")
+# '适用3%征收率的应税收入，减按2%征收率征收增值税': the tax is that share of the sales
+LEVY_RE = re.compile(
+    rf"(?P<base>[\u4e00-\u9fff]{{2,10}})[，,]\s*(?:减按|按)(?P<r>{PCT})的?征收率(?:征收|计征|缴纳)(?P<tax>[\u4e00-\u9fff]{{1,6}}税)")
+# '前2年每年80%、后3年每年40%的租金补助' / '前三年全额、后两年减半补助租金': a yearly rate that changes
+PERIOD_RATE = rf"(?:{PCT}|全额|减半)"
+
+
+def _period(i: int) -> str:
+    return (rf"(?:前|后|再|第[^年，,]{{1,6}}?至)(?P<n{i}>\d+|{CN_NUM})\s*年(?:内)?(?:每年)?(?:按|给予)?(?:其)?"
+            rf"(?P<r{i}>{PERIOD_RATE})")
+
+
+_PSEP = r"\s*[、，,；;]\s*"
+PERIODS_RE = re.compile(
+    _period(1) + _PSEP + _period(2) + rf"(?:{_PSEP}{_period(3)})?"
+    + r"(?:的)?(?P<noun>[\u4e00-\u9fff]{0,6}?)(?P<benefit>补助|补贴|奖励|返还|奖补)(?P<noun2>[\u4e00-\u9fff]{0,4})")
+# '年应纳税所得额超过200万元但不超过500万元的部分，减按40%计入应纳税所得额，按25%的税率缴纳企业所得税'
+# (read on the segment without line breaks): the tax on that part of the base
+PART_TAX_RE = re.compile(
+    rf"(?:超过(?P<lo>{MONEY})(?:但|且|、)?)?(?:不超过(?P<hi>{MONEY}))?的部分[，,]?减按(?P<inc>{PCT})计入"
+    rf"(?P<base>[\u4e00-\u9fff]{{2,8}}?)[，,]?(?:再)?按(?P<rate>{PCT})的?税率(?:缴纳|征收|计征)(?P<tax>[\u4e00-\u9fff]{{1,6}}税)")
+# '对中小微企业免收投标保证金' / '不再收取招标文件费': a sum the subject does not pay
+EXEMPT_RE = re.compile(
+    r"(?:免收|免于收取|免予收取|免缴|免交|免于缴纳|不收取|不再收取|一律免收)(?P<what>[\u4e00-\u9fff]{2,10}?(?:保证金|费用|费|金))(?=[，,。；;、）)和及等]|$)")
+# '已享受市级同类补助的，不再享受本条补助' / '获得过…奖励的企业不再重复奖励': an earlier award rules it out
+RULED_OUT_RE = re.compile(
+    r"(?:已经?|此前已|曾)(?:享受|获得|获|取得|申领|领取)(?:过)?(?P<x>[^，,。；;]{2,30}?)(?:的|后)[^，,。；;]{0,12}?[，,]?\s*"
+    r"(?:不再|不得再|不能再|不予|不重复)(?:享受|给予|申请|支持|奖励|补助|补贴|重复)")
 # '中小微企业合同预付款比例提高到50%' / '面向中小微企业预留比例提高至40%': a share set by the document
 SHARE_RE = re.compile(
     rf"(?P<noun>[\u4e00-\u9fff]{{2,6}}?)比例(?:由{PCT})?(?:提高|提升|调整|上调)(?:至|到|为)(?P<r>{PCT})(?!\s*[－\-—至到~～]\s*{NUM})")
@@ -84,7 +119,7 @@ LIMIT_RE = re.compile(
     rf"(?P<noun>[\u4e00-\u9fff（）()]{{0,16}}?)(?:原则上|一般)?{LIMIT_OP}(?:其|该)?"
     rf"(?P<base>(?!{NUM})[^，,。；;、的\d%％]{{2,20}}?)的(?P<rate>{PCT})(?!\s*[、和及至到\-—～~]\s*{NUM})")
 # '给予每辆最高不超过2万元' / '每户补助3000元': an amount per counted thing (vehicles, households, heads)
-MEASURE_WORDS = r"辆|户|名|人|件|张|座|艘|架|吨|头|株|棵"
+MEASURE_WORDS = r"辆|户|名|人|件|张|座|艘|架|吨|头|株|棵|平方米|亩"
 PER_MEASURE_RE = re.compile(
     rf"每(?P<unit>{MEASURE_WORDS})(?:每年)?(?:给予|奖励|补助|补贴|奖补)?(?P<up>最高不超过|最高不高于|最高|不超过|不高于)?(?P<m>{MONEY})"
     rf"(?P<lim>为限额|的限额)?")
@@ -139,7 +174,7 @@ def read_subject(seg: str, pos: int, floor: int = 0) -> str:
     else:
         return ""
     subj = re.split(r"[，,]", subj)[0]
-    subj = re.split(r"的?(?:一次性|每家|每个|分别|市区)*(?:给予|奖励|补助|按)", subj)[0]
+    subj = re.split(r"的?(?:一次性|每家|每个|分别|市区|最高|最多|再|另行|另)*(?:给予|奖励|补助|按)", subj)[0]
     subj = re.sub(r"的$", "", subj.strip())
     return subj if len(subj) <= 40 else subj[:39] + "…"
 
@@ -346,4 +381,24 @@ def read_thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
         prev_name = name
         out.append((m.start(), Threshold(fact=name, op=op, value=q.value, unit=q.unit,
                                          text=m.group(0).strip())))
+    return _alternatives(seg, out)
+
+
+def _alternatives(seg: str, found: list[tuple[int, Threshold]]) -> list[tuple[int, Threshold]]:
+    """'占在职职工比例达到20%的（职工超过200人的占比达到10%的）': the bracket gives, for whoever meets its
+    first condition, another bar for the same figure — one threshold with an alternative, not three
+    conditions that all must hold."""
+    out = list(found)
+    i = 0
+    while i + 2 < len(out):
+        (p0, th), (p1, when), (p2, alt) = out[i], out[i + 1], out[i + 2]
+        opened = seg.rfind("（", 0, p1), seg.rfind("(", 0, p1)
+        start = max(opened)
+        close = min((x for x in (seg.find("）", p2), seg.find(")", p2)) if x >= 0), default=-1)
+        if (start > p0 and close > p2 and not re.search(r"[）)]", seg[start:p1]) and alt.unit == th.unit
+                and when.unit != th.unit):
+            when = replace(when, fact=re.sub(r"^[（(]", "", when.fact))
+            out[i] = (p0, replace(th, when=when, alt=replace(alt, fact=th.fact)))
+            del out[i + 1:i + 3]
+        i += 1
     return out
