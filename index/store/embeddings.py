@@ -120,14 +120,21 @@ def query_embedder_for(settings, progress=None):
     target = resolve_model(settings.embed_model)
     if not _plain_bert_config(target):
         return embedder_for(settings)
-    from index.store.onnx_embed import OnnxEmbedder, export_fp32
+    from index.store.onnx_embed import OnnxEmbedder, export_fp32, fp32_path
 
-    try:
-        path = export_fp32(target, Path(settings.models_dir), progress=say)
-        embedder = OnnxEmbedder(target, path, query_threads=settings.query_threads, questions_only=True)
-    except Exception as exc:  # noqa: BLE001 - onnx missing, disk full, a broken file: torch still answers
-        say(f"questions are embedded with torch: the fp32 ONNX model could not be made or loaded ({exc})")
-        embedder = embedder_for(settings)
+    for attempt in (1, 2):
+        try:
+            path = export_fp32(target, Path(settings.models_dir), progress=say)
+            embedder = OnnxEmbedder(target, path, query_threads=settings.query_threads, questions_only=True)
+            break
+        except Exception as exc:  # noqa: BLE001 - onnx missing, disk full, a broken file: torch still answers
+            broken = fp32_path(target, Path(settings.models_dir))
+            if attempt == 1 and broken.is_file():  # a damaged file (a disk error, a copy cut short)
+                say(f"the fp32 ONNX model {broken} could not be loaded ({exc}); making it again")
+                broken.unlink(missing_ok=True)
+                continue
+            say(f"questions are embedded with torch: the fp32 ONNX model could not be made or loaded ({exc})")
+            embedder = embedder_for(settings)
     with _lock:
         return _cache.setdefault(key, embedder)
 

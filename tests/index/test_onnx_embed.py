@@ -141,3 +141,19 @@ def test_questions_fall_back_to_torch_when_the_export_cannot_be_made(tmp_path, s
     assert isinstance(got, MeanPoolingEmbedder)
     assert said and "embedded with torch" in said[-1]
     assert isinstance(query_embedder_for(settings.with_(query_onnx=False)), MeanPoolingEmbedder)
+
+
+@pytest.mark.slow
+def test_a_damaged_fp32_export_is_made_again(tmp_path, settings):
+    from index.store.embeddings import query_embedder_for
+    from index.store.onnx_embed import OnnxEmbedder, fp32_path
+
+    models = tmp_path / "models"
+    broken = fp32_path(embeddings.resolve_model("m3e-small"), models)
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"not an onnx model")
+    said = []
+    got = query_embedder_for(settings.with_(models_path=models), progress=said.append)
+    assert isinstance(got, OnnxEmbedder) and broken.stat().st_size > 1_000_000
+    assert any("making it again" in line for line in said)
+    assert len(embeddings.embed_query(got, "研发设备补助")) == 512
