@@ -157,3 +157,20 @@ def test_a_damaged_fp32_export_is_made_again(tmp_path, settings):
     assert isinstance(got, OnnxEmbedder) and broken.stat().st_size > 1_000_000
     assert any("making it again" in line for line in said)
     assert len(embeddings.embed_query(got, "研发设备补助")) == 512
+
+
+@pytest.mark.slow
+def test_the_question_model_is_prefetched_only_when_its_file_is_made(tmp_path, settings):
+    from index.store.embeddings import prefetch_query_embedder, query_embedder_for
+    from index.store.onnx_embed import export_fp32
+
+    fresh = settings.with_(models_path=tmp_path / "models")
+    assert prefetch_query_embedder(fresh) is None  # nothing made yet: the first export stays in the foreground
+    assert not (tmp_path / "models").exists()
+    export_fp32(embeddings.resolve_model("m3e-small"), tmp_path / "models")
+    thread = prefetch_query_embedder(fresh)
+    assert thread is not None
+    got = query_embedder_for(fresh)  # waits for the prefetch, does not load a second copy
+    thread.join(timeout=60)
+    assert query_embedder_for(fresh) is got
+    assert prefetch_query_embedder(settings.with_(query_onnx=False)) is None
