@@ -351,7 +351,7 @@ class KnowledgeBase:
     def model_loaded(self) -> bool:
         """True when questions can be embedded without loading anything (the question embedder
         — on the torch backend the fp32 ONNX export — or a given embedder is in memory)."""
-        return self._model.given or self._model.questions is not None or self._model.embedder is not None
+        return self._model.given or self._model.questions is not None
 
     @property
     def keyword(self):
