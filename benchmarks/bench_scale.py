@@ -15,7 +15,8 @@ name. Clauses not found there are embedded for real. The ingest column is theref
 without embedding" (parse, BM25, Chroma, files — measured), and the "+ embed" column adds
 clauses ÷ the embedding rate measured on the clauses embedded for real in this run (or
 ``--embed-rate`` clauses/s, e.g. from bench_ingest.py) — an extrapolation, labelled as such.
-Latency and RSS are measured for real, each size in a fresh process: RSS after answering.
+Latency and RSS are measured for real: each size is ingested in one process and answered in a
+fresh one (as a server started after the ingest), whose RSS after the questions is reported.
 """
 from __future__ import annotations
 
@@ -127,23 +128,30 @@ class ReuseEmbedder:
 
 
 def one(args) -> dict:
-    """Child process: ingest one corpus, answer questions, report figures as JSON."""
-    from assistant.chat.assistant import Assistant
+    """Child process, one stage: ``ingest`` (build the index, report its time and peak RSS) or
+    ``answer`` (a fresh process, as a server started after the ingest: open the index, answer
+    questions, report latency and the RSS of the answering process)."""
     from index.config import Settings
-    from index.ingest.pipeline import build_index
-    from index.store.embeddings import embedder_for
-    from index.store.knowledge import KnowledgeBase
-    from bench_answer import pct, questions
 
     names = json.loads(Path(args.names).read_text()) if args.names else {}
     settings = Settings(data_dir=Path(args.data), corpus_dir=Path(args.corpus), as_of_text="2026-11-21",
-                        chroma_url=args.chroma_url or "", llm_base_url="", llm_model="")
-    seed = Path(args.seed_build) if args.seed_build else None
-    embedder = ReuseEmbedder(seed, names, lambda: embedder_for(settings))
-    t = time.perf_counter()
-    report = build_index(settings, progress=False, embedder=embedder)
-    ingest = time.perf_counter() - t
-    kb = KnowledgeBase.open(settings, embedder=embedder_for(settings))
+                        chroma_url=args.chroma_url or "", llm_base_url="", llm_model="",
+                        models_path=Path(args.models) if args.models else None)
+    if args.stage == "ingest":
+        from index.ingest.pipeline import build_index
+        from index.store.embeddings import embedder_for
+
+        seed = Path(args.seed_build) if args.seed_build else None
+        embedder = ReuseEmbedder(seed, names, lambda: embedder_for(settings))
+        t = time.perf_counter()
+        report = build_index(settings, progress=False, embedder=embedder)
+        return {"documents": report.documents, "clauses": report.clauses, "ingest_s": time.perf_counter() - t,
+                "embedded": embedder.embedded, "embed_s": embedder.embed_seconds, "ingest_peak_mb": rss_mb()[1]}
+    from assistant.chat.assistant import Assistant
+    from index.store.knowledge import KnowledgeBase
+    from bench_answer import pct, questions
+
+    kb = KnowledgeBase.open(settings)  # the default path: questions by the fp32 ONNX export
     assistant = Assistant(kb, settings.with_(data_dir=Path(args.data) / "sessions-bench"))
     t = time.perf_counter()
     assistant.ask("物流公共信息平台投资了800万，能补助多少？")
@@ -154,10 +162,9 @@ def one(args) -> dict:
         t = time.perf_counter()
         assistant.ask(q)
         times.append(time.perf_counter() - t)
-    return {"documents": report.documents, "clauses": report.clauses, "ingest_s": ingest,
-            "embedded": embedder.embedded, "embed_s": embedder.embed_seconds, "first_answer_s": warm,
-            "p50_ms": pct(times, .5) * 1000, "p95_ms": pct(times, .95) * 1000, "questions": len(qs),
-            "rss_mb": rss_mb()[0], "peak_mb": rss_mb()[1], "load": os.getloadavg()[0]}
+    return {"first_answer_s": warm, "p50_ms": pct(times, .5) * 1000, "p95_ms": pct(times, .95) * 1000,
+            "questions": len(qs), "rss_mb": rss_mb()[0], "peak_mb": rss_mb()[1], "load": os.getloadavg()[0],
+            "torch_loaded": "torch" in sys.modules}
 
 
 def _free_port() -> int:
@@ -206,6 +213,11 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     server_sizes = {int(s) for s in args.server_sizes.split(",") if s}
     tmp = Path(tempfile.mkdtemp(prefix="bench-scale-", dir=args.workdir))
+    from index.store.embeddings import resolve_model
+    from index.store.onnx_embed import export_fp32
+
+    models = tmp / "models"  # the question model, made once here, not in a timed first answer
+    export_fp32(resolve_model("m3e-small"), models)
     results, server = [], None
     try:
         for size in sizes:
@@ -222,28 +234,37 @@ def main() -> None:
                     url = server[1]
                 cmd = [sys.executable, __file__, "--one", "--data", str(tmp / f"data-{size}-{mode}"),
                        "--corpus", str(corpus), "--names", str(tmp / f"names-{size}.json"),
-                       "--questions", str(args.questions)]
+                       "--questions", str(args.questions), "--models", str(models)]
                 if url:
                     cmd += ["--chroma-url", url]
                 if args.seed_build:
                     cmd += ["--seed-build", args.seed_build]
-                out = subprocess.run(cmd, capture_output=True, text=True)
-                if out.returncode:
-                    print(f"{size} {mode}: failed\n{out.stderr[-2000:]}", file=sys.stderr)
+                row = {}
+                for stage in ("ingest", "answer"):  # answered in a fresh process, as after a restart
+                    out = subprocess.run(cmd + ["--stage", stage], capture_output=True, text=True)
+                    if out.returncode:
+                        print(f"{size} {mode} {stage}: failed\n{out.stderr[-2000:]}", file=sys.stderr)
+                        break
+                    row.update(json.loads(out.stdout.strip().splitlines()[-1]))
+                if "rss_mb" not in row:
                     continue
-                row = json.loads(out.stdout.strip().splitlines()[-1])
                 row["mode"] = mode
                 if mode == "server":
                     row["server_rss_mb"] = server_rss_mb(server[0])
                 results.append(row)
                 print_row(row, args.embed_rate, results, flush=True)
-                shutil.rmtree(tmp / f"data-{size}-{mode}", ignore_errors=True)
-            shutil.rmtree(corpus, ignore_errors=True)
+                if not args.keep:
+                    shutil.rmtree(tmp / f"data-{size}-{mode}", ignore_errors=True)
+            if not args.keep:
+                shutil.rmtree(corpus, ignore_errors=True)
     finally:
         if server is not None:
             server[0].terminate()
             server[0].wait(timeout=30)
-        shutil.rmtree(tmp, ignore_errors=True)
+        if args.keep:
+            print(f"kept the corpora and data dirs under {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=1))
     print_table(results, args.embed_rate)
@@ -261,7 +282,8 @@ def rate_of(results, given):
 def print_row(row, given, results, flush=False):
     print(f"{row['documents']:>5} docs {row['clauses']:>6} clauses {row['mode']:<8} ingest {row['ingest_s']:.0f} s "
           f"(embedded {row['embedded']} in {row['embed_s']:.0f} s) p50 {row['p50_ms']:.0f} ms p95 {row['p95_ms']:.0f} ms "
-          f"RSS {row['rss_mb']:.0f} MB load {row['load']:.1f}", flush=flush)
+          f"RSS {row['rss_mb']:.0f} MB (ingest peak {row.get('ingest_peak_mb', float('nan')):.0f} MB) "
+          f"load {row['load']:.1f}", flush=flush)
 
 
 def print_table(results, given) -> None:
@@ -288,8 +310,9 @@ def parse_args():
     parser.add_argument("--workdir", help="where the corpora and indexes are made (default: temp)")
     parser.add_argument("--out", help="write the rows as JSON here")
     parser.add_argument("--table", metavar="JSON", help="only print the table of an earlier --out")
+    parser.add_argument("--keep", action="store_true", help="keep the corpora and indexes (for a memory profile)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
-    for name in ("--data", "--corpus", "--names", "--chroma-url"):
+    for name in ("--data", "--corpus", "--names", "--chroma-url", "--stage", "--models"):
         parser.add_argument(name, help=argparse.SUPPRESS)
     return parser.parse_args()
 

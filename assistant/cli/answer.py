@@ -78,7 +78,9 @@ def ask_command(args, settings) -> int:
             print(json.dumps(answer, ensure_ascii=False, indent=2) if args.json else render(answer_from_dict(answer)))
             return 0
     from assistant.chat.assistant import get_assistant
+    from index.store.embeddings import prefetch_query_embedder
 
+    prefetch_query_embedder(settings)  # the question model loads beside the index (cold start)
     assistant = get_assistant(settings)
     print(_mode_line(assistant), file=sys.stderr)
     answer = assistant.ask(args.question, session_id=args.session)

@@ -173,7 +173,7 @@ class Service:
             kb = self._kb if self._kb is not None else self.kb
             body.update(index_loaded=True, documents=len(kb.documents), clauses=len(kb.clauses),
                         version=kb.version)  # the CLI asks a server only over its own build
-            body["model_loaded"] = getattr(getattr(kb, "_model", None), "embedder", None) is not None
+            body["model_loaded"] = bool(getattr(kb, "model_loaded", False))
         except PolicyAssistantError as exc:
             reasons.append(f"index: {exc}")
             zh.append(exc.zh)

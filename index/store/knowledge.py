@@ -37,6 +37,8 @@ class _Model:
         from index.store.embeddings import QueryVectors
 
         self.settings, self.embedder, self.lock = settings, embedder, threading.Lock()
+        self.given = embedder is not None  # a given embedder embeds the questions too
+        self.questions = None  # otherwise query_embedder_for's, made on the first question
         self.queries = QueryVectors()
 
     def get(self):
@@ -47,9 +49,21 @@ class _Model:
                 self.embedder = embedder_for(self.settings)
             return self.embedder
 
+    def for_questions(self):
+        """What embeds questions: the embedder given to the kb, else ``query_embedder_for`` (on the
+        torch backend m3e-small's fp32 ONNX export, so answering never loads torch)."""
+        with self.lock:
+            if self.given:
+                return self.embedder
+            if self.questions is None:
+                from index.store.embeddings import query_embedder_for
+
+                self.questions = query_embedder_for(self.settings)
+            return self.questions
+
     def query(self, text: str) -> list[float]:
-        """Question → its vector (cached; on settings.query_threads torch threads, default 1)."""
-        return self.queries.get(self.get(), text, getattr(self.settings, "query_threads", None))
+        """Question → its vector (cached; on settings.query_threads threads, default 1)."""
+        return self.queries.get(self.for_questions(), text, getattr(self.settings, "query_threads", None))
 
 
 def _release(resources: dict) -> None:
@@ -330,7 +344,14 @@ class KnowledgeBase:
 
     @property
     def embedder(self):
+        """The model that embeds documents (an upload's clauses); loads it on first use."""
         return self._model.get()
+
+    @property
+    def model_loaded(self) -> bool:
+        """True when questions can be embedded without loading anything (the question embedder
+        — on the torch backend the fp32 ONNX export — or a given embedder is in memory)."""
+        return self._model.given or self._model.questions is not None
 
     @property
     def keyword(self):

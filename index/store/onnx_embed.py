@@ -1,6 +1,7 @@
 """m3e-small as an int8 ONNX model, made here from the shipped weights (nothing is downloaded).
 
     export_int8(folder, cache_dir) -> Path     the quantised model, built once and cached
+    export_fp32(folder, cache_dir) -> Path     the same graph unquantised: torch's vectors without torch
     OnnxEmbedder(folder, model_path)           encode / embed_documents / embed_query, no torch
 
 The export traces the same BERT forward pass the torch backend runs (``embeddings._plain_bert``)
@@ -39,7 +40,23 @@ def export_int8(folder: str, cache_dir: Path, progress=None) -> Path:
     Written beside and renamed into place, so a killed export never leaves a half file behind.
     Raises ValueError for a model the plain BERT forward pass does not cover.
     """
-    target = Path(cache_dir) / model_id(folder) / "model-int8.onnx"
+    return _export(folder, cache_dir, "int8", progress)
+
+
+def export_fp32(folder: str, cache_dir: Path, progress=None) -> Path:
+    """A plain BERT folder → ``<cache_dir>/<id>/model-fp32.onnx``: the torch forward pass traced,
+    not quantised, so onnxruntime gives the torch backend's vectors (within ~1e-6) without torch.
+    A knowledge base on the torch backend embeds its questions with it (``query_embedder_for``)."""
+    return _export(folder, cache_dir, "fp32", progress)
+
+
+def fp32_path(folder: str, cache_dir: Path) -> Path:
+    """Where ``export_fp32`` puts (or has put) the fp32 model."""
+    return Path(cache_dir) / model_id(folder) / "model-fp32.onnx"
+
+
+def _export(folder: str, cache_dir: Path, kind: str, progress=None) -> Path:
+    target = Path(cache_dir) / model_id(folder) / f"model-{kind}.onnx"
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -47,11 +64,16 @@ def export_int8(folder: str, cache_dir: Path, progress=None) -> Path:
         if target.is_file():
             return target
         if progress:
-            progress(f"building the int8 ONNX model once under {target.parent} (about a minute)")
-        fp32 = target.with_name(f"model-fp32.{os.getpid()}.onnx")
-        tmp = target.with_name(f"model-int8.{os.getpid()}.onnx")
+            what = "int8" if kind == "int8" else "fp32 (question)"
+            progress(f"building the {what} ONNX model once under {target.parent} "
+                     f"({'about a minute' if kind == 'int8' else 'about 10 s'})")
+        fp32 = target.with_name(f"trace-fp32.{os.getpid()}.onnx")
+        tmp = target.with_name(f"model-{kind}.{os.getpid()}.onnx")
         try:
             _export_fp32(folder, fp32)
+            if kind == "fp32":
+                os.replace(fp32, target)
+                return target
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
             # per-tensor scales, MatMul weights only: per_channel=True gave cosine 0.73 to fp32 here, and
@@ -129,7 +151,7 @@ class OnnxEmbedder:
     uses ``query_threads`` (one thread answers fastest when the cores are busy).
     """
 
-    def __init__(self, folder: str, model_path: Path, query_threads: int = 1):
+    def __init__(self, folder: str, model_path: Path, query_threads: int = 1, questions_only: bool = False):
         from tokenizers import Tokenizer
 
         self.model_name = folder
@@ -146,7 +168,9 @@ class OnnxEmbedder:
         self._tok_lock = threading.Lock()  # the tokenizer's truncation setting is shared state
         self._query_threads = query_threads
         self._sessions: dict[int, object] = {}
-        self._session(0)  # load now: a broken file fails here, not at the first question
+        # load now (a broken file fails here, not at the first question); a question embedder only
+        # ever needs its one-question session (each session costs ~0.2 s to make)
+        self._session(query_threads if questions_only else 0)
 
     def _session(self, threads: int):
         session = self._sessions.get(threads)

@@ -92,3 +92,21 @@ def test_exact_vectors_load_from_a_build_and_refuse_rows_of_other_clauses(tmp_pa
     assert [cid for cid, _ in ExactVectors.load(tmp_path).search([0, 1, 0], 1)] == ["d/1"]
     np.save(tmp_path / VECTORS, np.eye(4, dtype=np.float32))
     assert ExactVectors.load(tmp_path) is None
+
+
+def test_loaded_vectors_are_normalised_in_place_and_a_given_matrix_is_left_alone(tmp_path):
+    import json
+
+    from index.builds import CLAUSES, VECTORS
+    from index.store.vectors import ExactVectors
+
+    rng = np.random.default_rng(5)
+    matrix = rng.standard_normal((40, 8)).astype(np.float32) * 3
+    np.save(tmp_path / VECTORS, matrix)
+    (tmp_path / CLAUSES).write_text(json.dumps([{"clause_id": f"d/{i}", "doc_id": "d"} for i in range(40)]))
+    loaded = ExactVectors.load(tmp_path)
+    want = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+    assert loaded.matrix.dtype == np.float32 and np.array_equal(loaded.matrix, want)  # bit for bit
+    before = matrix.copy()
+    given = ExactVectors([f"d/{i}" for i in range(40)], ["d"] * 40, matrix)
+    assert np.array_equal(matrix, before) and np.array_equal(given.matrix, want)
