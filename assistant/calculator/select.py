@@ -358,7 +358,10 @@ def _denied(rule: SubsidyRule, question: str, calc: Calculation) -> None:
 
 
 # '我们已经拿了市级的同类补助' / '之前享受过…': an award the user already has
-_HAS_ALREADY = re.compile(r"(?:已经|已|之前|此前|去年)(?:拿|领|获|享受|得|申请|评|入选)[了过到得]*(?P<y>[^，,。？?！!]{2,24})")
+# '已经拿了X' / '之前享受过X'; and a post or status held ('她占的是X', '属于X'), which the clause's
+# '已享受X的，不再享受' rules out as well
+_HAS_ALREADY = re.compile(r"(?:(?:已经|已|之前|此前|去年)(?:拿|领|获|享受|得|申请|评|入选)[了过到得]*"
+                          r"|(?:占|占用|属于|安排在|在)(?:的是|了|着)?|享受着|正在享受)(?P<y>[^，,。？?！!]{2,24})")
 
 
 def _ruled_out(rule: SubsidyRule, question: str, calc: Calculation) -> None:

@@ -63,7 +63,7 @@ YEARLY = "（逐年）"  # suffix of a fact holding one value per year, as text:
 GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率|涨|上涨)(?:了|为|是|达到|达)?\s*"
                        rf"(?:(?P<num>{NUM})\s*[%％]|(?P<pts>{NUM})\s*个?(?:百分)?点|(?P<cpts>{CN_NUM})\s*(?:个|个百分|百分)点)")
 SHARE_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{2,10}}?)(?:占[\u4e00-\u9fff]{{0,10}}?)?(?:占比|比重|比例)(?:为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
-COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mul>万|亿)?\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个|人|天|平方米|㎡|次|场|届|期|批|年(?![度份])|辆|户|名|艘|架|座)")
+COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mul>万|亿)?\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个月|个|人|天|平方米|㎡|次|场|届|期|批|年(?![度份])|辆|户|名|艘|架|座)")
 # counted things a rule pays per piece of ('每辆', '每户'): the count is '<unit>数'
 MEASURE_COUNTS = ("辆", "户", "名", "艘", "架", "座")
 # '招了7个就业困难人员' counts people even when said with 个
@@ -167,6 +167,8 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         key = _count_key(unit, around, text[m.end():m.end() + 30])
         if unit == "年" and n >= 100:
             key = None
+        if unit == "个月" and key:  # a duration in months, as the years a rule counts in
+            n, unit = normalize((n / 12).quantize(Decimal("0.01"))), "年"
         if key:
             # '超过60天' / '60天以上' is a bound, not the figure: kept as said, for the checks to judge
             bound = BOUND_BEFORE.search(text[max(0, m.start() - 4):m.start()])
@@ -256,9 +258,11 @@ def _count_key(unit: str, around: str, after: str) -> str | None:
         if "服务项目" in around or "项目" in after[:6] or ("项目" in around and not _PEOPLE_AFTER.match(after)):
             return "服务项目数"  # '新增入驻项目25个' names the counted thing before the count
         return "人数" if _PEOPLE_AFTER.match(after) else None
-    if unit == "年":  # '签了一年合同' / '服务期2年'; calendar years (2023年) are not durations
+    if unit in ("年", "个月"):  # '签了一年合同' / '服务期2年'; calendar years (2023年) are not durations
         if re.search(r"合同|协议|服务|辅导", around):
             return "服务年限"
+        if re.search(r"工作|干了|任职|从业|工龄|在岗|上班|做了", around):
+            return "工作年限"  # how long a person has worked: the figure a seniority step counts
         return "运行年限" if re.search(r"运行|运营|经营", around) else None
     if unit == "次" and "解析" in around:
         return "标识解析总量"

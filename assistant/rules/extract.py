@@ -17,6 +17,7 @@ import re
 from assistant.rules.model import AREA_UNITS, Level, SubsidyRule
 from assistant.rules.fact_names import base_name
 from assistant.rules.formula import read_formula
+from assistant.rules.steps import schedule
 from assistant.rules.sums import LOOK_BACK, base_less, exemptions, exempted, periods, shares, stated_base
 from assistant.rules.patterns import (
     GRANT,
@@ -90,6 +91,7 @@ def extract(clause, stacking: str = "") -> list[SubsidyRule]:
             if GRANT.search(seg):
                 for spec in _segment(seg):
                     specs.append((ss + gs, ss + ge, spec))
+    specs = _schedules(text, specs)
     if formula := read_formula(text):
         # the clause's amount is its formula: what else its sentences seem to grant ('奖励单价为
         # 0.5元/千瓦时' read as 0.5元) are the formula's own parts
@@ -380,6 +382,23 @@ def _segment(seg: str) -> list[dict]:
         result.append(spec)
         prev_pos = pos
     return _stepped(result)
+
+
+def _schedules(text: str, specs: list) -> list:
+    """A sum that grows with a count, stated across the segments of one sentence (rules/steps.py),
+    replaces what those segments seemed to grant one by one."""
+    for ss, se in parts(text, "。\n"):
+        found = schedule(text[ss:se])
+        if not found:
+            continue
+        a, b, new = found
+        a, b = ss + a, ss + b
+        kept = [x for x in specs if not (x[0] < b and a < x[1] and x[2].get("kind") in ("fixed", "per_unit"))]
+        seg_of = [x for x in specs if x[0] < b and a < x[1]]
+        s0 = min([x[0] for x in seg_of] + [a])
+        e0 = max([x[1] for x in seg_of] + [b])
+        specs = sorted(kept + [(s0, e0, spec) for spec in new], key=lambda x: x[0])
+    return specs
 
 
 def _floor_no(text: str) -> int:
