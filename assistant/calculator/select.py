@@ -482,7 +482,8 @@ def _citation(kb, clause, rule: SubsidyRule, as_of) -> Citation | None:
     except ImportError:  # pragma: no cover - citations ship with the answer module
         return None
     try:
-        return make_citation(kb, clause, rule.start, rule.end, as_of)
+        # a rule read across a split clause's parts (rules/catalog.whole_sentences) is quoted within this part
+        return make_citation(kb, clause, max(rule.start, clause.start), min(rule.end, clause.end), as_of)
     except QuoteMismatchError:
         return None  # never shown unverified; the calculation stands without a quote
 

@@ -62,10 +62,12 @@ from assistant.rules.patterns import (
 from assistant.lexicon.numbers import FRACTION, cn_to_decimal, fraction_shown, read_fraction
 
 
-def extract(clause, stacking: str = "") -> list[SubsidyRule]:
+def extract(clause, stacking: str = "", soft_breaks: frozenset = frozenset()) -> list[SubsidyRule]:
+    """``soft_breaks``: offsets of line breaks in ``clause.text`` that do not end a sentence (where
+    a split clause's parts were cut inside one, see rules/catalog.whole_sentences)."""
     text = clause.text
     specs: list[tuple[int, int, dict]] = []
-    for ss, se in parts(text, "。\n"):
+    for ss, se in _sentences(text, soft_breaks):
         ss, se = trim(text, ss, se)
         sent = text[ss:se]
         if not GRANT.search(sent):
@@ -382,6 +384,17 @@ def _segment(seg: str) -> list[dict]:
         result.append(spec)
         prev_pos = pos
     return _stepped(result)
+
+
+def _sentences(text: str, soft_breaks: frozenset):
+    """The spans parts(text, '。\\n') gives, joined across the line breaks that end no sentence."""
+    out: list[list[int]] = []
+    for s, e in parts(text, "。\n"):
+        if out and out[-1][1] in soft_breaks:
+            out[-1][1] = e
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
 
 
 def _schedules(text: str, specs: list) -> list:

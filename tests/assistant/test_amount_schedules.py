@@ -67,3 +67,29 @@ def test_a_post_held_is_read_as_having_it():
 def test_a_duration_in_months_is_read_in_years():
     assert extract_facts("只签了6个月的合同")["服务年限"] == Decimal("0.5")
     assert extract_facts("他在我们这工作了3年")["工作年限"] == Decimal(3)
+
+
+def test_a_condition_and_its_amount_in_two_parts_of_one_clause_are_one_rule():
+    from types import SimpleNamespace
+
+    from assistant.rules.catalog import rules_for
+
+    first = "（五）用工支持。对企业吸纳登记失业人员，与其签订2年以上劳动合同的，自签订合同当月起，在2年"
+    second = "内按每人每年6000元给予社保补贴。另行规定的从其规定。"
+    doc_text = first + "\n" + second
+    path = ("一、总则", "（五）用工支持")
+    a = Clause(clause_id="inv/5", doc_id="inv", path=path, display_path="", text=first, start=0,
+               end=len(first), part=0, n_parts=2)
+    b = Clause(clause_id="inv/5#2", doc_id="inv", path=path, display_path="", text=second,
+               start=len(first) + 1, end=len(doc_text), part=1, n_parts=2)
+    doc = SimpleNamespace(doc_id="inv", text=doc_text, title="", doc_number="", issuer="", valid_until="",
+                          incomplete=False, validity=lambda as_of: "")
+    kb = SimpleNamespace(documents={"inv": doc}, clauses={a.clause_id: a, b.clause_id: b})
+    table = rules_for(kb)
+    for part in (a, b):
+        (rule,) = table[part.clause_id]
+        assert rule.amount == Decimal(6000) and rule.thresholds[0].value == Decimal(2)
+        assert doc_text[rule.start:rule.end] == rule.text
+    question = "我们招了个登记失业人员，只签了8个月的合同，社保补贴能拿多少"
+    calc = calculate_for(a, extract_facts(question), kb, as_of=None, question=question)[0]
+    assert calc.amount_yuan == Decimal(0) and calc.eligible is False
