@@ -102,6 +102,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
         calcs.append(calc)
     if question:  # the form and the CLI name the rule themselves; a question may name none
         _unnamed_category(rules, question, calcs)
+        _unlisted_tier(rules, question, calcs)
     calcs = _apply_stacking(rules, calcs, equal)
     total = per_category_total(rules, question or "", calcs) or added_total(rules, question or "", calcs)
     return [total] + calcs if total is not None else calcs
@@ -451,6 +452,25 @@ def _unnamed_category(rules: list[SubsidyRule], question: str, calcs: list[Calcu
                 c.missing_facts = list(dict.fromkeys(c.missing_facts + ["级别"]))
                 c.steps = [f"按级别分别规定：{listing}"]
                 c.summary = f"本条款按级别分别规定（{listing}），请说明属于哪一级别；未列出的级别不适用本条标准"
+
+
+def _unlisted_tier(rules: list[SubsidyRule], question: str, calcs: list[Calculation]) -> None:
+    """'金奖给予5万元，铜奖给予2万元' (each tier its own rule) asked about 银奖: the clause grants
+    nothing for a tier it does not list — said so, never another tier's sum."""
+    plain = [r for r in rules if not r.levels and r.subject and r.amount is not None and r.kind in ("fixed", "per_unit")]
+    if len(plain) < 2:
+        return
+    named, lacking = match_tier([r.subject for r in plain], question)
+    if named or not lacking:
+        return
+    listed = "、".join(r.subject for r in plain)
+    ids = {r.rule_id for r in plain}
+    for c in calcs:
+        if c.rule_id in ids and c.eligible is not False:
+            c.amount_yuan, c.eligible, c.missing_facts = Decimal(0), False, []
+            c.checks.append(f"✗ 原文只对“{listed}”分别规定了标准，未列“{lacking}”")
+            c.steps = ["本条款未列您所说的级别，不能按其他级别的标准计算"]
+            c.summary = f"不符合条件，可获金额为0：本条款只规定“{listed}”，未列“{lacking}”"
 
 
 def plain_count(n: Decimal) -> str:

@@ -1,0 +1,32 @@
+"""A tier the question names that the clause does not list is granted nothing by that clause — said
+so, never answered with another tier's sum. Every clause here is invented for the test."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from index.records import Clause
+from assistant.calculator.select import calculate_for
+from assistant.question.facts import extract_facts
+
+LIST = "对在全省职业技能大赛中获得金奖、铜奖的企业职工，分别给予所在企业5万元、2万元奖励。"
+EACH = "对获得省级以上技能竞赛金奖的给予5万元奖励，铜奖给予2万元奖励。"
+
+
+def _calcs(text: str, question: str):
+    clause = Clause(clause_id="inv/1", doc_id="inv", path=(), display_path="", text=text, start=0, end=len(text))
+    return calculate_for(clause, extract_facts(question), None, as_of="2026-11-21", question=question)
+
+
+@pytest.mark.parametrize("text", [LIST, EACH])
+def test_a_tier_the_clause_lacks_gets_nothing_and_is_named(text):
+    calcs = _calcs(text, "我们员工拿了银奖，企业能奖多少")
+    assert calcs and all(c.amount_yuan in (None, Decimal(0)) and c.eligible is False for c in calcs)
+    assert any("银奖" in c.summary or any("银奖" in x for x in c.checks) for c in calcs)
+
+
+@pytest.mark.parametrize("text", [LIST, EACH])
+def test_a_tier_the_clause_lists_gets_its_own_sum(text):
+    calcs = _calcs(text, "我们员工拿了铜奖，企业能奖多少")
+    assert calcs[0].amount_yuan == Decimal(20000)
