@@ -20,6 +20,7 @@ from assistant.calculator.calculate import OWED_STEP, calculate, period_amounts
 from assistant.calculator.bind import fact
 from assistant.calculator.formula import factor_values
 from assistant.calculator.added import added_total
+from assistant.calculator.chained import chained_bases
 from assistant.calculator.categories import category_core, per_category_total
 from assistant.calculator.bind import TEXT_FACTS, as_quantity, bind_facts, match_level, parse_text
 from index.errors import InputError
@@ -49,6 +50,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
     if payer := asked_payer(question or ""):
         facts.setdefault("出资方", payer)
     rules = _rules_of(kb, clause)
+    facts, chained = chained_bases(rules, facts)  # a share of a share the clause itself grants
     scored, lacking = [], []
     for rule in rules:
         if rule.kind == "exempt" and not asks_exempted(rule, question or ""):
@@ -88,7 +90,8 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
         _year_by_year(binding.rule or rule, binding.facts, calc)
         _over_years(binding.rule or rule, question or "", calc, binding.facts)
         _per_head(rule, binding.facts, question or "", clause.text, calc)
-        calc.steps[:0] = [n for n in binding.notes if n.startswith("按您提供")]
+        calc.steps[:0] = [n for n in binding.notes if n.startswith("按您提供")] + \
+            ([chained[rule.rule_id]] if rule.rule_id in chained else [])
         at = next((i for i, c in enumerate(calc.checks) if not c.startswith("适用对象")), len(calc.checks))
         calc.checks[at:at] = binding.checks
         calc.checks.extend(n for n in binding.notes if not n.startswith("按您提供"))

@@ -219,10 +219,18 @@ def _growth_key(noun: str) -> str:
     return "进出口额增速" if "进出口" in noun else ("年主营业务收入增速" if re.search("营业|营收|收入", noun) else "增速")
 
 
+# a sum said as already received ('拿到了省级补助', '获得国家奖励'), never one asked about ('能拿到…')
+RECEIVED_RE = re.compile(r"(?<![能可会想要])(?:拿到了?|获得了?|得到了?|收到了?|已获|获批了?|争取到了?)"
+                         r"(?P<what>[\u4e00-\u9fff]{0,8}?(?:补助|奖励|补贴|资助|资金))(?:资金)?(?:了|共|是|为)?\s*$")
+
+
 def _money_key(text: str, start: int, end: int) -> str | None:
     """The fact a sum of money is, from the words around it; None when it is about the subsidy."""
     before = re.split(r"[，,。；;？?！!]", text[max(0, start - 12):start])[-1]
     after = text[end:end + 8]
+    if got := RECEIVED_RE.search(before):
+        # '拿到省级补助200万': a sum already received is a figure a share may be taken of
+        return f"金额（{got.group('what')}）"
     spent = SPENT_RE.search(before)
     words = before[:spent.start()] if spent else before
     key = next((k for word, k in MONEY_KEYS if word in words), None)

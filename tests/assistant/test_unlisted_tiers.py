@@ -30,3 +30,19 @@ def test_a_tier_the_clause_lacks_gets_nothing_and_is_named(text):
 def test_a_tier_the_clause_lists_gets_its_own_sum(text):
     calcs = _calcs(text, "我们员工拿了铜奖，企业能奖多少")
     assert calcs[0].amount_yuan == Decimal(20000)
+
+
+def test_a_share_of_a_share_the_clause_grants_takes_the_first_share_as_its_base():
+    text = "对获得国家专项资金支持的项目，省级按国家补助的50%给予奖励，市级按省级奖励的40%再给予配套。"
+    calcs = {c.rule_id: c for c in _calcs(text, "我们项目拿到国家补助300万元，市里配套多少")}
+    assert calcs["inv/1#r1"].amount_yuan == Decimal(1500000)
+    assert calcs["inv/1#r2"].amount_yuan == Decimal(600000)
+    assert any("省级奖励" in s for s in calcs["inv/1#r2"].steps)
+
+
+def test_a_sum_already_received_is_the_base_of_a_matching_share():
+    text = "对获得省级专项资金支持的项目，市级财政按省级补助资金的40%再给予配套支持。"
+    calc = _calcs(text, "我们项目拿到了省级补助150万元，市里配套多少")[0]
+    assert calc.amount_yuan == Decimal(600000)
+    # a sum asked about is not the user's figure
+    assert not any(k.startswith("金额") for k in extract_facts("能拿到补助200万吗"))
