@@ -11,7 +11,9 @@ from __future__ import annotations
 from assistant.calculator.bind import bind_facts
 from assistant.rules.fact_names import lookup
 from assistant.calculator.calculate import calculate
-from assistant.lexicon.numbers import format_money
+from decimal import Decimal
+
+from assistant.lexicon.numbers import format_money, normalize, plain
 from assistant.rules.model import SubsidyRule
 
 
@@ -25,6 +27,9 @@ def chained_bases(rules: list[SubsidyRule], facts: dict) -> tuple[dict, dict[str
     for rule in rules:
         if rule.kind != "rate" or not rule.base or lookup(out, rule.base) is not None:
             continue
+        if (total := _per_head_total(rule, rules, out)) is not None:
+            out[rule.base], steps[rule.rule_id] = total
+            continue
         src = _source(rule, rules)
         if src is None or _source(src, rules) is not None:  # one link only: no loops
             continue
@@ -36,3 +41,23 @@ def chained_bases(rules: list[SubsidyRule], facts: dict) -> tuple[dict, dict[str
         steps[rule.rule_id] = (f"“{rule.base}”按本条款计算：{'；'.join(s for s in calc.steps if s and not s.startswith('可获'))}"
                                f" → {format_money(calc.amount_yuan, src.currency)}")
     return out, steps
+
+
+def _per_head_total(rule: SubsidyRule, rules: list[SubsidyRule], facts: dict):
+    """'按符合条件个人贷款总额度的10%…': a total of what each person may get is the head count the
+    user gives times the sum the clause grants one person (a rule of the same clause whose benefit
+    the base names) → (total, step), or None."""
+    if "总额" not in rule.base or "个人" not in rule.base:
+        return None
+    heads = lookup(facts, "人数")
+    one = next((o for o in rules if o is not rule and o.kind in ("loan", "fixed") and o.amount is not None
+                and not o.levels and o.benefit[-2:] and o.benefit[-2:] in rule.base), None)
+    if one is None or heads is None:
+        return None
+    try:
+        n = Decimal(str(heads))
+    except ArithmeticError:
+        return None
+    total = normalize(n * one.amount)
+    return total, (f"“{rule.base}”= {plain(n)}人 × 每人{format_money(one.amount, one.currency)}"
+                   f" = {format_money(total, one.currency)}")

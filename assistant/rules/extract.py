@@ -212,6 +212,9 @@ def _segment(seg: str) -> list[dict]:
         else:
             spec.update(kind="permille" if "‰" in m.group("rates") else "rate",
                         benefit=benefit_word(seg, m.end()) or m.groupdict().get("benefit") or "补助")
+            if raise_to := re.match(r"(?:的比例)?\s*(?:提高|上浮|上调)(?P<what>[\u4e00-\u9fff]{2,8}?)(?:[，,；;。]|$)",
+                                    seg[m.end():]):
+                spec.update(raised=True, benefit=raise_to.group("what"))  # the base raised by the rate
             cap = cap_after(seg, m.end(), free)
             if cap:  # left unconsumed: two rates before one cap share it
                 spec["cap"], spec["currency"] = cap[0]

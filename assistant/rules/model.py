@@ -124,6 +124,7 @@ class SubsidyRule:
     levels: tuple[Level, ...] = ()
     rate: Decimal | None = None
     rate_up_to: bool = False  # "不高于设备购置款的10%"
+    raised: bool = False  # '按个人贷款总额度的10%提高贷款额度': the base raised by the rate, base × (1 + rate)
     # '按其缴费额的1/3': the rate as written when it is a fraction (numerator, denominator); ``rate``
     # then holds it rounded for display only, and the calculator multiplies by the fraction itself
     rate_fraction: tuple[int, int] | None = None
@@ -221,7 +222,7 @@ class SubsidyRule:
         elif k in ("rate", "permille"):
             shown = f"{self.rate_fraction[0]}/{self.rate_fraction[1]}" if self.rate_fraction else format_rate(self.rate)
             body = (f"按{'不高于' if self.rate_up_to else ''}{self.base or '计算基数'}的"
-                    f"{shown}给予{self.benefit or '补助'}")
+                    f"{shown}{'提高' if self.raised else '给予'}{self.benefit or '补助'}")
         elif k == "per_unit" and self.base_amount is not None and self.base_count is not None:
             unit = self.thresholds[0].unit if self.thresholds else ""
             body = (f"达到{format_quantity(Quantity(self.base_count, unit))}{money(self.base_amount)}，"

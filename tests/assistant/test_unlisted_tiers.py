@@ -46,3 +46,13 @@ def test_a_sum_already_received_is_the_base_of_a_matching_share():
     assert calc.amount_yuan == Decimal(600000)
     # a sum asked about is not the user's figure
     assert not any(k.startswith("金额") for k in extract_facts("能拿到补助200万吗"))
+
+
+PARTNERS = ("对自主创业的城乡劳动者，可申请最高额度不超过15万元的创业担保贷款；合伙创业的，可根据合伙创业人数，"
+            "按照不超过符合条件个人贷款总额度的20%提高贷款额度，总额度不超过200万元。")
+
+
+def test_a_sum_raised_by_a_share_of_several_peoples_ceilings():
+    calc = next(c for c in _calcs(PARTNERS, "我们4个人合伙创业，每人都符合条件，总共最多能贷多少") if c.rule_id == "inv/1#r2")
+    assert calc.amount_yuan == Decimal(720000)  # 4 × 15万, raised by 20%
+    assert _calcs(PARTNERS, "我们12个人合伙创业，每人都符合条件，总共最多能贷多少")[0].amount_yuan == Decimal(2000000)
