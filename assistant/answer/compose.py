@@ -248,7 +248,11 @@ _FAILED = re.compile(r"^✗ (?P<body>.+?)，不符合条件“(?P<cond>.+)”$")
 
 
 def not_met(calc: Calculation) -> str:
-    """The failed condition as an owner reads it: '不符合：需投资额达到500万元，您为300万元'."""
+    """The failed condition as an owner reads it: '不符合：需投资额达到500万元，您为300万元'.
+    What the user said that rules the award out altogether ('✗ 您说明…') comes before any figure."""
+    for x in calc.checks:
+        if x.startswith("✗ 您说明"):
+            return "不符合：" + x.lstrip("✗ ")
     for x in calc.checks:
         m = _FAILED.match(x)
         if m:

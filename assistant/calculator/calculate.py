@@ -203,6 +203,9 @@ def _rate(rule, facts, calc, money):
         num, den = rule.rate_fraction
         raw, rounded = times_fraction(base.value, num, den)
         calc.steps.append(f"{money(base.value)} × {num}/{den} = {money(raw)}{'（按分四舍五入）' if rounded else ''}")
+    elif rule.raised:  # '按X的10%提高额度': X and the share on top of it
+        raw = normalize(base.value * (1 + rule.rate))
+        calc.steps.append(f"{money(base.value)} × (1 + {format_rate(rule.rate)}) = {money(raw)}")
     else:
         raw = normalize(base.value * rule.rate)
         calc.steps.append(f"{money(base.value)} × {format_rate(rule.rate)} = {money(raw)}")

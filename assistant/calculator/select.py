@@ -20,6 +20,7 @@ from assistant.calculator.calculate import OWED_STEP, calculate, period_amounts
 from assistant.calculator.bind import fact
 from assistant.calculator.formula import factor_values
 from assistant.calculator.added import added_total
+from assistant.calculator.chained import chained_bases
 from assistant.calculator.categories import category_core, per_category_total
 from assistant.calculator.bind import TEXT_FACTS, as_quantity, bind_facts, match_level, parse_text
 from index.errors import InputError
@@ -49,6 +50,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
     if payer := asked_payer(question or ""):
         facts.setdefault("出资方", payer)
     rules = _rules_of(kb, clause)
+    facts, chained = chained_bases(rules, facts)  # a share of a share the clause itself grants
     scored, lacking = [], []
     for rule in rules:
         if rule.kind == "exempt" and not asks_exempted(rule, question or ""):
@@ -88,7 +90,8 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
         _year_by_year(binding.rule or rule, binding.facts, calc)
         _over_years(binding.rule or rule, question or "", calc, binding.facts)
         _per_head(rule, binding.facts, question or "", clause.text, calc)
-        calc.steps[:0] = [n for n in binding.notes if n.startswith("按您提供")]
+        calc.steps[:0] = [n for n in binding.notes if n.startswith("按您提供")] + \
+            ([chained[rule.rule_id]] if rule.rule_id in chained else [])
         at = next((i for i, c in enumerate(calc.checks) if not c.startswith("适用对象")), len(calc.checks))
         calc.checks[at:at] = binding.checks
         calc.checks.extend(n for n in binding.notes if not n.startswith("按您提供"))
@@ -102,6 +105,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
         calcs.append(calc)
     if question:  # the form and the CLI name the rule themselves; a question may name none
         _unnamed_category(rules, question, calcs)
+        _unlisted_tier(rules, question, calcs)
     calcs = _apply_stacking(rules, calcs, equal)
     total = per_category_total(rules, question or "", calcs) or added_total(rules, question or "", calcs)
     return [total] + calcs if total is not None else calcs
@@ -358,7 +362,10 @@ def _denied(rule: SubsidyRule, question: str, calc: Calculation) -> None:
 
 
 # '我们已经拿了市级的同类补助' / '之前享受过…': an award the user already has
-_HAS_ALREADY = re.compile(r"(?:已经|已|之前|此前|去年)(?:拿|领|获|享受|得|申请|评|入选)[了过到得]*(?P<y>[^，,。？?！!]{2,24})")
+# '已经拿了X' / '之前享受过X'; and a post or status held ('她占的是X', '属于X'), which the clause's
+# '已享受X的，不再享受' rules out as well
+_HAS_ALREADY = re.compile(r"(?:(?:已经|已|之前|此前|去年)(?:拿|领|获|享受|得|申请|评|入选)[了过到得]*"
+                          r"|(?:占|占用|属于|安排在|在)(?:的是|了|着)?|享受着|正在享受)(?P<y>[^，,。？?！!]{2,24})")
 
 
 def _ruled_out(rule: SubsidyRule, question: str, calc: Calculation) -> None:
@@ -450,6 +457,25 @@ def _unnamed_category(rules: list[SubsidyRule], question: str, calcs: list[Calcu
                 c.summary = f"本条款按级别分别规定（{listing}），请说明属于哪一级别；未列出的级别不适用本条标准"
 
 
+def _unlisted_tier(rules: list[SubsidyRule], question: str, calcs: list[Calculation]) -> None:
+    """'金奖给予5万元，铜奖给予2万元' (each tier its own rule) asked about 银奖: the clause grants
+    nothing for a tier it does not list — said so, never another tier's sum."""
+    plain = [r for r in rules if not r.levels and r.subject and r.amount is not None and r.kind in ("fixed", "per_unit")]
+    if len(plain) < 2:
+        return
+    named, lacking = match_tier([r.subject for r in plain], question)
+    if named or not lacking:
+        return
+    listed = "、".join(r.subject for r in plain)
+    ids = {r.rule_id for r in plain}
+    for c in calcs:
+        if c.rule_id in ids and c.eligible is not False:
+            c.amount_yuan, c.eligible, c.missing_facts = Decimal(0), False, []
+            c.checks.append(f"✗ 原文只对“{listed}”分别规定了标准，未列“{lacking}”")
+            c.steps = ["本条款未列您所说的级别，不能按其他级别的标准计算"]
+            c.summary = f"不符合条件，可获金额为0：本条款只规定“{listed}”，未列“{lacking}”"
+
+
 def plain_count(n: Decimal) -> str:
     return format(n.normalize(), "f")
 
@@ -479,7 +505,8 @@ def _citation(kb, clause, rule: SubsidyRule, as_of) -> Citation | None:
     except ImportError:  # pragma: no cover - citations ship with the answer module
         return None
     try:
-        return make_citation(kb, clause, rule.start, rule.end, as_of)
+        # a rule read across a split clause's parts (rules/catalog.whole_sentences) is quoted within this part
+        return make_citation(kb, clause, max(rule.start, clause.start), min(rule.end, clause.end), as_of)
     except QuoteMismatchError:
         return None  # never shown unverified; the calculation stands without a quote
 

@@ -150,9 +150,11 @@ def match_tier(names: list[str], question: str) -> tuple[str | None, str | None]
         heads = [k[: len(k) - len(suffix)] if suffix else k for k in keys]
         text = q if suffix else q_ji
         for series in LEVEL_SERIES:
-            if all(h in series for h in heads):
+            # a name may carry the list's lead-in ('获得技能大赛金奖、铜奖' → '获得技能大赛金'): its end is the tier
+            tiers = [next((x for x in sorted(series, key=len, reverse=True) if h.endswith(x)), None) for h in heads]
+            if all(t is not None and (t == h or len(series[0]) == 1) for t, h in zip(tiers, heads)):
                 for member in series:
-                    if member not in heads and (m := re.search(re.escape(member + ending), text)):
+                    if member not in tiers and (m := re.search(re.escape(member + ending), text)):
                         before = text[max(0, m.start() - 1):m.start()]
                         if not any(before == x[-1:] for x in series):  # '十三' is not '三'
                             return None, member + ending + ("级" if suffix and names[0].endswith("级") else "")

@@ -63,7 +63,7 @@ YEARLY = "（逐年）"  # suffix of a fact holding one value per year, as text:
 GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率|涨|上涨)(?:了|为|是|达到|达)?\s*"
                        rf"(?:(?P<num>{NUM})\s*[%％]|(?P<pts>{NUM})\s*个?(?:百分)?点|(?P<cpts>{CN_NUM})\s*(?:个|个百分|百分)点)")
 SHARE_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{2,10}}?)(?:占[\u4e00-\u9fff]{{0,10}}?)?(?:占比|比重|比例)(?:为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
-COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mul>万|亿)?\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个|人|天|平方米|㎡|次|场|届|期|批|年(?![度份])|辆|户|名|艘|架|座)")
+COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mul>万|亿)?\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个月|个|人|天|平方米|㎡|次|场|届|期|批|年(?![度份])|辆|户|名|艘|架|座)")
 # counted things a rule pays per piece of ('每辆', '每户'): the count is '<unit>数'
 MEASURE_COUNTS = ("辆", "户", "名", "艘", "架", "座")
 # '招了7个就业困难人员' counts people even when said with 个
@@ -167,6 +167,8 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         key = _count_key(unit, around, text[m.end():m.end() + 30])
         if unit == "年" and n >= 100:
             key = None
+        if unit == "个月" and key:  # a duration in months, as the years a rule counts in
+            n, unit = normalize((n / 12).quantize(Decimal("0.01"))), "年"
         if key:
             # '超过60天' / '60天以上' is a bound, not the figure: kept as said, for the checks to judge
             bound = BOUND_BEFORE.search(text[max(0, m.start() - 4):m.start()])
@@ -217,10 +219,18 @@ def _growth_key(noun: str) -> str:
     return "进出口额增速" if "进出口" in noun else ("年主营业务收入增速" if re.search("营业|营收|收入", noun) else "增速")
 
 
+# a sum said as already received ('拿到了省级补助', '获得国家奖励'), never one asked about ('能拿到…')
+RECEIVED_RE = re.compile(r"(?<![能可会想要])(?:拿到了?|获得了?|得到了?|收到了?|已获|获批了?|争取到了?)"
+                         r"(?P<what>[\u4e00-\u9fff]{0,8}?(?:补助|奖励|补贴|资助|资金))(?:资金)?(?:了|共|是|为)?\s*$")
+
+
 def _money_key(text: str, start: int, end: int) -> str | None:
     """The fact a sum of money is, from the words around it; None when it is about the subsidy."""
     before = re.split(r"[，,。；;？?！!]", text[max(0, start - 12):start])[-1]
     after = text[end:end + 8]
+    if got := RECEIVED_RE.search(before):
+        # '拿到省级补助200万': a sum already received is a figure a share may be taken of
+        return f"金额（{got.group('what')}）"
     spent = SPENT_RE.search(before)
     words = before[:spent.start()] if spent else before
     key = next((k for word, k in MONEY_KEYS if word in words), None)
@@ -256,9 +266,11 @@ def _count_key(unit: str, around: str, after: str) -> str | None:
         if "服务项目" in around or "项目" in after[:6] or ("项目" in around and not _PEOPLE_AFTER.match(after)):
             return "服务项目数"  # '新增入驻项目25个' names the counted thing before the count
         return "人数" if _PEOPLE_AFTER.match(after) else None
-    if unit == "年":  # '签了一年合同' / '服务期2年'; calendar years (2023年) are not durations
+    if unit in ("年", "个月"):  # '签了一年合同' / '服务期2年'; calendar years (2023年) are not durations
         if re.search(r"合同|协议|服务|辅导", around):
             return "服务年限"
+        if re.search(r"工作|干了|任职|从业|工龄|在岗|上班|做了", around):
+            return "工作年限"  # how long a person has worked: the figure a seniority step counts
         return "运行年限" if re.search(r"运行|运营|经营", around) else None
     if unit == "次" and "解析" in around:
         return "标识解析总量"

@@ -148,6 +148,17 @@ def _core(text: str) -> str:
     return t.strip("，, ")
 
 
+_ASKS = re.compile(r"怎么样|怎么办|怎么|如何|什么|多少|多久|几|哪|吗|是否|会不会|能不能|可不可以")
+
+
+def _subject(prev: str) -> str:
+    """The previous question less its asking pieces: '某市X证办下来后，多久之内要用？' → '某市X证办下来后'."""
+    pieces = [p for p in re.split(r"[，,]", prev.rstrip("？?。")) if p]
+    while len(pieces) > 1 and _ASKS.search(pieces[-1]):
+        pieces.pop()
+    return "，".join(pieces)
+
+
 def _intent(prev: str) -> str:
     m = _INTENT.search(prev)
     return prev[m.start():] if m else "有什么扶持政策？"
@@ -210,6 +221,11 @@ def rewrite(text: str, state: ConversationState, place_names: list[str] | tuple 
         # the asker's own case on the same subject ("那我们信用一直很好呢", "个体户也能享受吗"):
         # the previous question stays, the turn is added to it
         out = f"{prev.rstrip('？?。')}，{core.rstrip('？?')}？"
+        kinds.append("case")
+    elif not kinds and len(rest) >= 6 and _ASKS.search(asked := _LEAD.sub("", text.strip())):
+        # a question of its own about what follows from the subject just discussed ("要是到期
+        #办不完，又没续期，会怎么样？"): the previous subject stays, the previous ask goes
+        out = f"{_subject(prev)}，{asked.rstrip('？?。')}？"
         kinds.append("case")
     elif not kinds:
         # a new subject with the previous intent: "那物流平台呢" → "物流平台奖励多少"

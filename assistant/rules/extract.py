@@ -17,6 +17,7 @@ import re
 from assistant.rules.model import AREA_UNITS, Level, SubsidyRule
 from assistant.rules.fact_names import base_name
 from assistant.rules.formula import read_formula
+from assistant.rules.steps import schedule
 from assistant.rules.sums import LOOK_BACK, base_less, exemptions, exempted, periods, shares, stated_base
 from assistant.rules.patterns import (
     GRANT,
@@ -61,10 +62,12 @@ from assistant.rules.patterns import (
 from assistant.lexicon.numbers import FRACTION, cn_to_decimal, fraction_shown, read_fraction
 
 
-def extract(clause, stacking: str = "") -> list[SubsidyRule]:
+def extract(clause, stacking: str = "", soft_breaks: frozenset = frozenset()) -> list[SubsidyRule]:
+    """``soft_breaks``: offsets of line breaks in ``clause.text`` that do not end a sentence (where
+    a split clause's parts were cut inside one, see rules/catalog.whole_sentences)."""
     text = clause.text
     specs: list[tuple[int, int, dict]] = []
-    for ss, se in parts(text, "。\n"):
+    for ss, se in _sentences(text, soft_breaks):
         ss, se = trim(text, ss, se)
         sent = text[ss:se]
         if not GRANT.search(sent):
@@ -90,6 +93,7 @@ def extract(clause, stacking: str = "") -> list[SubsidyRule]:
             if GRANT.search(seg):
                 for spec in _segment(seg):
                     specs.append((ss + gs, ss + ge, spec))
+    specs = _schedules(text, specs)
     if formula := read_formula(text):
         # the clause's amount is its formula: what else its sentences seem to grant ('奖励单价为
         # 0.5元/千瓦时' read as 0.5元) are the formula's own parts
@@ -208,6 +212,9 @@ def _segment(seg: str) -> list[dict]:
         else:
             spec.update(kind="permille" if "‰" in m.group("rates") else "rate",
                         benefit=benefit_word(seg, m.end()) or m.groupdict().get("benefit") or "补助")
+            if raise_to := re.match(r"(?:的比例)?\s*(?:提高|上浮|上调)(?P<what>[\u4e00-\u9fff]{2,8}?)(?:[，,；;。]|$)",
+                                    seg[m.end():]):
+                spec.update(raised=True, benefit=raise_to.group("what"))  # the base raised by the rate
             cap = cap_after(seg, m.end(), free)
             if cap:  # left unconsumed: two rates before one cap share it
                 spec["cap"], spec["currency"] = cap[0]
@@ -380,6 +387,34 @@ def _segment(seg: str) -> list[dict]:
         result.append(spec)
         prev_pos = pos
     return _stepped(result)
+
+
+def _sentences(text: str, soft_breaks: frozenset):
+    """The spans parts(text, '。\\n') gives, joined across the line breaks that end no sentence."""
+    out: list[list[int]] = []
+    for s, e in parts(text, "。\n"):
+        if out and out[-1][1] in soft_breaks:
+            out[-1][1] = e
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def _schedules(text: str, specs: list) -> list:
+    """A sum that grows with a count, stated across the segments of one sentence (rules/steps.py),
+    replaces what those segments seemed to grant one by one."""
+    for ss, se in parts(text, "。\n"):
+        found = schedule(text[ss:se])
+        if not found:
+            continue
+        a, b, new = found
+        a, b = ss + a, ss + b
+        kept = [x for x in specs if not (x[0] < b and a < x[1] and x[2].get("kind") in ("fixed", "per_unit"))]
+        seg_of = [x for x in specs if x[0] < b and a < x[1]]
+        s0 = min([x[0] for x in seg_of] + [a])
+        e0 = max([x[1] for x in seg_of] + [b])
+        specs = sorted(kept + [(s0, e0, spec) for spec in new], key=lambda x: x[0])
+    return specs
 
 
 def _floor_no(text: str) -> int:

@@ -124,6 +124,7 @@ class SubsidyRule:
     levels: tuple[Level, ...] = ()
     rate: Decimal | None = None
     rate_up_to: bool = False  # "不高于设备购置款的10%"
+    raised: bool = False  # '按个人贷款总额度的10%提高贷款额度': the base raised by the rate, base × (1 + rate)
     # '按其缴费额的1/3': the rate as written when it is a fraction (numerator, denominator); ``rate``
     # then holds it rounded for display only, and the calculator multiplies by the fraction itself
     rate_fraction: tuple[int, int] | None = None
@@ -135,6 +136,9 @@ class SubsidyRule:
     # count; ``amount`` is then the step for each unit beyond it
     base_amount: Decimal | None = None
     base_count: Decimal | None = None
+    # '工作满2年以上的…每增加1年…': the figure the count is (the starting condition's own name),
+    # when it is not simply the counted unit ('服务年限' rather than '年数')
+    count_of: str = ""
     tiers: tuple[Tier, ...] = ()
     tier_fact: str = ""  # what the tiers are bands of: 台套数, 进出口额增速 …
     tier_unit: str = ""
@@ -174,7 +178,9 @@ class SubsidyRule:
     @property
     def count_fact(self) -> str:
         """The fact a per-unit amount is multiplied by: 场次数 for events, 面积 for 每平方米/每亩,
-        else the unit counted ('人数', '辆数')."""
+        else the unit counted ('人数', '辆数'); a figure the clause names itself when it says one."""
+        if self.count_of:
+            return self.count_of
         if self.per_unit in EVENT_UNITS:
             return EVENT_COUNT
         return "面积" if self.per_unit in AREA_UNITS else self.per_unit + "数"
@@ -216,7 +222,11 @@ class SubsidyRule:
         elif k in ("rate", "permille"):
             shown = f"{self.rate_fraction[0]}/{self.rate_fraction[1]}" if self.rate_fraction else format_rate(self.rate)
             body = (f"按{'不高于' if self.rate_up_to else ''}{self.base or '计算基数'}的"
-                    f"{shown}给予{self.benefit or '补助'}")
+                    f"{shown}{'提高' if self.raised else '给予'}{self.benefit or '补助'}")
+        elif k == "per_unit" and self.base_amount is not None and self.base_count is not None:
+            unit = self.thresholds[0].unit if self.thresholds else ""
+            body = (f"达到{format_quantity(Quantity(self.base_count, unit))}{money(self.base_amount)}，"
+                    f"每多1{unit or '个'}加{money(self.amount)}")
         elif k == "per_unit":
             each = "每个" if len(self.per_unit) > 1 and self.per_unit not in AREA_UNITS else "每"
             body = f"{each}{self.per_unit}{'最高' if self.up_to else ''}{money(self.amount)}"

@@ -24,6 +24,9 @@ PLACES = ["嘉兴", "泉州", "潍坊", "泉州经济技术开发区"]
     ("省级工业设计中心奖励多少？", "那潍坊呢", "潍坊省级工业设计中心奖励多少？", "region"),
     ("工业设计大赛获一等奖奖多少", "二等奖呢", "工业设计大赛获二等奖奖多少", "prize"),
     ("工业设计中心省级奖励多少", "那物流平台呢", "物流平台奖励多少", "topic"),
+    # a question of its own about the same subject keeps the subject, not the previous ask
+    ("嘉兴排污许可证办下来后，多久之内要投产？", "要是逾期没投产，也没办理变更，会怎么样？",
+     "嘉兴排污许可证办下来后，逾期没投产，也没办理变更，会怎么样？", "case"),
 ])
 def test_rewrite_rules(prev, text, expected, kind):
     state = ConversationState(question=prev)
