@@ -104,6 +104,14 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
     return s - 0.3 * rank
 
 
+def best_fit(question: str, retrieved: list[ScoredClause], kb=None, window: int = 8) -> float:
+    """The best ``_fit`` among the first ``window`` clauses (-inf when none): how well the
+    retrieval as a whole answers, to weigh one retrieval against another."""
+    terms = _terms(question, kb)
+    return max((_fit(terms, question, sc, i, kb) for i, sc in enumerate(retrieved[:window])),
+               default=float("-inf"))
+
+
 def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=None,
            stating: bool = False) -> list[ScoredClause]:
     """The retrieval's first ``window`` clauses re-ordered by ``_fit``, the rest after; with
