@@ -104,6 +104,14 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
     return s - 0.3 * rank
 
 
+def best_fit(question: str, retrieved: list[ScoredClause], kb=None, window: int = 8) -> float:
+    """The best ``_fit`` among the first ``window`` clauses (-inf when none): how well the
+    retrieval as a whole answers, to weigh one retrieval against another."""
+    terms = _terms(question, kb)
+    return max((_fit(terms, question, sc, i, kb) for i, sc in enumerate(retrieved[:window])),
+               default=float("-inf"))
+
+
 def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=None,
            stating: bool = False) -> list[ScoredClause]:
     """The retrieval's first ``window`` clauses re-ordered by ``_fit``, the rest after; with
@@ -129,29 +137,55 @@ def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=Non
 STATES_SHARE = 0.7
 
 
+# a sum asked in any words ('每月能有多少补贴'), and a clause leaving its standard to another
+# document or to later rules
+_BENEFIT_WORD = r"(?:补贴|补助|津贴|奖励|奖补|资助|奖金|补偿|贴息)"
+_SUM_ASKED = re.compile(rf"{_BENEFIT_WORD}[^，。？?]{{0,6}}多少|多少[^，。？?]{{0,4}}(?:{_BENEFIT_WORD}|钱)")
+_BENEFIT_NAMED = re.compile(rf"([^，。？?、\s]{{2,6}})({_BENEFIT_WORD})")
+_DEFERS = re.compile(r"标准[^，。；]{0,6}(?:按照?|参照)[^。；]{0,40}(?:执行|规定)|标准另行(?:制定|确定|公布)")
+
+
 def _stating_first(question: str, head: list[ScoredClause], terms: list[str], kb) -> list[ScoredClause]:
     """"最多收百分之几 / 要几天": when the best fit does not state that kind of answer (no share,
     no time limit) and a clause of the same document among the next three does, and holds at
     least ``STATES_SHARE`` of its word weight, that clause leads: it can answer, the other cannot."""
     asked = "具体比例" if _SHARE_ASKED.search(question) else answer_type_gap(question, "")
-    if asked not in ("具体比例", "期限") or asks_validity(question):
+    if asked not in ("具体比例", "期限") and _SUM_ASKED.search(question):
+        asked = "具体金额"
+    if asked not in ("具体比例", "期限", "具体金额") or asks_validity(question):
         return head
 
+    top = _weight(terms, head[0], kb) if kb is not None else _overlap(terms, head[0])
+    held = [t for t in terms if t in head[0].clause.embed_text]
+    # the best fit's rarest word names its subject ("质押融资"): a clause without it is about
+    # something else, and "the document does not say" is the honest answer
+    rarest = (lambda t: (idf(kb, t) if kb is not None else 0.0, len(t)))
+    key = max(held, key=rarest, default="")
+    benefit = key
+    if asked == "具体金额":
+        # '特岗补贴每月能有多少': the words naming the benefit asked are its subject, and the
+        # benefit's name as the question writes it ('特岗补贴') is what a sentence must state
+        named = [(t, t + m.group(2)) for m in _BENEFIT_NAMED.finditer(question) for t in held
+                 if m.group(1).endswith(t)]
+        if named:
+            key, benefit = max(named, key=lambda p: rarest(p[0]))
+
     def states(sc):
+        if asked == "具体金额":  # a sum in a sentence of the benefit asked, not of another one
+            return any(benefit in s and answer_type_gap("补助多少", s) is None
+                       for s in re.split(r"(?<=[。；;])", sc.clause.text))
         return answer_type_gap(question, sc.clause.text) is None if asked == "具体比例" \
             else states_duration(sc.clause.text)
 
     if states(head[0]):
         return head
-    top = _weight(terms, head[0], kb) if kb is not None else _overlap(terms, head[0])
-    held = [t for t in terms if t in head[0].clause.embed_text]
-    # the best fit's rarest word names its subject ("质押融资"): a clause without it is about
-    # something else, and "the document does not say" is the honest answer
-    key = max(held, key=lambda t: (idf(kb, t) if kb is not None else 0.0, len(t)), default="")
     for sc in head[1:4]:
         weight = _weight(terms, sc, kb) if kb is not None else _overlap(terms, sc)
-        if sc.clause.doc_id == head[0].clause.doc_id and states(sc) and weight >= STATES_SHARE * top \
-                and key in sc.clause.embed_text:
+        # a sum the best fit leaves to another document's standard ('具体标准按照…执行') may be
+        # stated by a clause of that other document
+        near = sc.clause.doc_id == head[0].clause.doc_id or (
+            asked == "具体金额" and _DEFERS.search(head[0].clause.text) is not None)
+        if near and states(sc) and weight >= STATES_SHARE * top and key in sc.clause.embed_text:
             return [sc] + [h for h in head if h is not sc]
     return head
 

@@ -39,7 +39,7 @@ from assistant.records import Answer, Calculation
 from index.records import ScoredClause
 from assistant.rules.catalog import rules_for
 from assistant.rules.fact_names import lookup, money_family
-from assistant.answer.select import final_ranking, retrieve
+from assistant.answer.select import best_fit, final_ranking, retrieve
 from assistant.chat.sessions import NOT_SAVED, SessionStore
 from assistant.match.broad import broad_answer, is_broad
 from index.store.retrieve import check_query
@@ -139,6 +139,7 @@ class Assistant:
         sc = scope_mod.check_question(standalone, kb.coverage, kb.corpus_text)
         retrieved: list[ScoredClause] = []
         answer: Answer | None = None
+        widened = ""  # the place asked, when its own documents were not what answered
         if not kb.documents:
             sc = scope_mod.Scope(covered=False, reason=scope_mod.EMPTY_CORPUS)
         elif not kind and sc.reason != scope_mod.CHITCHAT and is_broad(q, kb.corpus_text, kb.coverage):
@@ -157,7 +158,10 @@ class Assistant:
         topic = set(state.doc_ids or ([state.doc_id] if state.doc_id else []))
         if sc.covered:
             retrieved, parts, pool = retrieve(kb, standalone, sc.regions, topic, kind, k=K)
-            sc = scope_mod.check_retrieval(standalone, retrieved, kb, sc)
+            asked_sc, sc = sc, scope_mod.check_retrieval(standalone, retrieved, kb, sc)
+            if not sc.covered and (wide := self._province_wide(kb, standalone, asked_sc, topic, kind, retrieved)):
+                sc, retrieved, parts, pool = wide
+                widened = next(iter(asked_sc.regions))
         if not sc.covered and sc.reason == scope_mod.WEAK and not kind and session is not None \
                 and (asked := _in_context(q, state, kb)):
             # a short turn that finds nothing on its own ('最长能待几天？' after a question on free
@@ -193,6 +197,12 @@ class Assistant:
                     answer.warnings.insert(0, "大模型服务暂不可用，已改用内置答复。")
                     answer.answer = "（大模型服务暂不可用，以下为内置答复）\n" + answer.answer
                 yield from _chunks(answer.answer)
+            if widened and (cited := list(dict.fromkeys(
+                    kb.documents[c.doc_id].region for c in answer.citations if c.doc_id in kb.documents))):
+                whose = "省级文件" if kb.coverage.places_inside(widened) else "本地的文件"
+                note = f"{widened}{whose}中没有直接规定，以下依据{'、'.join(cited)}的文件。"
+                answer.warnings.insert(0, note)
+                answer.answer = f"提示：{note}\n{answer.answer}"
             if sc.uncovered:
                 note = f"已收录文件中没有{'、'.join(sc.uncovered)}的政策，以下只答复已收录地区。"
                 answer.warnings.insert(0, note)
@@ -220,6 +230,27 @@ class Assistant:
                 pass  # the rule-based rewrite still resolves the follow-up
         names = list(kb.coverage.covered_names()) + scope_mod.regions_in(q) + scope_mod.regions_in(state.question)
         return rewrite(q, state, names)
+
+    def _province_wide(self, kb, q: str, sc, topic: set[str], kind: str, own: list[ScoredClause]):
+        """'广东的再担保机构…': a question naming one province whose own documents do not speak
+        to it is searched again over the documents of the province's cities; one naming a city,
+        over the province's documents that name the city in their text. Only a retrieval that
+        fits better than the place's own is kept; the answer says whose documents it rests on.
+        None otherwise."""
+        if len(sc.regions) != 1 or sc.uncovered:
+            return None
+        (mention, regions), = sc.regions.items()
+        inside = kb.coverage.places_inside(mention) or kb.coverage.naming_elsewhere(mention)
+        if not inside:
+            return None
+        wider = replace(sc, regions={mention: inside})
+        retrieved, parts, pool = retrieve(kb, q, wider.regions, topic, kind, k=K)
+        if not retrieved or best_fit(q, retrieved, kb) <= best_fit(q, own, kb):
+            return None  # the place's own documents fit as well: their refusal stands
+        checked = scope_mod.check_retrieval(q, retrieved, kb, wider)
+        if not checked.covered:
+            return None
+        return checked, retrieved, parts, pool
 
     def _subject_places(self, kb, q: str, sc):
         """'引进台湾设计公司有补助吗': a place the matching clauses themselves name is what

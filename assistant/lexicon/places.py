@@ -139,6 +139,26 @@ class Coverage:
                                 if place in text and _province_of(region) == province}
         return set(self._named[key])
 
+    def places_inside(self, mention: str) -> set[str]:
+        """Document regions of the cities and counties inside a province named by ``mention``
+        (广东 → 广州, 深圳 …): where a question about the province goes when the province's
+        own documents do not speak to it. Empty for a mention that is no province."""
+        province = mention if mention in PROVINCES else ""
+        if not province:
+            return set()
+        own = self.resolve(mention)
+        return {region for region, _ in self.texts
+                if region not in own and _province_of(region) == province}
+
+    def naming_elsewhere(self, mention: str) -> set[str]:
+        """Regions of the other places of a city's province whose documents name the city in
+        their text (a provincial or a neighbour's measure '对江门、惠州…机构'): where a question
+        about the city goes when the city's own documents do not speak to it."""
+        province = _province_of(mention)
+        if not province or mention in PROVINCES:
+            return set()
+        return self._naming(mention, province) - self.resolve(mention)
+
     def primary(self, mention: str, regions: set[str] | None = None) -> set[str]:
         """Of the regions a mention resolves to, those that *are* the place named:
         "泉州" / "泉州市" → 泉州, not 泉州经济技术开发区 (an area inside it, which the

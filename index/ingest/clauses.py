@@ -173,6 +173,20 @@ def _make_clauses(doc: Document, key: str, path: tuple[str, ...], display: str, 
 FULL_STOPS = "。！？!?"
 
 
+# A line of a PDF's flowed text broken mid-sentence ('…在3年（36个月）\n内按实际…') is no
+# sentence end: a line this long that stops on no punctuation continues on the next line.
+WRAPPED_LINE = 24
+_LINE_END = re.compile(r"[。！？!?；;：:]\s*$")
+
+
+def _wrapped(text: str, at: int, start: int, end: int) -> bool:
+    """Is the line break at ``at`` a wrap inside a sentence (a long line without closing
+    punctuation, followed by more text of the same span)?"""
+    line = text[text.rfind("\n", start, at) + 1 if text.rfind("\n", start, at) >= 0 else start:at]
+    return len(line.strip()) >= WRAPPED_LINE and not _LINE_END.search(line) and at + 1 < end \
+        and not text[at + 1:at + 2].isspace()
+
+
 def split_long(text: str, start: int, end: int, limit: int = MAX_CHARS, stops: str = FULL_STOPS) -> list[tuple[int, int]]:
     """A span → sentence-aligned parts of at most ~``limit`` characters (a short tail
     joins the part before it), cut at full stops; a sentence over 1.5 times the limit is cut
@@ -180,7 +194,8 @@ def split_long(text: str, start: int, end: int, limit: int = MAX_CHARS, stops: s
     at commas."""
     if end - start <= limit:
         return [(start, end)]
-    cuts = [m.end() for m in re.finditer(rf"[{stops}][”’」』)）]?|\n", text[start:end])]
+    cuts = [m.end() for m in re.finditer(rf"[{stops}][”’」』)）]?|\n", text[start:end])
+            if m.group() != "\n" or not _wrapped(text, start + m.start(), start, end)]
     bounds = [start] + [start + c for c in cuts if start + c < end] + [end]
     parts: list[tuple[int, int]] = []
     cur = bounds[0]

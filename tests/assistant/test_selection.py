@@ -89,3 +89,23 @@ def test_a_clause_stating_the_asked_share_leads_one_on_the_same_subject_that_doe
     assert choose(q, [vague, stating, other])[0][1].clause.clause_id == "d/2"
     # a share of something else does not lead: it is not about the deposit asked
     assert choose(q, [vague, other])[0][1].clause.clause_id == "d/1"
+
+
+def test_a_clause_stating_the_sum_of_the_benefit_asked_leads_one_that_leaves_it_elsewhere():
+    from assistant.answer.select import choose
+
+    def clause(cid, text, rank):
+        c = Clause(clause_id=cid, doc_id=cid.split("/")[0], path=(), display_path="", text=text,
+                   start=0, end=len(text))
+        return ScoredClause(c, 1.0 / rank, rank=rank)
+
+    q = "我们园区的保洁员干了三年，保洁津贴每个月有多少？"
+    # the best fit names the benefit but leaves its standard to another document; it states a
+    # sum only for another benefit in another sentence
+    defers = clause("a/1", "加强保洁队伍建设，给予保洁员保洁津贴，具体标准按照园区管委会另行发布的文件执行。"
+                           "保洁员干满五年的，一次性奖励1万元。", 1)
+    states = clause("b/1", "保洁员在同一园区工作1年以上的，每月发放保洁津贴80元。", 2)
+    assert choose(q, [defers, states])[0][1].clause.clause_id == "b/1"
+    # without the deferral another document's clause does not take the lead
+    plain = clause("a/1", "加强园区保洁队伍建设，给予保洁员保洁津贴，保洁员干满三年的，一次性奖励1万元。", 1)
+    assert choose(q, [plain, states])[0][1].clause.clause_id == "a/1"

@@ -191,3 +191,20 @@ def test_a_long_clause_is_cut_at_full_stops_before_semicolons():
     # a single sentence far over the limit is still cut, at its semicolons
     long_rule = "；".join(["第" + "乙" * 150 + "项"] * 4) + "。"
     assert len(split_long(long_rule, 0, len(long_rule), limit=200)) > 1
+
+
+def test_a_line_wrapped_mid_sentence_is_no_cut_but_a_line_ending_a_sentence_is():
+    from index.ingest.clauses import split_long
+
+    first = "丙" * 250 + "。"
+    # flowed PDF text: the rule's sentence breaks its line after a bracket, before its amount
+    rule = ("本市小微企业（含个体工商户）新招用登记失业人员并签订2年以上劳动合同、按时足额缴纳社会保险费的，"
+            "自签订合同当月起，在2年（24个月）\n内按实际招用人数每人每年6000元给予一次性吸纳补贴。")
+    text = first + rule
+    parts = [text[s:e] for s, e in split_long(text, 0, len(text), limit=260)]
+    assert parts[-1] == rule  # the sentence stays whole with its amount
+    # a line that ends on a sentence end, and a short line (a title, a list item), still cut
+    listed = "丁" * 250 + "；\n" + "戊" * 100 + "\n" + "己" * 200
+    assert len(split_long(listed, 0, len(listed), limit=260)) == 2
+    short = "庚" * 250 + "\n" + "短标题\n" + "辛" * 200
+    assert len(split_long(short, 0, len(short), limit=260)) >= 2
