@@ -171,12 +171,25 @@ class Coverage:
         """Covered names and gazetteer places in ``text`` (longest first, no overlaps)."""
         return [n for _, _, n in self.mention_spans(text)]
 
+    def _mention_names(self) -> tuple[str, ...]:
+        """The covered names and the known place names, once per set of keys (non-empty only)."""
+        cached = self.__dict__.get("_names_cache")
+        if cached is None or cached[0] != len(self.keys):
+            names = tuple(n for n in set(self.covered_names()) | set(_PLACE_NAMES) if n)
+            cached = (len(self.keys), names)
+            self.__dict__["_names_cache"] = cached
+        return cached[1]
+
     def mention_spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, name) of each mention: longer names first; of two overlapping names of
         one length the leftmost ("湖北海关" is 湖北, not 北海). Never decided by set order,
         which changes from one process to the next (string hashing is salted)."""
-        found = [(m.start(), m.end(), n) for n in set(self.covered_names()) | set(_PLACE_NAMES)
-                 for m in re.finditer(re.escape(n), text)]
+        found = []
+        for n in self._mention_names():
+            i = text.find(n)  # a plain substring search: one regex per name per call cost half an answer
+            while i >= 0:
+                found.append((i, i + len(n), n))
+                i = text.find(n, i + len(n))
         taken: list[tuple[int, int, str]] = []
         for s0, e0, n in sorted(found, key=lambda f: (f[0] - f[1], f[0], f[2])):
             if not any(s < e0 and s0 < e for s, e, _ in taken):
