@@ -160,7 +160,7 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
     named = any(n in top_text for n in quoted_names(question))  # “五小”: the user cites a name
     # a two-character name only one clause holds ("五小") shows the topic as well
     rare = rare_phrase(question, top_text, kb) or rare_phrase(question, window, kb, max_clauses=1, shortest=2)
-    # "甘孜开公司要几天": a how-long / how-much question asked of a named place, whose words are
+    # "阿坝办营业执照要多久": a how-long / how-much question asked of a named place, whose words are
     # everyday ones the documents do not use, is on topic when the place's clauses are close to it
     # ("押金一直不退…多少天内得退": everyday words no clause uses do not count against it)
     form_terms = known or terms
@@ -191,7 +191,7 @@ _MONEY_GIVEN = re.compile(r"补助|补贴|奖励|资助|奖补|奖金|贴息|补
 
 def _offers_money(question: str, retrieved, kb) -> bool:
     """Does the clause an answer would lead with grant any money (a subsidy, award, figure
-    in 元, tax relief)? "厦门有物流费补助吗" answered by "大力拓展跨境电商新模式" is not an answer."""
+    in 元, tax relief)? "莆田有仓储费补贴吗" answered by "大力拓展跨境电商新模式" is not an answer."""
     from assistant.answer.select import rerank
 
     best = rerank(question, retrieved, kb=kb)[0]

@@ -81,7 +81,7 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
     question, and the retrieval rank as the tie-breaker."""
     validity = asks_validity(question)
     if validity and kb is not None:
-        # "“五个优化”这个文件还有效吗": the title's words name the document, not the clause
+        # "“三个提升”那个文件还管用吗": the title's words name the document, not the clause
         # (for other questions they may be the clause's topic: halving them lost on the dev half)
         title = kb.documents[sc.clause.doc_id].title
         terms = [t for t in terms if t not in title]
@@ -163,7 +163,7 @@ def _stating_first(question: str, head: list[ScoredClause], terms: list[str], kb
     key = max(held, key=rarest, default="")
     benefit = key
     if asked == "具体金额":
-        # '特岗补贴每月能有多少': the words naming the benefit asked are its subject, and the
+        # '护工津贴每月能拿多少': the words naming the benefit asked are its subject, and the
         # benefit's name as the question writes it ('特岗补贴') is what a sentence must state
         named = [(t, t + m.group(2)) for m in _BENEFIT_NAMED.finditer(question) for t in held
                  if m.group(1).endswith(t)]
@@ -385,7 +385,7 @@ def final_ranking(retrieved: list[ScoredClause], cited_ids: list[str]) -> list[S
     return [replace(by_id[c], rank=i) for i, c in enumerate(dict.fromkeys(order), 1)]
 
 
-# a validity question about a benefit ('按投资的30%补助…现在还能申请吗', '还能拿奖励吗'): the benefit's
+# a validity question about a benefit ('按投资额的15%奖励…今年还能报吗', '还能拿奖励吗'): the benefit's
 # clause leads; about the document alone ('那份措施现在还管用吗'), the clause stating its term
 NAMES_BENEFIT = re.compile(r"\d|补助|补贴|奖励|奖补|资助|奖金|拿|贴息")
 # a document's own term: '有效期至2025年12月31日' / '自发布之日起施行，有效期3年' / '试行期两年' / '执行至…'

@@ -2,7 +2,7 @@
 
     per_category_total(rules, question, calcs) -> Calculation | None
 
-'按照技师（2级）每人3500元、高级技师（1级）每人5000元' asked as '6个人考下技师证、2个人考下高级技师证':
+'按照技师（2级）每人3500元、高级技师（1级）每人5000元' asked as '4个人拿到技师证、3个人拿到高级技师证':
 each category the question names gets the count said next to it, each is worked out by its own
 rule, and the sum is one calculation. The categories are the rules' own words (the subject read
 before each '每人', rules/patterns.category_before), never a fixed list.

@@ -265,7 +265,7 @@ def _conditional_amount(rule: SubsidyRule, facts: dict, calc: Calculation) -> No
     calc.summary = f"如满足“{conditions}”，{ifmet.summary}"
 
 
-# '市区这一块补多少' / '省里那部分能拿多少': one payer's share of a band two payers share
+# '区里这部分给多少' / '省里那部分能拿多少': one payer's share of a band two payers share
 _SHARE_ASK = re.compile(r"(?P<p>国家|中央|省|市|区|县)(?:上|里|级|区|财政)?"
                         r"(?:这一块|这块|那一块|那块|这部分|那部分|的部分|部分|出的|给的|补的|出多少|给多少|补多少)")
 _EXCEPT = re.compile(r"除了?|除去|不算|刨去|扣除")
@@ -319,7 +319,7 @@ def _year_by_year(rule: SubsidyRule, facts: dict, calc: Calculation) -> None:
     calc.summary = f"{met}年合计可获{rule.benefit or '奖励'}{format_money(total)}"
 
 
-# '没被认定为绿色货运配送企业' / '不是高新技术企业': the user says they lack what the rule requires
+# '还没评上示范物流园区' / '不是高新技术企业': the user says they lack what the rule requires
 _DENIAL = re.compile(r"(?:没有?被?|未被?|不是|并非|不属于|还不是|尚未被?)(?:认定为?|评为|评定为|列为|纳入|获得|取得|通过)?"
                      r"(?P<x>[\u4e00-\u9fff]{3,20})")
 

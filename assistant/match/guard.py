@@ -42,7 +42,7 @@ def speaks_of(need: str, key: str, said: str) -> bool:
         return True  # the need names nothing particular ('金额'): any figure of its kind
     where = key + "|" + said
     found = sum(c in where for c in telling)
-    if not key:  # an unlabelled figure ('网店一年卖1800万') is in the owner's own words: one telling character
+    if not key:  # an unlabelled figure ('直播间一年卖600万') is in the owner's own words: one telling character
         return found > 0
     pieces = [need[i:i + 2] for i in range(len(need) - 1)
               if need[i] not in GENERIC and need[i + 1] not in GENERIC]

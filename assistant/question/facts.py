@@ -145,7 +145,7 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
             key = f"{key}{sum(k.startswith('金额') for k in found) + 1}"
         found[key] = m.group(0).replace(" ", "") if q.unit == "美元" else q.value
         if q.unit == "元" and (bound := BOUND_BEFORE.search(text[max(0, m.start() - 4):m.start()])):
-            # '收入第一次过了1亿': more than 1亿, kept as said so a tier can be judged from it
+            # '营收头一回超过2亿': more than 1亿, kept as said so a tier can be judged from it
             found[key] = f"{'至少' if bound.group('ge') else '超过'}{plain(q.value)}元"
         used.append(m.span())
 
@@ -205,7 +205,7 @@ UPGRADE_RE = re.compile(r"升到|升为|升级为|升级到|升级成|晋升为|
 
 
 def _upgrade(text: str, levels: list) -> dict:
-    """'第一次评上AAA级…今年升到AAAA级': the grade before, the grade now and how many steps up."""
+    """'前年评为AA级…这回评成了AAAA级': the grade before, the grade now and how many steps up."""
     grades = [(m, grade_letters(m.group("a"))) for m in levels if m.group("a")]
     if len(grades) < 2:
         return {}
@@ -264,7 +264,7 @@ def _count_key(unit: str, around: str, after: str) -> str | None:
         if "等级" in after[:6] or "级" in after[:2]:
             return "晋升等级数"
         if "服务项目" in around or "项目" in after[:6] or ("项目" in around and not _PEOPLE_AFTER.match(after)):
-            return "服务项目数"  # '新增入驻项目25个' names the counted thing before the count
+            return "服务项目数"  # '新引进落户项目12个' names the counted thing before the count
         return "人数" if _PEOPLE_AFTER.match(after) else None
     if unit in ("年", "个月"):  # '签了一年合同' / '服务期2年'; calendar years (2023年) are not durations
         if re.search(r"合同|协议|服务|辅导", around):

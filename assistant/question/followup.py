@@ -71,7 +71,7 @@ def is_followup(text: str, state: ConversationState, topic_text: str = "") -> bo
     """A short elliptical turn after a previous one ("那省级的呢？", "我们投了600万元呢").
 
     ``topic_text`` is the clause the previous answer cited: a turn that gives figures and
-    whose other words mostly come from that clause ("我们新建了1.2万平方米，投了1800万，能补多少？"
+    whose other words mostly come from that clause ("我们扩建了0.8万平方米，花了950万，补贴有多少？"
     after a question on 仓储配送中心) gives the figures for that topic, however long it is.
     """
     if not state.question:
@@ -218,7 +218,7 @@ def rewrite(text: str, state: ConversationState, place_names: list[str] | tuple 
 
     rest = re.sub(r"[的了呢？?\s，,]", "", core)
     if not kinds and rest and _OWN_CASE.search(core):
-        # the asker's own case on the same subject ("那我们信用一直很好呢", "个体户也能享受吗"):
+        # the asker's own case on the same subject ("那我们信用一直很好呢", "合伙企业也适用吗"):
         # the previous question stays, the turn is added to it
         out = f"{prev.rstrip('？?。')}，{core.rstrip('？?')}？"
         kinds.append("case")
