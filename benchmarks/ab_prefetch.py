@@ -12,9 +12,8 @@ import argparse
 import os
 import statistics
 import sys
-import time
 
-from common import REPO
+from common import REPO, run_child
 
 CODE = ("import sys; import index.store.embeddings as e;"
         "sys.argv[1] == 'off' and setattr(e, 'prefetch_query_embedder', lambda s: None);"
@@ -34,14 +33,8 @@ def main() -> None:
     print("load before", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     for _ in range(args.runs):
         for mode in rows:
-            start = time.perf_counter()
-            pid = os.posix_spawn(sys.executable, [sys.executable, "-c", CODE, mode, args.data_dir, args.question],
-                                 env, file_actions=[(os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
-                                                    (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)])
-            _, status, usage = os.wait4(pid, 0)
-            if os.waitstatus_to_exitcode(status):
-                raise SystemExit(f"ask failed ({mode})")
-            rows[mode].append((time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024))
+            wall, cpu, rss, _ = run_child([sys.executable, "-c", CODE, mode, args.data_dir, args.question], env)
+            rows[mode].append((wall, cpu, rss))
     for mode, r in rows.items():
         wall, cpu, rss = (statistics.median(col) for col in zip(*r))
         print(f"prefetch {mode:3s}: wall {wall:.2f} s  CPU {cpu:.2f} s  RSS {rss:.0f} MB  "

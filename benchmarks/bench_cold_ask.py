@@ -14,33 +14,19 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
-from common import REPO
+from common import REPO, run_child
 
 PATHS = {"torch": "0", "onnx-fp32": "1"}
 
 
 def run_measured(data_dir: str, question: str, query_onnx: str) -> tuple[float, float, float, str]:
-    """One cold `ask`, its CPU and peak RSS read with os.wait4 (per child, not cumulative)."""
-    env = {**os.environ, "POLICY_QUERY_ONNX": query_onnx, "POLICY_SERVER_URL": "off"}
+    """One cold `ask` → (wall s, CPU s, peak RSS MB, answer text)."""
+    env = {**os.environ, "POLICY_QUERY_ONNX": query_onnx, "POLICY_SERVER_URL": "off", "PYTHONPATH": str(REPO)}
     cmd = [sys.executable, "-m", "assistant.cli", "ask", question, "--no-server", "--data-dir", data_dir,
            "--as-of", "2026-11-21"]
-    out_path = f"/tmp/bench_cold_ask.{os.getpid()}.out"
-    start = time.perf_counter()
-    with open(out_path, "w") as out_fh:
-        pid = os.posix_spawn(sys.executable, cmd, {**env, "PYTHONPATH": str(REPO)},
-                             file_actions=[(os.POSIX_SPAWN_DUP2, out_fh.fileno(), 1),
-                                           (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)])
-        _, status, usage = os.wait4(pid, 0)
-    wall = time.perf_counter() - start
-    with open(out_path, encoding="utf-8") as fh:
-        out = fh.read()
-    os.unlink(out_path)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"ask failed with {os.waitstatus_to_exitcode(status)}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out
+    return run_child(cmd, env)
 
 
 def main() -> int:

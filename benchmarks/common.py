@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import resource
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,3 +29,20 @@ def rss_mb() -> tuple[float, float]:
             return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, peak
     except OSError:
         return peak, peak
+
+
+def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
+    """Run ``argv`` as a fresh process (stderr discarded) → (wall s, CPU s, peak RSS MB, stdout).
+    CPU and RSS come from os.wait4, so they are the child's own, not cumulative; a non-zero exit
+    stops the benchmark."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out_fh:
+        start = time.perf_counter()
+        pid = os.posix_spawn(argv[0], argv, env, file_actions=[(os.POSIX_SPAWN_DUP2, out_fh.fileno(), 1),
+                                                               (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)])
+        _, status, usage = os.wait4(pid, 0)
+        wall = time.perf_counter() - start
+        out_fh.seek(0)
+        out = out_fh.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv[:4])} … failed with {os.waitstatus_to_exitcode(status)}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out
