@@ -163,17 +163,18 @@ class Assistant:
                 sc, retrieved, parts, pool = wide
                 widened = next(iter(asked_sc.regions))
         if not sc.covered and sc.reason == scope_mod.WEAK and not kind and session is not None \
-                and (asked := _in_context(q, state, kb)):
+                and (context := _in_context(q, state, kb)):
             # a short turn that finds nothing on its own ('最长能待几天？' after a question on free
             # lodging) is read as asked of the previous question; a near-miss or another region
             # named is refused as before, and so is a turn that finds nothing in context either
+            asked, word = context
             alt = scope_mod.check_question(asked, kb.coverage, kb.corpus_text)
             if alt.covered:
                 got, got_parts, got_pool = retrieve(kb, asked, alt.regions, topic, "case", k=K)
-                got = _holding_turn(kb, q, got)
+                got = _lead_with(got, word)
                 alt = scope_mod.check_retrieval(asked, got, kb, alt) if got else alt
                 if got and alt.covered:
-                    pool = _holding_turn(kb, q, got_pool) or got_pool
+                    pool = _lead_with(got_pool, word) or got_pool
                     standalone, kind, sc, retrieved, parts = asked, "case", alt, got, got_parts
         if not sc.covered:
             answer = Answer(question=q, answer=scope_mod.refusal_text(sc, kb, day), refused=True,
@@ -324,37 +325,38 @@ class Assistant:
 MAX_CONTEXT_TURN = 30  # characters: a longer turn is a question of its own
 
 
-def _in_context(q: str, state: ConversationState, kb) -> str:
-    """The turn as asked of the previous question ('' when there is none, the turn is long, or it
-    names a place of its own — then it is read as it stands)."""
-    turn = q.strip()
-    if not state.question or not turn or len(turn) > MAX_CONTEXT_TURN:
-        return ""
-    if scope_mod.regions_in(turn) or any(name in turn for name in kb.coverage.covered_names()):
-        return ""
-    return f"{state.question.rstrip('？?。 ')}，{turn}"
-
-
-def _holding_turn(kb, turn: str, found: list[ScoredClause]) -> list[ScoredClause]:
-    """The clauses of a contextual reading that hold the turn's own subject (its rarest word the
-    documents use) first, in their order; [] when none does, or when the turn names a thing (a
-    noun) no document uses — the previous question's words alone must not answer a turn about
-    something else ('有没有X？' after a question on Y)."""
+def _in_context(q: str, state: ConversationState, kb) -> tuple[str, str] | None:
+    """(the turn as asked of the previous question, the turn's own word) — None when there is no
+    previous question, the turn is long, names a place of its own (then it is read as it stands),
+    or names a thing (a noun) no document uses: the previous question's words alone must not
+    answer a turn about something else ('有没有X？' after a question on Y). The turn's own word is
+    its rarest word the documents use ('' when it has none)."""
     import jieba.posseg
 
     from assistant.question.terms import content_terms
 
+    turn = q.strip()
+    if not state.question or not turn or len(turn) > MAX_CONTEXT_TURN:
+        return None
+    if scope_mod.regions_in(turn) or any(name in turn for name in kb.coverage.covered_names()):
+        return None
     if any(w.flag.startswith("n") and len(w.word) >= 2 and w.word not in kb.corpus_text
            for w in jieba.posseg.cut(turn)):
-        return []  # the turn names a thing no document mentions: it is not asked of the last answer
+        return None
     words = [t for t in content_terms(turn) if t in kb.corpus_text]
-    if not words:
+    word = min(words, key=lambda t: (kb.corpus_text.count(t), -len(t), t)) if words else ""
+    return f"{state.question.rstrip('？?。 ')}，{turn}", word
+
+
+def _lead_with(found: list[ScoredClause], word: str) -> list[ScoredClause]:
+    """The clauses holding ``word`` first, in their order, ranks renumbered; [] when ``word`` is
+    set and no clause holds it; ``found`` as it is when there is no word."""
+    if not word:
         return found
-    rarest = min(words, key=lambda t: (kb.corpus_text.count(t), -len(t), t))
-    held = [s for s in found if rarest in s.clause.text]
+    held = [s for s in found if word in s.clause.text]
     if not held:
         return []
-    rest = [s for s in found if rarest not in s.clause.text]
+    rest = [s for s in found if word not in s.clause.text]
     return [replace(s, rank=i) for i, s in enumerate(held + rest, 1)]
 
 

@@ -70,6 +70,8 @@ class Coverage:
     # the documents of its province that name it in their text ('对江门、惠州、肇庆市…')
     texts: list[tuple[str, str]] = field(default_factory=list, repr=False)
     _named: dict[tuple[str, str], set[str]] = field(default_factory=dict, repr=False)
+    # (number of keys, names mention_spans looks for), refilled when keys are added
+    _mention_cache: tuple[int, tuple[str, ...]] = field(default=(-1, ()), repr=False, compare=False)
 
     @classmethod
     def from_kb(cls, kb) -> "Coverage":
@@ -173,12 +175,10 @@ class Coverage:
 
     def _mention_names(self) -> tuple[str, ...]:
         """The covered names and the known place names, once per set of keys (non-empty only)."""
-        cached = self.__dict__.get("_names_cache")
-        if cached is None or cached[0] != len(self.keys):
+        if self._mention_cache[0] != len(self.keys):
             names = tuple(n for n in set(self.covered_names()) | set(_PLACE_NAMES) if n)
-            cached = (len(self.keys), names)
-            self.__dict__["_names_cache"] = cached
-        return cached[1]
+            self._mention_cache = (len(self.keys), names)
+        return self._mention_cache[1]
 
     def mention_spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, name) of each mention: longer names first; of two overlapping names of
