@@ -330,9 +330,10 @@ def _in_context(q: str, state: ConversationState, kb) -> tuple[str, str] | None:
     previous question, the turn is long, names a place of its own (then it is read as it stands),
     or names a thing (a noun) no document uses: the previous question's words alone must not
     answer a turn about something else ('有没有X？' after a question on Y). The turn's own word is
-    its rarest word the documents use ('' when it has none)."""
+    its word found in the fewest clauses (``fit.clause_count``, cached per build; '' when none)."""
     import jieba.posseg
 
+    from assistant.answer.fit import clause_count
     from assistant.question.terms import content_terms
 
     turn = q.strip()
@@ -343,8 +344,9 @@ def _in_context(q: str, state: ConversationState, kb) -> tuple[str, str] | None:
     if any(w.flag.startswith("n") and len(w.word) >= 2 and w.word not in kb.corpus_text
            for w in jieba.posseg.cut(turn)):
         return None
-    words = [t for t in content_terms(turn) if t in kb.corpus_text]
-    word = min(words, key=lambda t: (kb.corpus_text.count(t), -len(t), t)) if words else ""
+    counts = {t: clause_count(kb, t) for t in content_terms(turn)}
+    words = [t for t, n in counts.items() if n]
+    word = min(words, key=lambda t: (counts[t], -len(t), t)) if words else ""
     return f"{state.question.rstrip('？?。 ')}，{turn}", word
 
 

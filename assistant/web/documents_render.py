@@ -10,6 +10,8 @@ an upload's parse preview, a publish's progress bar, the change log.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from assistant.web.render import badge, esc, notice
 
 # Under 640 px the 9-column table gives way to cards; the cards stay hidden on wider screens.
@@ -109,8 +111,6 @@ def interrupted_html(jobs: list[dict]) -> str:
     """'' when nothing is pending; otherwise one line a cut-short change and what to do next."""
     if not jobs:
         return ""
-    import datetime as dt
-
     lines = []
     for j in jobs:
         when = dt.datetime.fromtimestamp(j.get("ended") or 0, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
