@@ -60,6 +60,7 @@ from assistant.rules.patterns import (
     base_before,
 )
 from assistant.lexicon.numbers import FRACTION, cn_to_decimal, fraction_shown, read_fraction
+from index.ingest.cleaning import HEADING_START
 
 
 def extract(clause, stacking: str = "", soft_breaks: frozenset = frozenset()) -> list[SubsidyRule]:
@@ -393,11 +394,26 @@ def _sentences(text: str, soft_breaks: frozenset):
     """The spans parts(text, '。\\n') gives, joined across the line breaks that end no sentence."""
     out: list[list[int]] = []
     for s, e in parts(text, "。\n"):
-        if out and out[-1][1] in soft_breaks:
+        if out and (out[-1][1] in soft_breaks or _wrapped(text, out[-1][0], out[-1][1], s)):
             out[-1][1] = e
         else:
             out.append([s, e])
     return [(s, e) for s, e in out]
+
+
+_HEAD = re.compile(rf"\s*(?:{HEADING_START})")
+
+
+def _wrapped(text: str, s: int, e: int, nxt: int) -> bool:
+    """A line break kept in mid-sentence (a PDF wrap after '（36个月）' that cleaning could not tell
+    from a heading's end): the sentence before it is long, has a comma and ends in no sentence mark,
+    and the next line starts no heading."""
+    if e >= len(text) or text[e] != "\n":
+        return False
+    line = text[s:e].rstrip()
+    if len(line) < 20 or not line or line[-1] in "。；;！？!?：:" or not re.search(r"[，,]", line):
+        return False
+    return not _HEAD.match(text, nxt)
 
 
 def _schedules(text: str, specs: list) -> list:

@@ -55,9 +55,9 @@ RANGE_RE = re.compile(
     rf"(?:(?P<a>{NUM})\s*[～~\-—至到]\s*(?P<b>{NUM})|(?P<c>{NUM}))\s*(?P<u>{COUNT_UNIT})"
     rf"(?P<sfx>以内|以下|以上)?")
 THRESH_RE = re.compile(
-    rf"(?P<cmp>{CMP})?(?P<q>{QTY})(?P<sfx>及以上|以上|以下|以内)?(?P<incl>\s*[(（]含[)）])?")
+    rf"(?P<cmp>{CMP})?(?P<incl0>\s*[(（]含[)）]\s*)?(?P<q>{QTY})(?P<sfx>及以上|以上|以下|以内)?(?P<incl>\s*[(（]含[)）])?")
 # '连续奖励三年' / '在3年（36个月）内按每户每年…为限额': a yearly benefit for at most n years
-REPEAT_RE = re.compile(rf"连续(?:奖励|支持|补助|给予)?(?P<n>\d+|{CN_NUM})\s*年|在\s*(?P<n2>\d+|{CN_NUM})\s*年(?:[（(][^）)]*[）)])?内")
+REPEAT_RE = re.compile(rf"连续(?:奖励|支持|补助|给予)?(?P<n>\d+|{CN_NUM})\s*年|在\s*(?P<n2>\d+|{CN_NUM})\s*年(?:[（(][^）)]*[）)])?\s*内")
 UPGRADE_RE = re.compile(rf"每晋升一个等级(?:奖励|给予)(?P<m>{MONEY})")
 PER_UNIT_RE = re.compile(
     rf"每(?P<verb>[\u4e00-\u9fff]{{0,3}}?)(?:一|1)?\s*(?P<cl>个|台（套）|台|套|项|件|人)(?P<unit>[\u4e00-\u9fff]{{0,8}}?)"
@@ -357,8 +357,11 @@ def read_thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
         if not free(m) or not (m.group("cmp") or m.group("sfx")):
             continue
         before = seg[:m.start()]
-        if re.search(r"(不得|不|给予|奖励|补助)$", before) or (m.group("cmp") == "达" and before.endswith("到")):
+        upper = _condition_ceiling(seg, m)
+        if not upper and (re.search(r"(不得|不|给予|奖励|补助)$", before) or (m.group("cmp") == "达" and before.endswith("到"))):
             continue
+        if upper:
+            before = before[:-1]
         q = parse_quantity(re.sub(r"\s", "", m.group("q")))
         cmp_, sfx = m.group("cmp") or "", m.group("sfx") or ""
         either = re.search(r"(?:达到|等于)或$", before)  # '达到或超过400万元': at least
@@ -366,6 +369,8 @@ def read_thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
             before = before[:either.start()]
         if either:
             op = ">="
+        elif upper:
+            op = "<="
         elif cmp_ in ("超过", "首次超过", "突破", "首次突破", "高于"):
             op = ">"
         elif cmp_ in ("低于", "不足"):
@@ -380,8 +385,18 @@ def read_thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
         name = threshold_name(noun, q.unit, prev_name)
         prev_name = name
         out.append((m.start(), Threshold(fact=name, op=op, value=q.value, unit=q.unit,
-                                         text=m.group(0).strip())))
+                                         text=("不" if upper else "") + m.group(0).strip())))
     return _alternatives(seg, out)
+
+
+def _condition_ceiling(seg: str, m) -> bool:
+    """'平均年化担保费率不超过（含）1.5%的小微企业…业务，按…给予补助': '不超过' before the grant and
+    followed by '的' bounds what qualifies from above — a condition, not the benefit's cap."""
+    if m.group("cmp") not in ("超过", "高于") or not seg[:m.start()].endswith("不"):
+        return False
+    if not re.match(r"\s*(?:[(（]含[)）])?\s*的", seg[m.end():]):
+        return False
+    return not GRANT.search(seg[:m.start()])
 
 
 def _alternatives(seg: str, found: list[tuple[int, Threshold]]) -> list[tuple[int, Threshold]]:
