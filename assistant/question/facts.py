@@ -73,7 +73,7 @@ MEASURE_COUNTS = ("辆", "户", "名", "艘", "架", "座")
 # '招了7个就业困难人员' counts people even when said with 个
 # and with a relative clause between ('招了7个毕业两年内、已参保的人'), not across a comma
 _PEOPLE_AFTER = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}?|[^，,。；;？?！!]{0,24}?的[\u4e00-\u9fff]{0,4}?)"
-                           r"(?:人员|员工|工人|职工|毕业生|技师|学生|人才|士兵|劳动者|护理员|农民工|人)")
+                           r"(?:人员|员工|工人|职工|毕业生|技师|学生|人才|士兵|劳动者|护理员|农民工|学徒|见习生|人)")
 
 
 # what a price-deduction question asks: the price one is judged at ('评审价按多少算', '用多少钱去参加

@@ -301,7 +301,7 @@ def _segment(seg: str) -> list[dict]:
         floor = re.search(r"从第(?P<n>\d+|[一二两三四五六七八九十]+)层(?:起|开始)", seg[:m.start()])
         spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit"),
                     from_floor=_floor_no(floor.group("n")) if floor and m.group("unit") in AREA_UNITS else None,
-                    up_to=bool(m.group("up") or m.group("lim")),
+                    up_to=bool(m.group("up") or m.group("lim")), at_least=bool(m.group("low")),
                     benefit=("扣减" if deduct else benefit_word(seg, m.end()) or "补助"), subject=subject)
         if cap := cap_after(seg, m.end(), free):
             take(*cap[1])

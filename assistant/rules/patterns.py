@@ -30,7 +30,8 @@ UPTO = re.compile(r"(最高|最多|不超过|不高于)")
 CAP_RE = re.compile(rf"(?:最高|最多|不超过|不高于|限额)[^，,；;。\d]{{0,8}}?(?P<m>{MONEY})")
 # '返还其当年实缴培训费用的40%': a refund is a rate of the base it names, like 按/给予
 RATE_RE = re.compile(
-    rf"(?:按照?|给予|返还|退还)(?P<up>(?:最高)?(?:不超过|不高于))?(?:其|该)?(?P<base>(?!{NUM}\s*[%％‰])[^，,。；;按照的]{{1,30}}?)的?(?P<up2>不超过|不高于)?"
+    rf"(?:按照?|给予|返还|退还)(?P<up>(?:最高)?(?:不超过|不高于))?(?:其|该)?(?:(?:现行|当地|当年|上年度?|本市|全市|本地)的)?"
+    rf"(?P<base>(?!{NUM}\s*[%％‰])[^，,。；;按照的]{{1,30}}?)的?(?P<up2>不超过|不高于)?"
     rf"(?P<rates>{PCT}(?:\s*[、和]\s*{PCT})*|{FRACTION}(?![\d/]))(?:的比例)?")
 RATE_PLAIN_RE = re.compile(rf"(?:给予|按照?)(?P<rates>{PCT})(?:比例)?(?:的(?P<benefit>[\u4e00-\u9fff]{{2,8}}))?")
 TAX_RATE_RE = re.compile(rf"(?:减按|按)(?P<rate>{PCT})的?税率")
@@ -76,6 +77,10 @@ DEDUCT_RE = re.compile(
 # sum the document names (the fee), not a price in a tender
 REDUCE_RE = re.compile(
     rf"(?P<noun>[\u4e00-\u9fffA-Za-z]{{2,10}}?)(?P<up>最高|最多)?(?:减免|减收|减征|下浮|优惠)(?P<r>{PCT})")
+# '按50%的税额幅度减征资源税…' / '按照顶格50%幅度减征' / '按照50%幅度减免…“六税两费”' / '在国家规定减免幅度内
+# 按照50%顶格执行': the taxes named are cut by that share of what is owed
+TAX_CUT_RE = re.compile(
+    rf"按照?(?:顶格)?(?P<r>{PCT})(?:的税额)?(?:幅度)?(?:顶格)?(?:减征|减免|执行)")
 DISCOUNT_RE = re.compile(
     r"(?P<noun>[\u4e00-\u9fffA-Za-z]{2,10}?)(?P<d>[一二三四五六七八九]{1,2}|\d(?:\.\d)?|\d{2})折(?:优惠|收取|计收)")
 # '适用3%征收率的应税收入，减按2%征收率征收增值税': the tax is that share of the sales
@@ -121,7 +126,8 @@ LIMIT_RE = re.compile(
 # '给予每辆最高不超过2万元' / '每户补助3000元': an amount per counted thing (vehicles, households, heads)
 MEASURE_WORDS = r"辆|户|名|人|件|张|座|艘|架|吨|头|株|棵|平方米|亩"
 PER_MEASURE_RE = re.compile(
-    rf"每(?P<unit>{MEASURE_WORDS})(?:每年)?(?:给予|奖励|补助|补贴|奖补)?(?P<up>最高不超过|最高不高于|最高|不超过|不高于)?(?P<m>{MONEY})"
+    rf"每(?P<unit>{MEASURE_WORDS})(?:每年|每月)?(?:给予|奖励|补助|补贴|奖补)?(?P<up>最高不超过|最高不高于|最高|不超过|不高于)?"
+    rf"(?P<low>不低于|不少于)?(?P<m>{MONEY})"
     rf"(?P<lim>为限额|的限额)?")
 BENEFIT_WORD = re.compile(r"启动资金补助|风险补偿|资金扶持|资金补助|资金支持|一次性奖励|奖励|补助|补贴|资助|扶持|贷款")
 
