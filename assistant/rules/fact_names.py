@@ -104,7 +104,7 @@ def lookup_key(facts: dict, name: str) -> str | None:
     for key in facts:
         if not isinstance(key, str) or key in ("级别", "学历") or len(key) < 2:
             continue
-        if wanted and name_type(key) not in (None, wanted):
+        if wanted and name_type(re.sub(r"[（(][^）)]*[）)]$", "", key)) not in (None, wanted):
             continue  # '年主营业务收入' (a sum) is not what '年主营业务收入增速' (a rate) asks for
         if key in name or name in key:
             score = min(len(key), len(name))
