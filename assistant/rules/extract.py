@@ -349,7 +349,7 @@ def _segment(seg: str) -> list[dict]:
         pre = clause_before(seg, m.start())
         post = re.split(r"[，,；;]", seg[m.end():], maxsplit=1)[0]
         post_grant = GRANT.search(post)
-        if post_grant and post_grant.group(0) == "贷款" and not re.search(r"提供|给予|发放|最高", pre):
+        if post_grant and post_grant.group(0) == "贷款" and not re.search(r"提供|给予|发放|最高|申请|申领", pre):
             post_grant = None  # '投放贷款110亿元' is a lending target, not a loan offered to the applicant
         if not (GRANT_NO_LOAN.search(seg[:m.start()]) or post_grant) or re.search(r"设立|安排|筹集|投放|出资", pre):
             continue

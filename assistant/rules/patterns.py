@@ -56,7 +56,7 @@ RANGE_RE = re.compile(
     rf"(?:(?P<a>{NUM})\s*[～~\-—至到]\s*(?P<b>{NUM})|(?P<c>{NUM}))\s*(?P<u>{COUNT_UNIT})"
     rf"(?P<sfx>以内|以下|以上)?")
 THRESH_RE = re.compile(
-    rf"(?P<cmp>{CMP})?(?P<incl0>\s*[(（]含[)）]\s*)?(?P<q>{QTY})(?P<sfx>及以上|以上|以下|以内)?(?P<incl>\s*[(（]含[)）])?")
+    rf"(?P<cmp>{CMP})?(?P<incl0>\s*[(（]含[)）]\s*)?(?P<q>{QTY})(?P<sfx>及以上|以上|及以下|以下|以内)?(?P<incl>\s*[(（]含[)）])?")
 # '连续奖励三年' / '在3年（36个月）内按每户每年…为限额': a yearly benefit for at most n years
 REPEAT_RE = re.compile(rf"连续(?:奖励|支持|补助|给予)?(?P<n>\d+|{CN_NUM})\s*年|在\s*(?P<n2>\d+|{CN_NUM})\s*年(?:[（(][^）)]*[）)])?\s*内")
 UPGRADE_RE = re.compile(rf"每晋升一个等级(?:奖励|给予)(?P<m>{MONEY})")
@@ -238,7 +238,7 @@ def is_threshold_money(seg: str, m) -> bool:
     after = seg[m.end():m.end() + 3]
     if re.search(r"(?:不|最高|最多)(?:超过|高于)$", before):
         return False
-    return bool(re.search(rf"(?:{CMP})$", before)) or after.startswith(("以上", "以内", "以下", "及以上"))
+    return bool(re.search(rf"(?:{CMP})$", before)) or after.startswith(("以上", "以内", "以下", "及以上", "及以下"))
 
 
 def level_names(prefix: str, n: int) -> list[str]:
@@ -381,7 +381,7 @@ def read_thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
             op = ">"
         elif cmp_ in ("低于", "不足"):
             op = "<"
-        elif sfx in ("以内", "以下") and not cmp_:
+        elif sfx in ("以内", "以下", "及以下") and not cmp_:
             op = "<="
         else:
             op = ">="

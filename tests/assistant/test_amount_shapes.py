@@ -168,3 +168,20 @@ def test_an_expired_documents_answer_cites_the_sentence_that_states_its_term():
     assert any("有效期为2年" in q for q in quotes)
     assert "失效依据" in answer.answer
     assert all(doc.text[c.start:c.end] == c.quote for c in answer.citations)
+
+
+# --- '及以下', a loan one may apply for, a sum named twice ------------------------------------
+
+def test_ji_yi_xia_bounds_from_above_and_a_sum_named_twice_is_the_base():
+    text = "对开展单户融资担保金额500万元及以下的融资担保业务，财政部门按照其年化融资担保额的1%给予担保公司业务奖补。"
+    rule = extract_rules(_clause(text))[0]
+    assert rule.base == "年化融资担保额"
+    assert rule.thresholds[0].op == "<=" and rule.thresholds[0].value == Decimal("5000000")
+    assert _calcs(text, "我们做了一笔300万的担保业务，奖补多少")[0].amount_yuan == Decimal("30000")
+    assert _calcs(text, "我们做了一笔800万的担保业务，奖补多少")[0].amount_yuan == Decimal(0)
+
+
+def test_a_loan_one_may_apply_for_is_a_loan_ceiling():
+    text = "招用高校毕业生达到职工总数15%以上的小微企业，可申请不超过300万元的创业担保贷款，并享受财政贴息。"
+    rule = extract_rules(_clause(text))[0]
+    assert rule.kind == "loan" and rule.amount == Decimal("3000000") and rule.up_to
