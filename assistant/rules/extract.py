@@ -200,6 +200,8 @@ def _segment(seg: str) -> list[dict]:
             continue  # '减按25%计入应纳税所得额' scales the taxable income; it is not a deduction rate
         take(m.start(), m.end())
         base = m.groupdict().get("base") or (base_before(seg, m.start()) if is_tax(m) and seg[m.start()] == "按" else "")
+        floor_rate = bool(re.match(r"不低于|不少于", base or ""))  # '按照不低于上年度征收额15%的比例': a floor
+        base = re.sub(r"^(?:不低于|不少于)", "", base or "") or _loss_before(seg, m.start())
         spec = dict(rate=rates[0], rate_fraction=fraction, base=base_name(base) if base else "",
                     rate_up_to=bool(m.groupdict().get("up") or m.groupdict().get("up2")),
                     subject=read_subject(seg, m.start(), floor) if n_rates < 2 else
@@ -210,6 +212,9 @@ def _segment(seg: str) -> list[dict]:
                         benefit="加计扣除" if "加计扣除" in seg else ("税前摊销" if "摊销" in seg[m.end():] else
                                                                   "加计抵减应纳税额" if "抵减应纳税额" in seg[m.end():]
                                                                   else "抵扣应纳税所得额"))
+        elif floor_rate:
+            spec.update(kind="limit", at_least=True, rate_up_to=False,
+                        benefit=benefit_word(seg, m.end()) or m.groupdict().get("benefit") or "金额")
         else:
             spec.update(kind="permille" if "‰" in m.group("rates") else "rate",
                         benefit=benefit_word(seg, m.end()) or m.groupdict().get("benefit") or "补助")
@@ -388,6 +393,16 @@ def _segment(seg: str) -> list[dict]:
         result.append(spec)
         prev_pos = pos
     return _stepped(result)
+
+
+# '对…实际代偿损失，给予50%的分担补偿': a rate without 按 shares the sum the 对-phrase names
+_LOSS_BEFORE = re.compile(r"对[^，,；;]{0,40}?(?P<noun>[\u4e00-\u9fff]{0,4}(?:损失|费用|投资额|投资|成本|支出|保费|利息))[，,]\s*$")
+
+
+def _loss_before(seg: str, at: int) -> str:
+    """The sum a plain rate ('给予50%的…') is a share of, named at the end of the 对-phrase before it."""
+    m = _LOSS_BEFORE.search(seg[:at])
+    return m.group("noun") if m and seg[at:at + 2] == "给予" else ""
 
 
 def _sentences(text: str, soft_breaks: frozenset):

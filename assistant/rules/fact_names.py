@@ -37,6 +37,7 @@ def base_name(text: str) -> str:
     """'平台投资额' / '其辅导费用' / '采购发票总价（不含税）' → canonical base name."""
     text = re.sub(r"[（(][^）)]*[）)]", "", text or "").strip()
     text = re.sub(r"^\d[\d年月日至到\-—～~]*(?:期间|内)?", "", text)  # a leading date range is not the base ('年化…' is)
+    text = re.sub(r"^(?:有关|相关)?规定(?:对|给予)?(?:其|该)?", "", text)  # '按规定对其…余额的1‰'
     text = re.sub(r"^(?:企业)?(?:上一?年度|当年|年度)", "", text)
     text = re.sub(r"加计$", "", text)
     if m := _CHARGED_RATE.search(text):

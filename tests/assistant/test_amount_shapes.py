@@ -185,3 +185,31 @@ def test_a_loan_one_may_apply_for_is_a_loan_ceiling():
     text = "招用高校毕业生达到职工总数15%以上的小微企业，可申请不超过300万元的创业担保贷款，并享受财政贴息。"
     rule = extract_rules(_clause(text))[0]
     assert rule.kind == "loan" and rule.amount == Decimal("3000000") and rule.up_to
+
+
+# --- the base of a rate: a floor, the sum the 对-phrase names, a fee named after a cut --------
+
+def test_a_rate_floor_is_a_floor_on_its_base():
+    text = "各级要按照不低于上年度征收额10%的比例，将保障金用于补贴。"
+    rule = extract_rules(_clause(text))[0]
+    assert rule.kind == "limit" and rule.at_least and rule.base == "征收额"
+    assert _calcs(text, "上年度征收额1000万，至少用多少")[0].amount_yuan == Decimal("1000000")
+
+
+def test_a_plain_rate_shares_the_loss_the_dui_phrase_names():
+    text = "对纳入再担保授信范围的小微企业融资担保业务实际代偿损失，给予40%的分担补偿。"
+    rule = extract_rules(_clause(text))[0]
+    assert rule.base == "实际代偿损失"
+    assert _calcs(text, "我们代偿损失了200万，能分担多少")[0].amount_yuan == Decimal("800000")
+
+
+def test_a_cut_names_the_fee_after_it():
+    text = "研究院对民营小微企业送检的仪器设备减免20%的检验检测费。"
+    rule = extract_rules(_clause(text))[0]
+    assert rule.kind == "deduction" and rule.base == "检验检测费"
+    assert _calcs(text, "我们送检的检验检测费是5万，能减多少")[0].amount_yuan == Decimal("10000")
+
+
+def test_an_according_to_the_rules_prefix_is_not_part_of_the_base():
+    text = "财政部门按规定对其年度担保平均余额的1‰给予最高不超过300万元的补贴。"
+    assert extract_rules(_clause(text))[0].base == "担保平均余额"  # 年度 is dropped as ever
