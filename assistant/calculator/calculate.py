@@ -293,7 +293,8 @@ def _per_unit(rule, facts, calc, money):
         calc.steps.append(f"{money(rule.base_amount)} + {money(normalize(rule.amount * extra))} = {money(raw)}")
     else:
         raw = normalize(rule.amount * n.value)
-        count = f"{format_quantity(n)}{'个' if len(rule.per_unit) > 1 and rule.per_unit not in AREA_UNITS else ''}{rule.per_unit}"
+        counter = "个" if len(rule.per_unit) > 1 and rule.per_unit not in AREA_UNITS + ("人天",) else ""
+        count = f"{format_quantity(n)}{counter}{rule.per_unit}"
         calc.steps.append(f"{money(rule.amount)} × {count} = {money(raw)}"
                           + ("（按每单位最高标准计）" if rule.up_to else "（按每单位不低于的标准计）" if rule.at_least else ""))
     amount = capped(raw, rule.cap, money, calc)

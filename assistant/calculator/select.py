@@ -55,7 +55,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
     for rule in rules:
         if rule.kind == "exempt" and not asks_exempted(rule, question or ""):
             continue  # an exemption answers only a question about that sum by those it names
-        rule_facts = _tier_facts(rule, facts, question or "")
+        rule_facts = _person_days(rule, _tier_facts(rule, facts, question or ""), question or "")
         if rule.kind == "formula":  # the user's figures placed on the formula's own factor names
             rule_facts = {**factor_values(rule, question or ""), **rule_facts}
         if _contradicted(rule, rule_facts):
@@ -204,6 +204,22 @@ def _tier_facts(rule: SubsidyRule, facts: dict, question: str) -> dict:
     if named or lacking:
         return {**facts, "级别": named or lacking}
     return facts
+
+
+_DAYS = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*(?:个)?(?:工作)?天")
+
+
+def _person_days(rule: SubsidyRule, facts: dict, question: str) -> dict:
+    """'50元/天/人' counts person-days: the people and the days the question gives, multiplied
+    (the step says so); asked for as one figure otherwise."""
+    if rule.per_unit != "人天" or rule.count_fact in facts:
+        return facts
+    people = next((v for k, v in facts.items() if k.endswith("人数") or k.endswith("人员数")), None)
+    days = _DAYS.search(question)
+    if not isinstance(people, Decimal) or days is None:
+        return facts
+    n = Decimal(days.group("n")) if days.group("n").isdigit() else cn_to_decimal(days.group("n"))
+    return {**facts, rule.count_fact: people * n}
 
 
 def _contradicted(rule: SubsidyRule, facts: dict) -> bool:

@@ -246,6 +246,8 @@ def _segment(seg: str) -> list[dict]:
             continue
         take(m.start(), m.end())
         v, cur = read_money(m.group("m"))
+        if m.group("u3"):  # '50元/天/人': counted in person-days, which the user is asked for as one figure
+            unit = "人天" if {unit, m.group("u3")} == {"人", "天"} else unit + m.group("u3")
         spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=unit, up_to=bool(UPTO.search(m.group(0))),
                     benefit=benefit_word(seg, m.end()) or "补助", subject=read_subject(seg, m.start()))
         if cap := cap_after(seg, m.end(), free):

@@ -42,9 +42,10 @@ RATE_CAP_RE = re.compile(
 # "按每人1500元标准" / "按1000元／人的标准": an amount per head (or per item) without a count cap
 # "给予5万元至30万元奖励" / "3万—10万元": a range; the upper end is the most one can get
 MONEY_RANGE_RE = re.compile(rf"(?P<lo>{NUM})\s*(?:万|亿)?元?\s*(?:至|到|—|－|-|～|~)\s*(?P<m>{MONEY})")
+# '按照最高不超过500元/人的标准'; '按照不超过50元/天/人': a sum per person and day (u3 the second unit)
 PER_HEAD_RE = re.compile(
-    rf"按(?:不超过|不高于|最高)?(?:每(?P<u1>人|户|家|个|件|台|辆|项|名))?(?P<m>{MONEY})"
-    rf"(?:\s*[／/](?P<u2>人|户|家|个|件|台|辆|项|名)(?![／/]))?的?(?:标准)?")
+    rf"按照?(?:最高)?(?:不超过|不高于|最高)?(?:每(?P<u1>人|户|家|个|件|台|辆|项|名))?(?P<m>{MONEY})"
+    rf"(?:\s*[／/](?P<u2>人|户|家|个|件|台|辆|项|名|天)(?:\s*[／/](?P<u3>人|天|户|家))?(?![／/]))?的?(?:标准)?")
 LIST_SEP = re.compile(r"\s*[、和及]\s*|”“|\"\"")
 LEVEL_TOKEN = re.compile(
     rf"{PRIZE}|{PRIZE_RANKS}|{'|'.join(STANDARDS)}"

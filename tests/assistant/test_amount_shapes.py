@@ -213,3 +213,26 @@ def test_a_cut_names_the_fee_after_it():
 def test_an_according_to_the_rules_prefix_is_not_part_of_the_base():
     text = "财政部门按规定对其年度担保平均余额的1‰给予最高不超过300万元的补贴。"
     assert extract_rules(_clause(text))[0].base == "担保平均余额"  # 年度 is dropped as ever
+
+
+# --- a level named with its other name in brackets; sums per person (and day) written with '/' ---
+
+def test_a_level_named_with_its_other_name_in_brackets_is_met_by_either():
+    text = "对取得职业资格证书的，给予技能提升补贴，补贴标准为：初级（五级）800元、中级（四级）1200元、高级（三级）1800元。"
+    assert _calcs(text, "我考了中级工证书，能补多少")[0].amount_yuan == Decimal("1200")
+    assert _calcs(text, "我拿了三级证书，能补多少")[0].amount_yuan == Decimal("1800")
+
+
+def test_a_sum_per_person_written_with_a_slash_after_a_ceiling_is_per_person():
+    text = "由就业创业补助资金按照最高不超过600元/人的标准给予支持。"
+    rule = extract_rules(_clause(text))[0]
+    assert rule.kind == "per_unit" and rule.per_unit == "人" and rule.up_to
+    assert _calcs(text, "我们有10人参加，能补多少")[0].amount_yuan == Decimal("6000")
+
+
+def test_a_sum_per_person_and_day_multiplies_both():
+    text = "对组织开展培训的机构，补贴标准按照不超过60元/天/人的标准确定。"
+    rule = extract_rules(_clause(text))[0]
+    assert rule.kind == "per_unit" and rule.per_unit == "人天"
+    assert _calcs(text, "我们培训了20人，培训了5天，能补多少")[0].amount_yuan == Decimal("6000")
+    assert _calcs(text, "我们培训了20人，能补多少")[0].amount_yuan is None  # the days are asked for
