@@ -176,8 +176,8 @@ def read_subject(seg: str, pos: int, floor: int = 0) -> str:
     elif re.search(r"[，,]", head):
         # no '对…': the opening clause says who or what it is for ('支持…开展“大学生工业设计坊”，每场…')
         subj = re.sub(r"^\s*\d+[、.．]\s*", "", re.split(r"[，,]", head)[0])
-        if len(subj) < 4 or re.search(r"\d\s*(?:万|亿)?元", subj):
-            return ""
+        if len(subj) < 4 or re.search(r"\d\s*(?:万|亿)?元", subj) or re.match(r"(?:自|从)?\s*\d{4}\s*年", subj):
+            return ""  # an amount, or the period a measure runs ('自2023年1月1日至…'), names no one
     else:
         return ""
     subj = re.split(r"[，,]", subj)[0]

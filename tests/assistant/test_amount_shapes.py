@@ -236,3 +236,9 @@ def test_a_sum_per_person_and_day_multiplies_both():
     assert rule.kind == "per_unit" and rule.per_unit == "人天"
     assert _calcs(text, "我们培训了20人，培训了5天，能补多少")[0].amount_yuan == Decimal("6000")
     assert _calcs(text, "我们培训了20人，能补多少")[0].amount_yuan is None  # the days are asked for
+
+
+def test_the_period_a_measure_runs_names_no_one():
+    text = "自2023年1月1日至2024年12月31日，继续按照50%幅度减免小型微利企业的房产税和印花税。"
+    rule = extract_rules(_clause(text))[0]
+    assert rule.kind == "deduction" and not rule.subject.startswith("自")
