@@ -174,6 +174,10 @@ def _section(kb, sc: ScoredClause, question: str, as_of: dt.date, warnings: list
         lines.append("需满足的条件：")
         lines.extend(f"· {c}" for c in conds)
     lines.append(validity_line(doc, as_of))
+    if doc.validity(as_of) == EXPIRED and (term := _term_citation(kb, clause, as_of, warnings)) is not None:
+        # the expiry is stated with its source: the document's own words on its term
+        cites.append(term)
+        lines.append(f"失效依据：“{term.quote}”（{term.display_path}）")
     ended = clause_ended(clause, question, as_of)
     if ended:
         lines.append(f"⚠ 该条写明{ended}，按{as_of.isoformat()}判断已到期失效，请向主管部门确认是否延续。")
@@ -183,6 +187,20 @@ def _section(kb, sc: ScoredClause, question: str, as_of: dt.date, warnings: list
         warnings.append(f"《{doc.title}》来源文本不完整。")
         lines.append("注意：该文件的来源文本不完整（原文未全部收录），可能还有未收录的条款。")
     return lines, cites, reward
+
+
+# the sentence of a term clause that states the term ('本政策自2022年6月1日施行，有效期为2年')
+_TERM_SENTENCE = re.compile(r"[^。；;\n]*(?:有效期|试行期|执行至|施行|实施)[^。；;\n]*")
+def _term_citation(kb, clause, as_of, warnings) -> Citation | None:
+    """The verified quote of the sentence in which ``clause``'s document states its term (or when it
+    took effect), from another clause of that document; None when no clause states it."""
+    term = term_clause(kb, clause.doc_id)
+    if term is None or term.clause_id == clause.clause_id:
+        return None
+    m = _TERM_SENTENCE.search(term.text)
+    if m is None:
+        return None
+    return _cite(kb, term, (term.start + m.start(), term.start + m.end()), as_of, warnings)
 
 
 def clause_ended(clause, question: str, as_of: dt.date) -> str:

@@ -337,14 +337,22 @@ def _gated_base(rule: SubsidyRule, facts: dict, out: Binding) -> None:
 
 def _base_is_gated(rule: SubsidyRule, base: str) -> bool:
     """The rate's base names the thing the condition qualifies: '单户担保金额800万元以下…的担保业务，
-    按业务发生额…' — the base's head word (业务) is said between the condition and the base."""
+    按业务发生额…' — the base's head word (业务) is said between the condition and the base; or the
+    two are one sum named twice (they share a run of four characters)."""
     at = rule.text.find(base)
     head = base[:2]
     for th in rule.thresholds:
+        if th.unit == rule.currency and _shares_name(th.fact, base):
+            return True  # '单户融资担保金额…以下的业务，按其年化融资担保额的1%': one sum named twice
         end = rule.text.find(th.text) + len(th.text) if th.text and th.text in rule.text else -1
         if 0 <= end <= at and head in rule.text[end:at]:
             return True
     return False
+
+
+def _shares_name(a: str, b: str) -> bool:
+    """Two names of one sum share a run of four characters ('融资担保')."""
+    return any(a[i:i + 4] in b for i in range(len(a) - 3))
 
 
 def _bounds(rule: SubsidyRule, out: Binding) -> None:

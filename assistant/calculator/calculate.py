@@ -293,9 +293,10 @@ def _per_unit(rule, facts, calc, money):
         calc.steps.append(f"{money(rule.base_amount)} + {money(normalize(rule.amount * extra))} = {money(raw)}")
     else:
         raw = normalize(rule.amount * n.value)
-        count = f"{format_quantity(n)}{'个' if len(rule.per_unit) > 1 and rule.per_unit not in AREA_UNITS else ''}{rule.per_unit}"
+        counter = "个" if len(rule.per_unit) > 1 and rule.per_unit not in AREA_UNITS + ("人天",) else ""
+        count = f"{format_quantity(n)}{counter}{rule.per_unit}"
         calc.steps.append(f"{money(rule.amount)} × {count} = {money(raw)}"
-                          + ("（按每单位最高标准计）" if rule.up_to else ""))
+                          + ("（按每单位最高标准计）" if rule.up_to else "（按每单位不低于的标准计）" if rule.at_least else ""))
     amount = capped(raw, rule.cap, money, calc)
     if (owed := _owed(rule, facts)) is not None and owed.value < amount:
         # '以每户每年12000元为限额依次扣减其当年实际应缴纳的…税': no more than the tax the user owes
@@ -307,9 +308,11 @@ def _per_unit(rule, facts, calc, money):
         calc.summary = f"可扣减{money(owed.value)}（以实际应缴税额为限）"
         return
     calc.amount_yuan = amount
-    most = "最高" if rule.up_to else ""  # '每场给予最高20万元': a ceiling per event, not a promise
-    calc.steps.append(f"{most}可获{rule.benefit or '奖励'}{money(amount)}")
-    calc.summary = f"{most}可获{rule.benefit or '奖励'}{money(amount)}"
+    # '每场给予最高20万元': a ceiling per event, not a promise; '每人不低于5000元': a floor
+    most = "最高" if rule.up_to else ""
+    floor = "不少于" if rule.at_least else ""
+    calc.steps.append(f"{most}可获{rule.benefit or '奖励'}{floor}{money(amount)}")
+    calc.summary = f"{most}可获{rule.benefit or '奖励'}{floor}{money(amount)}"
 
 
 OWED_STEP = "扣减以实际应缴税额为限"

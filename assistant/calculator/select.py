@@ -55,7 +55,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
     for rule in rules:
         if rule.kind == "exempt" and not asks_exempted(rule, question or ""):
             continue  # an exemption answers only a question about that sum by those it names
-        rule_facts = _tier_facts(rule, facts, question or "")
+        rule_facts = _person_days(rule, _tier_facts(rule, facts, question or ""), question or "")
         if rule.kind == "formula":  # the user's figures placed on the formula's own factor names
             rule_facts = {**factor_values(rule, question or ""), **rule_facts}
         if _contradicted(rule, rule_facts):
@@ -64,6 +64,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
             continue
         binding = bind_facts(rule, rule_facts)
         scored.append((_relevance(rule, rule_facts, binding) + _names_sum(rule, question or ""), rule, binding))
+    scored = _named_award(scored, question or "")
     if lacking and not any(r.levels for _s, r, _b in scored):
         # the user named a tier the clause does not list: say so, never answer with another rule
         scored = [(1, rule, bind_facts(rule, f)) for rule, f in lacking] + \
@@ -83,7 +84,7 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
     best_fit = fit[id(scored[0][1])] if scored else None
     equal = {r.rule_id for _s, r, _b in scored if fit[id(r)] == best_fit}
     as_of_date = _as_of(kb, as_of)
-    calcs = []
+    calcs, weights = [], []
     for score, rule, binding in scored:
         calc = calculate(binding.rule or rule, binding.facts, _citation(kb, clause, rule, as_of_date))
         _conditional_amount(binding.rule or rule, binding.facts, calc)
@@ -103,12 +104,24 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
         _ruled_out(rule, question or "", calc)
         _validity_note(kb, rule, calc, as_of_date)
         calcs.append(calc)
+        weights.append((score, binding.direct))
+    calcs = _not_met_stands(calcs, weights)
     if question:  # the form and the CLI name the rule themselves; a question may name none
         _unnamed_category(rules, question, calcs)
         _unlisted_tier(rules, question, calcs)
     calcs = _apply_stacking(rules, calcs, equal)
     total = per_category_total(rules, question or "", calcs) or added_total(rules, question or "", calcs)
     return [total] + calcs if total is not None else calcs
+
+
+def _not_met_stands(calcs: list[Calculation], weights: list[tuple[int, int]]) -> list[Calculation]:
+    """The rule the question speaks to most is ruled out by the user's own figures ('费率2%' against
+    '不超过1.5%'): that is the answer. A rule ranked lower that took none of the user's figures by
+    name (a sum placed on it by its unit alone) is not offered in its place."""
+    if len(calcs) < 2 or calcs[0].eligible is not False:
+        return calcs
+    top = weights[0][0]
+    return [c for c, (score, direct) in zip(calcs, weights) if c is calcs[0] or score >= top or direct > 0]
 
 
 def calculate_clause(kb, clause_id: str, facts: dict | None, as_of=None) -> list[Calculation]:
@@ -193,6 +206,22 @@ def _tier_facts(rule: SubsidyRule, facts: dict, question: str) -> dict:
     return facts
 
 
+_DAYS = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*(?:个)?(?:工作)?天")
+
+
+def _person_days(rule: SubsidyRule, facts: dict, question: str) -> dict:
+    """'50元/天/人' counts person-days: the people and the days the question gives, multiplied
+    (the step says so); asked for as one figure otherwise."""
+    if rule.per_unit != "人天" or rule.count_fact in facts:
+        return facts
+    people = next((v for k, v in facts.items() if k.endswith("人数") or k.endswith("人员数")), None)
+    days = _DAYS.search(question)
+    if not isinstance(people, Decimal) or days is None:
+        return facts
+    n = Decimal(days.group("n")) if days.group("n").isdigit() else cn_to_decimal(days.group("n"))
+    return {**facts, rule.count_fact: people * n}
+
+
 def _contradicted(rule: SubsidyRule, facts: dict) -> bool:
     level = facts.get("级别")
     if level and rule.levels and match_level([lv.name for lv in rule.levels], str(level)) is None:
@@ -204,14 +233,55 @@ def _contradicted(rule: SubsidyRule, facts: dict) -> bool:
     return False
 
 
+# '那个0.5%的补助能拿多少': the rate the user quotes names the rule asked about
+_QUOTED_RATE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*[%％‰]\s*(?:的)?(?:那[个项笔])?(?:补助|补贴|奖励|资助|奖补|贴息|比例)")
+
+
+def _quoted_rate(rule: SubsidyRule, question: str) -> int:
+    rates = {rule.rate} | {lv.rate for lv in rule.levels} | {t.rate for t in rule.tiers}
+    rates.discard(None)
+    for m in _QUOTED_RATE.finditer(question):
+        per = Decimal(1000) if question[m.end("num"):m.end("num") + 2].strip().startswith("‰") else Decimal(100)
+        if Decimal(m.group("num")) / per in rates:
+            return 2
+    return 0
+
+
 def _names_sum(rule: SubsidyRule, question: str) -> int:
     """A rule that fixes a named sum ('预付款', '预留') or a price deduction, asked by that name: it,
-    rather than another rule of the clause that would take the same figure."""
+    rather than another rule of the clause that would take the same figure; a rule whose rate the
+    question quotes."""
+    if quoted := _quoted_rate(rule, question):
+        return quoted
     if rule.kind == "share" and rule.benefit and rule.benefit in question:
         return 3
     if rule.kind == "deduction" and re.search(r"扣除|评审", question):
         return 3
     return 0
+
+
+# '这三年的增速奖励一共多少': the award asked for, named by the figure it rewards
+_AWARD_NAMED = re.compile(r"(?P<what>[\u4e00-\u9fff]{2})(?:奖励|补助|补贴|奖补|资助|奖金)")
+_NOT_A_NAME = re.compile(r"[的了个些这那么多少能可是有都该此项笔份]")
+
+
+def _named_award(scored: list, question: str) -> list:
+    """The question names its award by what it rewards ('增速奖励', '租金补贴'): among the rules the
+    facts speak to, the ones whose own figures or subject carry that word come first (one point,
+    a tie-break), when some but not all of them do."""
+    words = {m.group("what") for m in _AWARD_NAMED.finditer(question) if not _NOT_A_NAME.search(m.group("what"))}
+    if not words or len(scored) < 2:
+        return scored
+
+    def named(rule: SubsidyRule) -> bool:
+        own = " ".join([rule.subject, rule.tier_fact, rule.base, rule.benefit]
+                       + [th.fact for th in rule.thresholds])
+        return any(w in own for w in words)
+
+    hits = [named(r) for s, r, _b in scored if s > 0]
+    if not any(hits) or all(hits):
+        return scored
+    return [(s + 1, r, b) if s > 0 and named(r) else (s, r, b) for s, r, b in scored]
 
 
 _IF_CHARGED = re.compile(r"(?:如果|若|要是|假如|万一|假设)[^，,。？?]{0,12}(?:收|交|缴)")

@@ -133,6 +133,13 @@ def match_tier(names: list[str], question: str) -> tuple[str | None, str | None]
             items = [level_key(i) for i in name.split("、")] if "、" in name else []
             if any(len(i) >= 2 and i in q for i in items):
                 found.append((max(len(i) for i in items if i in q), name))
+    if not found:  # a name with its other name in brackets ('初级（五级）'): either one, 级 kept
+        for name in names:
+            items = [level_key(i.replace("级", "\0")).replace("\0", "级")
+                     for i in re.split(r"[（()）]", name) if i] if re.search(r"[（(]", name) else []
+            hits = [i for i in items if len(i) >= 2 and i in q_ji]
+            if hits:
+                found.append((max(len(i) for i in hits), name))
     if found:
         return max(found)[1], None
     if grades and keys and all(set(k) == {"A"} for k in keys if k):

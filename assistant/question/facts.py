@@ -60,16 +60,20 @@ GROWTH_LIST_RE = re.compile(
     rf"(?P<nums>{NUM}\s*[%％](?:\s*[、，,和及]\s*{NUM}\s*[%％])+)")
 YEARLY = "（逐年）"  # suffix of a fact holding one value per year, as text: '12%、17%、21%'
 # '增长18%', and as people say it: '又涨了二十个点', '增速20个百分点'
-GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率|涨|上涨)(?:了|为|是|达到|达)?\s*"
+# '每年增速都超过15%': a bound, kept as said ('超过15%') so a check can be judged from it
+GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增幅|同比增长|增长率|涨|上涨)(?:了|为|是|达到|达)?"
+                       rf"(?:都|均|也|每年都|每年均)?(?P<bound>{BOUND_MORE}|{BOUND_AT_LEAST})?\s*"
                        rf"(?:(?P<num>{NUM})\s*[%％]|(?P<pts>{NUM})\s*个?(?:百分)?点|(?P<cpts>{CN_NUM})\s*(?:个|个百分|百分)点)")
 SHARE_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{2,10}}?)(?:占[\u4e00-\u9fff]{{0,10}}?)?(?:占比|比重|比例)(?:为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
+# '平均年化担保费率是2%' / '利率为4.5%': a rate the user states is the figure of that name
+RATE_FACT_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,10}}?率)(?:是|为|有|在|只有|达到|达|都是)?\s*(?P<num>{NUM})\s*[%％]")
 COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mul>万|亿)?\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个月|个|人|天|平方米|㎡|次|场|届|期|批|年(?![度份])|辆|户|名|艘|架|座)")
 # counted things a rule pays per piece of ('每辆', '每户'): the count is '<unit>数'
 MEASURE_COUNTS = ("辆", "户", "名", "艘", "架", "座")
 # '招了7个就业困难人员' counts people even when said with 个
 # and with a relative clause between ('招了7个毕业两年内、已参保的人'), not across a comma
 _PEOPLE_AFTER = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}?|[^，,。；;？?！!]{0,24}?的[\u4e00-\u9fff]{0,4}?)"
-                           r"(?:人员|员工|工人|职工|毕业生|技师|学生|人才|士兵|劳动者|护理员|农民工|人)")
+                           r"(?:人员|员工|工人|职工|毕业生|技师|学生|人才|士兵|劳动者|护理员|农民工|学徒|见习生|人)")
 
 
 # what a price-deduction question asks: the price one is judged at ('评审价按多少算', '用多少钱去参加
@@ -108,11 +112,22 @@ def extract_facts(text: str, previous: dict | None = None) -> dict:
         value = (Decimal(m.group("num").replace(",", "")) if m.group("num")
                  else Decimal(m.group("pts")) if m.group("pts") else cn_to_decimal(m.group("cpts")))
         found[key] = value / 100
+        if bound := m.group("bound"):
+            found[key] = f"{'至少' if re.fullmatch(BOUND_AT_LEAST, bound) else '超过'}{plain(value)}%"
         used.append(m.span())
 
     for m in SHARE_RE.finditer(text):  # '网上销售额占比60%' → 网上销售额占比 = 0.6
         noun = re.sub(r"^(?:我们|我|公司|企业|的)+", "", m.group("noun"))
         found[f"{noun}占比"] = Decimal(m.group("num").replace(",", "")) / 100
+        used.append(m.span())
+
+    for m in RATE_FACT_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in used):
+            continue
+        noun = _FILLER_START.sub("", re.sub(r"^(?:但|而|且|可|那|其)?(?:是|的)?", "", m.group("noun")))
+        if len(noun) < 2 or noun in ("增长率",):
+            continue
+        found[noun] = Decimal(m.group("num").replace(",", "")) / 100
         used.append(m.span())
 
     for m in AREA_RE.finditer(text):  # before money: the 万 of '1.5万平方米' is not 万元
@@ -269,7 +284,7 @@ def _count_key(unit: str, around: str, after: str) -> str | None:
     if unit in ("年", "个月"):  # '签了一年合同' / '服务期2年'; calendar years (2023年) are not durations
         if re.search(r"合同|协议|服务|辅导", around):
             return "服务年限"
-        if re.search(r"工作|干了|任职|从业|工龄|在岗|上班|做了", around):
+        if re.search(r"工作|干了|干满|做满|待了|待满|任职|从业|工龄|在岗|上班|做了", around):
             return "工作年限"  # how long a person has worked: the figure a seniority step counts
         return "运行年限" if re.search(r"运行|运营|经营", around) else None
     if unit == "次" and "解析" in around:

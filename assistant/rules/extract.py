@@ -60,6 +60,7 @@ from assistant.rules.patterns import (
     base_before,
 )
 from assistant.lexicon.numbers import FRACTION, cn_to_decimal, fraction_shown, read_fraction
+from index.ingest.cleaning import HEADING_START
 
 
 def extract(clause, stacking: str = "", soft_breaks: frozenset = frozenset()) -> list[SubsidyRule]:
@@ -199,6 +200,8 @@ def _segment(seg: str) -> list[dict]:
             continue  # '减按25%计入应纳税所得额' scales the taxable income; it is not a deduction rate
         take(m.start(), m.end())
         base = m.groupdict().get("base") or (base_before(seg, m.start()) if is_tax(m) and seg[m.start()] == "按" else "")
+        floor_rate = bool(re.match(r"不低于|不少于", base or ""))  # '按照不低于上年度征收额15%的比例': a floor
+        base = re.sub(r"^(?:不低于|不少于)", "", base or "") or _loss_before(seg, m.start())
         spec = dict(rate=rates[0], rate_fraction=fraction, base=base_name(base) if base else "",
                     rate_up_to=bool(m.groupdict().get("up") or m.groupdict().get("up2")),
                     subject=read_subject(seg, m.start(), floor) if n_rates < 2 else
@@ -209,6 +212,9 @@ def _segment(seg: str) -> list[dict]:
                         benefit="加计扣除" if "加计扣除" in seg else ("税前摊销" if "摊销" in seg[m.end():] else
                                                                   "加计抵减应纳税额" if "抵减应纳税额" in seg[m.end():]
                                                                   else "抵扣应纳税所得额"))
+        elif floor_rate:
+            spec.update(kind="limit", at_least=True, rate_up_to=False,
+                        benefit=benefit_word(seg, m.end()) or m.groupdict().get("benefit") or "金额")
         else:
             spec.update(kind="permille" if "‰" in m.group("rates") else "rate",
                         benefit=benefit_word(seg, m.end()) or m.groupdict().get("benefit") or "补助")
@@ -240,6 +246,8 @@ def _segment(seg: str) -> list[dict]:
             continue
         take(m.start(), m.end())
         v, cur = read_money(m.group("m"))
+        if m.group("u3"):  # '50元/天/人': counted in person-days, which the user is asked for as one figure
+            unit = "人天" if {unit, m.group("u3")} == {"人", "天"} else unit + m.group("u3")
         spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=unit, up_to=bool(UPTO.search(m.group(0))),
                     benefit=benefit_word(seg, m.end()) or "补助", subject=read_subject(seg, m.start()))
         if cap := cap_after(seg, m.end(), free):
@@ -300,7 +308,7 @@ def _segment(seg: str) -> list[dict]:
         floor = re.search(r"从第(?P<n>\d+|[一二两三四五六七八九十]+)层(?:起|开始)", seg[:m.start()])
         spec = dict(kind="per_unit", amount=v, currency=cur, per_unit=m.group("unit"),
                     from_floor=_floor_no(floor.group("n")) if floor and m.group("unit") in AREA_UNITS else None,
-                    up_to=bool(m.group("up") or m.group("lim")),
+                    up_to=bool(m.group("up") or m.group("lim")), at_least=bool(m.group("low")),
                     benefit=("扣减" if deduct else benefit_word(seg, m.end()) or "补助"), subject=subject)
         if cap := cap_after(seg, m.end(), free):
             take(*cap[1])
@@ -348,7 +356,7 @@ def _segment(seg: str) -> list[dict]:
         pre = clause_before(seg, m.start())
         post = re.split(r"[，,；;]", seg[m.end():], maxsplit=1)[0]
         post_grant = GRANT.search(post)
-        if post_grant and post_grant.group(0) == "贷款" and not re.search(r"提供|给予|发放|最高", pre):
+        if post_grant and post_grant.group(0) == "贷款" and not re.search(r"提供|给予|发放|最高|申请|申领", pre):
             post_grant = None  # '投放贷款110亿元' is a lending target, not a loan offered to the applicant
         if not (GRANT_NO_LOAN.search(seg[:m.start()]) or post_grant) or re.search(r"设立|安排|筹集|投放|出资", pre):
             continue
@@ -389,15 +397,40 @@ def _segment(seg: str) -> list[dict]:
     return _stepped(result)
 
 
+# '对…实际代偿损失，给予50%的分担补偿': a rate without 按 shares the sum the 对-phrase names
+_LOSS_BEFORE = re.compile(r"对[^，,；;]{0,40}?(?P<noun>[\u4e00-\u9fff]{0,4}(?:损失|费用|投资额|投资|成本|支出|保费|利息))[，,]\s*$")
+
+
+def _loss_before(seg: str, at: int) -> str:
+    """The sum a plain rate ('给予50%的…') is a share of, named at the end of the 对-phrase before it."""
+    m = _LOSS_BEFORE.search(seg[:at])
+    return m.group("noun") if m and seg[at:at + 2] == "给予" else ""
+
+
 def _sentences(text: str, soft_breaks: frozenset):
     """The spans parts(text, '。\\n') gives, joined across the line breaks that end no sentence."""
     out: list[list[int]] = []
     for s, e in parts(text, "。\n"):
-        if out and out[-1][1] in soft_breaks:
+        if out and (out[-1][1] in soft_breaks or _wrapped(text, out[-1][0], out[-1][1], s)):
             out[-1][1] = e
         else:
             out.append([s, e])
     return [(s, e) for s, e in out]
+
+
+_HEAD = re.compile(rf"\s*(?:{HEADING_START})")
+
+
+def _wrapped(text: str, s: int, e: int, nxt: int) -> bool:
+    """A line break kept in mid-sentence (a PDF wrap after '（36个月）' that cleaning could not tell
+    from a heading's end): the sentence before it is long, has a comma and ends in no sentence mark,
+    and the next line starts no heading."""
+    if e >= len(text) or text[e] != "\n":
+        return False
+    line = text[s:e].rstrip()
+    if len(line) < 20 or not line or line[-1] in "。；;！？!?：:" or not re.search(r"[，,]", line):
+        return False
+    return not _HEAD.match(text, nxt)
 
 
 def _schedules(text: str, specs: list) -> list:

@@ -36,7 +36,8 @@ _MONEY_END = ("额", "费用", "价", "款", "收入", "金额", "资金", "投�
 def base_name(text: str) -> str:
     """'平台投资额' / '其辅导费用' / '采购发票总价（不含税）' → canonical base name."""
     text = re.sub(r"[（(][^）)]*[）)]", "", text or "").strip()
-    text = re.sub(r"^[\d年月日至到\-—～~]+(?:期间|内)?", "", text)  # a leading date range is not the base
+    text = re.sub(r"^\d[\d年月日至到\-—～~]*(?:期间|内)?", "", text)  # a leading date range is not the base ('年化…' is)
+    text = re.sub(r"^(?:有关|相关)?规定(?:对|给予)?(?:其|该)?", "", text)  # '按规定对其…余额的1‰'
     text = re.sub(r"^(?:企业)?(?:上一?年度|当年|年度)", "", text)
     text = re.sub(r"加计$", "", text)
     if m := _CHARGED_RATE.search(text):
@@ -100,9 +101,12 @@ def lookup_key(facts: dict, name: str) -> str | None:
         if ALIASES.get(key) == name or ALIASES.get(name) == key:
             return key
     best = None
+    wanted = name_type(name)
     for key in facts:
         if not isinstance(key, str) or key in ("级别", "学历") or len(key) < 2:
             continue
+        if wanted and name_type(re.sub(r"[（(][^）)]*[）)]$", "", key)) not in (None, wanted):
+            continue  # '年主营业务收入' (a sum) is not what '年主营业务收入增速' (a rate) asks for
         if key in name or name in key:
             score = min(len(key), len(name))
             if best is None or score > best[0]:

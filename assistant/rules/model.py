@@ -228,8 +228,8 @@ class SubsidyRule:
             body = (f"达到{format_quantity(Quantity(self.base_count, unit))}{money(self.base_amount)}，"
                     f"每多1{unit or '个'}加{money(self.amount)}")
         elif k == "per_unit":
-            each = "每个" if len(self.per_unit) > 1 and self.per_unit not in AREA_UNITS else "每"
-            body = f"{each}{self.per_unit}{'最高' if self.up_to else ''}{money(self.amount)}"
+            each = "每个" if len(self.per_unit) > 1 and self.per_unit not in AREA_UNITS + ("人天",) else "每"
+            body = f"{each}{self.per_unit}{'最高' if self.up_to else '不低于' if self.at_least else ''}{money(self.amount)}"
         elif k == "tiered":
             bands = "；".join(
                 f"{self.tier_fact}{t.describe(self.tier_unit)}："

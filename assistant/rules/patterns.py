@@ -30,7 +30,8 @@ UPTO = re.compile(r"(最高|最多|不超过|不高于)")
 CAP_RE = re.compile(rf"(?:最高|最多|不超过|不高于|限额)[^，,；;。\d]{{0,8}}?(?P<m>{MONEY})")
 # '返还其当年实缴培训费用的40%': a refund is a rate of the base it names, like 按/给予
 RATE_RE = re.compile(
-    rf"(?:按照?|给予|返还|退还)(?P<up>(?:最高)?(?:不超过|不高于))?(?:其|该)?(?P<base>(?!{NUM}\s*[%％‰])[^，,。；;按照的]{{1,30}}?)的?(?P<up2>不超过|不高于)?"
+    rf"(?:按照?|给予|返还|退还)(?P<up>(?:最高)?(?:不超过|不高于))?(?:其|该)?(?:(?:现行|当地|当年|上年度?|本市|全市|本地)的)?"
+    rf"(?P<base>(?!{NUM}\s*[%％‰])[^，,。；;按照的]{{1,30}}?)的?(?P<up2>不超过|不高于)?"
     rf"(?P<rates>{PCT}(?:\s*[、和]\s*{PCT})*|{FRACTION}(?![\d/]))(?:的比例)?")
 RATE_PLAIN_RE = re.compile(rf"(?:给予|按照?)(?P<rates>{PCT})(?:比例)?(?:的(?P<benefit>[\u4e00-\u9fff]{{2,8}}))?")
 TAX_RATE_RE = re.compile(rf"(?:减按|按)(?P<rate>{PCT})的?税率")
@@ -41,9 +42,10 @@ RATE_CAP_RE = re.compile(
 # "按每人1500元标准" / "按1000元／人的标准": an amount per head (or per item) without a count cap
 # "给予5万元至30万元奖励" / "3万—10万元": a range; the upper end is the most one can get
 MONEY_RANGE_RE = re.compile(rf"(?P<lo>{NUM})\s*(?:万|亿)?元?\s*(?:至|到|—|－|-|～|~)\s*(?P<m>{MONEY})")
+# '按照最高不超过500元/人的标准'; '按照不超过50元/天/人': a sum per person and day (u3 the second unit)
 PER_HEAD_RE = re.compile(
-    rf"按(?:不超过|不高于|最高)?(?:每(?P<u1>人|户|家|个|件|台|辆|项|名))?(?P<m>{MONEY})"
-    rf"(?:\s*[／/](?P<u2>人|户|家|个|件|台|辆|项|名)(?![／/]))?的?(?:标准)?")
+    rf"按照?(?:最高)?(?:不超过|不高于|最高)?(?:每(?P<u1>人|户|家|个|件|台|辆|项|名))?(?P<m>{MONEY})"
+    rf"(?:\s*[／/](?P<u2>人|户|家|个|件|台|辆|项|名|天)(?:\s*[／/](?P<u3>人|天|户|家))?(?![／/]))?的?(?:标准)?")
 LIST_SEP = re.compile(r"\s*[、和及]\s*|”“|\"\"")
 LEVEL_TOKEN = re.compile(
     rf"{PRIZE}|{PRIZE_RANKS}|{'|'.join(STANDARDS)}"
@@ -55,9 +57,9 @@ RANGE_RE = re.compile(
     rf"(?:(?P<a>{NUM})\s*[～~\-—至到]\s*(?P<b>{NUM})|(?P<c>{NUM}))\s*(?P<u>{COUNT_UNIT})"
     rf"(?P<sfx>以内|以下|以上)?")
 THRESH_RE = re.compile(
-    rf"(?P<cmp>{CMP})?(?P<q>{QTY})(?P<sfx>及以上|以上|以下|以内)?(?P<incl>\s*[(（]含[)）])?")
+    rf"(?P<cmp>{CMP})?(?P<incl0>\s*[(（]含[)）]\s*)?(?P<q>{QTY})(?P<sfx>及以上|以上|及以下|以下|以内)?(?P<incl>\s*[(（]含[)）])?")
 # '连续奖励三年' / '在3年（36个月）内按每户每年…为限额': a yearly benefit for at most n years
-REPEAT_RE = re.compile(rf"连续(?:奖励|支持|补助|给予)?(?P<n>\d+|{CN_NUM})\s*年|在\s*(?P<n2>\d+|{CN_NUM})\s*年(?:[（(][^）)]*[）)])?内")
+REPEAT_RE = re.compile(rf"连续(?:奖励|支持|补助|给予)?(?P<n>\d+|{CN_NUM})\s*年|在\s*(?P<n2>\d+|{CN_NUM})\s*年(?:[（(][^）)]*[）)])?\s*内")
 UPGRADE_RE = re.compile(rf"每晋升一个等级(?:奖励|给予)(?P<m>{MONEY})")
 PER_UNIT_RE = re.compile(
     rf"每(?P<verb>[\u4e00-\u9fff]{{0,3}}?)(?:一|1)?\s*(?P<cl>个|台（套）|台|套|项|件|人)(?P<unit>[\u4e00-\u9fff]{{0,8}}?)"
@@ -76,6 +78,10 @@ DEDUCT_RE = re.compile(
 # sum the document names (the fee), not a price in a tender
 REDUCE_RE = re.compile(
     rf"(?P<noun>[\u4e00-\u9fffA-Za-z]{{2,10}}?)(?P<up>最高|最多)?(?:减免|减收|减征|下浮|优惠)(?P<r>{PCT})")
+# '按50%的税额幅度减征资源税…' / '按照顶格50%幅度减征' / '按照50%幅度减免…“六税两费”' / '在国家规定减免幅度内
+# 按照50%顶格执行': the taxes named are cut by that share of what is owed
+TAX_CUT_RE = re.compile(
+    rf"按照?(?:顶格)?(?P<r>{PCT})(?:的税额)?(?:幅度)?(?:顶格)?(?:减征|减免|执行)")
 DISCOUNT_RE = re.compile(
     r"(?P<noun>[\u4e00-\u9fffA-Za-z]{2,10}?)(?P<d>[一二三四五六七八九]{1,2}|\d(?:\.\d)?|\d{2})折(?:优惠|收取|计收)")
 # '适用3%征收率的应税收入，减按2%征收率征收增值税': the tax is that share of the sales
@@ -121,7 +127,8 @@ LIMIT_RE = re.compile(
 # '给予每辆最高不超过2万元' / '每户补助3000元': an amount per counted thing (vehicles, households, heads)
 MEASURE_WORDS = r"辆|户|名|人|件|张|座|艘|架|吨|头|株|棵|平方米|亩"
 PER_MEASURE_RE = re.compile(
-    rf"每(?P<unit>{MEASURE_WORDS})(?:每年)?(?:给予|奖励|补助|补贴|奖补)?(?P<up>最高不超过|最高不高于|最高|不超过|不高于)?(?P<m>{MONEY})"
+    rf"每(?P<unit>{MEASURE_WORDS})(?:每年|每月)?(?:给予|奖励|补助|补贴|奖补)?(?P<up>最高不超过|最高不高于|最高|不超过|不高于)?"
+    rf"(?P<low>不低于|不少于)?(?P<m>{MONEY})"
     rf"(?P<lim>为限额|的限额)?")
 BENEFIT_WORD = re.compile(r"启动资金补助|风险补偿|资金扶持|资金补助|资金支持|一次性奖励|奖励|补助|补贴|资助|扶持|贷款")
 
@@ -169,8 +176,8 @@ def read_subject(seg: str, pos: int, floor: int = 0) -> str:
     elif re.search(r"[，,]", head):
         # no '对…': the opening clause says who or what it is for ('支持…开展“大学生工业设计坊”，每场…')
         subj = re.sub(r"^\s*\d+[、.．]\s*", "", re.split(r"[，,]", head)[0])
-        if len(subj) < 4 or re.search(r"\d\s*(?:万|亿)?元", subj):
-            return ""
+        if len(subj) < 4 or re.search(r"\d\s*(?:万|亿)?元", subj) or re.match(r"(?:自|从)?\s*\d{4}\s*年", subj):
+            return ""  # an amount, or the period a measure runs ('自2023年1月1日至…'), names no one
     else:
         return ""
     subj = re.split(r"[，,]", subj)[0]
@@ -232,7 +239,7 @@ def is_threshold_money(seg: str, m) -> bool:
     after = seg[m.end():m.end() + 3]
     if re.search(r"(?:不|最高|最多)(?:超过|高于)$", before):
         return False
-    return bool(re.search(rf"(?:{CMP})$", before)) or after.startswith(("以上", "以内", "以下", "及以上"))
+    return bool(re.search(rf"(?:{CMP})$", before)) or after.startswith(("以上", "以内", "以下", "及以上", "及以下"))
 
 
 def level_names(prefix: str, n: int) -> list[str]:
@@ -357,8 +364,11 @@ def read_thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
         if not free(m) or not (m.group("cmp") or m.group("sfx")):
             continue
         before = seg[:m.start()]
-        if re.search(r"(不得|不|给予|奖励|补助)$", before) or (m.group("cmp") == "达" and before.endswith("到")):
+        upper = _condition_ceiling(seg, m)
+        if not upper and (re.search(r"(不得|不|给予|奖励|补助)$", before) or (m.group("cmp") == "达" and before.endswith("到"))):
             continue
+        if upper:
+            before = before[:-1]
         q = parse_quantity(re.sub(r"\s", "", m.group("q")))
         cmp_, sfx = m.group("cmp") or "", m.group("sfx") or ""
         either = re.search(r"(?:达到|等于)或$", before)  # '达到或超过400万元': at least
@@ -366,11 +376,13 @@ def read_thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
             before = before[:either.start()]
         if either:
             op = ">="
+        elif upper:
+            op = "<="
         elif cmp_ in ("超过", "首次超过", "突破", "首次突破", "高于"):
             op = ">"
         elif cmp_ in ("低于", "不足"):
             op = "<"
-        elif sfx in ("以内", "以下") and not cmp_:
+        elif sfx in ("以内", "以下", "及以下") and not cmp_:
             op = "<="
         else:
             op = ">="
@@ -380,8 +392,18 @@ def read_thresholds(seg: str, free) -> list[tuple[int, Threshold]]:
         name = threshold_name(noun, q.unit, prev_name)
         prev_name = name
         out.append((m.start(), Threshold(fact=name, op=op, value=q.value, unit=q.unit,
-                                         text=m.group(0).strip())))
+                                         text=("不" if upper else "") + m.group(0).strip())))
     return _alternatives(seg, out)
+
+
+def _condition_ceiling(seg: str, m) -> bool:
+    """'平均年化担保费率不超过（含）1.5%的小微企业…业务，按…给予补助': '不超过' before the grant and
+    followed by '的' bounds what qualifies from above — a condition, not the benefit's cap."""
+    if m.group("cmp") not in ("超过", "高于") or not seg[:m.start()].endswith("不"):
+        return False
+    if not re.match(r"\s*(?:[(（]含[)）])?\s*的", seg[m.end():]):
+        return False
+    return not GRANT.search(seg[:m.start()])
 
 
 def _alternatives(seg: str, found: list[tuple[int, Threshold]]) -> list[tuple[int, Threshold]]:

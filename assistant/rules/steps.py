@@ -21,9 +21,9 @@ from assistant.rules.patterns import MONEY, benefit_word, read_money, read_subje
 
 _N = rf"(?:{NUM}|{CN_NUM})"
 _UNIT = r"(?:年|个月|月|人|名|个|家|项|次)"
-# the sum at the starting count: '工作满2年以上的，每月给予80元'
+# the sum at the starting count: '工作满2年以上的，每月给予80元' ('…以上的持证护工，' names whom)
 _START = re.compile(
-    rf"(?P<noun>[^，,；;。]{{0,40}}?)满?(?P<n>{_N})\s*(?P<u>{_UNIT})(?:及)?以上的?[，,]\s*"
+    rf"(?P<noun>[^，,；;。]{{0,40}}?)满?(?P<n>{_N})\s*(?P<u>{_UNIT})(?:及)?以上(?:的[\u4e00-\u9fff]{{0,10}}?)?[，,]\s*"
     rf"(?:每月|每年|每人|每户)?(?:给予|奖励|补助|补贴|发放)?(?P<m>{MONEY})")
 # the step: '服务年限每增加1年，月补贴增加40元' (the growing sum named again before its step)
 _STEP = re.compile(

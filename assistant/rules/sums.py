@@ -24,6 +24,7 @@ from assistant.rules.patterns import (
     PERIODS_RE,
     REDUCE_RE,
     SHARE_RE,
+    TAX_CUT_RE,
     cap_after,
     read_money,
     read_rate,
@@ -49,8 +50,15 @@ def shares(seg: str, free) -> list[tuple[dict, tuple[int, int]]]:
         if not free(m) or any(a <= m.start() < b for _s, (a, b) in out):
             continue
         noun = re.sub(r"^(?:给予|对|其|实行|实施|享受)+", "", re.split(r"的|给予", m.group("noun"))[-1])
+        if fee := _FEE_AFTER.match(seg, m.end()):  # '…仪器设备减免30%的检验检测费': the fee named after
+            noun = fee.group("fee")
         noun = re.sub(r"费率$", "费", noun)  # a fee rate cut by a share cuts the fee by that share
         out.append((dict(kind="deduction", rate=off, rate_up_to=up, base=base_name(noun), benefit="减免",
+                         subject=read_subject(seg, m.start())), m.span()))
+    for m in TAX_CUT_RE.finditer(seg):
+        if not free(m) or any(a <= m.start() < b for _s, (a, b) in out) or not _CUTS_TAX.search(seg):
+            continue
+        out.append((dict(kind="deduction", rate=read_rate(m.group("r")), base="应纳税额", benefit="减征",
                          subject=read_subject(seg, m.start())), m.span()))
     flat = re.sub(r"\s+", "", seg)
     for m in PART_TAX_RE.finditer(flat):  # positions are of the flat text: nothing is taken
@@ -105,6 +113,10 @@ def _years(text: str) -> int:
 
 def _period_rate(text: str):
     return {"全额": Decimal(1), "减半": Decimal("0.5")}.get(text) or read_rate(text)
+
+
+_FEE_AFTER = re.compile(r"的(?P<fee>[\u4e00-\u9fff]{2,10}?费用?)(?=[，,。；;、）)]|$)")
+_CUTS_TAX = re.compile(r"税|两费|附加")  # what a '按50%幅度减征' cuts is a tax the sentence names
 
 
 def _reductions(seg: str):

@@ -80,7 +80,11 @@ def read_metadata(text: str, sidecar: dict[str, Any] | None = None, cleaned: str
         dates["印发"] = parse_date(m.group(1))
 
     # The document's own provisions close it; an earlier date may belong to a single measure.
-    m = _last(rf"[自从]\s*({_DATE})\s*起?\s*(?:正式)?(?:施行|实施|执行|生效)", cleaned)
+    # '自A起施行' / '自A起至B施行' / '有效期：A至B' ('自A至B，对…' or '实施期限为A至B' in the body is one
+    # measure's period)
+    m = _last(rf"[自从]\s*({_DATE})\s*起?\s*(?:(?:正式)?(?:施行|实施|执行|生效|试行)"
+              rf"|至\s*(?:{_DATE})\s*止?\s*(?:施行|实施|执行|试行|有效))", cleaned) \
+        or _last(rf"(?:有效期|有效期限|试行期|试行期限)\s*[:：]?\s*(?:为|是)?\s*[自从]?\s*({_DATE})\s*起?\s*(?:至|到)", cleaned)
     if m:
         dates.setdefault("施行", parse_date(m.group(1)))
     meta["valid_from"] = dates.get("施行", "")
@@ -100,11 +104,15 @@ def read_metadata(text: str, sidecar: dict[str, Any] | None = None, cleaned: str
 # runs; an end date elsewhere ('…费率政策，执行期限至2023年4月30日') may belong to one measure.
 _SELF = re.compile(r"本(?:政策措施|政策|办法|规定|通知|意见|实施意见|方案|实施方案|行动方案|措施|若干措施|细则|实施细则|条例|决定|计划|行动计划|规划|指引|文件)"
                    r"|(?:以上|上述)(?:措施|政策|条款)")
-_PERIOD_WORD = r"(?:有效期|有效期限|试行期|试行期限|执行期|执行期限|实施期|实施期限)"
+_PERIOD_WORD = r"(?:有效期|有效期限|试行期|试行期限|执行期|执行期限|实施期|实施期限|施行期|施行期限)"
+# '有效期：A至B' / '自A起至B施行' / '起施行，至B止' / 'B废止' / '有效期至2025年底'
 _UNTIL = re.compile(
-    rf"(?:{_PERIOD_WORD}\s*(?:为|是)?\s*(?:(?:自|从)?\s*(?:{_DATE})\s*(?:起)?\s*)?(?:至|到|截至|截止到?)"
-    rf"|(?:执行|实施|施行|有效|试行)(?:至|到|截至|截止到?))\s*(?P<until>{_DATE})")
-_YEARS = re.compile(rf"{_PERIOD_WORD}\s*(?:为|是)?\s*(?P<n>[1-9]|10|[一二两三四五六七八九十])\s*(?:个)?\s*年")
+    rf"(?:{_PERIOD_WORD}\s*[:：]?\s*(?:为|是|暂定为?|定为)?\s*(?:(?:自|从)?\s*(?:{_DATE})\s*(?:起)?\s*)?(?:至|到|截至|截止到?)"
+    rf"|(?:执行|实施|施行|有效|试行)(?:至|到|截至|截止到?)"
+    rf"|[自从]\s*(?:{_DATE})\s*起?\s*至|(?<=[，,])\s*至(?=\s*\d{{4}}\s*年[^，,。；;]{{0,12}}止))"
+    rf"\s*(?P<until>{_DATE}|\d{{4}}\s*年\s*(?:底|末))"
+    rf"|(?<=[，,])\s*(?P<until2>{_DATE})\s*(?:起)?(?:废止|失效|停止执行)")
+_YEARS = re.compile(rf"(?:{_PERIOD_WORD}\s*[:：]?|试行)\s*(?:为|是|暂定为?|定为)?\s*(?P<n>[1-9]|10|[一二两三四五六七八九十])\s*(?:个)?\s*年")
 _CN_YEARS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -119,9 +127,9 @@ def valid_until(cleaned: str, valid_from: str) -> str:
         about_self = bool(_SELF.search(text))
         for m in _UNTIL.finditer(text):
             measure_word = not re.match(r"有效|试行", m.group(0))
-            if measure_word and not about_self and start + m.start() < tail:
-                continue  # '…政策，执行期限至…' in the body: one measure's end, not the document's
-            cand = (int(about_self), start + m.start(), parse_date(m.group("until")))
+            if measure_word and not about_self and (start + m.start() < tail or re.match(r"[自从]", m.group(0))):
+                continue  # '…政策，执行期限至…' / '自A至B，对…' in the body: one measure's end, not the document's
+            cand = (int(about_self), start + m.start(), _until_date(m.group("until") or m.group("until2")))
             best = cand if best is None or cand[:2] >= best[:2] else best
         for m in _YEARS.finditer(text):
             if not valid_from or len(valid_from) != 10:
@@ -138,6 +146,13 @@ def valid_until(cleaned: str, valid_from: str) -> str:
             cand = (int(about_self), start + m.start(), end.isoformat())
             best = cand if best is None or cand[:2] >= best[:2] else best
     return best[2] if best else ""
+
+
+def _until_date(text: str) -> str:
+    """A last day as written: a date, or '2025年底' / '2025年末' (31 December)."""
+    if m := re.fullmatch(r"(\d{4})\s*年\s*(?:底|末)", re.sub(r"\s", "", text)):
+        return f"{m.group(1)}-12-31"
+    return parse_date(text)
 
 
 def _sentences(text: str):

@@ -125,6 +125,35 @@ def test_validity_from_any_wording(closing, valid_until):
     assert meta["valid_until"] == valid_until
 
 
+@pytest.mark.parametrize(("closing", "valid_from", "valid_until"), [
+    # a colon after the period word, a start and end with the verb after them
+    ("本办法自2022年2月1日起施行，有效期：2022年2月1日至2024年1月31日。", "2022-02-01", "2024-01-31"),
+    ("本办法自2022年2月1日起至2024年1月31日施行。", "2022-02-01", "2024-01-31"),
+    ("本措施有效期自2022年2月1日起至2024年1月31日止。", "2022-02-01", "2024-01-31"),
+    # '暂定' / '施行期限' / a trial without 期 / started as a trial
+    ("本办法自2022年2月1日起施行，有效期暂定3年。", "2022-02-01", "2025-01-31"),
+    ("本办法自2022年2月1日起施行，施行期限为3年。", "2022-02-01", "2025-01-31"),
+    ("本细则自2022年2月1日起试行，试行二年。", "2022-02-01", "2024-01-31"),
+    # the end of a year, '至…止', '…废止'
+    ("本意见自2022年2月1日起施行，有效期至2024年底。", "2022-02-01", "2024-12-31"),
+    ("本办法自2022年2月1日起施行，至2024年6月30日止。", "2022-02-01", "2024-06-30"),
+    ("本办法自2022年2月1日起施行，2024年6月30日废止。", "2022-02-01", "2024-06-30"),
+])
+def test_validity_from_more_wordings(closing, valid_from, valid_until):
+    meta = read_metadata("某市人民政府关于支持制造业发展的若干措施\n各县：\n一、总则\n" + closing)
+    assert (meta["valid_from"], meta["valid_until"]) == (valid_from, valid_until)
+
+
+def test_a_measures_own_period_dates_neither_start_nor_end_the_document():
+    body = ("某市人民政府关于降低企业成本的若干措施\n各县：\n一、对企业给予奖励。\n"
+            "二、自2023年5月1日至2023年8月31日，对小微企业减免检测费用。\n"
+            "三、检测费用下浮10%，实施期限为2023年5月1日至2023年8月31日。\n"
+            + "四、优化办事流程，压减审批时限，提升政务服务水平。\n" * 40
+            + "五、自2023年5月1日至2023年8月31日，对个体工商户免收检定费。\n本措施自印发之日起施行。\n")
+    meta = read_metadata(body)
+    assert (meta["valid_from"], meta["valid_until"]) == ("", "")
+
+
 def test_one_measures_end_date_is_not_the_documents():
     body = ("某市人民政府关于降低企业成本的若干措施\n各县：\n"
             "一、延续实施阶段性降低失业保险费率政策，执行期限至2023年4月30日。\n"
