@@ -17,12 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from assistant.answer import ranker
 from assistant.answer.citations import bigrams, has_figure
 from assistant.answer.fit import answer_type_gap, asks_validity, compounds, idf, states_duration
 from index.records import ScoredClause
 from assistant.lexicon.places import named_documents
 
 _MAX_DOCS = 3
+_GIVES_FIGURES = re.compile(r"\d")
 _DATES = re.compile(r"有效期|施行|起实施|之日起")
 
 
@@ -104,6 +106,15 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
     return s - 0.3 * rank
 
 
+def _sum_subject(question: str, terms: list[str], best: ScoredClause, kb) -> str:
+    """When the question asks for a sum ('奖多少', '每千瓦时补多少钱'): the rarest of its words
+    that the rule order's best clause holds — the subject the sum is for; else ""."""
+    if answer_type_gap(question, "") != "具体金额" and not _SUM_ASKED.search(question):
+        return ""
+    held = [t for t in terms if t in best.clause.embed_text]
+    return max(held, key=lambda t: (idf(kb, t), len(t)), default="")
+
+
 def best_fit(question: str, retrieved: list[ScoredClause], kb=None, window: int = 8) -> float:
     """The best ``_fit`` among the first ``window`` clauses (-inf when none): how well the
     retrieval as a whole answers, to weigh one retrieval against another."""
@@ -118,8 +129,25 @@ def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=Non
     ``stating`` (choosing what to cite, not judging whether the documents speak to the
     question), a clause that states the asked share or time limit may lead (``_stating_first``)."""
     terms = _terms(question, kb)
-    head = [sc for _, sc in sorted(enumerate(retrieved[:window]),
-                                   key=lambda p: -_fit(terms, question, p[1], p[0], kb))]
+    fits = [_fit(terms, question, sc, i, kb) for i, sc in enumerate(retrieved[:window])]
+    order = sorted(range(len(fits)), key=lambda i: -fits[i])
+    # a question that gives its own figures asks for a sum worked out from one clause's rule:
+    # the rule order, which the calculator's choices were checked against, picks that clause
+    model = ranker.active() if stating and kb is not None and not _GIVES_FIGURES.search(question) else None
+    if stating and kb is not None and (model is not None or ranker.RECORDER is not None) and fits:
+        # choosing what to cite: the learned order over the same window (the rule fit is one
+        # of its features); judging whether the documents speak to the question stays on rules
+        rows = ranker.features(question, retrieved[:window], terms, fits, kb)
+        if ranker.RECORDER is not None:
+            ranker.RECORDER.append((question, [sc.clause.clause_id for sc in retrieved[:window]], rows))
+        if model is not None:
+            learned = model.scores(rows)
+            key = _sum_subject(question, terms, retrieved[order[0]], kb)
+            # a sum read from a clause about another subject is a wrong amount: when a sum is
+            # asked, the learned order chooses among the clauses holding the subject's word
+            order = sorted(range(len(fits)), key=lambda i: (
+                key not in retrieved[i].clause.embed_text, -learned[i], -fits[i]))
+    head = [retrieved[i] for i in order]
     if head and asks_validity(question):
         # the best fit says which document; its dates answer "什么时候施行 / 还有效吗"
         doc = head[0].clause.doc_id
