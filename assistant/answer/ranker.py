@@ -27,6 +27,7 @@ import math
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.answer.citations import bigrams, has_figure
@@ -46,6 +47,13 @@ _MONEY_Q = re.compile(r"多少|奖励|补助|补贴|资助|奖补|能拿|能补|
 _SHARE_Q = re.compile(r"百分之几|百分之多少|几成|几个点|比例是多少|比例多少")
 _DATES = re.compile(r"有效期|施行|起实施|之日起")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_BARE = re.compile(r"[\s，。、；：“”（）()《》,.;:!?！？\"'0-9]")  # what ``citations.bigrams`` drops
+
+
+@lru_cache(maxsize=8192)
+def _holds(body: str, term: str) -> bool:
+    """``term in body`` for a whole document's text, remembered: the same documents come back."""
+    return term in body
 
 
 def _asked(question: str) -> str | None:
@@ -89,11 +97,12 @@ def features(question: str, window: list, terms: list[str], fits: list[float], k
         share = sum(w for t, w in weights.items() if t in embed) / total
         if clause.doc_id not in doc_share:
             body = doc.text if doc is not None else embed
-            doc_share[clause.doc_id] = sum(w for t, w in weights.items() if t in body) / total
+            doc_share[clause.doc_id] = sum(w for t, w in weights.items() if _holds(body, t)) / total
         heads = " ".join(clause.path)
         title = doc.title if doc is not None else ""
         spread = sum(w for t, w in weights.items() if t not in embed and holds(text, t)) / total
         kind = 0.0 if asked is None else (1.0 if _states(asked, question, text) else -1.0)
+        bare = _BARE.sub("", embed)  # the form ``bigrams`` pairs characters in
         rows.append([
             f - best_fit,
             f / 10.0,
@@ -108,8 +117,9 @@ def features(question: str, window: list, terms: list[str], fits: list[float], k
             sum(w for t, w in weights.items() if t in heads) / total,
             sum(w for t, w in weights.items() if t in title) / total,
             spread,
-            len(q_bigrams & bigrams(embed)) / len(q_bigrams) if q_bigrams else 0.0,
-            len(q_chars & set(_CJK.findall(embed))) / len(q_chars) if q_chars else 0.0,
+            # a pair is among the text's pairs exactly when it occurs in it: no set built per clause
+            sum(1 for b in q_bigrams if b in bare) / len(q_bigrams) if q_bigrams else 0.0,
+            sum(1 for c in q_chars if c in embed) / len(q_chars) if q_chars else 0.0,
             float(money and has_figure(text)),
             kind,
             float(asked is not None and kind < 0),

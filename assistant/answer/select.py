@@ -106,6 +106,27 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
     return s - 0.3 * rank
 
 
+def _learned_order(question: str, window: list[ScoredClause], terms: list[str], fits: list[float],
+                   learned: list[float], best: int, kb) -> list[int]:
+    """The window's positions by the learned score, within what the rule order's best clause
+    (position ``best``) settles: the model chooses among the clauses that keep its place (the
+    region of its document: a city's own document before its zone's, as the retrieval put
+    them), the subject a sum is asked for (a sum read from a clause about another subject is a
+    wrong amount), and, when a benefit is asked and the best states a figure, a figure."""
+    top = window[best].clause
+    region = kb.documents[top.doc_id].region if top.doc_id in kb.documents else ""
+    key = _sum_subject(question, terms, window[best], kb)
+    figure = bool(_MONEY_Q.search(question)) and has_figure(top.text)
+
+    def place(i):
+        doc = kb.documents.get(window[i].clause.doc_id)
+        return (doc.region if doc is not None else "") != region
+
+    return sorted(range(len(window)), key=lambda i: (
+        place(i), key not in window[i].clause.embed_text,
+        figure and not has_figure(window[i].clause.text), -learned[i], -fits[i]))
+
+
 def _sum_subject(question: str, terms: list[str], best: ScoredClause, kb) -> str:
     """When the question asks for a sum ('奖多少', '每千瓦时补多少钱'): the rarest of its words
     that the rule order's best clause holds — the subject the sum is for; else ""."""
@@ -141,12 +162,7 @@ def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=Non
         if ranker.RECORDER is not None:
             ranker.RECORDER.append((question, [sc.clause.clause_id for sc in retrieved[:window]], rows))
         if model is not None:
-            learned = model.scores(rows)
-            key = _sum_subject(question, terms, retrieved[order[0]], kb)
-            # a sum read from a clause about another subject is a wrong amount: when a sum is
-            # asked, the learned order chooses among the clauses holding the subject's word
-            order = sorted(range(len(fits)), key=lambda i: (
-                key not in retrieved[i].clause.embed_text, -learned[i], -fits[i]))
+            order = _learned_order(question, retrieved[:window], terms, fits, model.scores(rows), order[0], kb)
     head = [retrieved[i] for i in order]
     if head and asks_validity(question):
         # the best fit says which document; its dates answer "什么时候施行 / 还有效吗"
