@@ -11,8 +11,9 @@ question, the retrieval rank) is one feature among signals that hold for any doc
 dense and BM25 scores and their gap to the window's best, the share of the question's word
 weight the clause holds against the share its whole document holds, the headings' share, the
 title's share, the kind of answer asked (a sum, a share, a time) and whether the clause states
-one, the clause's length and place in its document. None names a document or a topic, so the
-weights learned on the development half apply to documents nobody has read.
+one, whether a bound asked (上限, 最多) is stated, the clause's length and place in its document.
+None names a document or a topic, so the weights learned on the development half apply to
+documents nobody has read.
 
 The model is linear over standardised features, trained listwise: for each question the
 softmax over its window, the log-probability of the clauses that answer it maximised, with an
@@ -40,12 +41,15 @@ NAMES = (
     "fit_gap", "fit", "rank_recip", "dense_gap", "dense_missing", "bm25_share", "bm25_missing",
     "weight_share", "doc_share", "clause_vs_doc", "heading_share", "title_share", "spread_share",
     "phrase", "chars", "money_figure", "type_states", "type_missing", "dates", "log_len",
-    "position", "part", "top_doc", "doc_in_window", "compound",
+    "position", "part", "top_doc", "doc_in_window", "compound", "bound",
 )
 
 _MONEY_Q = re.compile(r"多少|奖励|补助|补贴|资助|奖补|能拿|能补|给多少|标准|钱")
 _SHARE_Q = re.compile(r"百分之几|百分之多少|几成|几个点|比例是多少|比例多少")
 _DATES = re.compile(r"有效期|施行|起实施|之日起")
+# a bound asked ('上限是多少', '最多收几个点') and a bound stated ('不超过', '最高', '以内')
+_BOUND_Q = re.compile(r"上限|下限|最高|最多|最低|最少|封顶|至少|不超过|最长")
+_BOUND = re.compile(r"不超过|不高于|不得超过|不得高于|最高|最多|上限|封顶|以内|不低于|不少于|最低|至少|下限")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _BARE = re.compile(r"[\s，。、；：“”（）()《》,.;:!?！？\"'0-9]")  # what ``citations.bigrams`` drops
 
@@ -83,6 +87,7 @@ def features(question: str, window: list, terms: list[str], fits: list[float], k
     asked = _asked(question)
     money = bool(_MONEY_Q.search(question))
     validity = asks_validity(question)
+    bound = bool(_BOUND_Q.search(question))
     q_bigrams = bigrams(question)
     q_chars = set(_CJK.findall(question))
     joined = compounds(question, terms)
@@ -130,6 +135,7 @@ def features(question: str, window: list, terms: list[str], fits: list[float], k
             float(clause.doc_id == top_doc),
             docs.count(clause.doc_id) / len(docs),
             float(any(c in embed for c in joined)),
+            (1.0 if _BOUND.search(text) else -1.0) if bound else 0.0,
         ])
     return rows
 

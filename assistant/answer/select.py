@@ -112,11 +112,11 @@ def _learned_order(question: str, window: list[ScoredClause], terms: list[str], 
     (position ``best``) settles: the model chooses among the clauses that keep its place (the
     region of its document: a city's own document before its zone's, as the retrieval put
     them), the subject a sum is asked for (a sum read from a clause about another subject is a
-    wrong amount), and, when a benefit is asked and the best states a figure, a figure."""
+    wrong amount), and, when a benefit is named (补助, 奖励…) and the best states a figure, a figure."""
     top = window[best].clause
     region = kb.documents[top.doc_id].region if top.doc_id in kb.documents else ""
     key = _sum_subject(question, terms, window[best], kb)
-    figure = bool(_MONEY_Q.search(question)) and has_figure(top.text)
+    figure = bool(_BENEFIT_ASKED.search(question)) and has_figure(top.text)
 
     def place(i):
         doc = kb.documents.get(window[i].clause.doc_id)
@@ -184,6 +184,7 @@ STATES_SHARE = 0.7
 # a sum asked in any words ('每月能有多少补贴'), and a clause leaving its standard to another
 # document or to later rules
 _BENEFIT_WORD = r"(?:补贴|补助|津贴|奖励|奖补|资助|奖金|补偿|贴息)"
+_BENEFIT_ASKED = re.compile(_BENEFIT_WORD)
 _SUM_ASKED = re.compile(rf"{_BENEFIT_WORD}[^，。？?]{{0,6}}多少|多少[^，。？?]{{0,4}}(?:{_BENEFIT_WORD}|钱)")
 _BENEFIT_NAMED = re.compile(rf"([^，。？?、\s]{{2,6}})({_BENEFIT_WORD})")
 _DEFERS = re.compile(r"标准[^，。；]{0,6}(?:按照?|参照)[^。；]{0,40}(?:执行|规定)|标准另行(?:制定|确定|公布)")

@@ -174,3 +174,47 @@ def test_a_sum_asked_is_read_only_from_a_clause_holding_the_subject_the_rules_fo
     assert rerank(q, window, kb=kb, stating=True)[0].clause.clause_id == "奖/2"
     # asked what it is, not how much: the model's choice stands
     assert rerank("专精特新小巨人企业和示范企业有什么支持？", window, kb=kb, stating=True)[0].clause.clause_id == "奖/1"
+
+
+def _two_places():
+    """A city's own document and its zone's, one clause each, the zone's longer."""
+    made = {
+        "市/1": Clause(clause_id="市/1", doc_id="市", path=("三、支持政策",), display_path="", start=0, end=25,
+                      text="对离岸服务外包业务达到100万美元的企业，给予10万元补助。"),
+        "区/1": Clause(clause_id="区/1", doc_id="区", path=("二、支持政策",), display_path="", start=0, end=40,
+                      text="对开发区内剥离后新设立的服务外包企业，服务外包业务额达到1000万元的，最高给予20万元补助。"),
+    }
+    docs = {"市": SimpleNamespace(doc_id="市", title="某市服务外包扶持办法", text=made["市/1"].text, region="某市"),
+            "区": SimpleNamespace(doc_id="区", title="某市开发区服务外包扶持办法", text=made["区/1"].text,
+                                 region="某市开发区")}
+    return SimpleNamespace(clauses=made, documents=docs, version="", coverage=None)
+
+
+def test_the_learned_order_keeps_the_place_of_the_rules_best_clause(tmp_path, monkeypatch):
+    kb = _two_places()
+    size = len(ranker.NAMES)
+    longer = {"features": list(ranker.NAMES), "mean": [0.0] * size, "scale": [1.0] * size,
+              "weights": [10.0 if n == "log_len" else 0.0 for n in ranker.NAMES]}
+    path = tmp_path / "longer.json"
+    path.write_text(json.dumps(longer), encoding="utf-8")
+    monkeypatch.setenv("POLICY_RERANK_WEIGHTS", str(path))
+    window = [ScoredClause(kb.clauses[c], 0.03, rank=i, dense_score=0.8, bm25_score=3.0)
+              for i, c in enumerate(("市/1", "区/1"), 1)]
+    # the city's clause leads the rule order: the zone's, though the model likes it, stays behind
+    assert rerank("某市离岸服务外包有什么规定？", window, kb=kb, stating=True)[0].clause.clause_id == "市/1"
+
+
+def test_a_benefit_named_keeps_a_clause_stating_a_figure_first(tmp_path, monkeypatch):
+    kb = _kb(("费/1", "对符合条件的企业，给予一次性补助5万元。", ("一、补助",)),
+             ("费/2", "各部门要加强对企业补助资金使用的监督检查，确保资金安全。", ("二、监督",)))
+    size = len(ranker.NAMES)
+    longer = {"features": list(ranker.NAMES), "mean": [0.0] * size, "scale": [1.0] * size,
+              "weights": [10.0 if n == "log_len" else 0.0 for n in ranker.NAMES]}
+    path = tmp_path / "longer.json"
+    path.write_text(json.dumps(longer), encoding="utf-8")
+    monkeypatch.setenv("POLICY_RERANK_WEIGHTS", str(path))
+    window = [ScoredClause(kb.clauses[c], 0.03, rank=i, dense_score=0.8, bm25_score=3.0)
+              for i, c in enumerate(("费/1", "费/2"), 1)]
+    assert rerank("企业有什么补助？", window, kb=kb, stating=True)[0].clause.clause_id == "费/1"
+    # no benefit named: the model's choice (the longer clause) stands
+    assert rerank("企业资金有什么规定？", window, kb=kb, stating=True)[0].clause.clause_id == "费/2"
