@@ -233,15 +233,44 @@ def _by_measures(kb, q: str, regions: set[str] | None, terms: list[str]) -> set[
     return hits if len(hits) == 1 else set()
 
 
+_ADMIN_SUFFIX = "区县市镇旗"
+
+
+def _inner_place(kb, q: str, regions: set[str] | None) -> set[str]:
+    """"上海金山的…": a name written right after the region asked ('金山') that the titles or
+    issuers of one to three of the region's documents give as a district or county ('金山区')
+    names the place inside the region the question is about: those documents. The region a
+    document is filed under may be the city, while its title says which district issued it."""
+    if not regions:
+        return set()
+    for region in sorted(regions, key=len, reverse=True):
+        at = q.find(region)
+        if at < 0:
+            continue
+        rest = q[at + len(region):].lstrip("市省")
+        for n in (3, 2):
+            name = rest[:n]
+            if len(name) < n or not all("\u4e00" <= c <= "\u9fff" for c in name):
+                continue
+            docs = {d.doc_id for d in kb.documents.values() if region in d.region
+                    and any(name + x in f"{d.title} {d.issuer}" for x in _ADMIN_SUFFIX)}
+            if 1 <= len(docs) <= 3:
+                return docs
+    return set()
+
+
 def named_documents(kb, q: str, regions: set[str] | None, terms: list[str]) -> set[str]:
     """"嘉兴2024年那个两业融合的文件": a year and words of one document's title name that
     document — the answer keeps to it, not to a later document on the same subject.
     Empty unless exactly one document has both the year (文号, dates, title) and a title word —
     or, for a policy named by its count of measures ('招商二十条'), both that count and another
-    word of the question in its title."""
+    word of the question in its title; or a district written after the region ('上海金山') that
+    the titles or issuers of one to three of its documents name (``_inner_place``)."""
     terms = [t for t in terms if len(t) >= 2]
     if (counted := _by_measures(kb, q, regions, terms)):
         return counted
+    if (inside := _inner_place(kb, q, regions)):
+        return inside
     years = set(_YEAR.findall(q))
     if not years or not _NAMES_A_DOCUMENT.search(q):
         # "2023年我们新设了外资企业": a year the asker's own story happened, not a document's
