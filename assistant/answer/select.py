@@ -17,12 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from assistant.answer import ranker
 from assistant.answer.citations import bigrams, has_figure
 from assistant.answer.fit import answer_type_gap, asks_validity, compounds, idf, states_duration
 from index.records import ScoredClause
 from assistant.lexicon.places import named_documents
 
 _MAX_DOCS = 3
+_GIVES_FIGURES = re.compile(r"\d")
 _DATES = re.compile(r"有效期|施行|起实施|之日起")
 
 
@@ -104,6 +106,36 @@ def _fit(terms: list[str], question: str, sc: ScoredClause, rank: int, kb=None) 
     return s - 0.3 * rank
 
 
+def _learned_order(question: str, window: list[ScoredClause], terms: list[str], fits: list[float],
+                   learned: list[float], best: int, kb) -> list[int]:
+    """The window's positions by the learned score, within what the rule order's best clause
+    (position ``best``) settles: the model chooses among the clauses that keep its place (the
+    region of its document: a city's own document before its zone's, as the retrieval put
+    them), the subject a sum is asked for (a sum read from a clause about another subject is a
+    wrong amount), and, when a benefit is named (补助, 奖励…) and the best states a figure, a figure."""
+    top = window[best].clause
+    region = kb.documents[top.doc_id].region if top.doc_id in kb.documents else ""
+    key = _sum_subject(question, terms, window[best], kb)
+    figure = bool(_BENEFIT_ASKED.search(question)) and has_figure(top.text)
+
+    def place(i):
+        doc = kb.documents.get(window[i].clause.doc_id)
+        return (doc.region if doc is not None else "") != region
+
+    return sorted(range(len(window)), key=lambda i: (
+        place(i), key not in window[i].clause.embed_text,
+        figure and not has_figure(window[i].clause.text), -learned[i], -fits[i]))
+
+
+def _sum_subject(question: str, terms: list[str], best: ScoredClause, kb) -> str:
+    """When the question asks for a sum ('奖多少', '每千瓦时补多少钱'): the rarest of its words
+    that the rule order's best clause holds — the subject the sum is for; else ""."""
+    if answer_type_gap(question, "") != "具体金额" and not _SUM_ASKED.search(question):
+        return ""
+    held = [t for t in terms if t in best.clause.embed_text]
+    return max(held, key=lambda t: (idf(kb, t), len(t)), default="")
+
+
 def best_fit(question: str, retrieved: list[ScoredClause], kb=None, window: int = 8) -> float:
     """The best ``_fit`` among the first ``window`` clauses (-inf when none): how well the
     retrieval as a whole answers, to weigh one retrieval against another."""
@@ -118,8 +150,20 @@ def rerank(question: str, retrieved: list[ScoredClause], window: int = 8, kb=Non
     ``stating`` (choosing what to cite, not judging whether the documents speak to the
     question), a clause that states the asked share or time limit may lead (``_stating_first``)."""
     terms = _terms(question, kb)
-    head = [sc for _, sc in sorted(enumerate(retrieved[:window]),
-                                   key=lambda p: -_fit(terms, question, p[1], p[0], kb))]
+    fits = [_fit(terms, question, sc, i, kb) for i, sc in enumerate(retrieved[:window])]
+    order = sorted(range(len(fits)), key=lambda i: -fits[i])
+    # a question that gives its own figures asks for a sum worked out from one clause's rule:
+    # the rule order, which the calculator's choices were checked against, picks that clause
+    model = ranker.active() if stating and kb is not None and not _GIVES_FIGURES.search(question) else None
+    if stating and kb is not None and (model is not None or ranker.RECORDER is not None) and fits:
+        # choosing what to cite: the learned order over the same window (the rule fit is one
+        # of its features); judging whether the documents speak to the question stays on rules
+        rows = ranker.features(question, retrieved[:window], terms, fits, kb)
+        if ranker.RECORDER is not None:
+            ranker.RECORDER.append((question, [sc.clause.clause_id for sc in retrieved[:window]], rows))
+        if model is not None:
+            order = _learned_order(question, retrieved[:window], terms, fits, model.scores(rows), order[0], kb)
+    head = [retrieved[i] for i in order]
     if head and asks_validity(question):
         # the best fit says which document; its dates answer "什么时候施行 / 还有效吗"
         doc = head[0].clause.doc_id
@@ -140,6 +184,7 @@ STATES_SHARE = 0.7
 # a sum asked in any words ('每月能有多少补贴'), and a clause leaving its standard to another
 # document or to later rules
 _BENEFIT_WORD = r"(?:补贴|补助|津贴|奖励|奖补|资助|奖金|补偿|贴息)"
+_BENEFIT_ASKED = re.compile(_BENEFIT_WORD)
 _SUM_ASKED = re.compile(rf"{_BENEFIT_WORD}[^，。？?]{{0,6}}多少|多少[^，。？?]{{0,4}}(?:{_BENEFIT_WORD}|钱)")
 _BENEFIT_NAMED = re.compile(rf"([^，。？?、\s]{{2,6}})({_BENEFIT_WORD})")
 _DEFERS = re.compile(r"标准[^，。；]{0,6}(?:按照?|参照)[^。；]{0,40}(?:执行|规定)|标准另行(?:制定|确定|公布)")

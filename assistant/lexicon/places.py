@@ -6,7 +6,8 @@
     Coverage.from_kb(kb)                    covered regions, derived from kb.documents:
         .resolve(mention) -> set[str]       the document regions a mention refers to
         .primary(mention) -> set[str]       of those, the place named itself (not an area inside it)
-    named_documents(kb, q, regions, terms) -> set[str]   the one document a year + title words name
+    named_documents(kb, q, regions, terms) -> set[str]   the one document a year (or a count of
+                                            measures, '二十条') + title words name
 
 The covered regions are read from the documents' ``region`` fields, never listed here; the
 gazetteer only lets us *detect* place names.
@@ -212,15 +213,68 @@ def _province_of(region: str) -> str:
     return name if name in PROVINCES else ""
 
 
+# a policy named by its count of measures: '二十条', '30条', '新十条'
+_MEASURES = re.compile(r"[一二三四五六七八九十百两\d]+条")
+
+
+def _by_measures(kb, q: str, regions: set[str] | None, terms: list[str]) -> set[str]:
+    """"按招商二十条…": a count of measures the question names ('二十条') and another of its words,
+    both in the title of exactly one document of the region, name that document."""
+    counts = set(_MEASURES.findall(q))
+    if not counts:
+        return set()
+    hits = set()
+    for doc in kb.documents.values():
+        if regions and not any(r in doc.region for r in regions):
+            continue
+        if any(c in doc.title for c in counts) and any(t in doc.title and not _MEASURES.fullmatch(t)
+                                                        and not any(t in c for c in counts) for t in terms):
+            hits.add(doc.doc_id)
+    return hits if len(hits) == 1 else set()
+
+
+_ADMIN_SUFFIX = "区县市镇旗"
+
+
+def _inner_place(kb, q: str, regions: set[str] | None) -> set[str]:
+    """"上海金山的…": a name written right after the region asked ('金山') that the titles or
+    issuers of one to three of the region's documents give as a district or county ('金山区')
+    names the place inside the region the question is about: those documents. The region a
+    document is filed under may be the city, while its title says which district issued it."""
+    if not regions:
+        return set()
+    for region in sorted(regions, key=len, reverse=True):
+        at = q.find(region)
+        if at < 0:
+            continue
+        rest = q[at + len(region):].lstrip("市省")
+        for n in (3, 2):
+            name = rest[:n]
+            if len(name) < n or not all("\u4e00" <= c <= "\u9fff" for c in name):
+                continue
+            docs = {d.doc_id for d in kb.documents.values() if region in d.region
+                    and any(name + x in f"{d.title} {d.issuer}" for x in _ADMIN_SUFFIX)}
+            if 1 <= len(docs) <= 3:
+                return docs
+    return set()
+
+
 def named_documents(kb, q: str, regions: set[str] | None, terms: list[str]) -> set[str]:
     """"嘉兴2024年那个两业融合的文件": a year and words of one document's title name that
     document — the answer keeps to it, not to a later document on the same subject.
-    Empty unless exactly one document has both the year (文号, dates, title) and a title word."""
+    Empty unless exactly one document has both the year (文号, dates, title) and a title word —
+    or, for a policy named by its count of measures ('招商二十条'), both that count and another
+    word of the question in its title; or a district written after the region ('上海金山') that
+    the titles or issuers of one to three of its documents name (``_inner_place``)."""
+    terms = [t for t in terms if len(t) >= 2]
+    if (counted := _by_measures(kb, q, regions, terms)):
+        return counted
+    if (inside := _inner_place(kb, q, regions)):
+        return inside
     years = set(_YEAR.findall(q))
     if not years or not _NAMES_A_DOCUMENT.search(q):
         # "2023年我们新设了外资企业": a year the asker's own story happened, not a document's
         return set()
-    terms = [t for t in terms if len(t) >= 2]
     hits = set()
     for doc in kb.documents.values():
         if regions and not any(r in doc.region for r in regions):

@@ -37,9 +37,6 @@ def content_terms(question: str) -> list[str]:
     return terms
 
 
-_SPREAD: dict[str, re.Pattern] = {}
-
-
 def holds(text: str, word: str) -> bool:
     """Does ``text`` hold ``word`` — verbatim, or, for a word of three or more characters, its
     characters in the same order with at most two others between each inside one phrase? Users
@@ -47,10 +44,30 @@ def holds(text: str, word: str) -> bool:
     apart and stays unmatched); a two-character word must be verbatim."""
     if word in text:
         return True
-    if len(word) < 3 or not all("\u4e00" <= c <= "\u9fff" for c in word):
+    if len(word) < 3 or not all(_cjk(c) for c in word):
         return False
-    pattern = _SPREAD.get(word)
-    if pattern is None:
-        pattern = _SPREAD[word] = re.compile(
-            re.escape(word[0]) + "".join(f"[\u4e00-\u9fff]{{0,2}}?{re.escape(c)}" for c in word[1:]))
-    return pattern.search(text) is not None
+    # a walk over the text, not a regex: compiling a CJK character class costs milliseconds
+    # per new word, and a question brings new words
+    i = text.find(word[0])
+    while i >= 0:
+        if _spread_from(text, word, i, 1):
+            return True
+        i = text.find(word[0], i + 1)
+    return False
+
+
+def _cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+def _spread_from(text: str, word: str, i: int, k: int) -> bool:
+    """``word[k:]`` follows position ``i`` of ``text``, each character after at most two
+    Chinese characters."""
+    if k == len(word):
+        return True
+    for j in range(i + 1, min(i + 4, len(text))):
+        if text[j] == word[k] and _spread_from(text, word, j, k + 1):
+            return True
+        if not _cjk(text[j]):  # a character skipped must be Chinese: one phrase
+            return False
+    return False

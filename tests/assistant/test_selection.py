@@ -109,3 +109,42 @@ def test_a_clause_stating_the_sum_of_the_benefit_asked_leads_one_that_leaves_it_
     # without the deferral another document's clause does not take the lead
     plain = clause("a/1", "加强园区保洁队伍建设，给予保洁员保洁津贴，保洁员干满三年的，一次性奖励1万元。", 1)
     assert choose(q, [plain, states])[0][1].clause.clause_id == "a/1"
+
+
+def test_a_count_of_measures_and_a_title_word_name_one_document():
+    from types import SimpleNamespace
+
+    from index.records import Document
+    from assistant.lexicon.places import named_documents
+
+    def doc(doc_id, title):
+        return Document(doc_id=doc_id, source_path=f"{doc_id}.txt", sha256="", title=title, text="", region="某市")
+
+    kb = SimpleNamespace(documents={d.doc_id: d for d in (
+        doc("a", "某市促进外贸发展十五条措施"), doc("b", "某市科技创新十五条"), doc("c", "某市外贸企业融资担保办法"))})
+    # '按外贸十五条…': the count and another word of the question in one title
+    assert named_documents(kb, "按外贸十五条，出口信保能补多少？", {"某市"}, ["外贸", "十五条", "出口"]) == {"a"}
+    # the count alone is in two titles; a word alone in two titles: no one document is named
+    assert named_documents(kb, "十五条里的企业能补多少？", {"某市"}, ["十五条", "企业"]) == set()
+    assert named_documents(kb, "外贸企业能补多少？", {"某市"}, ["外贸", "企业"]) == set()
+
+
+def test_a_district_written_after_the_region_names_the_documents_it_issued():
+    from types import SimpleNamespace
+
+    from index.records import Document
+    from assistant.lexicon.places import named_documents
+
+    def doc(doc_id, title, issuer):
+        return Document(doc_id=doc_id, source_path=f"{doc_id}.txt", sha256="", title=title, text="",
+                        region="某城", issuer=issuer)
+
+    kb = SimpleNamespace(documents={d.doc_id: d for d in (
+        doc("city", "某城市稳增长行动方案", "某城市人民政府"),
+        doc("east", "东湖区优化营商环境行动方案", "某城市东湖区发改委"),
+        doc("west", "西山县促进消费若干措施", "西山县人民政府"))})
+    # filed under the city, its title says which district issued it
+    assert named_documents(kb, "某城东湖的担保费率能降到多少？", {"某城"}, ["东湖", "担保费率"]) == {"east"}
+    assert named_documents(kb, "某城西山有什么消费补贴？", {"某城"}, ["西山", "消费"]) == {"west"}
+    # words after the region that no title gives as a district name no document
+    assert named_documents(kb, "某城担保费率能降到多少？", {"某城"}, ["担保费率"]) == set()
