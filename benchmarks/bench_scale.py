@@ -143,6 +143,7 @@ class ReuseEmbedder:
         if self.cache_path is None or not self.new:
             return
         rows = {**self.cached, **self.new}
+        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.cache_path.with_name(self.cache_path.name + f".{os.getpid()}.tmp.npz")
         np.savez(tmp, keys=np.array(list(rows), dtype=str), vectors=np.vstack(list(rows.values())))
         os.replace(tmp, self.cache_path)
