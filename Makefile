@@ -57,10 +57,13 @@ bench: install
 
 # 5 / 265 / 1,000 / 2,600 documents (synthetic copies of corpus-extra's dev half), embedded Chroma
 # and a `chroma run` server: ingest, answer p50/p95, RSS. SEED = a build folder of corpus +
-# corpus-extra whose vectors the copies reuse (without it every clause is embedded: hours).
+# corpus-extra whose vectors the copies reuse (without it every clause is embedded: hours); the
+# clauses embedded for real are kept in data/bench-vectors.npz for the next run, and each size's
+# server row re-ingests a copy of its embedded row's build (documents and vectors reused).
 SEED ?=
 bench-scale: install
-	$(BIN)/python benchmarks/bench_scale.py $(if $(SEED),--seed-build $(SEED))
+	$(BIN)/python benchmarks/bench_scale.py --server-reuse --vector-cache data/bench-vectors.npz \
+		$(if $(SEED),--seed-build $(SEED))
 
 # N users × T seconds on loopback (questions, follow-ups, search, calculate, health):
 # prints req/s, p50/p95 and every error; `make soak USERS=50 SECONDS=60`

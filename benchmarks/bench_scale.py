@@ -2,7 +2,8 @@
 embedded Chroma and a Chroma server (``chroma run`` on loopback) side by side.
 
     .venv/bin/python benchmarks/bench_scale.py [--sizes 5,265,1000,2600] [--server-sizes 5,265,1000]
-        [--extra ../shared/corpus-extra] [--seed-build DIR] [--questions 60] [--out results.json]
+        [--extra ../shared/corpus-extra] [--seed-build DIR] [--vector-cache FILE] [--server-reuse]
+        [--questions 60] [--out results.json]
 
 Corpora: 5 = corpus/; 265 = corpus/ + all of corpus-extra; above that, synthetic copies of the
 *dev* half of corpus-extra, each copy with a new file name (so a new document id) and its city
@@ -17,6 +18,13 @@ clauses ÷ the embedding rate measured on the clauses embedded for real in this 
 ``--embed-rate`` clauses/s, e.g. from bench_ingest.py) — an extrapolation, labelled as such.
 Latency and RSS are measured for real: each size is ingested in one process and answered in a
 fresh one (as a server started after the ingest), whose RSS after the questions is reported.
+
+``--vector-cache FILE`` keeps the vectors of the clauses embedded for real (by their text's hash)
+across runs, so a second run embeds nothing it embedded before. ``--server-reuse``: the Chroma
+server row of a size starts from a copy of its embedded row's build (without its embedded Chroma
+files), so its ingest is what a re-ingest after switching to a server costs — documents and
+vectors reused by ``build_index`` as on any incremental ingest, Chroma (now the server), BM25 and
+the files written anew; the table marks such rows "re-ingest".
 """
 from __future__ import annotations
 
@@ -88,13 +96,17 @@ class ReuseEmbedder:
     """Vectors of a seed build looked up by the text with invented city names put back; the
     rest embedded by ``real`` (counted, timed)."""
 
-    def __init__(self, seed: Path | None, names: dict[str, str], real_factory):
+    def __init__(self, seed: Path | None, names: dict[str, str], real_factory, cache: Path | None = None):
         import numpy as np
 
         self.rows = {}
         if seed is not None:
             keys = json.loads((seed / "vector_keys.json").read_text())
             self.rows = dict(zip(keys, np.load(seed / "vectors.npy")))
+        self.cache_path, self.cached, self.new = cache, {}, {}
+        if cache is not None and cache.is_file():
+            with np.load(cache) as saved:
+                self.cached = dict(zip(saved["keys"].tolist(), saved["vectors"]))
         self.undo = re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True))) if names else None
         self.names, self.real_factory = names, real_factory
         self.embedded, self.embed_seconds = 0, 0.0
@@ -109,6 +121,8 @@ class ReuseEmbedder:
         for i, t in enumerate(texts):
             original = self.undo.sub(lambda m: self.names[m.group(0)], t) if self.undo else t
             row = self.rows.get(text_hash(original))
+            if row is None:
+                row = self.cached.get(text_hash(t))  # embedded for real by an earlier run
             out.append(row)
             if row is None:
                 todo.append(i)
@@ -119,7 +133,20 @@ class ReuseEmbedder:
             self.embedded += len(todo)
             for i, row in zip(todo, rows):
                 out[i] = row
+                self.new[text_hash(texts[i])] = np.asarray(row, dtype=np.float32)
         return [np.asarray(r, dtype=np.float32).tolist() for r in out]
+
+    def save_cache(self) -> None:
+        """Add this run's real embeddings to the cache file (written beside, renamed into place)."""
+        import numpy as np
+
+        if self.cache_path is None or not self.new:
+            return
+        rows = {**self.cached, **self.new}
+        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache_path.with_name(self.cache_path.name + f".{os.getpid()}.tmp.npz")
+        np.savez(tmp, keys=np.array(list(rows), dtype=str), vectors=np.vstack(list(rows.values())))
+        os.replace(tmp, self.cache_path)
 
     def embed_query(self, text):
         from index.store.embeddings import embed_query
@@ -142,11 +169,15 @@ def one(args) -> dict:
         from index.store.embeddings import embedder_for
 
         seed = Path(args.seed_build) if args.seed_build else None
-        embedder = ReuseEmbedder(seed, names, lambda: embedder_for(settings))
+        embedder = ReuseEmbedder(seed, names, lambda: embedder_for(settings),
+                                 Path(args.vector_cache) if args.vector_cache else None)
         t = time.perf_counter()
         report = build_index(settings, progress=False, embedder=embedder)
-        return {"documents": report.documents, "clauses": report.clauses, "ingest_s": time.perf_counter() - t,
-                "embedded": embedder.embedded, "embed_s": embedder.embed_seconds, "ingest_peak_mb": rss_mb()[1]}
+        took = time.perf_counter() - t
+        embedder.save_cache()
+        return {"documents": report.documents, "clauses": report.clauses, "ingest_s": took,
+                "embedded": embedder.embedded, "embed_s": embedder.embed_seconds, "ingest_peak_mb": rss_mb()[1],
+                "reused_docs": len(report.unchanged), "reused_vectors": report.reused}
     from assistant.chat.assistant import Assistant
     from index.store.knowledge import KnowledgeBase
     from bench_answer import pct, questions
@@ -239,6 +270,12 @@ def main() -> None:
                     cmd += ["--chroma-url", url]
                 if args.seed_build:
                     cmd += ["--seed-build", args.seed_build]
+                if args.vector_cache:
+                    cmd += ["--vector-cache", str(Path(args.vector_cache).resolve())]
+                reuse = mode == "server" and args.server_reuse and (tmp / f"data-{size}-embedded").is_dir()
+                if reuse:  # start from the embedded row's build, minus its embedded Chroma files
+                    shutil.copytree(tmp / f"data-{size}-embedded" / "index", tmp / f"data-{size}-server" / "index",
+                                    ignore=shutil.ignore_patterns("chroma"))
                 row = {}
                 for stage in ("ingest", "answer"):  # answered in a fresh process, as after a restart
                     out = subprocess.run(cmd + ["--stage", stage], capture_output=True, text=True)
@@ -249,12 +286,15 @@ def main() -> None:
                 if "rss_mb" not in row:
                     continue
                 row["mode"] = mode
+                row["reingest"] = reuse
                 if mode == "server":
                     row["server_rss_mb"] = server_rss_mb(server[0])
                 results.append(row)
                 print_row(row, args.embed_rate, results, flush=True)
-                if not args.keep:
+                if not args.keep and not (mode == "embedded" and args.server_reuse and size in server_sizes):
                     shutil.rmtree(tmp / f"data-{size}-{mode}", ignore_errors=True)
+            if not args.keep:
+                shutil.rmtree(tmp / f"data-{size}-embedded", ignore_errors=True)
             if not args.keep:
                 shutil.rmtree(corpus, ignore_errors=True)
     finally:
@@ -280,7 +320,8 @@ def rate_of(results, given):
 
 
 def print_row(row, given, results, flush=False):
-    print(f"{row['documents']:>5} docs {row['clauses']:>6} clauses {row['mode']:<8} ingest {row['ingest_s']:.0f} s "
+    print(f"{row['documents']:>5} docs {row['clauses']:>6} clauses {row['mode']:<8} "
+          f"{'re-ingest' if row.get('reingest') else 'ingest'} {row['ingest_s']:.0f} s "
           f"(embedded {row['embedded']} in {row['embed_s']:.0f} s) p50 {row['p50_ms']:.0f} ms p95 {row['p95_ms']:.0f} ms "
           f"RSS {row['rss_mb']:.0f} MB (ingest peak {row.get('ingest_peak_mb', float('nan')):.0f} MB) "
           f"load {row['load']:.1f}", flush=flush)
@@ -295,7 +336,8 @@ def print_table(results, given) -> None:
     for r in results:
         own = r["ingest_s"] - r["embed_s"]
         full = own + r["clauses"] / rate if rate else float("nan")
-        print(f"| {r['documents']} | {r['clauses']} | {r['mode']} | {own:.0f} | {full:.0f} | {r['first_answer_s']:.1f} "
+        mode = r["mode"] + (" (re-ingest of the embedded build)" if r.get("reingest") else "")
+        print(f"| {r['documents']} | {r['clauses']} | {mode} | {own:.0f} | {full:.0f} | {r['first_answer_s']:.1f} "
               f"| {r['p50_ms']:.0f} / {r['p95_ms']:.0f} | {r['rss_mb']:.0f} | {r.get('server_rss_mb', float('nan')):.0f} |")
 
 
@@ -306,6 +348,9 @@ def parse_args():
     parser.add_argument("--extra", default=str(REPO.parent / "shared" / "corpus-extra"))
     parser.add_argument("--seed-build", help="a build folder of corpus + corpus-extra whose vectors are reused")
     parser.add_argument("--embed-rate", type=float, help="clauses/s to extrapolate the embedding time with")
+    parser.add_argument("--vector-cache", help="a .npz of vectors embedded for real by earlier runs (kept up to date)")
+    parser.add_argument("--server-reuse", action="store_true",
+                        help="the server row of a size re-ingests a copy of its embedded row's build")
     parser.add_argument("--questions", type=int, default=60)
     parser.add_argument("--workdir", help="where the corpora and indexes are made (default: temp)")
     parser.add_argument("--out", help="write the rows as JSON here")

@@ -12,7 +12,8 @@ Layout::
 
     CURRENT                      name of the live build (swapped with os.replace)
     builds/<version>/            manifest.json, documents.json, clauses.json, vectors.npy,
-                                 vector_keys.json, bm25/, chroma/, .readers.lock
+                                 vector_keys.json, bm25/, chroma/, .readers.lock,
+                                 records.marshal (a compact copy of the two record files)
 
 A build folder is removed only when it is not kept (the new and the previous live
 build are) and no open reader holds its ``.readers.lock``: a server that has not yet
@@ -151,15 +152,63 @@ def previous_dir(root: Path, current: Path | None) -> Path | None:
 
 
 def load_records(build: Path) -> tuple[dict[str, Document], dict[str, Clause]]:
-    """Build folder → ({doc_id: Document}, {clause_id: Clause})."""
+    """Build folder → ({doc_id: Document}, {clause_id: Clause}).
+
+    Read from ``records.marshal`` when it matches the build's JSON files and today's record
+    fields (a third of the time: at 265 documents 0.09 vs 0.24 s, most of it JSON parsing),
+    else from the JSON files, after which that compact copy is written for the next process."""
+    build = Path(build)
+    cached = _read_compact(build)
+    if cached is not None:
+        return cached
     # keep only known fields, so an index written before a record gained/lost a field still opens
     doc_fields = {f.name for f in fields(Document)}
     clause_fields = {f.name for f in fields(Clause)}
     docs = {d["doc_id"]: Document(**{k: v for k, v in d.items() if k in doc_fields})
-            for d in read_json(Path(build) / DOCS)}
+            for d in read_json(build / DOCS)}
     clauses = {d["clause_id"]: Clause.from_dict({k: v for k, v in d.items() if k in clause_fields})
-               for d in read_json(Path(build) / CLAUSES)}
+               for d in read_json(build / CLAUSES)}
+    _write_compact(build, docs, clauses)
     return docs, clauses
+
+
+RECORDS = "records.marshal"  # a cache of documents.json + clauses.json, made by the first reader
+_RECORDS_FORMAT = 1
+
+
+def _records_key(build: Path) -> tuple:
+    """What the compact copy must match: its format, the record fields, the JSON files' size and time."""
+    stats = [os.stat(build / name) for name in (DOCS, CLAUSES)]
+    return (_RECORDS_FORMAT, tuple(f.name for f in fields(Document)), tuple(f.name for f in fields(Clause)),
+            tuple((st.st_size, st.st_mtime_ns) for st in stats))
+
+
+def _read_compact(build: Path):
+    import marshal
+
+    try:
+        key, docs, clauses = marshal.loads((build / RECORDS).read_bytes())  # load(fh) reads piecemeal: ×2
+        if key != _records_key(build):
+            return None
+        return ({row[0]: Document(*row) for row in docs}, {row[0]: Clause(*row) for row in clauses})
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _write_compact(build: Path, docs: dict[str, Document], clauses: dict[str, Clause]) -> None:
+    """Write ``records.marshal`` (beside, renamed into place); a read-only build just goes without."""
+    import marshal
+
+    doc_names = [f.name for f in fields(Document)]
+    clause_names = [f.name for f in fields(Clause)]
+    tmp = build / f"{RECORDS}.{os.getpid()}.{uuid.uuid4().hex[:6]}.tmp"
+    try:
+        rows = (_records_key(build), [tuple(getattr(d, n) for n in doc_names) for d in docs.values()],
+                [tuple(getattr(c, n) for n in clause_names) for c in clauses.values()])
+        tmp.write_bytes(marshal.dumps(rows))
+        os.replace(tmp, build / RECORDS)
+    except (OSError, ValueError):
+        tmp.unlink(missing_ok=True) if tmp.parent.is_dir() else None
 
 
 def read_json(path: Path):

@@ -16,7 +16,9 @@ Every setting has an environment variable of the same meaning as its CLI flag:
     POLICY_LLM_TIMEOUT   seconds (default 30)
     POLICY_MAX_QUESTION_CHARS  longest question accepted (default 2000)
     POLICY_SESSION_TTL_DAYS    sessions untouched this long are deleted (default 30)
-    POLICY_QUERY_THREADS       torch threads that embed one question (default 1: fastest on busy cores)
+    POLICY_QUERY_THREADS       threads that embed one question (default 2; onnxruntime's idle threads
+                               sleep, so 2 answered faster than 1 even with both cores busy — set 1 for
+                               torch, POLICY_QUERY_ONNX=0, whose threads spin)
 
 No secret is ever written anywhere but read from the environment.
 """
@@ -83,7 +85,7 @@ class Settings:
         default_factory=lambda: env_number("POLICY_SESSION_TTL_DAYS", 30, "days")
     )
     models_path: Path | None = None  # None → <data_dir>/models (an eval's nested data dir shares its parent's)
-    query_threads: int = field(default_factory=lambda: max(1, int(_env("POLICY_QUERY_THREADS", "1") or 1)))
+    query_threads: int = field(default_factory=lambda: max(1, int(_env("POLICY_QUERY_THREADS", "2") or 2)))
 
     @property
     def as_of(self) -> dt.date:

@@ -36,9 +36,11 @@ _lock = threading.Lock()
 
 # A question is ~10-40 tokens: splitting it over torch's intra-op threads gains little on a
 # quiet machine, and when the cores are busy (an ingest, other requests) every op waits for the
-# slowest thread, so one thread answered 4x faster at load 4.5 (benchmarks/profile_answer.py).
-# Batches of clauses during ingest keep torch's default. A knowledge base uses
-# settings.query_threads (POLICY_QUERY_THREADS), whose default this is.
+# slowest (spinning) thread, so one torch thread answered 4x faster at load 4.5
+# (benchmarks/profile_answer.py): the default of a bare ``embed_query``. A knowledge base uses
+# settings.query_threads (POLICY_QUERY_THREADS, default 2): its questions run on onnxruntime, whose
+# idle threads sleep, and 2 threads answered faster than 1 at load 2 and with two busy loops added
+# (benchmarks/bench_answer.py, README "Speed"). Batches of clauses during ingest keep the default.
 QUERY_THREADS = 1
 QUERY_CACHE = 512  # question vectors kept per open knowledge base
 

@@ -263,6 +263,9 @@ class KnowledgeBase:
         Raises IndexNotBuiltError when there is none, ConfigError when it was built with
         another embedding model or for another Chroma target.
         """
+        from index.store.jieba_dict import install
+
+        install(settings.models_dir)  # jieba reads its dictionary per character from a cache
         kb = cls.__new__(cls)
         kb.settings, kb._client, kb._model = settings, client, _Model(settings, embedder)
         kb._build = _open_build(settings, kb._model, client)

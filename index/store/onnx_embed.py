@@ -148,7 +148,7 @@ class OnnxEmbedder:
     (``encode``, ``embed_documents``, ``embed_query``, ``max_seq_length``).
 
     Two onnxruntime sessions over one file: batches of clauses use every core, a single question
-    uses ``query_threads`` (one thread answers fastest when the cores are busy).
+    uses ``query_threads`` (settings.query_threads; idle threads sleep, so 2 are not slower on busy cores).
     """
 
     def __init__(self, folder: str, model_path: Path, query_threads: int = 1, questions_only: bool = False):

@@ -70,3 +70,31 @@ def test_previous_build_is_the_newest_complete_one_before_the_live_one(tmp_path)
     assert builds.previous_dir(root, prev).name == "1-old"
     assert builds.previous_dir(root, root / "builds" / "1-old") is None
     assert builds.previous_dir(root, None) is None
+
+
+def test_records_are_read_back_alike_from_the_compact_copy_and_it_follows_the_json(tmp_path):
+    from dataclasses import fields
+
+    from index.records import Clause, Document
+
+    folder = _fake_build(tmp_path, "b1")
+    doc = Document(doc_id="d1", source_path="d1.txt", sha256="0" * 64, title="某市扶持办法", text="第一条 给予补助。",
+                   region="某市", dates={"印发": "2024-01-02"}, warnings=["篇幅"])
+    clause = Clause(clause_id="d1/1", doc_id="d1", path=("第一条",), display_path="第一条", text="给予补助。",
+                    start=4, end=9, responsible_units=("市财政局",))
+    builds.write_json(folder / builds.DOCS, [{**doc.__dict__}])
+    builds.write_json(folder / builds.CLAUSES, [clause.to_dict()])
+
+    first = builds.load_records(folder)  # from the JSON; writes the compact copy
+    assert (folder / builds.RECORDS).is_file()
+    second = builds.load_records(folder)
+    for a, b, kind in ((first[0]["d1"], second[0]["d1"], Document), (first[1]["d1/1"], second[1]["d1/1"], Clause)):
+        for f in fields(kind):
+            assert getattr(a, f.name) == getattr(b, f.name) and type(getattr(a, f.name)) is type(getattr(b, f.name))
+
+    # the JSON rewritten (a repaired build): the stale copy is not used
+    builds.write_json(folder / builds.CLAUSES, [{**clause.to_dict(), "text": "给予奖励。"}])
+    assert builds.load_records(folder)[1]["d1/1"].text == "给予奖励。"
+    # a damaged copy is ignored
+    (folder / builds.RECORDS).write_bytes(b"\x00garbage")
+    assert builds.load_records(folder)[1]["d1/1"].text == "给予奖励。"

@@ -172,6 +172,6 @@ def test_a_kb_embeds_questions_on_the_configured_threads(kb, settings, threads):
 def test_query_threads_come_from_the_environment(monkeypatch):
     from index.config import Settings
 
-    assert Settings().query_threads == 1
-    monkeypatch.setenv("POLICY_QUERY_THREADS", "2")
     assert Settings().query_threads == 2
+    monkeypatch.setenv("POLICY_QUERY_THREADS", "1")
+    assert Settings().query_threads == 1
