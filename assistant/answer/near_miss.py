@@ -38,10 +38,15 @@ def subjects(question: str, coverage=None) -> list[str]:
     out: list[tuple[str, ...]] = []
     run: list[str] = []
     pos = 0
-    for w in list(jieba.posseg.cut(question)) + [None]:
+    cut = list(jieba.posseg.cut(question)) + [None]
+    for k, w in enumerate(cut):
         word = w.word if w else ""
         pos += len(word)
-        keep = (w is not None and w.flag in _NOUN and len(word) >= 2 and word not in GENERIC
+        nxt = cut[k + 1] if k + 1 < len(cut) else None
+        # a verbal noun between nouns qualifies the thing ('花卉苗木出口企业'): part of its name
+        noun = w is not None and (w.flag in _NOUN or w.flag == "vn" and bool(run) and nxt is not None
+                                  and nxt.flag in _NOUN)
+        keep = (noun and len(word) >= 2 and word not in GENERIC
                 and word not in places and not is_place(word, coverage) and not _TIER.search(word)
                 and re.fullmatch(r"[\u4e00-\u9fffA-Za-z]+", word) is not None)
         if keep:

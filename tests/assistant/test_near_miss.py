@@ -87,3 +87,15 @@ def test_whether_benefits_combine_is_a_rule_not_a_sum():
     assert asks_stacking("一个项目同时符合两项补贴，能不能都拿？")
     assert asks_stacking("市里和区里的奖励可以叠加吗")
     assert not asks_stacking("省级工业设计中心奖励多少？")
+
+
+def test_a_qualifier_between_nouns_is_part_of_the_thing_asked():
+    flowers = _kb(_doc("fl", "河口", "河口市花卉产业措施", [
+        "（一）财政补助政策。对完成花卉苗木基地建设任务的企业一次性奖励300万元。",
+        "（二）鼓励花卉苗木企业拓展国际市场，支持参加境外展会。"]),
+                  _doc("ex", "山城", "山城市外贸措施", ["对年出口额超过1000万美元的企业，给予10万元奖励。"]))
+    lead = flowers.clauses["fl/1"]
+    assert ("花卉苗木", "出口") in subjects("河口对花卉苗木出口企业奖励多少钱？")
+    # the documents pay for the base, not for exporting: a near-miss
+    assert missing_subject("河口对花卉苗木出口企业奖励多少钱？", lead, flowers, {"河口"}) == "花卉苗木出口"
+    assert missing_subject("河口对花卉苗木基地奖励多少钱？", lead, flowers, {"河口"}) == ""
