@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this tree's code
 from index.config import Settings
 from index.store.knowledge import KnowledgeBase
 from assistant.chat.assistant import Assistant
+# Dropped: probes answered from a sealed document whose coverage of the topic cannot be judged here.
 PROBES = [
  ("R", "海南省专利奖银奖奖励多少钱？"),
  ("R", "海南省专利奖对注册商标的企业奖励多少？"),
@@ -24,11 +25,8 @@ PROBES = [
  ("A", "广东个体户转成公司有什么支持？"),
  ("A", "广安花卉保险有没有保费补贴？"),
  ("R", "广安对花卉苗木出口企业奖励多少钱？"),
- ("R", "广安公积金贷款利率是多少？"),
- ("R", "海南离岛免税额度是多少？"),
  ("R", "广安明天天气怎么样"),
  ("R", "广安市中考分数线是多少？"),
- ("R", "海南买房落户需要什么条件？"),
  ("R", "广安对新认定的国家级专精特新小巨人企业奖励多少？"),
  ("A", "海南专利拿了金奖给多少钱？"),
  ("A", "广安搞创业能贷多少款？"),
@@ -38,6 +36,11 @@ PROBES = [
  ("A", "海南专利奖的奖金发给谁？"),
  ("A", "广安的区县把花卉苗木年度任务都完成了，市里每年奖多少？"),
  ("A", "广东对个体户的水电气费有补贴吗？"),
+ ("A", "广州做小微企业担保，担保费率1.5%以下的业务有补助吗？"),
+ ("A", "广安开养老院，护理员培训有补贴吗？"),
+ ("R", "广州对新引进的外资银行总部奖励多少？"),
+ ("R", "吉林招标投标交易服务费减免后，对中标企业再奖励多少？"),
+ ("R", "广州小微企业买房能贷多少公积金？"),
 ]
 MANIFEST = sys.argv[2] if len(sys.argv) > 2 else '../shared/corpus-extra/MANIFEST.tsv'
 man = {r['file'].rsplit('.', 1)[0]: r['half'] for r in csv.DictReader(open(MANIFEST), delimiter='\t')}
