@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from assistant.lexicon.data import words
 from assistant.question.terms import GENERIC, content_terms, holds, quoted_names
 from assistant.answer.fit import absent_name, clause_count, answer_type_gap, contrast_gap, asks_validity, national_subject, rare_phrase, unknown_qualifier
+from assistant.answer.near_miss import lead_excerpt, missing_subject
 from assistant.lexicon.places import CITIES, Coverage, is_place, regions_in
 
 _CHITCHAT = re.compile(
@@ -45,6 +46,7 @@ class Scope:
     regions: dict[str, set[str]] = field(default_factory=dict)  # covered mention → doc regions
     uncovered: list[str] = field(default_factory=list)  # places the corpus does not hold
     detail: str = ""
+    offered: str = ""  # a near-miss: what the documents asked about do grant (a verbatim excerpt)
 
 
 def check_question(question: str, coverage: Coverage, corpus_text: str = "") -> Scope:
@@ -174,12 +176,29 @@ def check_retrieval(question: str, retrieved, kb, scope: Scope, min_dense: float
     lead = rerank(question, retrieved, kb=kb)[0].clause.text
     if (gap := contrast_gap(question, lead)):
         return Scope(covered=False, reason=CONTRAST, detail=f"{gap[0]}|{gap[1]}")
+    if _MONEY_ASKED.search(question) and not asks_validity(question):
+        lead_clause = rerank(question, retrieved, kb=kb)[0].clause
+        asked = set().union(*scope.regions.values()) if scope.regions else None
+        if (name := missing_subject(question, lead_clause, kb, asked)):
+            doc = kb.documents.get(lead_clause.doc_id)
+            where = f"《{doc.title}》" if doc else ""
+            return Scope(covered=False, reason=NO_MONEY, regions=scope.regions, detail=name,
+                         offered=f"{where}：“{lead_excerpt(lead_clause)}”")
     if (near := _near_miss(question, kb, scope, corpus)):
         reason = NO_MONEY if _MONEY_ASKED.search(question) else WEAK
         return Scope(covered=False, reason=reason, detail=near)
-    if _MONEY_ASKED.search(question) and not asks_validity(question) and not _offers_money(question, retrieved, kb):
+    if _MONEY_ASKED.search(question) and not asks_validity(question) and not asks_stacking(question) \
+            and not _offers_money(question, retrieved, kb):
         return Scope(covered=False, reason=NO_MONEY, detail="、".join(terms[:5]))
     return scope
+
+
+STACKING = words("stacking_asks")  # data/stacking_asks.tsv
+
+
+def asks_stacking(question: str) -> bool:
+    """'…符合好几项补贴，能不能都拿': whether benefits combine is a rule (就高不重复), not a sum."""
+    return any(p in question for p in STACKING)
 
 
 # A question asking for money, and what a clause that grants some says.
@@ -195,7 +214,18 @@ def _offers_money(question: str, retrieved, kb) -> bool:
     from assistant.answer.select import rerank
 
     best = rerank(question, retrieved, kb=kb)[0]
-    return bool(_MONEY_GIVEN.search(best.clause.text))
+    if _MONEY_GIVEN.search(best.clause.text):
+        return True
+    # a case with the user's own figures ('申报了400千瓦…低了150千瓦') whose clauses found all come
+    # from one document: the clause found may set the condition (差值不小于…50%) while the
+    # document's sum stands in another clause of it; the answer then works the case out
+    same = [s for s in retrieved[:3] if s.clause.doc_id == best.clause.doc_id]
+    doc = kb.documents.get(best.clause.doc_id)
+    return bool(_CASE_FIGURE.search(question)) and len(same) == min(3, len(retrieved)) and doc is not None \
+        and bool(_MONEY_GIVEN.search(doc.text))
+
+
+_CASE_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?![年月日号])[\u4e00-\u9fffA-Za-z%％]")
 
 
 def _near_miss(question: str, kb, scope: Scope, corpus: str) -> str:
@@ -319,6 +349,11 @@ def refusal_text(scope: Scope, kb, as_of: dt.date) -> str:
     elif scope.reason == NATIONAL_RULE:
         head = ("抱歉，已收录的都是地方政策文件，没有国家层面（部委）的认定标准或补助规定，无法据此答复；"
                 "请以国家主管部门公布的文件为准。")
+    elif scope.reason == NO_MONEY and scope.offered:
+        where = "、".join(scope.regions) if scope.regions else ""
+        head = (f"抱歉，已收录的{where}政策文件中没有对“{scope.detail}”给予补助、奖励等资金支持的规定，"
+                f"无法给出金额；为避免误导，也不会套用其他事项的标准。与问题最接近的条款是{scope.offered}，"
+                "讲的是另一事项。")
     elif scope.reason == NO_MONEY:
         head = ("抱歉，已收录的政策文件中没有找到对此给予补助、奖励等资金支持的条款，无法给出有依据的答复；"
                 "为避免误导，也不会套用其他事项的标准。")
