@@ -17,6 +17,10 @@ Every setting has an environment variable of the same meaning as its CLI flag:
     POLICY_MAX_QUESTION_CHARS  longest question accepted (default 2000)
     POLICY_SESSION_TTL_DAYS    sessions untouched this long are deleted (default 30)
     POLICY_QUERY_THREADS       torch threads that embed one question (default 1: fastest on busy cores)
+    POLICY_RERANK              1 (default): the learned reranker chooses the clause an answer cites;
+                               0/false/no/off → the rule order
+    POLICY_RERANK_WEIGHTS      the reranker's weights file (default: the shipped
+                               assistant/answer/data/rerank.json; another for cross-validation)
 
 No secret is ever written anywhere but read from the environment.
 """
@@ -34,6 +38,16 @@ DEFAULT_EMBED_MODEL = "m3e-small"
 
 def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
+
+
+def rerank_enabled() -> bool:
+    """POLICY_RERANK: anything but 0/false/no/off (default on) lets the learned reranker order cited clauses."""
+    return _env("POLICY_RERANK", "1").lower() not in ("0", "false", "no", "off")
+
+
+def rerank_weights() -> str:
+    """POLICY_RERANK_WEIGHTS: a weights file path, or '' for the shipped one."""
+    return _env("POLICY_RERANK_WEIGHTS")
 
 
 def env_number(name: str, default: float, unit: str) -> float:
@@ -84,6 +98,8 @@ class Settings:
     )
     models_path: Path | None = None  # None → <data_dir>/models (an eval's nested data dir shares its parent's)
     query_threads: int = field(default_factory=lambda: max(1, int(_env("POLICY_QUERY_THREADS", "1") or 1)))
+    rerank: bool = field(default_factory=rerank_enabled)
+    rerank_weights: str = field(default_factory=rerank_weights)
 
     @property
     def as_of(self) -> dt.date:
