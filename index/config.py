@@ -19,6 +19,8 @@ Every setting has an environment variable of the same meaning as its CLI flag:
     POLICY_QUERY_THREADS       torch threads that embed one question (default 1: fastest on busy cores)
     POLICY_RERANK              1 (default): the learned reranker chooses the clause an answer cites;
                                0/false/no/off → the rule order
+    POLICY_EVERYDAY_TERMS      1 (default): the keyword search adds the official terms of everyday
+                               phrases (index/store/data/everyday_terms.tsv); 0/false/no/off → not
     POLICY_RERANK_WEIGHTS      the reranker's weights file (default: the shipped
                                assistant/answer/data/rerank.json; another for cross-validation)
 
@@ -43,6 +45,11 @@ def _env(name: str, default: str = "") -> str:
 def rerank_enabled() -> bool:
     """POLICY_RERANK: anything but 0/false/no/off (default on) lets the learned reranker order cited clauses."""
     return _env("POLICY_RERANK", "1").lower() not in ("0", "false", "no", "off")
+
+
+def everyday_terms_enabled() -> bool:
+    """POLICY_EVERYDAY_TERMS: anything but 0/false/no/off (default on) expands keyword searches."""
+    return _env("POLICY_EVERYDAY_TERMS", "1").lower() not in ("0", "false", "no", "off")
 
 
 def rerank_weights() -> str:
@@ -100,6 +107,7 @@ class Settings:
     query_threads: int = field(default_factory=lambda: max(1, int(_env("POLICY_QUERY_THREADS", "1") or 1)))
     rerank: bool = field(default_factory=rerank_enabled)
     rerank_weights: str = field(default_factory=rerank_weights)
+    everyday_terms: bool = field(default_factory=everyday_terms_enabled)
 
     @property
     def as_of(self) -> dt.date:
