@@ -19,6 +19,12 @@ Every setting has an environment variable of the same meaning as its CLI flag:
     POLICY_QUERY_THREADS       threads that embed one question (default 2; onnxruntime's idle threads
                                sleep, so 2 answered faster than 1 even with both cores busy — set 1 for
                                torch, POLICY_QUERY_ONNX=0, whose threads spin)
+    POLICY_RERANK              1 (default): the learned reranker chooses the clause an answer cites;
+                               0/false/no/off → the rule order
+    POLICY_EVERYDAY_TERMS      1 (default): the keyword search adds the official terms of everyday
+                               phrases (index/store/data/everyday_terms.tsv); 0/false/no/off → not
+    POLICY_RERANK_WEIGHTS      the reranker's weights file (default: the shipped
+                               assistant/answer/data/rerank.json; another for cross-validation)
 
 No secret is ever written anywhere but read from the environment.
 """
@@ -36,6 +42,21 @@ DEFAULT_EMBED_MODEL = "m3e-small"
 
 def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
+
+
+def rerank_enabled() -> bool:
+    """POLICY_RERANK: anything but 0/false/no/off (default on) lets the learned reranker order cited clauses."""
+    return _env("POLICY_RERANK", "1").lower() not in ("0", "false", "no", "off")
+
+
+def everyday_terms_enabled() -> bool:
+    """POLICY_EVERYDAY_TERMS: anything but 0/false/no/off (default on) expands keyword searches."""
+    return _env("POLICY_EVERYDAY_TERMS", "1").lower() not in ("0", "false", "no", "off")
+
+
+def rerank_weights() -> str:
+    """POLICY_RERANK_WEIGHTS: a weights file path, or '' for the shipped one."""
+    return _env("POLICY_RERANK_WEIGHTS")
 
 
 def env_number(name: str, default: float, unit: str) -> float:
@@ -86,6 +107,9 @@ class Settings:
     )
     models_path: Path | None = None  # None → <data_dir>/models (an eval's nested data dir shares its parent's)
     query_threads: int = field(default_factory=lambda: max(1, int(_env("POLICY_QUERY_THREADS", "2") or 2)))
+    rerank: bool = field(default_factory=rerank_enabled)
+    rerank_weights: str = field(default_factory=rerank_weights)
+    everyday_terms: bool = field(default_factory=everyday_terms_enabled)
 
     @property
     def as_of(self) -> dt.date:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +33,7 @@ from pathlib import Path
 from assistant.answer.citations import bigrams, has_figure
 from assistant.answer.fit import answer_type_gap, asks_validity, compounds, idf, states_duration
 from assistant.question.terms import holds
+from index import config
 
 WEIGHTS = Path(__file__).with_name("data") / "rerank.json"
 
@@ -178,9 +178,9 @@ _ACTIVE: dict[str, Ranker | None] = {}
 def active() -> Ranker | None:
     """The model to order cited clauses with, or None for the rule order (``POLICY_RERANK=0``,
     or no weights file). Loaded once per weights path."""
-    if os.environ.get("POLICY_RERANK", "1").strip().lower() in ("0", "false", "no", "off"):
+    if not config.rerank_enabled():
         return None
-    path = os.environ.get("POLICY_RERANK_WEIGHTS") or str(WEIGHTS)
+    path = config.rerank_weights() or str(WEIGHTS)
     if path not in _ACTIVE:
         _ACTIVE[path] = Ranker.load(path) if Path(path).is_file() else None
     return _ACTIVE[path]

@@ -462,3 +462,25 @@ def _outer_places(place: str) -> list[str]:
         out.append(name)
         name = CITIES.get(name)
     return out
+
+
+# 'can I still …?' ('现在还能拿来申请吗', '还可以按这个办吗'): whether something may still be done
+_STILL = re.compile(r"还(?:能|可以|可|能不能|有没有)[^，。？?！!]{0,12}(?:吗|么|不|没)?[？?]?$|还(?:能不能|可不可以)")
+
+
+def expired_term_first(question: str, chosen: list[tuple[str, ScoredClause]], kb, as_of) -> list[tuple[str, ScoredClause]]:
+    """For a question asking whether something can still be done, answered from one document that
+    has expired at ``as_of`` and giving no figures of its own (no sum to work out): the clause
+    stating the document's term answers it and is what the answer quotes (the expiry is said first)."""
+    from index.records import EXPIRED
+
+    if len(chosen) != 1 or kb is None or _GIVES_FIGURES.search(question) or not _STILL.search(question):
+        return chosen
+    label, sc = chosen[0]
+    doc = kb.documents.get(sc.clause.doc_id)
+    if doc is None or doc.validity(as_of) != EXPIRED:
+        return chosen
+    term = term_clause(kb, sc.clause.doc_id)
+    if term is None or term.clause_id == sc.clause.clause_id:
+        return chosen
+    return [(label, ScoredClause(term, sc.score, rank=1))]

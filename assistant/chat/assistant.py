@@ -39,7 +39,7 @@ from assistant.records import Answer, Calculation
 from index.records import ScoredClause
 from assistant.rules.catalog import rules_for
 from assistant.rules.fact_names import lookup, money_family
-from assistant.answer.select import best_fit, final_ranking, retrieve
+from assistant.answer.select import best_fit, expired_term_first, final_ranking, retrieve
 from assistant.chat.sessions import NOT_SAVED, SessionStore
 from assistant.match.broad import broad_answer, is_broad
 from index.store.retrieve import check_query
@@ -183,6 +183,7 @@ class Assistant:
         else:
             facts, carried = self._facts(q, standalone, state, kind)
             chosen = choose(standalone, pool, parts, kb=kb)
+            chosen = expired_term_first(standalone, chosen, kb, day) if not parts else chosen
             if "figure" in kind and not parts and (kept := _topic_takes(kb, state, retrieved, q)):
                 chosen = [("", kept)]  # '换成买45台呢？': the same clause, with the new figure
             # the rewrite keeps the topic; the turn itself may say whose share ('区里这块补多少？')

@@ -77,12 +77,49 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def expand_query(tokens: list[str]) -> list[str]:
-    """Question tokens + the policy-text synonyms of colloquial ones (QUERY_SYNONYMS)."""
+def expand_query(tokens: list[str], text: str = "", vocab=None) -> list[str]:
+    """Question tokens + the policy-text synonyms of colloquial ones (QUERY_SYNONYMS), + the
+    official terms of the everyday phrases ``text`` holds (data/everyday_terms.tsv), when on —
+    only for a phrase the indexed documents do not use as a word themselves (``vocab``): the
+    documents' own word needs no translation."""
     out = list(tokens)
     for tok in tokens:
         out.extend(s for s in QUERY_SYNONYMS.get(tok, ()) if s not in out)
+    if text and everyday_on():
+        for phrase, official in everyday_terms():
+            if phrase in text and (vocab is None or phrase not in vocab):
+                out.extend(t for t in official if t not in out)
     return out
+
+
+EVERYDAY = Path(__file__).with_name("data") / "everyday_terms.tsv"
+
+
+def everyday_on() -> bool:
+    """POLICY_EVERYDAY_TERMS (index/config; default on): 0/false/no/off searches with the question's words only."""
+    from index.config import everyday_terms_enabled
+
+    return everyday_terms_enabled()
+
+
+_EVERYDAY: list[tuple[str, list[str]]] | None = None
+
+
+def everyday_terms() -> list[tuple[str, list[str]]]:
+    """(everyday phrase, its official terms as search tokens) from data/everyday_terms.tsv, longest
+    phrase first; read once."""
+    global _EVERYDAY
+    if _EVERYDAY is None:
+        rows = []
+        for line in EVERYDAY.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            phrase, _, terms = line.partition("\t")
+            toks = [t for term in terms.split() for t in tokenize(term)]
+            if phrase.strip() and toks:
+                rows.append((phrase.strip(), list(dict.fromkeys(toks))))
+        _EVERYDAY = sorted(rows, key=lambda r: -len(r[0]))
+    return _EVERYDAY
 
 
 class KeywordIndex:
@@ -125,10 +162,12 @@ class KeywordIndex:
 
     def _raw(self, query: str):
         """Query text → BM25 score per indexed clause (numpy array, ids order), or None."""
-        tokens = expand_query(tokenize(query))
-        if not self.ids or not tokens:
+        if not self.ids:
             return None
         vocab = self._model.vocab_dict
+        tokens = expand_query(tokenize(query), query, vocab)
+        if not tokens:
+            return None
         known = [t for t in tokens if t in vocab]
         if not known:
             return None

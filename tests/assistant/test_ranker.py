@@ -218,3 +218,23 @@ def test_a_benefit_named_keeps_a_clause_stating_a_figure_first(tmp_path, monkeyp
     assert rerank("企业有什么补助？", window, kb=kb, stating=True)[0].clause.clause_id == "费/1"
     # no benefit named: the model's choice (the longer clause) stands
     assert rerank("企业资金有什么规定？", window, kb=kb, stating=True)[0].clause.clause_id == "费/2"
+
+
+def test_the_reranker_settings_live_with_the_others(tmp_path, monkeypatch):
+    from index.config import Settings
+
+    monkeypatch.delenv("POLICY_RERANK", raising=False)
+    monkeypatch.delenv("POLICY_RERANK_WEIGHTS", raising=False)
+    assert Settings().rerank is True and Settings().rerank_weights == ""
+    assert ranker.active() is not None  # the shipped weights
+    for off in ("0", "off", " No "):
+        monkeypatch.setenv("POLICY_RERANK", off)
+        assert Settings().rerank is False and ranker.active() is None
+    monkeypatch.setenv("POLICY_RERANK", "1")
+    size = len(ranker.NAMES)
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps({"features": list(ranker.NAMES), "mean": [0.0] * size,
+                                "scale": [1.0] * size, "weights": [0.5] * size}), encoding="utf-8")
+    monkeypatch.setenv("POLICY_RERANK_WEIGHTS", str(path))
+    assert Settings().rerank_weights == str(path)
+    assert ranker.active().weights == (0.5,) * size

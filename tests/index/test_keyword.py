@@ -67,3 +67,21 @@ def test_jieba_initialisation_is_silent():
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stderr == ""
     assert int(out.stdout) > 0
+
+
+def test_everyday_words_find_the_official_terms_only_where_the_documents_lack_them(monkeypatch):
+    from index.store.keyword import everyday_terms
+
+    # invented clauses: the documents say 用电报装, the caller says 接电
+    idx = KeywordIndex.build(["电/1", "电/2"], ["供电企业办理低压用电报装，压缩办理时限。",
+                                               "各部门要加强组织领导，明确分工。"])
+    monkeypatch.setenv("POLICY_EVERYDAY_TERMS", "0")
+    assert "电/1" not in idx.scores("厂里要接电怎么弄")
+    monkeypatch.setenv("POLICY_EVERYDAY_TERMS", "1")
+    assert max(idx.scores("厂里要接电怎么弄").items(), key=lambda kv: kv[1])[0] == "电/1"
+    # every row of the data file is a phrase with at least one official search token
+    assert all(phrase and official for phrase, official in everyday_terms())
+    # a documents' own word is searched as written: no translation added
+    own = KeywordIndex.build(["户/1", "户/2"], ["个体户 可以 申请 补助。", "个体工商户 登记 流程。"])
+    assert "工商户" not in expand_query(tokenize("个体户能申请吗"), "个体户能申请吗", own._model.vocab_dict)
+    assert "工商户" in expand_query(tokenize("个体户能申请吗"), "个体户能申请吗", {})
