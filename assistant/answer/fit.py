@@ -136,16 +136,30 @@ class _Joined:
 
     def __init__(self, kb):
         texts = [c.embed_text for c in kb.clauses.values()]
+        self.texts = texts
         self.text = _SEP.join(texts)
         self.starts, pos = [], 0
         for t in texts:
             self.starts.append(pos)
             pos += len(t) + 1
+        self._by_char = None
+        self._calls = 0
 
     def count(self, term: str) -> int:
         """Number of clauses whose text contains ``term`` (each clause counted once)."""
         if not term or _SEP in term:
             return 0 if term else len(self.starts)
+        self._calls += 1
+        if self._by_char is None and self._calls > 16:
+            by_char = {}
+            for i, t in enumerate(self.texts):
+                for ch in set(t):
+                    by_char.setdefault(ch, []).append(i)
+            self._by_char = by_char
+        if self._by_char is not None:
+            rows = min((self._by_char.get(ch, ()) for ch in set(term)), key=len)
+            texts = self.texts
+            return sum(1 for i in rows if term in texts[i])
         n, i, text, starts = 0, 0, self.text, self.starts
         while True:
             i = text.find(term, i)

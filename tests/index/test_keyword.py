@@ -56,6 +56,33 @@ def test_save_and_load_give_the_same_scores(tmp_path):
     assert again.scores("物流信息平台投资") == pytest.approx(idx.scores("物流信息平台投资"))
 
 
+def test_loading_without_bm25s_scores_as_bm25s_does(tmp_path, monkeypatch):
+    """The saved index is read with numpy alone (no scipy at a cold start); its scores equal
+    bm25s's own loader's, repeated and unknown words included; a layout it does not know falls
+    back to bm25s."""
+    import bm25s
+
+    from index.store.keyword import _SavedScores
+
+    idx = KeywordIndex.build(list(TEXTS), list(TEXTS.values()))
+    idx.save(tmp_path / "bm25")
+    again = KeywordIndex.load(tmp_path / "bm25")
+    assert isinstance(again._model, _SavedScores)
+    reference = bm25s.BM25.load(str(tmp_path / "bm25"), show_progress=False, verbosity=0)
+    for query in ("物流信息平台投资", "补贴 补贴 机器人", "火星 物流"):
+        tokens = tokenize(query)
+        assert list(again._model.get_scores(tokens)) == pytest.approx(list(reference.get_scores(tokens)))
+    import index.store.keyword as keyword
+
+    def unknown_layout(folder):
+        raise ValueError("a layout this reader does not know")
+
+    monkeypatch.setattr(keyword, "_SavedScores", unknown_layout)
+    fallback = KeywordIndex.load(tmp_path / "bm25")
+    assert isinstance(fallback._model, bm25s.BM25)
+    assert fallback.scores("物流信息平台投资") == pytest.approx(idx.scores("物流信息平台投资"))
+
+
 def test_empty_index_answers_nothing(tmp_path):
     idx = KeywordIndex.build([], [])
     idx.save(tmp_path / "e")
