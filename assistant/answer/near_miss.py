@@ -2,7 +2,7 @@
 
     missing_subject(question, lead, kb, regions) -> str   the name asked that no money sentence holds
 
-A question asks how much is given for a named thing ('…工业互联网平台奖励多少'); the clause an answer
+A question asks how much is given for a named thing ('…智慧仓储系统补贴多少'); the clause an answer
 would lead with grants money for something else (工业设计中心), and no sentence of the documents
 asked about both names that thing and states a sum or a grant for it. The thing is read from the
 question (its noun words, joined when adjacent) and looked for in the documents' own sentences —
@@ -52,7 +52,7 @@ def subjects(question: str, coverage=None) -> list[str]:
         if keep:
             run.append(word)
             continue
-        # a run right before a figure names the user's own fact ('发票总价1000万'), not a benefit
+        # a run right before a figure names the user's own fact ('合同金额300万'), not a benefit
         if sum(map(len, run)) >= 4 and not re.match(r"\s*(?:[为是约达]|超过)?\s*\d", question[pos - len(word):]):
             out.append(tuple(run))
         run = []

@@ -197,7 +197,7 @@ STACKING = words("stacking_asks")  # data/stacking_asks.tsv
 
 
 def asks_stacking(question: str) -> bool:
-    """'…符合好几项补贴，能不能都拿': whether benefits combine is a rule (就高不重复), not a sum."""
+    """'…两项奖励可以一起领吗': whether benefits combine is a rule (就高不重复), not a sum."""
     return any(p in question for p in STACKING)
 
 

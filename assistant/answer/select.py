@@ -128,7 +128,7 @@ def _learned_order(question: str, window: list[ScoredClause], terms: list[str], 
 
 
 def _sum_subject(question: str, terms: list[str], best: ScoredClause, kb) -> str:
-    """When the question asks for a sum ('奖多少', '每千瓦时补多少钱'): the rarest of its words
+    """When the question asks for a sum ('奖多少', '每吨补几块钱'): the rarest of its words
     that the rule order's best clause holds — the subject the sum is for; else ""."""
     if answer_type_gap(question, "") != "具体金额" and not _SUM_ASKED.search(question):
         return ""
@@ -464,7 +464,7 @@ def _outer_places(place: str) -> list[str]:
     return out
 
 
-# 'can I still …?' ('现在还能拿来申请吗', '还可以按这个办吗'): whether something may still be done
+# 'can I still …?' ('如今还能照这个报吗', '还可以按这个办吗'): whether something may still be done
 _STILL = re.compile(r"还(?:能|可以|可|能不能|有没有)[^，。？?！!]{0,12}(?:吗|么|不|没)?[？?]?$|还(?:能不能|可不可以)")
 
 

@@ -233,7 +233,7 @@ def _contradicted(rule: SubsidyRule, facts: dict) -> bool:
     return False
 
 
-# '那个0.5%的补助能拿多少': the rate the user quotes names the rule asked about
+# '按3%那档能补多少': the rate the user quotes names the rule asked about
 _QUOTED_RATE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*[%％‰]\s*(?:的)?(?:那[个项笔])?(?:补助|补贴|奖励|资助|奖补|贴息|比例)")
 
 
@@ -260,7 +260,7 @@ def _names_sum(rule: SubsidyRule, question: str) -> int:
     return 0
 
 
-# '这三年的增速奖励一共多少': the award asked for, named by the figure it rewards
+# '两年的扩产奖励合计多少': the award asked for, named by the figure it rewards
 _AWARD_NAMED = re.compile(r"(?P<what>[\u4e00-\u9fff]{2})(?:奖励|补助|补贴|奖补|资助|奖金)")
 _NOT_A_NAME = re.compile(r"[的了个些这那么多少能可是有都该此项笔份]")
 

@@ -65,7 +65,7 @@ GROWTH_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,8}}?)(?:增长|增速|增�
                        rf"(?:都|均|也|每年都|每年均)?(?P<bound>{BOUND_MORE}|{BOUND_AT_LEAST})?\s*"
                        rf"(?:(?P<num>{NUM})\s*[%％]|(?P<pts>{NUM})\s*个?(?:百分)?点|(?P<cpts>{CN_NUM})\s*(?:个|个百分|百分)点)")
 SHARE_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{2,10}}?)(?:占[\u4e00-\u9fff]{{0,10}}?)?(?:占比|比重|比例)(?:为|是|达到|达)?\s*(?P<num>{NUM})\s*[%％]")
-# '平均年化担保费率是2%' / '利率为4.5%': a rate the user states is the figure of that name
+# '担保费率是1.8%' / '利率为4.5%': a rate the user states is the figure of that name
 RATE_FACT_RE = re.compile(rf"(?P<noun>[\u4e00-\u9fff]{{0,10}}?率)(?:是|为|有|在|只有|达到|达|都是)?\s*(?P<num>{NUM})\s*[%％]")
 COUNT_RE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mul>万|亿)?\s*(?P<unit>台（套）|台\(套\)|台套|台|套|家|个月|个|人|天|平方米|㎡|次|场|届|期|批|年(?![度份])|辆|户|名|艘|架|座)")
 # counted things a rule pays per piece of ('每辆', '每户'): the count is '<unit>数'

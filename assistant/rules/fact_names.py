@@ -86,7 +86,7 @@ def threshold_name(noun: str, unit: str, previous: str = "") -> str:
 
 def lookup(facts: dict, name: str):
     """The user's value for the fact ``name``: exact key, alias, then the closest key that
-    one contains the other ('增速' answers '年主营业务收入增速'). None when absent."""
+    one contains the other ('增速' answers '年销售额增长率'). None when absent."""
     key = lookup_key(facts, name)
     return None if key is None else facts[key]
 
@@ -106,7 +106,7 @@ def lookup_key(facts: dict, name: str) -> str | None:
         if not isinstance(key, str) or key in ("级别", "学历") or len(key) < 2:
             continue
         if wanted and name_type(re.sub(r"[（(][^）)]*[）)]$", "", key)) not in (None, wanted):
-            continue  # '年主营业务收入' (a sum) is not what '年主营业务收入增速' (a rate) asks for
+            continue  # '年销售额' (a sum) is not what '年销售额增长率' (a rate) asks for
         if key in name or name in key:
             score = min(len(key), len(name))
             if best is None or score > best[0]:
