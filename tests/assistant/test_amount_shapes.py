@@ -28,7 +28,7 @@ TWO_AWARDS = ("对年销售收入首次超过2亿元、1亿元的软件企业，
 
 
 def test_a_growth_said_as_a_bound_is_kept_as_the_bound():
-    assert extract_facts("这几年每年增速都超过12%")["增速"] == "超过12%"
+    assert extract_facts("近几年增速都超过12%")["增速"] == "超过12%"
     assert extract_facts("增速均不低于20%")["增速"] == "至少20%"
     assert extract_facts("营收增长18%")["年主营业务收入增速"] == Decimal("0.18")
 
@@ -40,7 +40,7 @@ def test_a_rate_is_never_answered_with_a_sum_of_a_longer_name():
 
 
 def test_the_award_the_question_names_is_the_one_worked_out():
-    calcs = _calcs(TWO_AWARDS, "软件公司前年年销售收入首次超过1亿元拿了奖，之后每年增速都超过12%，三年增速奖励一共多少")
+    calcs = _calcs(TWO_AWARDS, "我们是做软件的，头一回年销售收入过1亿元领过奖，此后三年增速都超过12%，按增速的奖励合计多少")
     assert calcs[0].amount_yuan == Decimal("240000")
     assert any("增速" in c and "符合" in c for c in calcs[0].checks)
 
@@ -69,13 +69,13 @@ def test_a_rate_the_user_states_is_a_figure_of_that_name():
 
 
 def test_a_rate_above_the_ceiling_rules_the_grant_out_and_no_other_rule_replaces_it():
-    calcs = _calcs(FEE, "我们担保机构新做了600万担保，但平均年化担保费率是1.2%，那个1%的补助能拿多少")
+    calcs = _calcs(FEE, "担保公司今年新增担保600万，不过平均年化担保费率是1.2%，按1%给的那笔补助有没有")
     assert calcs[0].amount_yuan == Decimal(0) and calcs[0].eligible is False
     assert all(c.amount_yuan in (None, Decimal(0)) for c in calcs)
 
 
 def test_a_rate_within_the_ceiling_is_paid():
-    calcs = _calcs(FEE, "我们担保机构新做了600万担保，平均年化担保费率0.8%，能补多少")
+    calcs = _calcs(FEE, "担保公司今年新增担保600万，平均年化担保费率0.8%，补助是多少")
     assert calcs[0].amount_yuan == Decimal("60000")
 
 
@@ -86,7 +86,7 @@ def test_a_line_break_inside_a_sentence_does_not_cut_its_subject_from_its_amount
             "内按实际招用人数予以定额依次扣减增值税和个人所得税，定额标准为每人每年6000 元。")
     rule = extract_rules(_clause(text))[0]
     assert "退役军人" in rule.subject and rule.amount == Decimal("6000") and rule.max_repeats == 3
-    calc = _calcs(text, "我们招了3个退役军人，签了两年合同，每年能扣减多少")[0]
+    calc = _calcs(text, "公司录用了3名退役军人，劳动合同两年，一年可以少交多少税")[0]
     assert calc.amount_yuan == Decimal("18000")
 
 

@@ -170,7 +170,7 @@ def test_a_sum_asked_is_read_only_from_a_clause_holding_the_subject_the_rules_fo
     monkeypatch.setenv("POLICY_RERANK_WEIGHTS", str(path))
     window = [ScoredClause(kb.clauses[c], 0.03, rank=i, dense_score=0.8, bm25_score=3.0)
               for i, c in enumerate(("奖/1", "奖/2"), 1)]
-    q = "对新认定的专精特新小巨人企业奖多少？"
+    q = "刚评上专精特新小巨人的企业能奖多少？"
     assert rerank(q, window, kb=kb, stating=True)[0].clause.clause_id == "奖/2"
     # asked what it is, not how much: the model's choice stands
     assert rerank("专精特新小巨人企业和示范企业有什么支持？", window, kb=kb, stating=True)[0].clause.clause_id == "奖/1"
