@@ -26,7 +26,9 @@ _GRANTS = re.compile(r"\d[\d.,]*\s*(?:万元|亿元|元)|奖励|补助|补贴|�
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 # tiers and kinds the question may name beside the thing: not the thing itself
 _TIER = re.compile(r"^(?:国家|省|市|区|县|国际|全国)?级?$|级$|^(?:首次|新|首批|年度)")
-_NOUN = ("n", "nz", "nt", "nr", "ns", "j", "l", "eng")  # not vn: 投资/辅导/研发 say what is done
+_NOUN = ("n", "nz", "nt", "nr", "j", "l", "eng")  # not vn: 投资/辅导/研发 say what is done; not ns: a place
+# the phrase that names the benefit asked ('…，一次性就业补贴多少'): from the last mark before a grant word up to it
+_BENEFIT_NAMED = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}?(?=补贴|奖励|补助|资助|奖补|奖金|贴息)")
 
 
 def subjects(question: str, coverage=None) -> list[str]:
@@ -97,7 +99,13 @@ def missing_subject(question: str, lead, kb, regions: set[str] | None) -> str:
     coverage = getattr(kb, "coverage", None)
     ids = {d.doc_id for d in kb.documents.values() if not regions or d.region in regions}
     texts = [c.text for c in kb.clauses.values() if c.doc_id in ids]
-    for words in subjects(question, coverage):
+    runs = subjects(question, coverage)
+    # when the question names the benefit, what is asked for is in the phrase naming it; names in the
+    # other phrases describe the asker ('招了两名本科毕业生，…就业补贴多少'): conditions, not the subject
+    named = [m.group(0) for m in _BENEFIT_NAMED.finditer(question)]
+    if named:
+        runs = [w for w in runs if any("".join(w) in n for n in named)]
+    for words in runs:
         name = "".join(words)
         if _said(around, words) or clause_count(kb, name) == 0 and not _known_in_parts(kb, name):
             continue

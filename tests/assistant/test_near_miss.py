@@ -99,3 +99,23 @@ def test_a_qualifier_between_nouns_is_part_of_the_thing_asked():
     # the documents pay for the base, not for exporting: a near-miss
     assert missing_subject("河口对花卉苗木出口企业奖励多少钱？", lead, flowers, {"河口"}) == "花卉苗木出口"
     assert missing_subject("河口对花卉苗木基地奖励多少钱？", lead, flowers, {"河口"}) == ""
+
+
+CARE = _doc("care", "河口", "河口市促进养老服务业发展的实施意见", [
+    "（五）建立养老服务就业补贴制度。对在养老机构从事护理工作满5年的高校毕业生，给予一次性养老服务就业补贴3万元。",
+])
+KB_CARE = _kb(CARE, HILLCITY)
+
+
+def test_names_describing_the_asker_are_not_the_benefit_asked_for():
+    lead = KB_CARE.clauses["care/1"]
+    # '职业本科毕业生' says who was hired; the benefit asked is named in its own phrase
+    question = "河口我们敬老院招了两个职业本科毕业生做护理，满5年了，一次性养老服务就业补贴能拿多少？"
+    assert missing_subject(question, lead, KB_CARE, {"河口"}) == ""
+    # without a benefit named, the same description is what is asked about, and it is missing
+    assert missing_subject("河口对职业本科毕业生工业互联网平台奖多少？", lead, KB_CARE, {"河口"}) != ""
+
+
+def test_a_place_name_is_never_part_of_the_thing_asked():
+    runs = ["".join(r) for r in subjects("义乌县小商品产业完成了目标任务，市里奖励多少？")]
+    assert "小商品产业" in runs and all("义乌" not in r for r in runs)
