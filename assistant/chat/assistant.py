@@ -171,7 +171,9 @@ class Assistant:
             alt = scope_mod.check_question(asked, kb.coverage, kb.corpus_text)
             if alt.covered:
                 got, got_parts, got_pool = retrieve(kb, asked, alt.regions, topic, "case", k=K)
-                got = _lead_with(got, word)
+                # the clauses holding the turn's word lead; when none does, the context reading
+                # stands only if it still answers from the previous answer's documents
+                got = _lead_with(got, word) or ([] if not got or got[0].clause.doc_id not in topic else got)
                 alt = scope_mod.check_retrieval(asked, got, kb, alt) if got else alt
                 if got and alt.covered:
                     pool = _lead_with(got_pool, word) or got_pool
@@ -335,20 +337,30 @@ def _in_context(q: str, state: ConversationState, kb) -> tuple[str, str] | None:
     import jieba.posseg
 
     from assistant.answer.fit import clause_count
-    from assistant.question.terms import content_terms
+    from assistant.question.terms import GENERIC, content_terms
 
     turn = q.strip()
     if not state.question or not turn or len(turn) > MAX_CONTEXT_TURN:
         return None
     if scope_mod.regions_in(turn) or any(name in turn for name in kb.coverage.covered_names()):
         return None
-    if any(w.flag.startswith("n") and len(w.word) >= 2 and w.word not in kb.corpus_text
-           for w in jieba.posseg.cut(turn)):
-        return None
     counts = {t: clause_count(kb, t) for t in content_terms(turn)}
     words = [t for t, n in counts.items() if n]
+    unknown = [w.word for w in jieba.posseg.cut(turn) if w.flag.startswith("n") and len(w.word) >= 2
+               and w.word not in GENERIC and w.word not in kb.corpus_text]
+    # a noun no document uses ('有没有X？') is a turn about something else — unless another word of
+    # the turn is one the previous answer's documents use: then it is the user's word on that topic
+    if unknown and not _topic_holds(kb, state, words):
+        return None
     word = min(words, key=lambda t: (counts[t], -len(t), t)) if words else ""
     return f"{state.question.rstrip('？?。 ')}，{turn}", word
+
+
+def _topic_holds(kb, state: ConversationState, words: list[str]) -> bool:
+    """Does a document the previous answer cited hold one of ``words``?"""
+    docs = (kb.documents.get(i) for i in (state.doc_ids or [state.doc_id]) if i)
+    texts = [d.text for d in docs if d is not None]
+    return any(w in t for w in words for t in texts)
 
 
 def _lead_with(found: list[ScoredClause], word: str) -> list[ScoredClause]:

@@ -71,3 +71,24 @@ def test_a_turn_about_a_thing_no_document_mentions_stays_refused(chat):
     sid = chat.new_session()
     assert not chat.ask("滁州对来求职的毕业生有住宿上的支持吗？", sid).refused
     assert chat.ask("有没有人才公寓？", sid).refused  # 公寓 is in no document
+
+
+def test_a_question_word_or_an_everyday_noun_beside_the_topics_words_does_not_block_the_reading(chat):
+    sid = chat.new_session()
+    assert not chat.ask("滁州对来求职的毕业生有住宿上的支持吗？", sid).refused
+    # '多长时间' is a question form, not a thing the documents lack
+    turn = chat.ask("最多多长时间？", sid)
+    assert not turn.refused, turn.answer
+    assert turn.citations[0].clause_id.endswith("/1")
+    sid = chat.new_session()
+    assert not chat.ask("滁州对来求职的毕业生有住宿上的支持吗？", sid).refused
+    # '床铺' is in no document, but '免费' is the previous answer's own word: the user's word on that topic
+    turn = chat.ask("免费的床铺一次给几天？", sid)
+    assert not turn.refused, turn.answer
+    assert turn.citations[0].doc_id == "chuzhou-youth"
+
+
+def test_an_unknown_noun_with_no_word_of_the_topic_stays_refused(chat):
+    sid = chat.new_session()
+    assert not chat.ask("滁州对来求职的毕业生有住宿上的支持吗？", sid).refused
+    assert chat.ask("有没有游艇码头？", sid).refused  # neither 游艇 nor 码头 in any document
