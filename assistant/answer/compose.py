@@ -76,6 +76,32 @@ def _doc_rule(kb, doc_id, as_of, warnings) -> Citation | None:
     return None
 
 
+# one year named in a title ('2023年度', '2023年'), not a range ('2023—2025年') nor a version ('2023版')
+_TITLE_YEAR = re.compile(r"(?<![\d—–\-－~～至到])(20\d{2})\s*年度?(?!\s*[\d—–\-－~～至到])")
+
+
+def plan_year(doc) -> int | None:
+    """The one year a document plans the work of, read from its title ('…2023年度…实施方案'):
+    one year named, then a kind of plan (lexicon data/year_plans.tsv) after it; None otherwise."""
+    from assistant.lexicon.data import words
+
+    title = getattr(doc, "title", "") or ""
+    years = _TITLE_YEAR.findall(title)
+    if len(set(years)) != 1:
+        return None
+    rest = title[title.index(years[0]) + 4:]
+    return int(years[0]) if any(w in rest for w in words("year_plans")) else None
+
+
+def _year_over(doc, as_of: dt.date) -> str:
+    """'该文件是2023年度的工作安排，所涉年度已结束，可能已失效' for a document with no term of its
+    own that plans a year now past; '' otherwise."""
+    year = plan_year(doc)
+    if year is None or year >= as_of.year:
+        return ""
+    return f"该文件是{year}年度的工作安排（文件名称所示），所涉年度已结束，可能已失效"
+
+
 def validity_line(doc, as_of: dt.date) -> str:
     status = doc.validity(as_of)
     day = as_of.isoformat()
@@ -87,6 +113,8 @@ def validity_line(doc, as_of: dt.date) -> str:
     if status == NOT_STATED:
         issued = next(iter(doc.dates.values()), "") if doc.dates else ""
         when = f"（发布于{_zh_date(issued)}）" if issued else ""
+        if (over := _year_over(doc, as_of)):
+            return f"⚠ 有效性：{over}；文件未注明有效期{when}，是否仍在执行请向发文机关确认。"
         return f"有效性：文件未注明有效期{when}，是否仍在执行请向发文机关确认。"
     if doc.valid_until:
         return f"有效性：现行有效，有效期至{_zh_date(doc.valid_until)}（按{day}判断）。"
@@ -102,7 +130,9 @@ def validity_status(doc, as_of: dt.date) -> str:
     if status == NOT_YET:
         return f"该文件自{_zh_date(doc.valid_from)}起施行，目前尚未施行"
     if status == NOT_STATED:
-        return "该文件未注明有效期，是否仍在执行请向发文机关确认"
+        over = _year_over(doc, as_of)
+        return f"{over}；该文件未注明有效期，是否仍在执行请向发文机关确认" if over else \
+            "该文件未注明有效期，是否仍在执行请向发文机关确认"
     start = doc.dates.get("施行") or doc.valid_from
     since = f"自{_zh_date(start)}起施行，" if start else ""
     until = f"有效期至{_zh_date(doc.valid_until)}" if doc.valid_until else "未写明截止日期"
