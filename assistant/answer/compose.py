@@ -76,7 +76,7 @@ def _doc_rule(kb, doc_id, as_of, warnings) -> Citation | None:
     return None
 
 
-# one year named in a title ('2023年度', '2023年'), not a range ('2023—2025年') nor a version ('2023版')
+# one year named in a title ('2023年度', '2023年'), not a range ('2024—2026年') nor a version ('2023版')
 _TITLE_YEAR = re.compile(r"(?<![\d—–\-－~～至到])(20\d{2})\s*年度?(?!\s*[\d—–\-－~～至到])")
 
 
