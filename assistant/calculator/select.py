@@ -22,6 +22,7 @@ from assistant.calculator.formula import factor_values
 from assistant.calculator.added import added_total
 from assistant.calculator.chained import chained_bases
 from assistant.calculator.categories import category_core, per_category_total
+from assistant.calculator.counted import counted_total
 from assistant.calculator.bind import TEXT_FACTS, as_quantity, bind_facts, match_level, parse_text
 from index.errors import InputError
 from assistant.errors import QuoteMismatchError
@@ -110,7 +111,8 @@ def calculate_for(clause, facts: dict | None, kb, as_of=None, question: str | No
         _unnamed_category(rules, question, calcs)
         _unlisted_tier(rules, question, calcs)
     calcs = _apply_stacking(rules, calcs, equal)
-    total = per_category_total(rules, question or "", calcs) or added_total(rules, question or "", calcs)
+    total = (per_category_total(rules, question or "", calcs) or added_total(rules, question or "", calcs)
+             or counted_total(rules, question or "", calcs))
     return [total] + calcs if total is not None else calcs
 
 
