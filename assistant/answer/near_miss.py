@@ -105,9 +105,11 @@ def missing_subject(question: str, lead, kb, regions: set[str] | None) -> str:
     named = [m.group(0) for m in _BENEFIT_NAMED.finditer(question)]
     if named:
         runs = [w for w in runs if any("".join(w) in n for n in named)]
+    if any(_said(around, words) for words in runs):
+        return ""  # the lead clause names one of them: the others describe the asker ('我们的…获了X奖')
     for words in runs:
         name = "".join(words)
-        if _said(around, words) or clause_count(kb, name) == 0 and not _known_in_parts(kb, name):
+        if clause_count(kb, name) == 0 and not _known_in_parts(kb, name):
             continue
         if not _granted_for(words, texts):
             return name

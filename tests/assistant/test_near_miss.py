@@ -119,3 +119,14 @@ def test_names_describing_the_asker_are_not_the_benefit_asked_for():
 def test_a_place_name_is_never_part_of_the_thing_asked():
     runs = ["".join(r) for r in subjects("义乌县小商品产业完成了目标任务，市里奖励多少？")]
     assert "小商品产业" in runs and all("义乌" not in r for r in runs)
+
+
+def test_a_name_describing_what_the_asker_holds_beside_the_award_the_lead_names_is_no_near_miss():
+    awards = _doc("aw", "河口", "河口市质量奖评选办法", [
+        "第二条本办法所称企业，包括在本市登记的医疗器械制造企业。",
+        "第十条对获得河口市质量金奖、质量提名奖的企业，分别给予40万元、10万元的奖励。",
+    ])
+    kb = _kb(awards, HILLCITY)
+    lead = kb.clauses["aw/2"]
+    # '医疗器械' says what the asker's product is; the award asked (质量金奖) is the lead's own
+    assert missing_subject("我们是做医疗器械的，去年得了河口市质量金奖，总共奖多少？", lead, kb, {"河口"}) == ""
