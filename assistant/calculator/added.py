@@ -10,9 +10,9 @@ by one.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from assistant.lexicon.numbers import format_money
+from assistant.calculator.summed import summed
 from assistant.records import Calculation
 from assistant.rules.model import SubsidyRule
 
@@ -39,12 +39,9 @@ def added_total(rules: list[SubsidyRule], question: str, calcs: list[Calculation
             continue
         total = first.amount + added.amount
         most = "最高" if first.up_to or added.up_to else ""
-        base = next((c for c in calcs if c.rule_id == first.rule_id), None)
         steps = [f"{first.subject}：{most if first.up_to else ''}{format_money(first.amount)}",
                  f"{added.subject}：{most if added.up_to else ''}再给予{format_money(added.amount)}",
                  f"合计：{format_money(first.amount)} + {format_money(added.amount)} = {format_money(total)}"]
-        return Calculation(clause_id=first.clause_id, rule_id=first.rule_id, amount_yuan=Decimal(total), steps=steps,
-                           checks=[c for c in (base.checks if base else []) if not c.startswith("适用对象")],
-                           citation=base.citation if base else None, eligible=True,
-                           summary=f"两项合计{most}可获{first.benefit or '补助'}{format_money(total)}")
+        return summed(first, total, steps, calcs, f"两项合计{most}可获{first.benefit or '补助'}{format_money(total)}",
+                      subject_checks=False, eligible=True)
     return None

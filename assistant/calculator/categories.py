@@ -13,10 +13,11 @@ import re
 from decimal import Decimal
 
 from assistant.lexicon.numbers import cn_to_decimal, format_money
+from assistant.calculator.summed import summed
 from assistant.records import Calculation
 from assistant.rules.model import SubsidyRule
 
-_PIECE = re.compile(r"[、，,；;。？?！!]|和|及|另外|还有")
+PIECES = re.compile(r"[、，,；;。？?！!]|和|及|另外|还有")
 _COUNT = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(?:个|名|位)?(?:人|户|家)|(\d+|[一二两三四五六七八九十]+)\s*(?:个|名|位)")
 
 
@@ -45,7 +46,7 @@ def per_category_total(rules: list[SubsidyRule], question: str, calcs: list[Calc
         return None
     cores = sorted(((category_core(r.subject), r) for r in heads), key=lambda p: -len(p[0]))
     counts: dict[str, tuple[SubsidyRule, Decimal]] = {}
-    for piece in _PIECE.split(question or ""):
+    for piece in PIECES.split(question or ""):
         # the longest category named in the piece ('高级技师' before the '技师' inside it)
         hit = next(((c, r) for c, r in cores if c in piece), None)
         n = _count(piece) if hit else None
@@ -63,8 +64,4 @@ def per_category_total(rules: list[SubsidyRule], question: str, calcs: list[Calc
         total += amount
     steps.append(f"合计：{' + '.join(parts)} = {format_money(total)}")
     first = next(iter(counts.values()))[0]
-    base = next((c for c in calcs if c.rule_id == first.rule_id), None)
-    benefit = first.benefit or "补助"
-    return Calculation(clause_id=first.clause_id, rule_id=first.rule_id, amount_yuan=total, steps=steps,
-                       checks=list(base.checks) if base else [], citation=base.citation if base else None,
-                       summary=f"可获{benefit}{format_money(total)}")
+    return summed(first, total, steps, calcs, f"可获{first.benefit or '补助'}{format_money(total)}")

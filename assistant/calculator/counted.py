@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from os.path import commonprefix
 
 from assistant.lexicon.numbers import cn_to_decimal, format_money
 from assistant.lexicon.vocab import match_tier
+from assistant.calculator.categories import PIECES
+from assistant.calculator.summed import summed
 from assistant.records import Calculation
 from assistant.rules.model import SubsidyRule
 
-_PIECE = re.compile(r"[、，,；;。？?！!]|和|及|另外|还有")
 _NUM = r"(\d+|[一二两三四五六七八九十]+)"
 _UNIT = r"(?:个|项|家|件|座|所|名)"
 # '1个国家级…' (the count before the tier) or '…金奖1项' (after it)
@@ -52,22 +54,14 @@ def _tiers(rules: list[SubsidyRule]) -> list[tuple[str, SubsidyRule, Decimal]]:
     if len(fixed) < 2:
         return []
     subjects = [r.subject for r in fixed]
-    head = len(_common_prefix(subjects))
-    tail = len(_common_prefix([s[::-1] for s in subjects]))
+    head = len(commonprefix(subjects))
+    tail = len(commonprefix([s[::-1] for s in subjects]))
     while tail and any(len(s) - tail - head < 2 for s in subjects):  # '省' + '级…园区' → '省级'
         tail -= 1
     parts = [s[head:len(s) - tail] for s in subjects]
     if head + tail < 2 or any(not p or len(p) > 6 for p in parts) or len(set(parts)) < len(parts):
         return []
     return [(p, r, r.amount) for p, r in zip(parts, fixed)]
-
-
-def _common_prefix(texts: list[str]) -> str:
-    first = min(texts, key=len)
-    i = 0
-    while i < len(first) and all(t[i] == first[i] for t in texts):
-        i += 1
-    return first[:i]
 
 
 def _named_tier(names: list[str], piece: str) -> str | None:
@@ -95,7 +89,7 @@ def counted_total(rules: list[SubsidyRule], question: str, calcs: list[Calculati
         return None
     names = [name for name, _r, _a in tiers]
     counted: dict[str, Decimal] = {}
-    for piece in _PIECE.split(question):
+    for piece in PIECES.split(question):
         tier = _named_tier(names, piece)
         if tier is None:
             continue
@@ -116,8 +110,5 @@ def counted_total(rules: list[SubsidyRule], question: str, calcs: list[Calculati
         total += part
         steps.append(f"{name}：{format_money(amount)} × {n} = {format_money(part)}")
     steps.append(f"合计：{format_money(total)}")
-    base = next((c for c in calcs if c.rule_id == first.rule_id), None)
-    return Calculation(clause_id=first.clause_id, rule_id=first.rule_id, amount_yuan=Decimal(total), steps=steps,
-                       checks=[c for c in (base.checks if base else []) if not c.startswith("适用对象")],
-                       citation=base.citation if base else None, eligible=True,
-                       summary=f"合计可获{first.benefit or '补助'}{format_money(total)}")
+    return summed(first, total, steps, calcs, f"合计可获{first.benefit or '补助'}{format_money(total)}",
+                  subject_checks=False, eligible=True)
