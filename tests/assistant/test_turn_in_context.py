@@ -80,12 +80,22 @@ def test_a_question_word_or_an_everyday_noun_beside_the_topics_words_does_not_bl
     turn = chat.ask("最多多长时间？", sid)
     assert not turn.refused, turn.answer
     assert turn.citations[0].clause_id.endswith("/1")
-    sid = chat.new_session()
-    assert not chat.ask("滁州对来求职的毕业生有住宿上的支持吗？", sid).refused
-    # '床铺' is in no document, but '免费' is the previous answer's own word: the user's word on that topic
-    turn = chat.ask("免费的床铺一次给几天？", sid)
-    assert not turn.refused, turn.answer
-    assert turn.citations[0].doc_id == "chuzhou-youth"
+
+
+def test_an_everyday_noun_is_read_in_context_only_beside_a_word_of_the_previous_documents(chat):
+    from assistant.answer.view import BuildView
+    from assistant.chat.assistant import _in_context
+    from assistant.question.followup import ConversationState
+
+    view = BuildView(chat.kb)
+    asked = "滁州对来求职的毕业生有住宿上的支持吗？"
+    # '空调' is in no document; '住宿' is the previous answer's document's own word
+    on_lodging = ConversationState(question=asked, doc_id="chuzhou-youth", doc_ids=["chuzhou-youth"])
+    assert _in_context("住宿那边有空调吗？", on_lodging, view) is not None
+    # the same turn after an answer from a document without that word: a turn about something else
+    on_cold_chain = ConversationState(question="宣城冷库怎么补？", doc_id="xuancheng-cold-chain",
+                                      doc_ids=["xuancheng-cold-chain"])
+    assert _in_context("住宿那边有空调吗？", on_cold_chain, view) is None
 
 
 def test_an_unknown_noun_with_no_word_of_the_topic_stays_refused(chat):
