@@ -29,6 +29,7 @@ from assistant.answer.citations import (
     sentence_spans,
 )
 from assistant.errors import QuoteMismatchError
+from assistant.lexicon.data import words
 from assistant.answer.fit import answer_type_gap, asks_validity, clause_deadline, states_duration, tier_gap
 from index.records import EXPIRED, NOT_STATED, NOT_YET, ScoredClause
 from assistant.records import Answer, Calculation, Citation, format_wan
@@ -83,8 +84,6 @@ _TITLE_YEAR = re.compile(r"(?<![\d—–\-－~～至到])(20\d{2})\s*年度?(?!\
 def plan_year(doc) -> int | None:
     """The one year a document plans the work of, read from its title ('…2023年度…实施方案'):
     one year named, then a kind of plan (lexicon data/year_plans.tsv) after it; None otherwise."""
-    from assistant.lexicon.data import words
-
     title = getattr(doc, "title", "") or ""
     years = _TITLE_YEAR.findall(title)
     if len(set(years)) != 1:
